@@ -1,0 +1,37 @@
+using NatsSharp.Server.Connections;
+
+namespace NatsSharp.Server.Subjects;
+
+/// <summary>
+/// One SUB of one connection. Subject, queue and sid are kept as the bytes the
+/// client sent so delivery can copy them into MSG lines without encoding.
+/// </summary>
+internal sealed class Subscription
+{
+    public Subscription(Connection client, byte[] subject, byte[]? queue, byte[] sid)
+    {
+        Client = client;
+        Subject = subject;
+        Queue = queue;
+        Sid = sid;
+    }
+
+    public Connection Client { get; }
+    public byte[] Subject { get; }
+
+    /// <summary>The queue group, or null for a plain subscription.</summary>
+    public byte[]? Queue { get; }
+
+    public byte[] Sid { get; }
+
+    /// <summary>Auto-unsubscribe after this many deliveries in total (0 = never).</summary>
+    public long MaxMsgs;
+
+    /// <summary>Messages delivered so far (incremented with Interlocked).</summary>
+    public long Delivered;
+
+    /// <summary>Set once the subscription has been removed, so late deliveries can skip it.</summary>
+    public volatile bool Closed;
+
+    public bool IsQueue => Queue is not null;
+}
