@@ -1,0 +1,255 @@
+using System.Globalization;
+
+namespace NatsSharp.Load;
+
+/// <summary>Command line of natsload.</summary>
+internal sealed class Options
+{
+    public const string Usage = """
+        natsload - end-to-end load generator for any NATS server (raw TCP client, no TLS)
+
+        usage: natsload <scenario> [options]
+               natsload --scenario <scenario> [options]
+
+        scenarios:
+          pub      N publishers, no subscribers                     -> published msgs/s
+          pubsub   1 publisher -> 1 subscriber                      -> received msgs/s (and sent msgs/s)
+          fanout   1 publisher -> N subscribers on one subject      -> delivered msgs/s, total and per subscriber
+          queue    1 publisher -> N subscribers in one queue group  -> delivered msgs/s, distribution
+          reqrep   1 requester, 1 responder, one request in flight  -> latency percentiles (us), requests/s
+
+        options:
+          --url <url>          server, nats://[user:pass@|token@]host[:port]   (default nats://127.0.0.1:4222)
+          --msgs <n>           messages (requests for reqrep); accepts 500k, 1m  (default 1m; reqrep 20k)
+          --size <bytes>       payload size                                        (default 16)
+          --pubs <n>           publishers, pub scenario only                       (default 1)
+          --subs <n>           subscribers for fanout/queue                        (default 4)
+          --subject <subj>     subject to use                                      (default natsload.bench)
+          --queue <name>       queue group name for the queue scenario             (default natsload)
+          --window <n>         max messages published but not yet received by the slowest
+                               subscriber (queue: by the group); default = 16 MB worth
+          --warmup <n>         reqrep: unmeasured requests first                   (default 1000)
+          --timeout <sec>      hard bound on the whole run; reports an error instead of hanging (default 60)
+          --idle <sec>         give up (and report loss) when no delivery arrives this long (default 5)
+          --json               print one JSON line instead of the human-readable report
+          -h, --help           this text
+
+        Throughput is timed from the first publish to the last message received (pub: to the PONG that
+        confirms the server processed the last PUB). Every expected message must arrive; otherwise the run
+        reports the loss and exits with status 1. Exit status: 0 ok, 1 run failed, 2 bad usage.
+        """;
+
+    public Scenario Scenario { get; private set; }
+
+    public string Url { get; private set; } = "nats://127.0.0.1:4222";
+
+    public long Msgs { get; private set; }
+
+    public int Size { get; private set; } = 16;
+
+    public int Pubs { get; private set; } = 1;
+
+    public int Subs { get; private set; } = 4;
+
+    public string Subject { get; private set; } = "natsload.bench";
+
+    public string QueueGroup { get; private set; } = "natsload";
+
+    /// <summary>In-flight cap in messages; 0 = derive from message size.</summary>
+    public long Window { get; private set; }
+
+    public int Warmup { get; private set; } = 1000;
+
+    public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan Idle { get; private set; } = TimeSpan.FromSeconds(5);
+
+    public bool Json { get; private set; }
+
+    public bool Help { get; private set; }
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        Scenario? scenario = null;
+        long? msgs = null;
+        int? subs = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal))
+            {
+                int eq = arg.IndexOf('=', StringComparison.Ordinal);
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            string Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                if (i + 1 >= args.Length)
+                {
+                    throw new LoadException($"{arg} needs a value");
+                }
+
+                return args[++i];
+            }
+
+            switch (arg)
+            {
+                case "-h":
+                case "--help":
+                    o.Help = true;
+                    break;
+                case "--scenario":
+                    scenario = ParseScenario(Value());
+                    break;
+                case "--url":
+                case "-s":
+                    o.Url = Value();
+                    break;
+                case "--msgs":
+                case "-n":
+                    msgs = ParseCount(arg, Value(), 1);
+                    break;
+                case "--size":
+                    o.Size = (int)ParseCount(arg, Value(), 0, 64L * 1024 * 1024);
+                    break;
+                case "--pubs":
+                    o.Pubs = (int)ParseCount(arg, Value(), 1, 1024);
+                    break;
+                case "--subs":
+                    subs = (int)ParseCount(arg, Value(), 1, 1024);
+                    break;
+                case "--subject":
+                    o.Subject = ParseToken(arg, Value());
+                    break;
+                case "--queue":
+                    o.QueueGroup = ParseToken(arg, Value());
+                    break;
+                case "--window":
+                    o.Window = ParseCount(arg, Value(), 1);
+                    break;
+                case "--warmup":
+                    o.Warmup = (int)ParseCount(arg, Value(), 0, 10_000_000);
+                    break;
+                case "--timeout":
+                    o.Timeout = ParseSeconds(arg, Value());
+                    break;
+                case "--idle":
+                    o.Idle = ParseSeconds(arg, Value());
+                    break;
+                case "--json":
+                    o.Json = true;
+                    break;
+                default:
+                    if (arg.StartsWith('-') || scenario is not null)
+                    {
+                        throw new LoadException($"unknown argument '{args[i]}'");
+                    }
+
+                    scenario = ParseScenario(arg);
+                    break;
+            }
+        }
+
+        if (o.Help)
+        {
+            return o;
+        }
+
+        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, reqrep)");
+        o.Msgs = msgs ?? (o.Scenario == Scenario.ReqRep ? 20_000 : 1_000_000);
+        o.Subs = o.Scenario switch
+        {
+            Scenario.Fanout or Scenario.Queue => subs ?? 4,
+            Scenario.PubSub or Scenario.ReqRep => 1,
+            _ => 0,
+        };
+        if (subs is not null && o.Scenario is not (Scenario.Fanout or Scenario.Queue))
+        {
+            throw new LoadException("--subs applies to fanout and queue only");
+        }
+
+        if (o.Pubs != 1 && o.Scenario != Scenario.Pub)
+        {
+            throw new LoadException("--pubs applies to the pub scenario only");
+        }
+
+        _ = NatsUrl.Parse(o.Url);
+        return o;
+    }
+
+    public static string Name(Scenario scenario) => scenario.ToString().ToLowerInvariant();
+
+    private static Scenario ParseScenario(string text) => text.ToLowerInvariant() switch
+    {
+        "pub" => Scenario.Pub,
+        "pubsub" or "pub-sub" => Scenario.PubSub,
+        "fanout" or "fan-out" => Scenario.Fanout,
+        "queue" => Scenario.Queue,
+        "reqrep" or "req-rep" or "request" => Scenario.ReqRep,
+        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, reqrep)"),
+    };
+
+    private static long ParseCount(string name, string text, long min, long max = long.MaxValue)
+    {
+        string t = text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal).Trim().ToLowerInvariant();
+        long scale = 1;
+        if (t.EndsWith('k'))
+        {
+            scale = 1_000;
+        }
+        else if (t.EndsWith('m'))
+        {
+            scale = 1_000_000;
+        }
+        else if (t.EndsWith('g'))
+        {
+            scale = 1_000_000_000;
+        }
+
+        if (scale != 1)
+        {
+            t = t[..^1];
+        }
+
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
+        {
+            throw new LoadException($"{name}: '{text}' is not a number");
+        }
+
+        double scaled = value * scale;
+        if (scaled < min || scaled > max || scaled != Math.Floor(scaled))
+        {
+            throw new LoadException($"{name}: '{text}' must be a whole number in [{min}, {max}]");
+        }
+
+        return (long)scaled;
+    }
+
+    private static TimeSpan ParseSeconds(string name, string text)
+    {
+        if (!double.TryParse(text.TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0) || seconds > 86_400)
+        {
+            throw new LoadException($"{name}: '{text}' is not a positive number of seconds");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string ParseToken(string name, string text)
+    {
+        if (text.Length == 0 || text.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+        {
+            throw new LoadException($"{name}: '{text}' must be non-empty and contain no whitespace");
+        }
+
+        return text;
+    }
+}

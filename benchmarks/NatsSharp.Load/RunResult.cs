@@ -1,0 +1,40 @@
+namespace NatsSharp.Load;
+
+/// <summary>Outcome of one natsload run.</summary>
+internal sealed class RunResult
+{
+    public required Options Options { get; init; }
+
+    public string ServerName { get; set; } = "";
+
+    public string ServerVersion { get; set; } = "";
+
+    /// <summary>Wall time of the measured part, first publish to last delivery (or last PONG for pub).</summary>
+    public double ElapsedSeconds { get; set; }
+
+    /// <summary>Headline rate: published msgs/s (pub), delivered msgs/s summed over subscribers, or requests/s.</summary>
+    public double MsgsPerSec { get; set; }
+
+    /// <summary>Publisher side: messages / time until the server acknowledged the last PUB.</summary>
+    public double PubMsgsPerSec { get; set; }
+
+    public long Published { get; set; }
+
+    public long Expected { get; set; }
+
+    public long Delivered { get; set; }
+
+    public long[] PerSubscriber { get; set; } = [];
+
+    public LatencyStats? Latency { get; set; }
+
+    public string? Error { get; set; }
+
+    public bool Ok => Error is null;
+
+    public long Lost => Math.Max(0, Expected - Delivered);
+
+    public double PayloadBytesPerSec => MsgsPerSec * Options.Size;
+
+    public static RunResult Failed(Options options, string error) => new() { Options = options, Error = error };
+}

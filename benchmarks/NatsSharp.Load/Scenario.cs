@@ -1,0 +1,10 @@
+namespace NatsSharp.Load;
+
+internal enum Scenario
+{
+    Pub,
+    PubSub,
+    Fanout,
+    Queue,
+    ReqRep,
+}

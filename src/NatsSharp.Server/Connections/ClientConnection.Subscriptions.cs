@@ -1,0 +1,131 @@
+using System.Text;
+using NatsSharp.Server.Subjects;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>SUB and UNSUB: the connection's subscriptions by sid, mirrored in the account's Sublist.</summary>
+internal sealed partial class ClientConnection
+{
+    // Guarded by itself: the read loop adds and removes, publishers remove on auto-unsubscribe.
+    private readonly Dictionary<string, Subscription> _subs = new(StringComparer.Ordinal);
+
+    public int SubscriptionCount
+    {
+        get
+        {
+            lock (_subs)
+            {
+                return _subs.Count;
+            }
+        }
+    }
+
+    public List<Subscription> SubscriptionsSnapshot()
+    {
+        lock (_subs)
+        {
+            return [.. _subs.Values];
+        }
+    }
+
+    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid)
+    {
+        MarkActivity();
+        if (!SubjectRules.IsValidSubscribeSubject(subject) || (!queue.IsEmpty && !SubjectRules.IsValidQueueName(queue)))
+        {
+            SendErr("Invalid Subject");
+            return true;
+        }
+
+        string key = Encoding.UTF8.GetString(sid);
+        Subscription sub;
+        lock (_subs)
+        {
+            if (_subs.ContainsKey(key))
+            {
+                SendOk(); // a repeated sid is silently accepted, as nats-server does
+                return true;
+            }
+
+            int max = _server.Options.MaxSubscriptions;
+            if (max > 0 && _subs.Count >= max)
+            {
+                _log.Error(_prefix + "maximum subscriptions exceeded");
+                SendErr("maximum subscriptions exceeded");
+                return true;
+            }
+
+            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), sid.ToArray());
+            _subs.Add(key, sub);
+        }
+
+        _account.Sublist.Insert(sub);
+        SendOk();
+        return true;
+    }
+
+    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max)
+    {
+        MarkActivity();
+        string key = Encoding.UTF8.GetString(sid);
+        Subscription? sub;
+        lock (_subs)
+        {
+            _subs.TryGetValue(key, out sub);
+        }
+
+        if (sub is not null)
+        {
+            // UNSUB sid max counts what was already delivered; at or past max it goes now.
+            if (max > 0 && max > Interlocked.Read(ref sub.Delivered))
+            {
+                sub.MaxMsgs = max;
+            }
+            else
+            {
+                RemoveSubscription(sub);
+            }
+        }
+
+        SendOk();
+        return true;
+    }
+
+    internal override void RemoveSubscription(Subscription sub)
+    {
+        lock (_subs)
+        {
+            string key = Encoding.UTF8.GetString(sub.Sid);
+            if (!_subs.TryGetValue(key, out var existing) || !ReferenceEquals(existing, sub))
+            {
+                return;
+            }
+
+            _subs.Remove(key);
+            sub.Closed = true;
+        }
+
+        _account.Sublist.Remove(sub);
+        Trace($"<-> [DELSUB {Encoding.UTF8.GetString(sub.Sid)}]");
+    }
+
+    private void RemoveAllSubscriptions()
+    {
+        List<Subscription> all;
+        lock (_subs)
+        {
+            all = [.. _subs.Values];
+            _subs.Clear();
+        }
+
+        foreach (Subscription sub in all)
+        {
+            sub.Closed = true;
+        }
+
+        if (all.Count > 0)
+        {
+            _account.Sublist.RemoveBatch(all);
+        }
+    }
+}

@@ -1,0 +1,534 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Logging;
+using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Subjects;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// A client connection: reads and parses the client protocol, routes publications to
+/// subscribers (this file), and keeps subscriptions, keepalive and auth state
+/// (ClientConnection.Subscriptions.cs, ClientConnection.Liveness.cs).
+/// </summary>
+internal sealed partial class ClientConnection : Connection, IProtocolHandler
+{
+    private static ReadOnlySpan<byte> OkLine => "+OK\r\n"u8;
+    private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
+    private static ReadOnlySpan<byte> PongLine => "PONG\r\n"u8;
+    private static ReadOnlySpan<byte> NoRespondersMessage => "NATS/1.0 503\r\n\r\n"u8;
+
+    private readonly NatsServer _server;
+    private readonly ServerLog _log;
+    private readonly ProtocolParser _parser;
+    private readonly Account _account;
+
+    // Connections this read batch queued data for; each is signalled once at the end.
+    private readonly HashSet<Connection> _touched = [];
+    private Connection? _lastTouched;
+    private long _batchOutMsgs;
+    private long _batchOutBytes;
+
+    // CONNECT state (pre-CONNECT defaults are verbose, pedantic and echo).
+    private bool _verbose = true;
+    private bool _pedantic = true;
+    private bool _echo = true;
+    private bool _headers;
+    private bool _noResponders;
+    private bool _connectReceived;
+    private string _prefix;
+
+    public ClientConnection(NatsServer server, ulong id, Socket socket, Stream stream)
+        : base(id, socket, stream, server.Options.MaxPending, server.Options.WriteDeadline)
+    {
+        _server = server;
+        _log = server.Log;
+        _account = server.GlobalAccount;
+        var options = server.Options;
+        _parser = new ProtocolParser(options.MaxControlLine, options.MaxPayload)
+        {
+            RequireConnect = server.AuthRequired,
+            Trace = _log.IsTrace,
+        };
+        _prefix = $"{RemoteHost}:{RemotePort} - cid:{id} - ";
+    }
+
+    /// <summary>The connection's CONNECT fields, for monitoring.</summary>
+    public ConnectOptions? ConnectInfo { get; private set; }
+
+    public override bool TakesHeaders => _headers;
+
+    /// <summary>Runs the connection until it closes: INFO, then the read loop beside the write loop.</summary>
+    public async Task RunAsync()
+    {
+        Task writer = RunWriteLoopAsync();
+        _log.Debug(_prefix + "Client connection created");
+        SendInfo();
+        StartTimers();
+        SignalFlush();
+        await ReadLoopAsync().ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var reader = PipeReader.Create(Stream!, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
+        try
+        {
+            while (!IsClosing)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                long inMsgs = InMsgs;
+                long inBytes = InBytes;
+                ParseStatus status = _parser.Parse(ref buffer, this);
+                EndBatch(InMsgs - inMsgs, InBytes - inBytes);
+                if (status == ParseStatus.Error)
+                {
+                    OnParseError();
+                    return;
+                }
+
+                if (status == ParseStatus.Stopped)
+                {
+                    return;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    Close(ClosedReason.ClientClosed);
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
+        {
+            Close(ClosedReason.ClientClosed);
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a read batch: wake every connection we queued data for, and add up counters.</summary>
+    private void EndBatch(long inMsgs, long inBytes)
+    {
+        foreach (Connection c in _touched)
+        {
+            c.SignalFlush();
+        }
+
+        _touched.Clear();
+        _lastTouched = null;
+        if (inMsgs != 0)
+        {
+            _server.Stats.AddIn(inMsgs, inBytes);
+        }
+
+        if (_batchOutMsgs != 0)
+        {
+            _server.Stats.AddOut(_batchOutMsgs, _batchOutBytes);
+            _batchOutMsgs = 0;
+            _batchOutBytes = 0;
+        }
+    }
+
+    private void Touch(Connection c)
+    {
+        if (!ReferenceEquals(c, _lastTouched))
+        {
+            _lastTouched = c;
+            _touched.Add(c);
+        }
+    }
+
+    private void OnParseError()
+    {
+        switch (_parser.Error)
+        {
+            case ParseError.UnknownOperation:
+                _log.Error(_prefix + "Client parser ERROR: Unknown Protocol Operation");
+                SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
+                break;
+            case ParseError.MaxControlLineExceeded:
+                _log.Error(_prefix + "maximum control line exceeded");
+                SendErrAndClose("maximum control line exceeded", ClosedReason.MaxControlLineExceeded);
+                break;
+            case ParseError.MaxPayloadExceeded:
+                _log.Error(_prefix + "Maximum Payload Violation");
+                SendErrAndClose("Maximum Payload Violation", ClosedReason.MaxPayloadExceeded);
+                break;
+            case ParseError.AuthorizationRequired:
+                _log.Error(_prefix + "Authorization Error - Authorization Violation");
+                SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
+                break;
+            default:
+                // Bad argument counts or sizes, HPUB without headers: nats-server closes without -ERR.
+                _log.Error(_prefix + _parser.ErrorDetail);
+                Close(ClosedReason.ProtocolViolation);
+                break;
+        }
+    }
+
+    public bool OnConnect(ReadOnlySpan<byte> json)
+    {
+        ConnectOptions? connect;
+        try
+        {
+            connect = JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
+        }
+        catch (JsonException ex)
+        {
+            _log.Error(_prefix + ex.Message);
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (connect is null)
+        {
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (connect.Protocol is < 0 or > 1)
+        {
+            SendErrAndClose("invalid client protocol", ClosedReason.BadClientProtocolVersion);
+            return false;
+        }
+
+        if (connect.NoResponders && !connect.Headers)
+        {
+            SendErrAndClose("no responders requires headers support", ClosedReason.NoRespondersRequiresHeaders);
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (_server.AuthRequired && !_server.Authenticate(connect)))
+        {
+            _log.Error(_prefix + "authentication error");
+            SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
+            return false;
+        }
+
+        ConnectInfo = connect;
+        _verbose = connect.Verbose;
+        _pedantic = connect.Pedantic;
+        _echo = connect.Echo;
+        _headers = connect.Headers && !_server.Options.NoHeaderSupport;
+        _noResponders = connect.NoResponders && _headers;
+        _parser.HeadersAllowed = _headers;
+        _parser.RequireConnect = false;
+        if (!string.IsNullOrEmpty(connect.Name) || !string.IsNullOrEmpty(connect.Lang) || !string.IsNullOrEmpty(connect.Version))
+        {
+            _prefix = $"{RemoteHost}:{RemotePort} - cid:{Id} - \"v{connect.Version}:{connect.Lang}:{connect.Name}\" - ";
+        }
+
+        bool first = !_connectReceived;
+        _connectReceived = true;
+        if (first)
+        {
+            OnConnectAccepted();
+        }
+
+        SendOk();
+        return true;
+    }
+
+    public bool OnInfo(ReadOnlySpan<byte> json)
+    {
+        // Clients may send INFO; the server checks it is JSON and ignores it.
+        try
+        {
+            using var doc = JsonDocument.Parse(json.ToArray());
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            _log.Error(_prefix + ex.Message);
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+    }
+
+    public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        MarkActivity();
+        InMsgs++;
+        InBytes += message.Length;
+        if (_log.IsTrace)
+        {
+            TracePayload(message);
+        }
+
+        if (_pedantic && !SubjectRules.IsValidPublishSubject(subject))
+        {
+            SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
+        }
+
+        if (!reply.IsEmpty && IsReservedReply(reply))
+        {
+            SendErr($"Permissions Violation for Publish with Reply of \"{Encoding.UTF8.GetString(reply)}\"");
+            return true;
+        }
+
+        if (subject.StartsWith("_GR_."u8))
+        {
+            SendErr($"Permissions Violation for Publish to \"{Encoding.UTF8.GetString(subject)}\"");
+            return true;
+        }
+
+        SendOk();
+        Route(subject, reply, headerSize, message);
+        return true;
+    }
+
+    private static bool IsReservedReply(ReadOnlySpan<byte> reply) =>
+        reply.StartsWith("_R_."u8) || reply.StartsWith("$JS.ACK."u8) || reply.StartsWith("_GR_."u8);
+
+    /// <summary>Delivers one publication to every matching subscription of this client's account.</summary>
+    private void Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        SublistResult result = _account.Sublist.Match(subject);
+        int delivered = 0;
+        foreach (Subscription sub in result.Plain)
+        {
+            if (Deliver(sub, subject, reply, headerSize, message))
+            {
+                delivered++;
+            }
+        }
+
+        foreach (Subscription[] group in result.Queues)
+        {
+            // One member per group, picked at random; skip members that cannot take it.
+            int n = group.Length;
+            int start = n == 1 ? 0 : Random.Shared.Next(n);
+            for (int i = 0; i < n; i++)
+            {
+                if (Deliver(group[(start + i) % n], subject, reply, headerSize, message))
+                {
+                    delivered++;
+                    break;
+                }
+            }
+        }
+
+        if (delivered == 0 && _noResponders && !reply.IsEmpty)
+        {
+            SendNoResponders(reply);
+        }
+    }
+
+    private bool Deliver(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        Connection target = sub.Client;
+        if (sub.Closed || (!_echo && ReferenceEquals(target, this)))
+        {
+            return false;
+        }
+
+        bool lastOne = false;
+        if (sub.MaxMsgs > 0)
+        {
+            long n = Interlocked.Increment(ref sub.Delivered);
+            if (n > sub.MaxMsgs)
+            {
+                return false;
+            }
+
+            lastOne = n == sub.MaxMsgs;
+        }
+        else
+        {
+            sub.Delivered++;
+        }
+
+        if (!target.EnqueueMessage(subject, sub.Sid, reply, headerSize, message, target.TakesHeaders))
+        {
+            if (target.IsSlowConsumer)
+            {
+                target.OnSlowConsumer();
+            }
+
+            return false;
+        }
+
+        Touch(target);
+        _batchOutMsgs++;
+        _batchOutBytes += message.Length;
+        if (lastOne)
+        {
+            target.RemoveSubscription(sub);
+        }
+
+        if (_log.IsTrace && target is ClientConnection client)
+        {
+            client.TraceOut(subject, sub.Sid, reply, headerSize, message.Length);
+        }
+
+        return true;
+    }
+
+    /// <summary>The 503 status a requester with no_responders gets when nobody received its request.</summary>
+    private void SendNoResponders(ReadOnlySpan<byte> reply)
+    {
+        SublistResult result = _account.Sublist.Match(reply);
+        foreach (Subscription sub in result.Plain)
+        {
+            if (ReferenceEquals(sub.Client, this))
+            {
+                if (EnqueueMessage(reply, sub.Sid, default, NoRespondersMessage.Length, NoRespondersMessage, true))
+                {
+                    Touch(this);
+                }
+
+                return;
+            }
+        }
+    }
+
+    public bool OnPing()
+    {
+        MarkActivity();
+        if (EnqueueProtocol(PongLine))
+        {
+            Touch(this);
+        }
+
+        Trace("->> [PONG]");
+        return true;
+    }
+
+    public bool OnPong()
+    {
+        OnPongReceived();
+        return true;
+    }
+
+    public bool OnOk() => true;
+
+    public bool OnErr(ReadOnlySpan<byte> text)
+    {
+        _log.Error(_prefix + $"Client Error {Encoding.UTF8.GetString(text)}");
+        Close(ClosedReason.ParseError);
+        return false;
+    }
+
+    private void SendOk()
+    {
+        if (_verbose && EnqueueProtocol(OkLine))
+        {
+            Touch(this);
+            Trace("->> [OK]");
+        }
+    }
+
+    /// <summary>Queues <c>-ERR 'text'</c>; the connection stays open.</summary>
+    private void SendErr(string text)
+    {
+        Trace($"->> [-ERR {text}]");
+        if (EnqueueProtocol(Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n")))
+        {
+            Touch(this);
+        }
+    }
+
+    /// <summary>Queues <c>-ERR 'text'</c>, then closes once it is written.</summary>
+    internal void SendErrAndClose(string text, ClosedReason reason)
+    {
+        SendErr(text);
+        Close(reason, flushFirst: true);
+    }
+
+    private void SendInfo()
+    {
+        byte[] info = _server.BuildInfo(this);
+        EnqueueProtocol(info);
+    }
+
+    private void SendPing()
+    {
+        Trace("->> [PING]");
+        if (EnqueueProtocol(PingLine))
+        {
+            SignalFlush();
+        }
+    }
+
+    internal override void OnSlowConsumer()
+    {
+        if (!IsClosing)
+        {
+            _log.Notice(_prefix + $"Slow Consumer Detected: MaxPending of {MaxPending} Exceeded");
+            _server.Stats.AddSlowConsumer();
+            Close(ClosedReason.SlowConsumerPendingBytes);
+        }
+    }
+
+    protected override void OnWriteDeadlineExceeded(int pendingBytes)
+    {
+        _log.Notice(_prefix + $"Slow Consumer Detected: WriteDeadline of {Durations.Format(WriteDeadline)} exceeded with 1 chunks of {pendingBytes} total bytes.");
+        _server.Stats.AddSlowConsumer();
+    }
+
+    protected override void OnClosed(ClosedReason reason)
+    {
+        StopTimers();
+        RemoveAllSubscriptions();
+        _server.RemoveClient(this);
+        _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
+    }
+
+    private void Trace(string message)
+    {
+        if (_log.IsTrace)
+        {
+            _log.Trace(_prefix + message);
+        }
+    }
+
+    public void TraceIn(ReadOnlySpan<byte> line)
+    {
+        string text = Encoding.UTF8.GetString(line);
+        if (text.StartsWith("CONNECT", StringComparison.OrdinalIgnoreCase))
+        {
+            text = Redaction.RedactPassword(text);
+        }
+
+        _log.Trace(_prefix + "<<- [" + text + "]");
+    }
+
+    private void TracePayload(ReadOnlySpan<byte> message)
+    {
+        int max = _server.Options.MaxTracedMsgLen;
+        ReadOnlySpan<byte> shown = max > 0 && message.Length > max ? message[..max] : message;
+        string suffix = shown.Length < message.Length ? "..." : "";
+        _log.Trace(_prefix + "<<- MSG_PAYLOAD: [" + GoQuote.Quote(shown) + suffix + "]");
+    }
+
+    internal void TraceOut(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int size)
+    {
+        var sb = new StringBuilder(headerSize > 0 && _headers ? "->> [HMSG " : "->> [MSG ");
+        sb.Append(Encoding.UTF8.GetString(subject)).Append(' ').Append(Encoding.UTF8.GetString(sid)).Append(' ');
+        if (!reply.IsEmpty)
+        {
+            sb.Append(Encoding.UTF8.GetString(reply)).Append(' ');
+        }
+
+        if (headerSize > 0 && _headers)
+        {
+            sb.Append(headerSize).Append(' ').Append(size);
+        }
+        else
+        {
+            sb.Append(size - headerSize);
+        }
+
+        _log.Trace(_prefix + sb.Append(']'));
+    }
+}

@@ -1,0 +1,22 @@
+namespace NatsSharp.Server.Connections;
+
+/// <summary>Why a connection ended; <see cref="ClosedReasonText"/> gives nats-server's wording.</summary>
+public enum ClosedReason
+{
+    ClientClosed,
+    ServerShutdown,
+    SlowConsumerPendingBytes,
+    SlowConsumerWriteDeadline,
+    StaleConnection,
+    ProtocolViolation,
+    ParseError,
+    AuthenticationFailure,
+    AuthenticationTimeout,
+    MaxPayloadExceeded,
+    MaxControlLineExceeded,
+    MaxConnectionsExceeded,
+    BadClientProtocolVersion,
+    NoRespondersRequiresHeaders,
+    WriteError,
+    ReadError,
+}

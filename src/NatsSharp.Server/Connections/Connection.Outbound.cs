@@ -1,0 +1,284 @@
+using System.Buffers;
+using System.Buffers.Text;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// The outbound side: many publishers append under a short lock into one buffer, and
+/// one write loop swaps it out and writes it to the socket. Publishers signal the loop
+/// once per read batch, so a burst of messages leaves in one large write.
+/// </summary>
+internal abstract partial class Connection
+{
+    private const int MinBuffer = 4096;
+    private const int KeepBufferLimit = 64 * 1024; // larger buffers go back to the pool when drained
+
+    private readonly FlushSignal _flushSignal = new();
+    private CancellationTokenSource _writeTimeout = new();
+    private byte[] _active = [];
+    private int _activeLength;
+    private byte[] _spare = [];
+    private int _inFlight;
+
+    protected object OutboundLock { get; } = new();
+
+    /// <summary>Bytes queued or being written, for monitoring and the slow consumer check.</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (OutboundLock)
+            {
+                return _activeLength + _inFlight;
+            }
+        }
+    }
+
+    /// <summary>Set when an append found the buffer over max_pending; the caller closes the connection.</summary>
+    public bool IsSlowConsumer { get; private set; }
+
+    /// <summary>Wakes the write loop; cheap to call more than once.</summary>
+    public void SignalFlush() => _flushSignal.Set();
+
+    private void WakeWriter() => _flushSignal.Set();
+
+    /// <summary>Queues protocol bytes (INFO, PONG, +OK, -ERR). False if the connection is closed or slow.</summary>
+    public bool EnqueueProtocol(ReadOnlySpan<byte> data)
+    {
+        lock (OutboundLock)
+        {
+            if (!Reserve(data.Length))
+            {
+                return false;
+            }
+
+            data.CopyTo(_active.AsSpan(_activeLength));
+            _activeLength += data.Length;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Queues one MSG (or HMSG when <paramref name="headerSize"/> &gt; 0 and the peer takes headers).
+    /// False when the connection is closed or has just become a slow consumer.
+    /// </summary>
+    public bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool peerTakesHeaders)
+    {
+        if (headerSize > 0 && !peerTakesHeaders)
+        {
+            message = message[headerSize..]; // strip the header block for old clients
+            headerSize = 0;
+        }
+
+        // "HMSG " + subject + " " + sid + " " + [reply + " "] + [hdr + " "] + total + "\r\n" + message + "\r\n"
+        int needed = 5 + subject.Length + 1 + sid.Length + 1 + (reply.IsEmpty ? 0 : reply.Length + 1) + 11 + 11 + 2 + message.Length + 2;
+        lock (OutboundLock)
+        {
+            if (!Reserve(needed))
+            {
+                return false;
+            }
+
+            Span<byte> dst = _active.AsSpan(_activeLength);
+            int n;
+            if (headerSize > 0)
+            {
+                "HMSG "u8.CopyTo(dst);
+                n = 5;
+            }
+            else
+            {
+                "MSG "u8.CopyTo(dst);
+                n = 4;
+            }
+
+            subject.CopyTo(dst[n..]);
+            n += subject.Length;
+            dst[n++] = (byte)' ';
+            sid.CopyTo(dst[n..]);
+            n += sid.Length;
+            dst[n++] = (byte)' ';
+            if (!reply.IsEmpty)
+            {
+                reply.CopyTo(dst[n..]);
+                n += reply.Length;
+                dst[n++] = (byte)' ';
+            }
+
+            if (headerSize > 0)
+            {
+                Utf8Formatter.TryFormat(headerSize, dst[n..], out int hw);
+                n += hw;
+                dst[n++] = (byte)' ';
+            }
+
+            Utf8Formatter.TryFormat(message.Length, dst[n..], out int w);
+            n += w;
+            dst[n++] = (byte)'\r';
+            dst[n++] = (byte)'\n';
+            message.CopyTo(dst[n..]);
+            n += message.Length;
+            dst[n++] = (byte)'\r';
+            dst[n++] = (byte)'\n';
+            _activeLength += n;
+            OutMsgs++;
+            OutBytes += message.Length;
+            return true;
+        }
+    }
+
+    /// <summary>Makes room for <paramref name="needed"/> more bytes, enforcing max_pending. Caller holds the lock.</summary>
+    private bool Reserve(int needed)
+    {
+        if (Volatile.Read(ref _closeState) == Closed)
+        {
+            return false;
+        }
+
+        if ((long)_activeLength + _inFlight + needed > MaxPending)
+        {
+            IsSlowConsumer = true;
+            return false;
+        }
+
+        if (_active.Length - _activeLength >= needed)
+        {
+            return true;
+        }
+
+        int size = Math.Max(MinBuffer, Math.Max(_active.Length * 2, _activeLength + needed));
+        byte[] grown = ArrayPool<byte>.Shared.Rent(size);
+        _active.AsSpan(0, _activeLength).CopyTo(grown);
+        ReturnBuffer(_active);
+        _active = grown;
+        return true;
+    }
+
+    /// <summary>The write loop: one per connection, for its whole life.</summary>
+    protected async Task RunWriteLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _flushSignal.WaitAsync().ConfigureAwait(false);
+                if (!await DrainAsync().ConfigureAwait(false))
+                {
+                    return; // closed, or the write failed and closed it
+                }
+
+                if (Volatile.Read(ref _closeState) == Closing)
+                {
+                    FinishClose(); // everything queued before the close has been written
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Close(ClosedReason.WriteError);
+        }
+    }
+
+    /// <summary>Writes until the buffer is empty. False once the connection is closed.</summary>
+    private async ValueTask<bool> DrainAsync()
+    {
+        while (true)
+        {
+            byte[] sending;
+            int length;
+            lock (OutboundLock)
+            {
+                if (Volatile.Read(ref _closeState) == Closed)
+                {
+                    return false;
+                }
+
+                if (_activeLength == 0)
+                {
+                    return true;
+                }
+
+                sending = _active;
+                length = _activeLength;
+                _active = _spare;
+                _activeLength = 0;
+                _spare = [];
+                _inFlight = length;
+            }
+
+            if (!await WriteWithDeadlineAsync(sending, length).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            lock (OutboundLock)
+            {
+                _inFlight = 0;
+                if (Volatile.Read(ref _closeState) != Closed && _spare.Length == 0 && sending.Length <= KeepBufferLimit)
+                {
+                    _spare = sending;
+                    sending = [];
+                }
+            }
+
+            ReturnBuffer(sending);
+        }
+    }
+
+    private async ValueTask<bool> WriteWithDeadlineAsync(byte[] buffer, int length)
+    {
+        Stream stream = Stream!;
+        _writeTimeout.CancelAfter(WriteDeadline);
+        try
+        {
+            await stream.WriteAsync(buffer.AsMemory(0, length), _writeTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            ReturnBuffer(buffer);
+            OnWriteDeadlineExceeded(length);
+            Close(ClosedReason.SlowConsumerWriteDeadline);
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            ReturnBuffer(buffer);
+            Close(IsClosing ? Reason : ClosedReason.WriteError);
+            return false;
+        }
+
+        if (!_writeTimeout.TryReset())
+        {
+            // The deadline fired just as the write completed: the write made it, but the
+            // token source is spent and must be replaced.
+            _writeTimeout.Dispose();
+            _writeTimeout = new CancellationTokenSource();
+        }
+
+        return true;
+    }
+
+    /// <summary>Logs and counts a write-deadline slow consumer (the subclass knows how).</summary>
+    protected virtual void OnWriteDeadlineExceeded(int pendingBytes)
+    {
+    }
+
+    /// <summary>Caller holds the lock and has marked the connection closed.</summary>
+    private void ReleaseOutbound()
+    {
+        ReturnBuffer(_active);
+        ReturnBuffer(_spare);
+        _active = [];
+        _spare = [];
+        _activeLength = 0;
+    }
+
+    private static void ReturnBuffer(byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// What every kind of connection shares: the socket, the outbound buffer with its write
+/// loop (Connection.Outbound.cs), counters, and one close path.
+/// </summary>
+internal abstract partial class Connection
+{
+    private const int Open = 0;
+    private const int Closing = 1; // flushing what is queued, then closing
+    private const int Closed = 2;
+
+    private int _closeState;
+    private int _closedOnce;
+
+    protected Connection(ulong id, Socket? socket, Stream? stream, long maxPending, TimeSpan writeDeadline)
+    {
+        Id = id;
+        Socket = socket;
+        Stream = stream;
+        MaxPending = maxPending;
+        WriteDeadline = writeDeadline;
+        Started = DateTime.UtcNow;
+        if (socket?.RemoteEndPoint is IPEndPoint remote)
+        {
+            RemoteHost = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4().ToString() : remote.Address.ToString();
+            RemotePort = remote.Port;
+        }
+    }
+
+    public ulong Id { get; }
+
+    public DateTime Started { get; }
+
+    public string RemoteHost { get; } = "";
+
+    public int RemotePort { get; }
+
+    protected Socket? Socket { get; }
+
+    protected Stream? Stream { get; }
+
+    public long MaxPending { get; set; }
+
+    public TimeSpan WriteDeadline { get; set; }
+
+    /// <summary>Why the connection ended (valid once <see cref="IsClosed"/>).</summary>
+    public ClosedReason Reason { get; private set; }
+
+    public bool IsClosed => Volatile.Read(ref _closeState) == Closed;
+
+    /// <summary>True once closing has begun (the connection takes no new work).</summary>
+    public bool IsClosing => Volatile.Read(ref _closeState) != Open;
+
+    // Counters. In* are written by the read loop only; Out* under the outbound lock.
+    public long InMsgs;
+    public long InBytes;
+    public long OutMsgs;
+    public long OutBytes;
+
+    /// <summary>
+    /// Ends the connection. With <paramref name="flushFirst"/>, what is already queued (an
+    /// -ERR, say) is written first; the write deadline bounds how long that may take.
+    /// </summary>
+    public void Close(ClosedReason reason, bool flushFirst = false)
+    {
+        if (flushFirst)
+        {
+            if (Interlocked.CompareExchange(ref _closeState, Closing, Open) == Open)
+            {
+                Reason = reason;
+                SignalFlush();
+            }
+
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _closeState, Closing, Open) == Open)
+        {
+            Reason = reason;
+        }
+
+        FinishClose();
+    }
+
+    /// <summary>Releases everything once; runs on whichever thread closes last.</summary>
+    private void FinishClose()
+    {
+        if (Interlocked.Exchange(ref _closedOnce, 1) == 1)
+        {
+            return;
+        }
+
+        lock (OutboundLock)
+        {
+            Volatile.Write(ref _closeState, Closed);
+            ReleaseOutbound();
+        }
+
+        try
+        {
+            Socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        Stream?.Dispose();
+        Socket?.Dispose();
+        WakeWriter();
+        OnClosed(Reason);
+    }
+
+    /// <summary>Whether MSG deliveries may carry headers (HMSG) to this peer.</summary>
+    public virtual bool TakesHeaders => false;
+
+    /// <summary>Called by a publisher whose append found this connection over max_pending.</summary>
+    internal virtual void OnSlowConsumer() => Close(ClosedReason.SlowConsumerPendingBytes);
+
+    /// <summary>Drops one subscription (auto-unsubscribe reached its max).</summary>
+    internal virtual void RemoveSubscription(Subjects.Subscription sub)
+    {
+    }
+
+    /// <summary>Subclasses drop their subscriptions, unregister and log here.</summary>
+    protected abstract void OnClosed(ClosedReason reason);
+
+    /// <summary>A connection with no socket, for unit tests of the subject layer.</summary>
+    internal static Connection CreateTestDouble() => new TestDouble();
+
+    private sealed class TestDouble : Connection
+    {
+        public TestDouble()
+            : base(0, null, null, long.MaxValue, TimeSpan.FromSeconds(10))
+        {
+        }
+
+        protected override void OnClosed(ClosedReason reason)
+        {
+        }
+    }
+}

@@ -1,0 +1,333 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Connections;
+using NatsSharp.Server.Logging;
+using NatsSharp.Server.Protocol;
+
+namespace NatsSharp.Server;
+
+/// <summary>
+/// The broker: owns the client listener, the accounts and the connection registry.
+/// Several instances can run in one process; each has its own options and ports.
+/// </summary>
+public sealed class NatsServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
+    private readonly ConcurrentDictionary<ulong, Task> _clientTasks = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SimpleAuthenticator _authenticator;
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private ServerInfo _info = new();
+    private long _nextClientId;
+    private int _state; // 0 new, 1 running, 2 stopping/stopped
+
+    public NatsServer(ServerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Clone();
+        ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NatsSharp.Server");
+        Log = new ServerLog(logger)
+        {
+            IsDebug = Options.Debug,
+            IsTrace = Options.Trace || Options.TraceVerbose,
+        };
+        ServerId = ServerIdentity.NewServerId();
+        GlobalAccount = new Account(Account.GlobalName, !Options.DisableSublistCache);
+        _authenticator = new SimpleAuthenticator(Options);
+    }
+
+    /// <summary>The options in force (a copy of what was passed in).</summary>
+    public ServerOptions Options { get; }
+
+    public string ServerId { get; }
+
+    public string ServerName => Options.ServerName.Length > 0 ? Options.ServerName : ServerId;
+
+    /// <summary>The bound client port (resolved when the options asked for a random one).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The client URL, e.g. nats://127.0.0.1:4222.</summary>
+    public string ClientUrl => $"nats://{UrlHost(Options.Host)}:{Port}";
+
+    public ServerStats Stats { get; } = new();
+
+    /// <summary>Completes when the server has stopped.</summary>
+    public Task Stopped => _stopped.Task;
+
+    public int ClientCount => _clients.Count;
+
+    public DateTime StartTime { get; private set; }
+
+    internal ServerLog Log { get; }
+
+    internal Account GlobalAccount { get; }
+
+    internal bool AuthRequired => _authenticator.Required;
+
+    internal IEnumerable<ClientConnection> Clients => _clients.Values;
+
+    /// <summary>Binds the client port and starts accepting. Throws <see cref="NatsServerException"/> on failure.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The server was already started.");
+        }
+
+        Validate(Options);
+        StartTime = DateTime.UtcNow;
+        LogStartup();
+        _listener = Listen(Options.Host, Options.Port);
+        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        _info = CreateInfo();
+        Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
+        Log.Notice("Server is ready");
+        _acceptLoop = AcceptLoopAsync(_listener);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops accepting, closes every connection and waits (bounded) for them to finish.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            _stopped.TrySetResult();
+            return;
+        }
+
+        Log.Notice("Initiating Shutdown...");
+        _listener?.Dispose();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        foreach (ClientConnection client in _clients.Values)
+        {
+            client.Close(ClosedReason.ServerShutdown);
+        }
+
+        try
+        {
+            await Task.WhenAll(_clientTasks.Values).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.Warn("Timed out waiting for connections to close");
+        }
+
+        Log.Notice("Server Exiting..");
+        _stopped.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    internal static void Validate(ServerOptions options)
+    {
+        if (options.MaxPayload > options.MaxPending)
+        {
+            throw new NatsServerException($"max_payload ({options.MaxPayload}) cannot be higher than max_pending ({options.MaxPending})");
+        }
+    }
+
+    private void LogStartup()
+    {
+        Log.Notice("Starting nats-server");
+        Log.Notice($"  Version:  {ServerVersion.Compatible} (NatsSharp {ServerVersion.Product})");
+        Log.Notice("  Git:      [not set]");
+        Log.Debug($"  Go build: {ServerVersion.Runtime}");
+        Log.Notice($"  Name:     {ServerName}");
+        Log.Notice($"  ID:       {ServerId}");
+        if (Options.ConfigFile.Length > 0)
+        {
+            Log.Notice($"Using configuration file: {Options.ConfigFile}");
+        }
+
+        if (Options.MaxPayload > 8 * 1024 * 1024)
+        {
+            Log.Warn("Maximum payloads over 8.00 MB are generally discouraged and could lead to poor performance");
+        }
+    }
+
+    private static Socket Listen(string host, int port)
+    {
+        IPAddress address = ResolveListenAddress(host);
+        // As nats-server: 0 means the default port, -1 a random one.
+        int bindPort = port switch { ServerOptions.RandomPort => 0, 0 => ServerOptions.DefaultPort, _ => port };
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(address, bindPort));
+            socket.Listen(512);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            string hp = HostPort(host, bindPort);
+            throw new NatsServerException($"Error listening on port: {hp}, \"listen tcp {hp}: bind: {SocketErrorText(ex)}\"", ex);
+        }
+    }
+
+    internal static IPAddress ResolveListenAddress(string host)
+    {
+        if (host.Length == 0 || host == "0.0.0.0")
+        {
+            return IPAddress.Any;
+        }
+
+        if (host is "::" or "[::]")
+        {
+            return IPAddress.IPv6Any;
+        }
+
+        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? parsed))
+        {
+            return parsed;
+        }
+
+        IPAddress[] resolved = Dns.GetHostAddresses(host);
+        return resolved.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? resolved[0];
+    }
+
+    private static string SocketErrorText(SocketException ex) => ex.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "address already in use",
+        SocketError.AddressNotAvailable => "cannot assign requested address",
+        SocketError.AccessDenied => "permission denied",
+        _ => ex.Message,
+    };
+
+    internal static string HostPort(string host, int port) =>
+        host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
+
+    private static string UrlHost(string host) => host is "0.0.0.0" or "" ? "127.0.0.1" : host;
+
+    private ServerInfo CreateInfo()
+    {
+        string host = Options.Host;
+        int port = Port;
+        if (Options.ClientAdvertise.Length > 0)
+        {
+            (host, int? advertisedPort) = SplitHostPort(Options.ClientAdvertise);
+            port = advertisedPort ?? port;
+        }
+
+        return new ServerInfo
+        {
+            ServerId = ServerId,
+            ServerName = ServerName,
+            Version = ServerVersion.Compatible,
+            Proto = 1,
+            Go = ServerVersion.Runtime,
+            Host = host,
+            Port = port,
+            Headers = !Options.NoHeaderSupport,
+            AuthRequired = AuthRequired,
+            MaxPayload = Options.MaxPayload,
+        };
+    }
+
+    private static (string Host, int? Port) SplitHostPort(string hostPort)
+    {
+        int colon = hostPort.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(hostPort.AsSpan(colon + 1), out int port) && !hostPort.EndsWith(']'))
+        {
+            return (hostPort[..colon].Trim('[', ']'), port);
+        }
+
+        return (hostPort, null);
+    }
+
+    /// <summary>The INFO line for one client: the server's INFO plus its client_id and client_ip.</summary>
+    internal byte[] BuildInfo(ClientConnection client)
+    {
+        ServerInfo info = _info.Clone();
+        info.ClientId = client.Id;
+        info.ClientIp = client.RemoteHost;
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
+        byte[] line = new byte[5 + json.Length + 3];
+        "INFO "u8.CopyTo(line);
+        json.CopyTo(line, 5);
+        " \r\n"u8.CopyTo(line.AsSpan(5 + json.Length));
+        return line;
+    }
+
+    internal bool Authenticate(ConnectOptions connect) => _authenticator.Authenticate(connect);
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                if (Volatile.Read(ref _state) != 1)
+                {
+                    return; // listener closed by StopAsync
+                }
+
+                Log.Error($"Error accepting client connection: {ex.Message}");
+                continue;
+            }
+
+            try
+            {
+                Accept(socket);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                socket.Dispose(); // the peer went away before we could set it up
+            }
+        }
+    }
+
+    private void Accept(Socket socket)
+    {
+        socket.NoDelay = true;
+        ulong id = (ulong)Interlocked.Increment(ref _nextClientId);
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        var client = new ClientConnection(this, id, socket, stream);
+        Stats.AddConnection();
+        if (_clients.Count >= Options.MaxConnections)
+        {
+            // nats-server sends INFO first, then the error, then closes.
+            Log.Error($"{client.RemoteHost}:{client.RemotePort} - cid:{id} - maximum connections exceeded");
+            client.EnqueueProtocol(BuildInfo(client));
+            client.SendErrAndClose("maximum connections exceeded", ClosedReason.MaxConnectionsExceeded);
+        }
+        else
+        {
+            _clients[id] = client;
+        }
+
+        Task task = Task.Run(client.RunAsync);
+        _clientTasks[id] = task;
+        task.ContinueWith(static (_, s) => ((NatsServer)((object[])s!)[0])._clientTasks.TryRemove((ulong)((object[])s!)[1], out Task? _), new object[] { this, id }, TaskScheduler.Default);
+        if (Volatile.Read(ref _state) != 1)
+        {
+            client.Close(ClosedReason.ServerShutdown);
+        }
+    }
+
+    internal void RemoveClient(ClientConnection client) => _clients.TryRemove(client.Id, out _);
+
+    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+}

@@ -1,0 +1,147 @@
+namespace NatsSharp.Server.Protocol;
+
+/// <summary>Case-insensitive recognition of the client protocol's verbs.</summary>
+internal static class OpTable
+{
+    /// <summary>"CONNECT".Length: the longest verb, used to bound a partial line.</summary>
+    public const int LongestVerb = 7;
+
+    // Verbs that need a space or tab before their arguments.
+    private static ReadOnlySpan<byte> Pub => "pub"u8;
+    private static ReadOnlySpan<byte> HPub => "hpub"u8;
+    private static ReadOnlySpan<byte> HMsg => "hmsg"u8;
+    private static ReadOnlySpan<byte> Sub => "sub"u8;
+    private static ReadOnlySpan<byte> Unsub => "unsub"u8;
+    private static ReadOnlySpan<byte> Err => "-err"u8;
+
+    // Verbs whose rest of line is ignored (PING, PONG, +OK) or optional-whitespace JSON.
+    private static ReadOnlySpan<byte> Ping => "ping"u8;
+    private static ReadOnlySpan<byte> Pong => "pong"u8;
+    private static ReadOnlySpan<byte> Ok => "+ok"u8;
+    private static ReadOnlySpan<byte> Connect => "connect"u8;
+    private static ReadOnlySpan<byte> Info => "info"u8;
+
+    public static Verb Identify(ReadOnlySpan<byte> line, out int argStart)
+    {
+        argStart = 0;
+        if (line.IsEmpty)
+        {
+            return Verb.Unknown;
+        }
+
+        switch (line[0] | 0x20)
+        {
+            case 'p':
+                if (MatchSeparated(line, Pub, ref argStart))
+                {
+                    return Verb.Pub;
+                }
+
+                if (StartsWith(line, Ping))
+                {
+                    return Verb.Ping;
+                }
+
+                return StartsWith(line, Pong) ? Verb.Pong : Verb.Unknown;
+            case 's':
+                return MatchSeparated(line, Sub, ref argStart) ? Verb.Sub : Verb.Unknown;
+            case 'u':
+                return MatchSeparated(line, Unsub, ref argStart) ? Verb.Unsub : Verb.Unknown;
+            case 'h':
+                if (MatchSeparated(line, HPub, ref argStart))
+                {
+                    return Verb.HPub;
+                }
+
+                return MatchSeparated(line, HMsg, ref argStart) ? Verb.HMsg : Verb.Unknown;
+            case 'c':
+                return MatchJson(line, Connect, ref argStart) ? Verb.Connect : Verb.Unknown;
+            case 'i':
+                return MatchJson(line, Info, ref argStart) ? Verb.Info : Verb.Unknown;
+            case '+':
+                return StartsWith(line, Ok) ? Verb.Ok : Verb.Unknown;
+            case '-':
+                return MatchSeparated(line, Err, ref argStart) ? Verb.Err : Verb.Unknown;
+            default:
+                return Verb.Unknown;
+        }
+    }
+
+    public static bool HasArguments(Verb verb) =>
+        verb is Verb.Pub or Verb.HPub or Verb.Sub or Verb.Unsub or Verb.Connect or Verb.Info or Verb.Err or Verb.HMsg;
+
+    /// <summary>Could these first bytes of a line still become a valid command?</summary>
+    public static bool IsPlausiblePrefix(ReadOnlySpan<byte> head)
+    {
+        if (head.IsEmpty)
+        {
+            return true;
+        }
+
+        return PrefixOf(head, Pub) || PrefixOf(head, Ping) || PrefixOf(head, Pong) || PrefixOf(head, HPub)
+            || PrefixOf(head, HMsg) || PrefixOf(head, Sub) || PrefixOf(head, Unsub) || PrefixOf(head, Connect)
+            || PrefixOf(head, Info) || PrefixOf(head, Ok) || PrefixOf(head, Err);
+    }
+
+    private static bool PrefixOf(ReadOnlySpan<byte> head, ReadOnlySpan<byte> verb)
+    {
+        int n = Math.Min(head.Length, verb.Length);
+        return StartsWith(head[..n], verb[..n]);
+    }
+
+    private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t';
+
+    private static bool StartsWith(ReadOnlySpan<byte> line, ReadOnlySpan<byte> lowerVerb)
+    {
+        if (line.Length < lowerVerb.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < lowerVerb.Length; i++)
+        {
+            if ((line[i] | 0x20) != lowerVerb[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The verb, at least one blank, then the arguments start after the blanks.</summary>
+    private static bool MatchSeparated(ReadOnlySpan<byte> line, ReadOnlySpan<byte> lowerVerb, ref int argStart)
+    {
+        if (!StartsWith(line, lowerVerb) || line.Length == lowerVerb.Length || !IsBlank(line[lowerVerb.Length]))
+        {
+            return false;
+        }
+
+        int i = lowerVerb.Length;
+        while (i < line.Length && IsBlank(line[i]))
+        {
+            i++;
+        }
+
+        argStart = i;
+        return true;
+    }
+
+    /// <summary>CONNECT and INFO: blanks between the verb and the JSON are optional.</summary>
+    private static bool MatchJson(ReadOnlySpan<byte> line, ReadOnlySpan<byte> lowerVerb, ref int argStart)
+    {
+        if (!StartsWith(line, lowerVerb))
+        {
+            return false;
+        }
+
+        int i = lowerVerb.Length;
+        while (i < line.Length && IsBlank(line[i]))
+        {
+            i++;
+        }
+
+        argStart = i;
+        return true;
+    }
+}

@@ -1,0 +1,507 @@
+using System.Buffers;
+
+namespace NatsSharp.Server.Protocol;
+
+/// <summary>
+/// The client protocol parser. It handles every complete command in a read buffer and
+/// leaves a partial one in place, so a command split across reads at any byte resumes.
+/// Arguments are slices of the read buffer; only a command that straddles two buffer
+/// segments is copied (into a scratch buffer), as nats-server does.
+/// </summary>
+internal sealed class ProtocolParser
+{
+    private const int MaxSizeDigits = 9; // nats-server's parseSize: more digits is a bad size
+
+    private byte[] _lineScratch = new byte[256];
+    private byte[] _payloadScratch = [];
+
+    public ProtocolParser(int maxControlLine, int maxPayload)
+    {
+        MaxControlLine = maxControlLine;
+        MaxPayload = maxPayload;
+    }
+
+    /// <summary>Longest argument part of a control line (after the verb).</summary>
+    public int MaxControlLine { get; set; }
+
+    public int MaxPayload { get; set; }
+
+    /// <summary>HPUB is accepted only after CONNECT negotiated headers.</summary>
+    public bool HeadersAllowed { get; set; }
+
+    /// <summary>When auth is required, the first operation must be CONNECT.</summary>
+    public bool RequireConnect { get; set; }
+
+    /// <summary>Pass every control line to <see cref="IProtocolHandler.TraceIn"/>.</summary>
+    public bool Trace { get; set; }
+
+    public ParseError Error { get; private set; }
+
+    /// <summary>The offending arguments, for the log line (set only on errors).</summary>
+    public string ErrorDetail { get; private set; } = "";
+
+    /// <summary>
+    /// Handles every complete command at the start of <paramref name="buffer"/> and slices
+    /// them off. On return the buffer holds at most one partial command.
+    /// </summary>
+    public ParseStatus Parse<THandler>(ref ReadOnlySequence<byte> buffer, THandler handler)
+        where THandler : IProtocolHandler
+    {
+        while (!buffer.IsEmpty)
+        {
+            ReadOnlySpan<byte> span = buffer.FirstSpan;
+            ParseStatus status = ParseSpan(span, handler, out int consumed);
+            if (consumed > 0)
+            {
+                buffer = buffer.Slice(consumed);
+            }
+
+            if (status != ParseStatus.NeedMoreData)
+            {
+                return status;
+            }
+
+            if (consumed == span.Length)
+            {
+                continue; // the first segment was used up exactly; go on with the next
+            }
+
+            if (buffer.IsSingleSegment)
+            {
+                return CheckPartial(buffer.FirstSpan);
+            }
+
+            // The next command straddles a segment boundary.
+            status = ParseStraddling(ref buffer, handler, out bool progressed);
+            if (status != ParseStatus.NeedMoreData || !progressed)
+            {
+                return status;
+            }
+        }
+
+        return ParseStatus.NeedMoreData;
+    }
+
+    /// <summary>The fast path: commands that lie wholly inside one contiguous span.</summary>
+    private ParseStatus ParseSpan<THandler>(ReadOnlySpan<byte> span, THandler handler, out int consumed)
+        where THandler : IProtocolHandler
+    {
+        consumed = 0;
+        while (consumed < span.Length)
+        {
+            ReadOnlySpan<byte> rest = span[consumed..];
+            int nl = rest.IndexOf((byte)'\n');
+            if (nl < 0)
+            {
+                return ParseStatus.NeedMoreData;
+            }
+
+            var command = default(Command);
+            ReadOnlySpan<byte> line = rest[..nl];
+            if (!ParseLine(line, ref command))
+            {
+                return ParseStatus.Error;
+            }
+
+            int total = nl + 1;
+            ReadOnlySpan<byte> payload = default;
+            if (command.HasPayload)
+            {
+                int need = command.TotalSize + 2;
+                if (rest.Length - total < need)
+                {
+                    return ParseStatus.NeedMoreData;
+                }
+
+                payload = rest.Slice(total, command.TotalSize);
+                if (rest[total + command.TotalSize] != '\r' || rest[total + command.TotalSize + 1] != '\n')
+                {
+                    return Fail(ParseError.UnknownOperation, "");
+                }
+
+                total += need;
+            }
+
+            if (Trace)
+            {
+                handler.TraceIn(TrimCr(line));
+            }
+
+            bool keepGoing = Dispatch(ref command, payload, handler);
+            consumed += total;
+            if (!keepGoing)
+            {
+                return ParseStatus.Stopped;
+            }
+        }
+
+        return ParseStatus.NeedMoreData;
+    }
+
+    /// <summary>The slow path: one command whose line or payload crosses segments. Copies it.</summary>
+    private ParseStatus ParseStraddling<THandler>(ref ReadOnlySequence<byte> buffer, THandler handler, out bool progressed)
+        where THandler : IProtocolHandler
+    {
+        progressed = false;
+        SequencePosition? nlPos = buffer.PositionOf((byte)'\n');
+        if (nlPos is null)
+        {
+            return CheckPartial(buffer);
+        }
+
+        var lineSeq = buffer.Slice(0, nlPos.Value);
+        int lineLength = checked((int)lineSeq.Length);
+        if (_lineScratch.Length < lineLength)
+        {
+            _lineScratch = new byte[Math.Max(lineLength, _lineScratch.Length * 2)];
+        }
+
+        lineSeq.CopyTo(_lineScratch);
+        ReadOnlySpan<byte> line = _lineScratch.AsSpan(0, lineLength);
+
+        var command = default(Command);
+        if (!ParseLine(line, ref command))
+        {
+            return ParseStatus.Error;
+        }
+
+        var after = buffer.Slice(buffer.GetPosition(1, nlPos.Value));
+        ReadOnlySpan<byte> payload = default;
+        if (command.HasPayload)
+        {
+            int need = command.TotalSize + 2;
+            if (after.Length < need)
+            {
+                return ParseStatus.NeedMoreData;
+            }
+
+            var framed = after.Slice(0, need);
+            if (_payloadScratch.Length < need)
+            {
+                _payloadScratch = new byte[Math.Max(need, Math.Min(_payloadScratch.Length * 2, MaxPayload + 2))];
+            }
+
+            framed.CopyTo(_payloadScratch);
+            if (_payloadScratch[need - 2] != '\r' || _payloadScratch[need - 1] != '\n')
+            {
+                return Fail(ParseError.UnknownOperation, "");
+            }
+
+            payload = _payloadScratch.AsSpan(0, command.TotalSize);
+            after = after.Slice(need);
+        }
+
+        if (Trace)
+        {
+            handler.TraceIn(TrimCr(line));
+        }
+
+        bool keepGoing = Dispatch(ref command, payload, handler);
+        buffer = after;
+        progressed = true;
+        ShrinkScratch();
+        return keepGoing ? ParseStatus.NeedMoreData : ParseStatus.Stopped;
+    }
+
+    /// <summary>Large scratch buffers are not kept for the connection's lifetime.</summary>
+    private void ShrinkScratch()
+    {
+        if (_payloadScratch.Length > 64 * 1024)
+        {
+            _payloadScratch = [];
+        }
+    }
+
+    private ParseStatus CheckPartial(in ReadOnlySequence<byte> partial)
+    {
+        if (partial.IsSingleSegment)
+        {
+            return CheckPartial(partial.FirstSpan);
+        }
+
+        if (partial.PositionOf((byte)'\n') is not null)
+        {
+            return ParseStatus.NeedMoreData; // a complete control line waiting for its payload
+        }
+
+        Span<byte> head = stackalloc byte[16];
+        int n = (int)Math.Min(head.Length, partial.Length);
+        partial.Slice(0, n).CopyTo(head);
+        if (!OpTable.IsPlausiblePrefix(head[..n]))
+        {
+            return Fail(ParseError.UnknownOperation, "");
+        }
+
+        return partial.Length > (long)MaxControlLine + OpTable.LongestVerb + 2
+            ? Fail(ParseError.MaxControlLineExceeded, "")
+            : ParseStatus.NeedMoreData;
+    }
+
+    /// <summary>
+    /// A line without its newline yet: fail early on a verb that can never be valid or on a
+    /// line already longer than the limit, as nats-server's byte-wise parser does.
+    /// </summary>
+    private ParseStatus CheckPartial(ReadOnlySpan<byte> partial)
+    {
+        if (partial.Contains((byte)'\n'))
+        {
+            return ParseStatus.NeedMoreData; // a complete control line waiting for its payload
+        }
+
+        if (!OpTable.IsPlausiblePrefix(partial[..Math.Min(partial.Length, 16)]))
+        {
+            return Fail(ParseError.UnknownOperation, "");
+        }
+
+        return partial.Length > MaxControlLine + OpTable.LongestVerb + 2
+            ? Fail(ParseError.MaxControlLineExceeded, "")
+            : ParseStatus.NeedMoreData;
+    }
+
+    /// <summary>Recognises the verb and splits the arguments of one control line (without its LF).</summary>
+    private bool ParseLine(ReadOnlySpan<byte> line, ref Command command)
+    {
+        line = TrimCr(line);
+        Verb verb = OpTable.Identify(line, out int argStart);
+        if (verb == Verb.Unknown)
+        {
+            Fail(ParseError.UnknownOperation, "");
+            return false;
+        }
+
+        if (RequireConnect && verb != Verb.Connect)
+        {
+            Fail(ParseError.AuthorizationRequired, "");
+            return false;
+        }
+
+        ReadOnlySpan<byte> args = line[argStart..];
+        if (OpTable.HasArguments(verb) && args.Length > MaxControlLine)
+        {
+            Fail(ParseError.MaxControlLineExceeded, "");
+            return false;
+        }
+
+        command.Verb = verb;
+        switch (verb)
+        {
+            case Verb.Pub:
+                return ParsePub(args, ref command);
+            case Verb.HPub:
+                return ParseHPub(args, ref command);
+            case Verb.Sub:
+                return ParseSub(args, ref command);
+            case Verb.Unsub:
+                return ParseUnsub(args, ref command);
+            case Verb.HMsg:
+                // Clients may not send HMSG: nats-server notices after the control line.
+                Fail(ParseError.UnknownOperation, "");
+                return false;
+            default:
+                command.A1 = args;
+                return true;
+        }
+    }
+
+    private bool ParsePub(ReadOnlySpan<byte> args, ref Command command)
+    {
+        var split = new ArgSplitter(args);
+        int count = split.Split(out var a0, out var a1, out var a2, out _);
+        long size;
+        switch (count)
+        {
+            case 2:
+                command.A1 = args[a0];
+                size = ParseSize(args[a1]);
+                break;
+            case 3:
+                command.A1 = args[a0];
+                command.A2 = args[a1];
+                size = ParseSize(args[a2]);
+                break;
+            default:
+                return FailArgs("processPub Parse Error", args);
+        }
+
+        if (size < 0)
+        {
+            return FailArgs("processPub Bad or Missing Size", args);
+        }
+
+        if (size > MaxPayload)
+        {
+            Fail(ParseError.MaxPayloadExceeded, $"{size} > {MaxPayload}");
+            return false;
+        }
+
+        command.TotalSize = (int)size;
+        command.HasPayload = true;
+        return true;
+    }
+
+    private bool ParseHPub(ReadOnlySpan<byte> args, ref Command command)
+    {
+        if (!HeadersAllowed)
+        {
+            Fail(ParseError.HeadersNotSupported, "message headers not supported");
+            return false;
+        }
+
+        var split = new ArgSplitter(args);
+        int count = split.Split(out var a0, out var a1, out var a2, out var a3);
+        long headerSize;
+        long totalSize;
+        switch (count)
+        {
+            case 3:
+                command.A1 = args[a0];
+                headerSize = ParseSize(args[a1]);
+                totalSize = ParseSize(args[a2]);
+                break;
+            case 4:
+                command.A1 = args[a0];
+                command.A2 = args[a1];
+                headerSize = ParseSize(args[a2]);
+                totalSize = ParseSize(args[a3]);
+                break;
+            default:
+                return FailArgs("processHeaderPub Parse Error", args);
+        }
+
+        if (headerSize < 0)
+        {
+            return FailArgs("processHeaderPub Bad or Missing Header Size", args);
+        }
+
+        if (totalSize < 0)
+        {
+            return FailArgs("processHeaderPub Bad or Missing Total Size", args);
+        }
+
+        if (headerSize > totalSize)
+        {
+            return FailArgs("processHeaderPub Header Size larger then TotalSize", args);
+        }
+
+        if (totalSize > MaxPayload)
+        {
+            Fail(ParseError.MaxPayloadExceeded, $"{totalSize} > {MaxPayload}");
+            return false;
+        }
+
+        command.HeaderSize = (int)headerSize;
+        command.TotalSize = (int)totalSize;
+        command.HasPayload = true;
+        return true;
+    }
+
+    private bool ParseSub(ReadOnlySpan<byte> args, ref Command command)
+    {
+        var split = new ArgSplitter(args);
+        int count = split.Split(out var a0, out var a1, out var a2, out _);
+        switch (count)
+        {
+            case 2:
+                command.A1 = args[a0];
+                command.A3 = args[a1];
+                return true;
+            case 3:
+                command.A1 = args[a0];
+                command.A2 = args[a1];
+                command.A3 = args[a2];
+                return true;
+            default:
+                return FailArgs("processSub Parse Error", args);
+        }
+    }
+
+    private bool ParseUnsub(ReadOnlySpan<byte> args, ref Command command)
+    {
+        var split = new ArgSplitter(args);
+        int count = split.Split(out var a0, out var a1, out _, out _);
+        switch (count)
+        {
+            case 1:
+                command.A1 = args[a0];
+                command.Max = -1;
+                return true;
+            case 2:
+                command.A1 = args[a0];
+                command.Max = ParseSize(args[a1]);
+                return command.Max >= 0 || FailArgs("processUnsub Parse Error", args);
+            default:
+                return FailArgs("processUnsub Parse Error", args);
+        }
+    }
+
+    private static bool Dispatch<THandler>(ref Command command, ReadOnlySpan<byte> payload, THandler handler)
+        where THandler : IProtocolHandler
+    {
+        return command.Verb switch
+        {
+            Verb.Pub => handler.OnPublish(command.A1, command.A2, 0, payload),
+            Verb.HPub => handler.OnPublish(command.A1, command.A2, command.HeaderSize, payload),
+            Verb.Sub => handler.OnSubscribe(command.A1, command.A2, command.A3),
+            Verb.Unsub => handler.OnUnsubscribe(command.A1, command.Max),
+            Verb.Ping => handler.OnPing(),
+            Verb.Pong => handler.OnPong(),
+            Verb.Connect => handler.OnConnect(command.A1),
+            Verb.Info => handler.OnInfo(command.A1),
+            Verb.Ok => handler.OnOk(),
+            Verb.Err => handler.OnErr(command.A1),
+            _ => false,
+        };
+    }
+
+    /// <summary>Decimal digits only, at most 9 of them; anything else is -1 (a bad size).</summary>
+    internal static long ParseSize(ReadOnlySpan<byte> digits)
+    {
+        if (digits.Length == 0 || digits.Length > MaxSizeDigits)
+        {
+            return -1;
+        }
+
+        long n = 0;
+        foreach (byte b in digits)
+        {
+            uint d = (uint)(b - '0');
+            if (d > 9)
+            {
+                return -1;
+            }
+
+            n = (n * 10) + d;
+        }
+
+        return n;
+    }
+
+    private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) =>
+        line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
+
+    private bool FailArgs(string what, ReadOnlySpan<byte> args)
+    {
+        Fail(ParseError.BadArguments, $"{what}: \"{System.Text.Encoding.UTF8.GetString(args)}\"");
+        return false;
+    }
+
+    private ParseStatus Fail(ParseError error, string detail)
+    {
+        Error = error;
+        ErrorDetail = detail;
+        return ParseStatus.Error;
+    }
+
+    /// <summary>One parsed control line: which slots are used depends on the verb.</summary>
+    private ref struct Command
+    {
+        public Verb Verb;
+        public ReadOnlySpan<byte> A1; // subject / sid / json / text
+        public ReadOnlySpan<byte> A2; // reply / queue
+        public ReadOnlySpan<byte> A3; // sid of SUB
+        public int HeaderSize;
+        public int TotalSize;
+        public bool HasPayload;
+        public long Max;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+
+namespace NatsSharp.Server.Protocol;
+
+/// <summary>
+/// The INFO a server sends. Members are declared in nats-server's field order, and the
+/// optional ones are omitted when empty, so the JSON reads like the real server's.
+/// </summary>
+internal sealed class ServerInfo
+{
+    [JsonPropertyName("server_id")] public string ServerId { get; set; } = "";
+    [JsonPropertyName("server_name")] public string ServerName { get; set; } = "";
+    [JsonPropertyName("version")] public string Version { get; set; } = "";
+    [JsonPropertyName("proto")] public int Proto { get; set; } = 1;
+    [JsonPropertyName("go")] public string Go { get; set; } = "";
+    [JsonPropertyName("host")] public string Host { get; set; } = "";
+    [JsonPropertyName("port")] public int Port { get; set; }
+    [JsonPropertyName("headers")] public bool Headers { get; set; }
+
+    [JsonPropertyName("auth_required"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AuthRequired { get; set; }
+
+    [JsonPropertyName("tls_required"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TlsRequired { get; set; }
+
+    [JsonPropertyName("tls_verify"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TlsVerify { get; set; }
+
+    [JsonPropertyName("tls_available"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TlsAvailable { get; set; }
+
+    [JsonPropertyName("max_payload")] public int MaxPayload { get; set; }
+
+    [JsonPropertyName("client_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ulong ClientId { get; set; }
+
+    [JsonPropertyName("client_ip"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string? ClientIp { get; set; }
+
+    [JsonPropertyName("nonce"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Nonce { get; set; }
+
+    [JsonPropertyName("cluster"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Cluster { get; set; }
+
+    [JsonPropertyName("connect_urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string[]? ConnectUrls { get; set; }
+
+    [JsonPropertyName("ldm"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool LameDuckMode { get; set; }
+
+    public ServerInfo Clone() => (ServerInfo)MemberwiseClone();
+}

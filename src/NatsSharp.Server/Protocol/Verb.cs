@@ -1,0 +1,17 @@
+namespace NatsSharp.Server.Protocol;
+
+internal enum Verb
+{
+    Unknown,
+    Pub,
+    HPub,
+    Sub,
+    Unsub,
+    Ping,
+    Pong,
+    Connect,
+    Info,
+    Ok,
+    Err,
+    HMsg,
+}

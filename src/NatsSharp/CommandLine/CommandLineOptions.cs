@@ -1,0 +1,100 @@
+using NatsSharp.Server;
+
+namespace NatsSharp.CommandLine;
+
+/// <summary>
+/// The nats-server command line. <see cref="Parse"/> applies the flags onto a
+/// <see cref="ServerOptions"/>; the daemon calls it before and after reading the config
+/// file, so a flag always wins over the file (as nats-server does).
+/// </summary>
+internal sealed class CommandLineOptions
+{
+    public string ConfigFile { get; private set; } = "";
+    public bool TestConfig { get; private set; }
+    public string Signal { get; private set; } = "";
+    public bool ShowHelp { get; private set; }
+    public bool ShowVersion { get; private set; }
+    public bool ShowTlsHelp { get; private set; }
+
+    /// <summary>Words left after the flags ("version", "help", or an error).</summary>
+    public string[] Rest { get; private set; } = [];
+
+    /// <summary>Flags naming features this build does not have yet, for a start-up warning.</summary>
+    public List<string> Unavailable { get; } = [];
+
+    public static CommandLineOptions Parse(string[] args, ServerOptions target)
+    {
+        var result = new CommandLineOptions();
+        FlagSet flags = result.Define(target);
+        result.Rest = flags.Parse(args);
+        return result;
+    }
+
+    private FlagSet Define(ServerOptions o)
+    {
+        var f = new FlagSet();
+
+        // Server options.
+        f.String(["a", "addr", "net"], v => o.Host = v);
+        f.Int(["p", "port"], v => o.Port = v);
+        f.String(["n", "name", "server_name"], v => o.ServerName = v);
+        f.String(["P", "pid"], v => o.PidFile = v);
+        f.Int(["m", "http_port"], v => o.HttpPort = v);
+        f.Int(["ms", "https_port"], v => o.HttpsPort = v);
+        f.String(["c", "config"], v => ConfigFile = v);
+        f.Bool(["t"], v => TestConfig = v);
+        f.String(["sl", "signal"], v => Signal = v);
+        f.String(["client_advertise"], v => o.ClientAdvertise = v);
+        f.String(["ports_file_dir"], v => o.PortsFileDir = v);
+
+        // Logging.
+        f.String(["l", "log"], v => o.LogFile = v);
+        f.Bool(["T", "logtime"], v => o.Logtime = v);
+        f.Bool(["s", "syslog"], v => o.Syslog = v);
+        f.String(["r", "remote_syslog"], v => o.RemoteSyslog = v);
+        f.Bool(["D", "debug"], v => o.Debug = v);
+        f.Bool(["V", "trace"], v => o.Trace = v);
+        f.Bool(["VV"], v => o.Trace = o.TraceVerbose = v);
+        f.Bool(["DV"], v => o.Debug = o.Trace = v);
+        f.Bool(["DVV"], v => o.Debug = o.Trace = o.TraceVerbose = v);
+        f.Long(["log_size_limit"], v => o.LogSizeLimit = v);
+        f.Int(["max_traced_msg_len"], v => o.MaxTracedMsgLen = v);
+
+        // JetStream is accepted so scripts and test harnesses keep working.
+        f.Bool(["js", "jetstream"], v => Note(v, "JetStream (-js)"));
+        f.String(["sd", "store_dir"], v => Note(v.Length > 0, "JetStream storage (-sd)"));
+
+        // Authorization.
+        f.String(["user"], v => o.Username = v);
+        f.String(["pass"], v => o.Password = v);
+        f.String(["auth"], v => o.AuthToken = v);
+
+        // TLS and clustering come with their own modules.
+        f.Bool(["tls"], v => Note(v, "TLS (--tls)"));
+        f.String(["tlscert"], v => Note(v.Length > 0, "TLS (--tlscert)"));
+        f.String(["tlskey"], v => Note(v.Length > 0, "TLS (--tlskey)"));
+        f.Bool(["tlsverify"], v => Note(v, "TLS (--tlsverify)"));
+        f.String(["tlscacert"], v => Note(v.Length > 0, "TLS (--tlscacert)"));
+        f.String(["routes"], v => Note(v.Length > 0, "clustering (--routes)"));
+        f.String(["cluster", "cluster_listen"], v => Note(v.Length > 0, "clustering (--cluster)"));
+        f.String(["cluster_name"], v => Note(v.Length > 0, "clustering (--cluster_name)"));
+        f.Bool(["no_advertise"], v => Note(v, "clustering (--no_advertise)"));
+        f.String(["cluster_advertise"], v => Note(v.Length > 0, "clustering (--cluster_advertise)"));
+        f.Int(["connect_retries"], v => Note(v != 0, "clustering (--connect_retries)"));
+        f.Int(["profile"], v => Note(v != 0, "profiling (--profile)"));
+
+        // Common.
+        f.Bool(["h", "help"], v => ShowHelp = v);
+        f.Bool(["v", "version"], v => ShowVersion = v);
+        f.Bool(["help_tls"], v => ShowTlsHelp = v);
+        return f;
+    }
+
+    private void Note(bool used, string feature)
+    {
+        if (used && !Unavailable.Contains(feature))
+        {
+            Unavailable.Add(feature);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using NatsSharp.CommandLine;
+using NatsSharp.Daemon;
+using NatsSharp.Logging;
+using NatsSharp.Server;
+
+namespace NatsSharp;
+
+/// <summary>The <c>natssharp</c> daemon: nats-server's command line, logging, files and signals around a <see cref="NatsServer"/>.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var options = new ServerOptions();
+        CommandLineOptions cli;
+        try
+        {
+            cli = CommandLineOptions.Parse(args, options);
+        }
+        catch (FlagException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Out.Write(UsageText.Usage);
+            return ex.UnknownFlag ? 0 : 2;
+        }
+
+        if (cli.ShowHelp)
+        {
+            Console.Out.Write(UsageText.Usage);
+            return 0;
+        }
+
+        if (cli.ShowVersion)
+        {
+            Console.Out.WriteLine(VersionLine);
+            return 0;
+        }
+
+        if (cli.ShowTlsHelp)
+        {
+            Console.Out.Write(UsageText.TlsHelp);
+            return 0;
+        }
+
+        if (cli.Rest.Length > 0)
+        {
+            switch (cli.Rest[0])
+            {
+                case "version":
+                    Console.Out.WriteLine(VersionLine);
+                    return 0;
+                case "help":
+                    Console.Out.Write(UsageText.Usage);
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"natssharp: unrecognized command: \"{cli.Rest[0]}\"");
+                    return 1;
+            }
+        }
+
+        if (cli.Signal.Length > 0)
+        {
+            return SignalCommand.Run(cli.Signal, Console.Error);
+        }
+
+        List<string> warnings = [];
+        if (cli.ConfigFile.Length > 0)
+        {
+            try
+            {
+                options = ConfigFileLoader.Load(cli.ConfigFile, warnings);
+            }
+            catch (Exception ex) when (ConfigFileLoader.IsConfigError(ex))
+            {
+                Console.Error.WriteLine($"natssharp: {ex.Message}");
+                return 1;
+            }
+
+            cli = CommandLineOptions.Parse(args, options); // flags win over the file
+            options.ConfigFile = cli.ConfigFile;
+        }
+
+        foreach (string warning in warnings)
+        {
+            Console.Error.WriteLine(warning);
+        }
+
+        if (cli.TestConfig)
+        {
+            if (cli.ConfigFile.Length == 0)
+            {
+                Console.Error.WriteLine("natssharp: must specify [-c, --config] option to check configuration file(s)");
+                return 1;
+            }
+
+            Console.Error.WriteLine($"natssharp: configuration file {cli.ConfigFile} is valid");
+            return 0;
+        }
+
+        try
+        {
+            NatsServer.Validate(options);
+        }
+        catch (NatsServerException ex)
+        {
+            Console.Error.WriteLine($"natssharp: {ex.Message}");
+            return 1;
+        }
+
+        return await RunAsync(options, cli).ConfigureAwait(false);
+    }
+
+    private static string VersionLine => $"natssharp: v{ServerVersion.Compatible} (NatsSharp {ServerVersion.Product})";
+
+    private static async Task<int> RunAsync(ServerOptions options, CommandLineOptions cli)
+    {
+        using var sink = new NatsLogSink(options.LogFile, options.Logtime);
+        var provider = new NatsLoggerProvider(sink) { MinimumLevel = LevelOf(options) };
+        using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Trace));
+        ILogger log = loggerFactory.CreateLogger("natssharp");
+
+        foreach (string feature in cli.Unavailable)
+        {
+            log.LogWarning("{Feature} is not available in this build of NatsSharp; the flag is ignored", feature);
+        }
+
+        if (options.HttpPort != 0 || options.HttpsPort != 0)
+        {
+            log.LogWarning("Monitoring is not available in this build of NatsSharp; -m/--http_port is ignored");
+        }
+
+        await using var server = new NatsServer(options, loggerFactory);
+        try
+        {
+            await server.StartAsync().ConfigureAwait(false);
+        }
+        catch (NatsServerException ex)
+        {
+            sink.Write("FTL", ex.Message);
+            return 1;
+        }
+
+        if (options.PidFile.Length > 0)
+        {
+            PidFile.Write(options.PidFile);
+        }
+
+        string? portsFile = options.PortsFileDir.Length > 0
+            ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, 0)
+            : null;
+
+        int exitCode = 0;
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Stop(PosixSignalContext context, string name, int code)
+        {
+            context.Cancel = true; // we shut down ourselves, with the right exit code
+            sink.Write("DBG", $"Trapped \"{name}\" signal");
+            exitCode = code;
+            stopRequested.TrySetResult();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, "interrupt", 0));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, "terminated", 1));
+        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => Stop(c, "quit", 0));
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
+        {
+            c.Cancel = true;
+            log.LogError("Failed to reload server configuration: config reload is not available in this build of NatsSharp");
+        });
+        using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)10, c =>
+        {
+            c.Cancel = true;
+            sink.Reopen();
+        });
+        using var sigusr2 = PosixSignalRegistration.Create((PosixSignal)12, c => Stop(c, "user defined signal 2", 0));
+
+        await Task.WhenAny(stopRequested.Task, server.Stopped).ConfigureAwait(false);
+        await server.StopAsync().ConfigureAwait(false);
+        PortsFile.Remove(portsFile);
+        if (options.PidFile.Length > 0)
+        {
+            PidFile.Remove(options.PidFile);
+        }
+
+        return exitCode;
+    }
+
+    private static LogLevel LevelOf(ServerOptions options) =>
+        options.Trace || options.TraceVerbose ? LogLevel.Trace : options.Debug ? LogLevel.Debug : LogLevel.Information;
+}
