@@ -28,6 +28,11 @@ internal static class FanScenario
 
                 // The PONG proves the SUB is registered before anything is published.
                 c.Flush(deadline);
+                if (c.Error is not null)
+                {
+                    throw new LoadException($"{c.Name}: subscription rejected: {c.Error}");
+                }
+
                 c.StartReader();
             }
 
@@ -40,11 +45,21 @@ internal static class FanScenario
 
             tracker.MarkStart();
             long start = Stopwatch.GetTimestamp();
-            publisher.Run(o.Msgs, tracker, window, deadline, o.Idle);
-            bool complete = tracker.WaitForCompletion(deadline, o.Idle);
+            string? publishError = null;
+            try
+            {
+                publisher.Run(o.Msgs, tracker, window, deadline, o.Idle);
+            }
+            catch (LoadException ex)
+            {
+                // Still report what was delivered: a stalled or dropped subscriber is a result, not a crash.
+                publishError = ex.Message;
+            }
+
+            bool complete = publishError is null && tracker.WaitForCompletion(deadline, o.Idle);
             long end = complete ? tracker.CompletedAt : tracker.LastProgressAt;
-            double elapsed = Math.Max(1e-9, (double)(end - start) / Stopwatch.Frequency);
             long delivered = tracker.Total;
+            double elapsed = delivered == 0 ? 0 : Math.Max(1e-9, (double)(end - start) / Stopwatch.Frequency);
 
             var result = new RunResult
             {
@@ -52,9 +67,9 @@ internal static class FanScenario
                 ServerName = pubConnection.Info.ServerName,
                 ServerVersion = pubConnection.Info.Version,
                 ElapsedSeconds = elapsed,
-                MsgsPerSec = delivered / elapsed,
-                PubMsgsPerSec = o.Msgs / ((double)(publisher.FlushedAt - start) / Stopwatch.Frequency),
-                Published = o.Msgs,
+                MsgsPerSec = delivered == 0 ? 0 : delivered / elapsed,
+                PubMsgsPerSec = publishError is null ? o.Msgs / ((double)(publisher.FlushedAt - start) / Stopwatch.Frequency) : 0,
+                Published = publisher.Sent,
                 Expected = expected,
                 Delivered = delivered,
                 PerSubscriber = tracker.Subscribers.Select(s => s.Received).ToArray(),
@@ -62,8 +77,9 @@ internal static class FanScenario
 
             if (!complete)
             {
-                string why = tracker.FirstProblem() ?? (deadline.IsExpired ? "timed out" : $"no delivery for {o.Idle.TotalSeconds:0.#}s");
-                result.Error = $"lost {result.Lost:#,0} of {expected:#,0} deliveries: {why}";
+                string why = publishError ?? tracker.FirstProblem() ?? (deadline.IsExpired ? "timed out" : $"no delivery for {o.Idle.TotalSeconds:0.#}s");
+                result.Error = $"lost {result.Lost:#,0} of {expected:#,0} deliveries: {why}"
+                    + (pubConnection.Error is null ? "" : $"; publisher got: {pubConnection.Error}");
             }
             else if (delivered != expected)
             {

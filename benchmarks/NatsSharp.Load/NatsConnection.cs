@@ -75,7 +75,9 @@ internal sealed class NatsConnection : IDisposable
         try
         {
             // Backstop only: the process-wide hard timeout is what really bounds a run.
-            socket.ReceiveTimeout = (int)Math.Clamp(deadline.Remaining.TotalMilliseconds, 1, int.MaxValue);
+            int backstop = (int)Math.Clamp(deadline.Remaining.TotalMilliseconds, 1, int.MaxValue);
+            socket.ReceiveTimeout = backstop;
+            socket.SendTimeout = backstop;
             conn.PumpUntil(static c => c._info is not null, deadline, "INFO");
             conn.Info = ServerInfo.Parse(conn._info);
             if (conn.Info.TlsRequired)
@@ -347,10 +349,16 @@ internal sealed class NatsConnection : IDisposable
                 data = data[n..];
             }
         }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            MarkClosed("send timed out");
+            throw new LoadException($"{Name}: timed out sending (the server stopped reading)", ex);
+        }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+            string? earlier = _error;
             MarkClosed(ex.Message);
-            throw new LoadException($"{Name}: send failed: {ex.Message}" + (_error is null ? "" : $" ({_error})"), ex);
+            throw new LoadException($"{Name}: send failed: {ex.Message}" + (earlier is null ? "" : $" (after: {earlier})"), ex);
         }
     }
 

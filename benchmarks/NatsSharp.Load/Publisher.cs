@@ -36,6 +36,9 @@ internal sealed class Publisher
     /// <summary>Bytes one PUB occupies on the wire.</summary>
     public int MessageLength => _messageLength;
 
+    /// <summary>Messages handed to the socket so far.</summary>
+    public long Sent { get; private set; }
+
     /// <summary>Stopwatch timestamp when the last PUB was handed to the socket.</summary>
     public long WrittenAt { get; private set; }
 
@@ -82,6 +85,7 @@ internal sealed class Publisher
 
             _connection.Send(_batch.AsSpan(0, k * _messageLength));
             sent += k;
+            Sent = sent;
             sincePing += (long)k * _messageLength;
             if (sincePing >= PingIntervalBytes)
             {

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace NatsSharp.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real nats-server (Debian package) started on 127.0.0.1 and a random port, for
+/// side-by-side comparisons. If it is not installed the test fails with a message that
+/// says so: a comparison that cannot run must never pass silently.
+/// </summary>
+public sealed class RealNatsServer : IAsyncDisposable
+{
+    public const string BinaryPath = "/usr/sbin/nats-server";
+
+    private readonly Process _process;
+    private readonly string _dir;
+
+    private RealNatsServer(Process process, string dir, int port)
+    {
+        _process = process;
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static string Binary =>
+        File.Exists(BinaryPath)
+            ? BinaryPath
+            : throw new InvalidOperationException(
+                $"MISSING PEER: the real nats-server is not installed at {BinaryPath} (apt-get install -y nats-server). " +
+                "This test compares NatsSharp with it and cannot run without it.");
+
+    public static async Task<RealNatsServer> StartAsync(params string[] extraArgs)
+    {
+        string binary = Binary;
+        string dir = Directory.CreateTempSubdirectory("nats-ref-").FullName;
+        var psi = new ProcessStartInfo(binary)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[] { "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir }.Concat(extraArgs))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start nats-server");
+        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        string portsFile = Path.Combine(dir, $"nats-server_{process.Id}.ports");
+        await Eventually.TrueAsync(() => File.Exists(portsFile) && new FileInfo(portsFile).Length > 0, "nats-server's ports file", TimeSpan.FromSeconds(10));
+        using JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(portsFile));
+        string url = doc.RootElement.GetProperty("nats")[0].GetString()!;
+        int port = new Uri(url).Port;
+        return new RealNatsServer(process, dir, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+}
