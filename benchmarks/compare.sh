@@ -11,7 +11,7 @@ usage() {
 usage: benchmarks/compare.sh [options] [-- natsload args...]
 
 options (each also settable by the environment variable in brackets):
-  --rounds N          measured rounds per scenario and server             [ROUNDS, default 3]
+  --rounds N          measured rounds per scenario and server             [ROUNDS, default 5]
   --scenarios "..."   scenarios to run                                    [SCENARIOS, default "pub pubsub fanout queue reqrep"]
   --base CMD          reference server command                            [BASE_CMD, default /usr/sbin/nats-server]
   --ours CMD          our server command                                  [OURS_CMD, default out/natssharp or dotnet out/natssharp.dll]
@@ -20,13 +20,16 @@ options (each also settable by the environment variable in brackets):
   --no-build          use the natsload already built                      [BUILD=0]
   -h, --help          this text
 
-Both commands get "-a 127.0.0.1 -p <port>" appended. Arguments after "--" (or NATSLOAD_ARGS) go to every
-natsload run, e.g. -- --size 128 --msgs 500k. To sanity-check the harness before our server exists:
+Both commands get "-a 127.0.0.1 -p <port>" appended. Each scenario runs long enough (about a second or more)
+to be stable: pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), queue 3m, reqrep 20k requests; override
+per scenario with ARGS_<scenario>, e.g. ARGS_fanout="--msgs 1m --subs 8". Arguments after "--" (or
+NATSLOAD_ARGS) go to every run and win over those, e.g. -- --size 128. To sanity-check the harness before
+our server exists:
   OURS_CMD=/usr/sbin/nats-server benchmarks/compare.sh
 EOF
 }
 
-ROUNDS="${ROUNDS:-3}"
+ROUNDS="${ROUNDS:-5}"
 SCENARIOS="${SCENARIOS:-pub pubsub fanout queue reqrep}"
 BASE_CMD="${BASE_CMD:-/usr/sbin/nats-server}"
 OURS_CMD="${OURS_CMD:-}"
@@ -140,13 +143,29 @@ echo "B natssharp:   ${CMDS[1]}  (port $PORT_B, pid ${SERVER_PIDS[1]})" >&2
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 
+# scenario_args SCENARIO -> default natsload arguments sized for a stable ~1 s+ measurement
+scenario_args() {
+    local var="ARGS_$1"
+    if [[ -n "${!var:-}" ]]; then
+        echo "${!var}"
+        return
+    fi
+    case "$1" in
+        pub) echo "--msgs 5m" ;;
+        pubsub|queue) echo "--msgs 3m" ;;
+        fanout) echo "--msgs 2m" ;;
+        reqrep) echo "--msgs 20k" ;;
+    esac
+}
+
 # run_one SCENARIO SERVER_INDEX ROUND [extra natsload args] -> appends "scenario server round rate p50 p99" on success
 run_one() {
     local scenario="$1" i="$2" round="$3"
     shift 3
-    local line rc=0
+    local line rc=0 defaults
+    read -r -a defaults <<<"$(scenario_args "$scenario")"
     line="$(timeout $((RUN_TIMEOUT + 15)) "${NATSLOAD[@]}" "$scenario" --url "nats://127.0.0.1:${PORTS[$i]}" \
-        --json --timeout "$RUN_TIMEOUT" "${EXTRA[@]}" "$@" 2>&1)" || rc=$?
+        --json --timeout "$RUN_TIMEOUT" "${defaults[@]}" "${EXTRA[@]}" "$@" 2>&1)" || rc=$?
     if [[ $rc -ne 0 || "$line" != *'"ok":true'* ]]; then
         echo "  round $round  $scenario  ${NAMES[$i]}: FAILED (rc $rc): $(tail -c 400 <<<"$line")" >&2
         return 0

@@ -4,6 +4,12 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length == 0)
+        {
+            Console.Error.Write(Options.Usage);
+            return 2;
+        }
+
         Options options;
         try
         {
@@ -16,7 +22,7 @@ internal static class Program
             return 2;
         }
 
-        if (options.Help || args.Length == 0)
+        if (options.Help)
         {
             Console.Out.Write(Options.Usage);
             return 0;

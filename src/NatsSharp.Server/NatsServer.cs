@@ -169,7 +169,12 @@ public sealed class NatsServer : IAsyncDisposable
                 socket.DualMode = true;
             }
 
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR only (as Go sets it), so a restart is not blocked by TIME_WAIT;
+            // .NET's ReuseAddress option would also set SO_REUSEPORT and let two servers share a port.
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
+            }
             socket.Bind(new IPEndPoint(address, bindPort));
             socket.Listen(512);
             return socket;
