@@ -209,6 +209,13 @@ median() {
     awk -F'\t' -v s="$1" -v n="$2" -v c="$3" '$1 == s && $2 == n && $c != "-" { print $c }' "$RESULTS" | sort -g |
         awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# spread SCENARIO SERVER COLUMN -> (max - min) / median over successful rounds, as a percentage
+spread() {
+    awk -F'\t' -v s="$1" -v n="$2" -v c="$3" '$1 == s && $2 == n && $c != "-" { print $c }' "$RESULTS" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR < 2) { print "-"; exit }
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            if (m > 0) printf "%.0f%%", 100 * (v[NR] - v[1]) / m; else print "-" }'
+}
 count_ok() { awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n' "$RESULTS" | wc -l | tr -d ' '; }
 fmt() { [[ -z "$1" ]] && { echo "FAILED"; return; }; awk -v v="$1" -v d="$2" 'BEGIN {
     if (d > 0) { printf "%.*f", d, v; exit }
@@ -223,8 +230,8 @@ echo "A = nats-server: ${CMDS[0]}"
 echo "B = natssharp:   ${CMDS[1]}"
 [[ ${#EXTRA[@]} -gt 0 ]] && echo "natsload args: ${EXTRA[*]}"
 echo
-printf '| %-8s | %-16s | %16s | %16s | %12s |\n' scenario metric nats-server natssharp "ours/nats"
-printf '|%s|%s|%s|%s|%s|\n' "----------" "------------------" "-----------------:" "-----------------:" "-------------:"
+printf '| %-8s | %-16s | %16s | %16s | %9s | %8s | %8s |\n' scenario metric nats-server natssharp "ours/nats" "spread A" "spread B"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "----------" "------------------" "-----------------:" "-----------------:" "----------:" "---------:" "---------:"
 for scenario in $SCENARIOS; do
     metric="msgs/s"
     case "$scenario" in
@@ -239,17 +246,20 @@ for scenario in $SCENARIOS; do
         ok="$(count_ok "$scenario" "$n")"
         [[ "$ok" != "$ROUNDS" ]] && note="$note ($n: $ok/$ROUNDS ok)"
     done
-    printf '| %-8s | %-16s | %16s | %16s | %12s |%s\n' "$scenario" "$metric" "$(fmt "$a" 0)" "$(fmt "$b" 0)" "$(ratio "$a" "$b")" "$note"
+    printf '| %-8s | %-16s | %16s | %16s | %9s | %8s | %8s |%s\n' "$scenario" "$metric" "$(fmt "$a" 0)" "$(fmt "$b" 0)" \
+        "$(ratio "$a" "$b")" "$(spread "$scenario" nats-server 4)" "$(spread "$scenario" natssharp 4)" "$note"
     if [[ "$scenario" == reqrep ]]; then
         for col in 5:p50 6:p99; do
             a="$(median reqrep nats-server "${col%%:*}")"
             b="$(median reqrep natssharp "${col%%:*}")"
-            printf '| %-8s | %-16s | %16s | %16s | %12s |\n' reqrep "${col##*:} latency us" "$(fmt "$a" 1)" "$(fmt "$b" 1)" "$(ratio "$a" "$b")"
+            printf '| %-8s | %-16s | %16s | %16s | %9s | %8s | %8s |\n' reqrep "${col##*:} latency us" "$(fmt "$a" 1)" "$(fmt "$b" 1)" \
+                "$(ratio "$a" "$b")" "$(spread reqrep nats-server "${col%%:*}")" "$(spread reqrep natssharp "${col%%:*}")"
         done
     fi
 done
 echo
 echo "throughput: ratio > 1 means ours is faster; latency rows: ratio < 1 means ours is faster."
+echo "spread = (max - min) / median over the rounds: differences smaller than the spread are noise."
 echo "peak RSS: nats-server $(peak_rss "${SERVER_PIDS[0]}"), natssharp $(peak_rss "${SERVER_PIDS[1]}")"
 for i in 0 1; do
     if ! kill -0 "${SERVER_PIDS[$i]}" 2>/dev/null; then
