@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NatsSharp.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Runs the real <c>natssharp</c> executable (the apphost built beside the tests) as an
+/// operator would, capturing its output; every wait is bounded.
+/// </summary>
+public sealed partial class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private DaemonProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The apphost next to the test assembly (copied there by the project reference).</summary>
+    public static string AppHost => Path.Combine(AppContext.BaseDirectory, "natssharp");
+
+    public int Pid => _process.Id;
+
+    public string Stdout { get { lock (_stdout) { return _stdout.ToString(); } } }
+
+    public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    public static DaemonProcess StartAt(string executable, params string[] args)
+    {
+        var psi = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return new DaemonProcess(Process.Start(psi)!);
+    }
+
+    public static DaemonProcess Start(params string[] args) => StartAt(AppHost, args);
+
+    /// <summary>Runs to completion (bounded) and returns the exit code.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        await using DaemonProcess d = Start(args);
+        int code = await d.WaitForExitAsync();
+        return (code, d.Stdout, d.Stderr);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(20));
+        _process.WaitForExit(); // flush the redirected output
+        return _process.ExitCode;
+    }
+
+    public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        _process.Dispose();
+    }
+}
