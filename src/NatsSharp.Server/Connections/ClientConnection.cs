@@ -83,10 +83,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                long inMsgs = InMsgs;
-                long inBytes = InBytes;
-                ParseStatus status = _parser.Parse(ref buffer, this);
-                EndBatch(InMsgs - inMsgs, InBytes - inBytes);
+                ParseStatus status = ProcessBuffer(ref buffer);
                 if (status == ParseStatus.Error)
                 {
                     OnParseError();
@@ -114,6 +111,19 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         {
             await reader.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Handles every complete command in one read (the message hot path), then wakes each
+    /// connection it queued data for. What is left in <paramref name="buffer"/> is partial.
+    /// </summary>
+    internal ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
+    {
+        long inMsgs = InMsgs;
+        long inBytes = InBytes;
+        ParseStatus status = _parser.Parse(ref buffer, this);
+        EndBatch(InMsgs - inMsgs, InBytes - inBytes);
+        return status;
     }
 
     /// <summary>After a read batch: wake every connection we queued data for, and add up counters.</summary>

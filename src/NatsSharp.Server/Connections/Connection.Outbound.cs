@@ -264,6 +264,17 @@ internal abstract partial class Connection
     {
     }
 
+    /// <summary>Drops what is queued: for benchmarks that drive a connection without a socket.</summary>
+    internal int DiscardPendingOutbound()
+    {
+        lock (OutboundLock)
+        {
+            int length = _activeLength;
+            _activeLength = 0;
+            return length;
+        }
+    }
+
     /// <summary>Caller holds the lock and has marked the connection closed.</summary>
     private void ReleaseOutbound()
     {
