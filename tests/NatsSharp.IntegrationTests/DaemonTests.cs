@@ -119,4 +119,35 @@ public class DaemonTests
         Assert.Equal(1, code);
         Assert.Contains($"[FTL] Error listening on port: 127.0.0.1:{other.Port}", stderr);
     }
+
+    [Fact]
+    public async Task Trace_and_log_file_show_protocol_traffic_with_the_password_redacted()
+    {
+        string dir = Directory.CreateTempSubdirectory("natssharp-log-").FullName;
+        string logFile = Path.Combine(dir, "ns.log");
+        await using DaemonProcess d = DaemonProcess.Start("-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir, "-DV", "-l", logFile);
+        await Eventually.TrueAsync(() => Directory.GetFiles(dir, "*.ports").Length == 1, "the ports file", TimeSpan.FromSeconds(15));
+        using (JsonDocument ports = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(dir, "*.ports")[0])))
+        {
+            int port = new Uri(ports.RootElement.GetProperty("nats")[0].GetString()!).Port;
+            await using RawClient c = await RawClient.ConnectAsync(port);
+            await c.SendAsync("CONNECT {\"verbose\":false,\"user\":\"x\",\"pass\":\"hunter2\",\"name\":\"demo\",\"lang\":\"raw\",\"version\":\"0.1\"}\r\nSUB foo.* q 1\r\nPUB foo.bar reply 11\r\nhello world\r\nPING\r\n");
+            await c.ExpectAsync("MSG foo.bar 1 reply 11");
+            await c.ExpectAsync("hello world");
+            await c.ExpectAsync("PONG");
+        }
+
+        d.Signal(SigInt);
+        Assert.Equal(0, await d.WaitForExitAsync());
+        string log = await File.ReadAllTextAsync(logFile);
+        Assert.Contains("[DBG] 127.0.0.1:", log);
+        Assert.Contains(" - Client connection created", log);
+        Assert.Contains("<<- [CONNECT {\"verbose\":false,\"user\":\"x\",\"pass\":\"[REDACTED]\"", log);
+        Assert.DoesNotContain("hunter2", log);
+        Assert.Contains("- \"v0.1:raw:demo\" - <<- [SUB foo.* q 1]", log);
+        Assert.Contains("<<- [PUB foo.bar reply 11]", log);
+        Assert.Contains("<<- MSG_PAYLOAD: [\"hello world\"]", log);
+        Assert.Contains("->> [MSG foo.bar 1 reply 11]", log);
+        Assert.Contains("->> [PONG]", log);
+    }
 }

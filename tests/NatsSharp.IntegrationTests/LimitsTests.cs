@@ -177,4 +177,32 @@ public class LimitsTests
         var ex = await Assert.ThrowsAsync<NatsServerException>(() => server.StartAsync());
         Assert.Equal($"Error listening on port: 127.0.0.1:{first.Port}, \"listen tcp 127.0.0.1:{first.Port}: bind: address already in use\"", ex.Message);
     }
+
+    [Fact]
+    public async Task A_write_blocked_past_the_write_deadline_is_a_slow_consumer()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.WriteDeadline = TimeSpan.FromMilliseconds(200);
+            o.MaxPending = 512L * 1024 * 1024; // never the limit here: only the deadline can trip
+        });
+
+        using var stuck = new TcpClient();
+        stuck.ReceiveBufferSize = 4096;
+        await stuck.ConnectAsync("127.0.0.1", server.Port);
+        await stuck.GetStream().WriteAsync("CONNECT {\"verbose\":false}\r\nSUB firehose 1\r\nPING\r\n"u8.ToArray());
+        await Eventually.TrueAsync(() => server.Server.GlobalAccount.Sublist.Count == 1, "the subscription");
+
+        await using var publisher = await RawClient.ConnectedAsync(server.Port);
+        string payload = new('w', 60 * 1024);
+        for (int i = 0; i < 2000 && server.Server.Stats.SlowConsumers == 0; i++)
+        {
+            await publisher.SendAsync($"PUB firehose {payload.Length}\r\n{payload}\r\n");
+        }
+
+        await Eventually.TrueAsync(() => server.Server.Stats.SlowConsumers == 1, "the write deadline to expire", TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => server.Server.GlobalAccount.Sublist.Count == 0, "the stuck subscriber removed");
+        await publisher.SendAsync("PING\r\n");
+        await publisher.ExpectAsync("PONG");
+    }
 }

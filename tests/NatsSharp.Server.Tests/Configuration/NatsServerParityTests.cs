@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using NatsSharp.Server.Configuration;
+
+namespace NatsSharp.Server.Tests.Configuration;
+
+/// <summary>
+/// Runs the real nats-server 2.9.10 (<c>/usr/sbin/nats-server -t -c</c>) on the sample configs and on
+/// tricky inputs and checks that our verdict is the same, error text included. nats-server reports
+/// multiple errors in Go's random map order, so lines are compared as sets.
+/// </summary>
+public sealed class NatsServerParityTests
+{
+    private const string NatsServer = "/usr/sbin/nats-server";
+
+    public static TheoryData<string> Inputs() =>
+    [
+        "port: 4333\n", "port4333\n", "port: 4333 debug: true\n", "PORT: 4333\nDebug: TRUE\n", "{ port: 4333 }",
+        "server_name: my server\n", "server_name: (\nmy server\n)", "server_name: \"a\\qb\"\n", "server_name: \"abc\n",
+        "max_payload: 2x\n", "max_payload: 2GB\n", "max_payload: 1kbib\nfoo: 1\n", "port: 99999999999999999999\n",
+        "ping_interval: 30\n", "ping_interval: \"30x\"\n", "ping_interval: true\n", "write_deadline: \"1.5.s\"\n",
+        "lame_duck_duration: \"10s\"\n", "lame_duck_duration: \"29.5s\"\n", "lame_duck_duration: 60\n", "lame_duck_grace_period: \"-1s\"\n",
+        "port: $NOPE_NATSSHARP\n", "cluster { CP: 6333 }\nport: $CP\n", "V: 1\nserver_name: \"$V\"\n", "P: 1\nport: $P\n",
+        "include ./missing.conf\n", "include [a]\n", "include\nfoo\n",
+        "foo: 1\nport: \"x\"\nbar: 2\n", "a { b }\n", "x { /a: 1 }\n", "x { , }\n", "x: [1, 2]\n", "x: [a,,b]\n",
+        "{\nport: 1\n}\nfoo: 1\n", "p: 1.5.6/8\n", "port:\n4222\n", "port: -x\n", "port: .5\n", "port: 1.\n", "server_name: 2023-01-01\n",
+        "server_name: 2023-13-01T00:00:00Z\n", "server_name: 2023-01-01T00:00:00Z\n", "a: $\n", "a: \"\\xZZ\"\n", "x: \"\\x4ü\"\n",
+        "listen: \"127.0.0.1\"\n", "listen: \"a:b\"\n", "listen: true\n", "listen: \"[::1]:4222\"\n", "http: \"localhost\"\n",
+        "authorization { user: a, password: b, foo: 1 }\n", "authorization { user: 1 }\n", "authorization: 5\n",
+        "authorization { user: a, password: b, token: c }\n", "authorization { token: a, users: [] }\n", "authorization { user: a, users: 5 }\n",
+        "authorization { user: a, password: $2a$11$W2zko751KUvVy59mUTWmpOdWjpEm5qhcCZRd05GjI/sSOT.xtiHyG }\n",
+        "system_account: 1\n", "SYSTEM_ACCOUNT: 1\n", "max_sub_tokens: 0\n", "max_sub_tokens: 300\n", "server_tags: [a, 1]\n",
+        "no_auth_user: ghost\n", "max_connections: 99999999999\n", "\"a\\tb\": 1\n", "ünï: 1\nfoo: 2\n", "x: [ # c\n a // d\n ]\n",
+        "port: 4222\r\ndebug: true\r\n", "x: (\r\n)\r\n", "port: 1 / / 2\n", "} port: 1\n", "/\n", "x { a: 1 b: 2 }\n",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void SameVerdictAsNatsServer(string text)
+    {
+        using var dir = new TempConfigDir();
+        string file = dir.Write("t.conf", text);
+        AssertSameVerdict(file);
+    }
+
+    [Fact]
+    public void SampleConfigsAgreeWithNatsServer()
+    {
+        foreach (string file in Directory.GetFiles(Path.Combine(ConfigTestSupport.RepoRoot(), "configs"), "*.conf"))
+        {
+            AssertSameVerdict(file);
+        }
+    }
+
+    private static void AssertSameVerdict(string file)
+    {
+        string expected = Normalize(RunNatsServer(file));
+        string? ours = ConfigBinder.Check(file); // the same process environment nats-server sees
+        string actual = Normalize(ours is null ? $"configuration file {file} is valid" : ours);
+        Assert.True(expected == actual, $"{File.ReadAllText(file)}\nnats-server: {expected}\nNatsSharp:   {actual}");
+    }
+
+    private static string Normalize(string verdict)
+    {
+        return string.Join("\n", verdict.Trim().Split('\n').Select(l => l.TrimEnd()).Order(StringComparer.Ordinal));
+    }
+
+    private static string RunNatsServer(string file)
+    {
+        if (!File.Exists(NatsServer))
+        {
+            string why = Environment.GetEnvironmentVariable("CI") == "true"
+                ? $"CI=true but the reference peer {NatsServer} is missing: CI must install the Debian package nats-server (2.9.10)."
+                : $"Reference peer {NatsServer} is missing, so parity with nats-server cannot be checked here; install it with 'apt-get install nats-server'.";
+            throw new InvalidOperationException(why);
+        }
+        var start = new ProcessStartInfo(NatsServer)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-t");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(file);
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(30_000))
+        {
+            process.Kill();
+            throw new TimeoutException($"{NatsServer} -t -c {file} did not finish");
+        }
+        const string prefix = "nats-server: ";
+        output = output.Trim();
+        return output.StartsWith(prefix, StringComparison.Ordinal) ? output[prefix.Length..] : output;
+    }
+}

@@ -1,0 +1,53 @@
+using NatsSharp.Server.Configuration;
+
+namespace NatsSharp.Server.Tests.Configuration;
+
+/// <summary>Every shipped config under configs/ must parse, bind and pass the -t check.</summary>
+public sealed class SampleConfigTests
+{
+    public static TheoryData<string> SampleFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.GetFiles(Path.Combine(ConfigTestSupport.RepoRoot(), "configs"), "*.conf", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(ConfigTestSupport.RepoRoot(), file));
+        }
+        return data;
+    }
+
+    [Fact]
+    public void TheSamplesExist()
+    {
+        string configs = Path.Combine(ConfigTestSupport.RepoRoot(), "configs");
+        Assert.True(File.Exists(Path.Combine(configs, "gnatsd.conf")));
+        Assert.True(File.Exists(Path.Combine(configs, "minimal.conf")));
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleFiles))]
+    public void SampleIsValid(string relativePath)
+    {
+        string file = Path.Combine(ConfigTestSupport.RepoRoot(), relativePath);
+        Assert.Null(ConfigBinder.Check(file));
+    }
+
+    [Fact]
+    public void GnatsdSampleBindsTheDocumentedValues()
+    {
+        ServerOptions o = ConfigBinder.Load(Path.Combine(ConfigTestSupport.RepoRoot(), "configs", "gnatsd.conf")).Options;
+        Assert.Equal(("127.0.0.1", 4242), (o.Host, o.Port));
+        Assert.Equal(8222, o.HttpPort);
+        Assert.Equal(("derek", "T0pS3cr3t"), (o.Username, o.Password));
+        Assert.Equal(TimeSpan.FromSeconds(1), o.AuthTimeout);
+        Assert.Equal((65536, 1048576, 4096), (o.MaxConnections, o.MaxPayload, o.MaxControlLine));
+        Assert.Equal((TimeSpan.FromMinutes(1), 2), (o.PingInterval, o.PingMax));
+        Assert.Equal(TimeSpan.FromSeconds(10), o.WriteDeadline);
+    }
+
+    [Fact]
+    public void MinimalSampleIsTheDefaults()
+    {
+        ServerOptions o = ConfigBinder.Load(Path.Combine(ConfigTestSupport.RepoRoot(), "configs", "minimal.conf")).Options;
+        Assert.Equal(("0.0.0.0", 4222), (o.Host, o.Port));
+    }
+}
