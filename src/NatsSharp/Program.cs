@@ -64,12 +64,17 @@ internal static class Program
             return SignalCommand.Run(cli.Signal, Console.Error);
         }
 
+        if (cli.TestConfig)
+        {
+            return TestConfig(cli.ConfigFile);
+        }
+
         List<string> warnings = [];
         if (cli.ConfigFile.Length > 0)
         {
             try
             {
-                options = ConfigFileLoader.Load(cli.ConfigFile, warnings);
+                options = ConfigFileLoader.Load(cli.ConfigFile, options, warnings);
             }
             catch (Exception ex) when (ConfigFileLoader.IsConfigError(ex))
             {
@@ -86,18 +91,6 @@ internal static class Program
             Console.Error.WriteLine(warning);
         }
 
-        if (cli.TestConfig)
-        {
-            if (cli.ConfigFile.Length == 0)
-            {
-                Console.Error.WriteLine("natssharp: must specify [-c, --config] option to check configuration file(s)");
-                return 1;
-            }
-
-            Console.Error.WriteLine($"natssharp: configuration file {cli.ConfigFile} is valid");
-            return 0;
-        }
-
         try
         {
             NatsServer.Validate(options);
@@ -109,6 +102,26 @@ internal static class Program
         }
 
         return await RunAsync(options, cli).ConfigureAwait(false);
+    }
+
+    /// <summary>-t: parse and bind the file, report, exit (start-up checks are not run, as in nats-server).</summary>
+    private static int TestConfig(string path)
+    {
+        if (path.Length == 0)
+        {
+            Console.Error.WriteLine("natssharp: must specify [-c, --config] option to check configuration file(s)");
+            return 1;
+        }
+
+        string? problem = ConfigFileLoader.Check(path);
+        if (problem is not null)
+        {
+            Console.Error.WriteLine($"natssharp: {problem}");
+            return 1;
+        }
+
+        Console.Error.WriteLine($"natssharp: configuration file {path} is valid");
+        return 0;
     }
 
     private static string VersionLine => $"natssharp: v{ServerVersion.Compatible} (NatsSharp {ServerVersion.Product})";

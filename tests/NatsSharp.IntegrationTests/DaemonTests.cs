@@ -150,4 +150,53 @@ public class DaemonTests
         Assert.Contains("->> [MSG foo.bar 1 reply 11]", log);
         Assert.Contains("->> [PONG]", log);
     }
+
+    [Fact]
+    public async Task Test_config_flag_reports_valid_and_invalid_files()
+    {
+        string dir = Directory.CreateTempSubdirectory("natssharp-conf-").FullName;
+        string good = Path.Combine(dir, "good.conf");
+        await File.WriteAllTextAsync(good, "port: 4333\nmax_payload: 2MB\n");
+        var (code, _, stderr) = await DaemonProcess.RunAsync("-t", "-c", good);
+        Assert.Equal(0, code);
+        Assert.Contains($"natssharp: configuration file {good} is valid", stderr);
+
+        string bad = Path.Combine(dir, "bad.conf");
+        await File.WriteAllTextAsync(bad, "port: 4333\nbogus_key: 1\n");
+        (code, _, stderr) = await DaemonProcess.RunAsync("-t", "-c", bad);
+        Assert.Equal(1, code);
+        Assert.Contains($"natssharp: {bad}:2:1: unknown field \"bogus_key\"", stderr);
+    }
+
+    [Fact]
+    public async Task Config_file_is_applied_and_flags_win_over_it()
+    {
+        string dir = Directory.CreateTempSubdirectory("natssharp-conf-").FullName;
+        string conf = Path.Combine(dir, "server.conf");
+        await File.WriteAllTextAsync(conf, "listen: 127.0.0.1:1\nserver_name: fromconfig\nmax_payload: 100\n");
+        await using DaemonProcess d = DaemonProcess.Start("-c", conf, "-p", "-1", "--ports_file_dir", dir);
+        await Eventually.TrueAsync(() => Directory.GetFiles(dir, "*.ports").Length == 1, "the ports file", TimeSpan.FromSeconds(15));
+        using (JsonDocument ports = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(dir, "*.ports")[0])))
+        {
+            int port = new Uri(ports.RootElement.GetProperty("nats")[0].GetString()!).Port;
+            await using RawClient c = await RawClient.ConnectAsync(port);
+            Assert.Contains("\"server_name\":\"fromconfig\"", c.Info);
+            Assert.Contains("\"max_payload\":100", c.Info);
+        }
+
+        d.Signal(SigInt);
+        Assert.Equal(0, await d.WaitForExitAsync());
+        Assert.Contains($"Using configuration file: {conf}", d.Stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_config_file_refuses_to_start()
+    {
+        string dir = Directory.CreateTempSubdirectory("natssharp-conf-").FullName;
+        string conf = Path.Combine(dir, "broken.conf");
+        await File.WriteAllTextAsync(conf, "port: 4333 debug: true\n");
+        var (code, _, stderr) = await DaemonProcess.RunAsync("-c", conf);
+        Assert.Equal(1, code);
+        Assert.Contains("natssharp: Parse error on line 1:", stderr);
+    }
 }
