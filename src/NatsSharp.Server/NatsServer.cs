@@ -16,7 +16,7 @@ namespace NatsSharp.Server;
 /// The broker: owns the client listener, the accounts and the connection registry.
 /// Several instances can run in one process; each has its own options and ports.
 /// </summary>
-public sealed class NatsServer : IAsyncDisposable
+public sealed partial class NatsServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
     private readonly ConcurrentDictionary<ulong, Task> _clientTasks = new();

@@ -4,7 +4,7 @@ namespace NatsSharp.Server;
 /// Every option the broker understands, typed, with nats-server 2.9.10's defaults.
 /// The daemon fills it from flags and a config file; embedders set it in code.
 /// </summary>
-public sealed class ServerOptions
+public sealed partial class ServerOptions
 {
     public const int DefaultPort = 4222;
     public const int RandomPort = -1;

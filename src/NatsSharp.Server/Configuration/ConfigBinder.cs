@@ -9,7 +9,7 @@ namespace NatsSharp.Server.Configuration;
 /// The target is never modified: options are built on a clone and returned only when the file is valid,
 /// so a reload with a bad file changes nothing.
 /// </summary>
-internal static class ConfigBinder
+internal static partial class ConfigBinder
 {
     /// <summary>
     /// Top-level keys nats-server 2.9.10 accepts that NatsSharp does not bind yet. They stay in
