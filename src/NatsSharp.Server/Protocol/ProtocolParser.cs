@@ -13,7 +13,6 @@ internal sealed class ProtocolParser
     private const int MaxSizeDigits = 9; // nats-server's parseSize: more digits is a bad size
 
     private byte[] _lineScratch = new byte[256];
-    private byte[] _payloadScratch = [];
 
     public ProtocolParser(int maxControlLine, int maxPayload)
     {
@@ -167,6 +166,7 @@ internal sealed class ProtocolParser
 
         var after = buffer.Slice(buffer.GetPosition(1, nlPos.Value));
         ReadOnlySpan<byte> payload = default;
+        byte[]? rented = null;
         if (command.HasPayload)
         {
             int need = command.TotalSize + 2;
@@ -175,41 +175,45 @@ internal sealed class ProtocolParser
                 return ParseStatus.NeedMoreData;
             }
 
-            var framed = after.Slice(0, need);
-            if (_payloadScratch.Length < need)
-            {
-                _payloadScratch = new byte[Math.Max(need, Math.Min(_payloadScratch.Length * 2, MaxPayload + 2))];
-            }
-
-            framed.CopyTo(_payloadScratch);
-            if (_payloadScratch[need - 2] != '\r' || _payloadScratch[need - 1] != '\n')
+            if (!IsCrLf(after.Slice(command.TotalSize, 2)))
             {
                 return Fail(ParseError.UnknownOperation, "");
             }
 
-            payload = _payloadScratch.AsSpan(0, command.TotalSize);
+            // A pooled copy, returned right after dispatch: big payloads that straddle
+            // segments would otherwise cost an allocation each.
+            rented = ArrayPool<byte>.Shared.Rent(command.TotalSize);
+            after.Slice(0, command.TotalSize).CopyTo(rented);
+            payload = rented.AsSpan(0, command.TotalSize);
             after = after.Slice(need);
         }
 
-        if (Trace)
+        try
         {
-            handler.TraceIn(TrimCr(line));
-        }
+            if (Trace)
+            {
+                handler.TraceIn(TrimCr(line));
+            }
 
-        bool keepGoing = Dispatch(ref command, payload, handler);
-        buffer = after;
-        progressed = true;
-        ShrinkScratch();
-        return keepGoing ? ParseStatus.NeedMoreData : ParseStatus.Stopped;
+            bool keepGoing = Dispatch(ref command, payload, handler);
+            buffer = after;
+            progressed = true;
+            return keepGoing ? ParseStatus.NeedMoreData : ParseStatus.Stopped;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
-    /// <summary>Large scratch buffers are not kept for the connection's lifetime.</summary>
-    private void ShrinkScratch()
+    private static bool IsCrLf(ReadOnlySequence<byte> two)
     {
-        if (_payloadScratch.Length > 64 * 1024)
-        {
-            _payloadScratch = [];
-        }
+        Span<byte> pair = stackalloc byte[2];
+        two.CopyTo(pair);
+        return pair[0] == '\r' && pair[1] == '\n';
     }
 
     private ParseStatus CheckPartial(in ReadOnlySequence<byte> partial)
