@@ -89,6 +89,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         _info = CreateInfo();
         Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
         Log.Notice("Server is ready");
+        StartCluster();
         _acceptLoop = AcceptLoopAsync(_listener);
         return Task.CompletedTask;
     }
@@ -109,6 +110,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             await _acceptLoop.ConfigureAwait(false);
         }
 
+        await StopClusterAsync().ConfigureAwait(false);
         foreach (ClientConnection client in _clients.Values)
         {
             client.Close(ClosedReason.ServerShutdown);
@@ -243,6 +245,8 @@ public sealed partial class NatsServer : IAsyncDisposable
             Headers = !Options.NoHeaderSupport,
             AuthRequired = AuthRequired,
             MaxPayload = Options.MaxPayload,
+            Cluster = Cluster?.Name,
+            ConnectUrls = ClusterConnectUrls(),
         };
     }
 
@@ -307,7 +311,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     private void Accept(Socket socket)
     {
         socket.NoDelay = true;
-        ulong id = (ulong)Interlocked.Increment(ref _nextClientId);
+        ulong id = NextConnectionId();
         var stream = new NetworkStream(socket, ownsSocket: false);
         var client = new ClientConnection(this, id, socket, stream);
         Stats.AddConnection();

@@ -76,6 +76,11 @@ public sealed partial class ServerOptions
     /// <summary>The config file these options came from, if any (for reload and logs).</summary>
     public string ConfigFile { get; set; } = "";
 
-    /// <summary>A shallow copy (every member is a value or an immutable string).</summary>
-    public ServerOptions Clone() => (ServerOptions)MemberwiseClone();
+    /// <summary>A copy; nested option blocks are copied too, so the copy can be changed freely.</summary>
+    public ServerOptions Clone()
+    {
+        var copy = (ServerOptions)MemberwiseClone();
+        copy.Cluster = Cluster?.Clone();
+        return copy;
+    }
 }

@@ -93,6 +93,16 @@ internal static class Program
 
         try
         {
+            cli.ApplyRoutes(options);
+        }
+        catch (FlagException ex)
+        {
+            Console.Error.WriteLine($"natssharp: {ex.Message}");
+            return 1;
+        }
+
+        try
+        {
             NatsServer.Validate(options);
         }
         catch (NatsServerException ex)

@@ -19,7 +19,7 @@ internal static partial class ConfigBinder
     public static readonly FrozenSet<string> UnboundKeys = new[]
     {
         // Clustering, leafnodes, gateways.
-        "cluster", "gateway", "leaf", "leafnodes", "connect_error_reports", "reconnect_error_reports",
+        "gateway", "leaf", "leafnodes", "connect_error_reports", "reconnect_error_reports",
         // TLS and OCSP.
         "tls", "allow_non_tls", "ocsp",
         // Accounts, multi-user auth, JWT/operator mode.
@@ -141,6 +141,9 @@ internal static partial class ConfigBinder
                 break;
             case "no_header_support":
                 BindBool(value, errors, b => o.NoHeaderSupport = b);
+                break;
+            case "cluster":
+                BindCluster(value, o, errors);
                 break;
             case "authorization":
                 BindAuthorization(value, o, errors);

@@ -60,6 +60,7 @@ internal sealed partial class ClientConnection
         }
 
         _account.Sublist.Insert(sub);
+        _server.Cluster?.OnLocalSubscribed(sub);
         SendOk();
         return true;
     }
@@ -106,6 +107,7 @@ internal sealed partial class ClientConnection
         }
 
         _account.Sublist.Remove(sub);
+        _server.Cluster?.OnLocalUnsubscribed(sub);
         Trace($"<-> [DELSUB {Encoding.UTF8.GetString(sub.Sid)}]");
     }
 
@@ -126,6 +128,10 @@ internal sealed partial class ClientConnection
         if (all.Count > 0)
         {
             _account.Sublist.RemoveBatch(all);
+            foreach (Subscription sub in all)
+            {
+                _server.Cluster?.OnLocalUnsubscribed(sub);
+            }
         }
     }
 }

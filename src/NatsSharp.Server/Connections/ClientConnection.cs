@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NatsSharp.Server.Auth;
+using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
@@ -28,10 +29,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private readonly Account _account;
 
     // Connections this read batch queued data for; each is signalled once at the end.
-    private readonly HashSet<Connection> _touched = [];
-    private Connection? _lastTouched;
-    private long _batchOutMsgs;
-    private long _batchOutBytes;
+    private readonly DeliveryBatch _delivery;
 
     // CONNECT state (pre-CONNECT defaults are verbose, pedantic and echo).
     private bool _verbose = true;
@@ -55,6 +53,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             Trace = _log.IsTrace,
         };
         _prefix = $"{RemoteHost}:{RemotePort} - cid:{id} - ";
+        _delivery = new DeliveryBatch(server.Stats, _log);
     }
 
     /// <summary>The connection's CONNECT fields, for monitoring.</summary>
@@ -126,37 +125,9 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         return status;
     }
 
-    /// <summary>After a read batch: wake every connection we queued data for, and add up counters.</summary>
-    private void EndBatch(long inMsgs, long inBytes)
-    {
-        foreach (Connection c in _touched)
-        {
-            c.SignalFlush();
-        }
+    private void EndBatch(long inMsgs, long inBytes) => _delivery.End(inMsgs, inBytes);
 
-        _touched.Clear();
-        _lastTouched = null;
-        if (inMsgs != 0)
-        {
-            _server.Stats.AddIn(inMsgs, inBytes);
-        }
-
-        if (_batchOutMsgs != 0)
-        {
-            _server.Stats.AddOut(_batchOutMsgs, _batchOutBytes);
-            _batchOutMsgs = 0;
-            _batchOutBytes = 0;
-        }
-    }
-
-    private void Touch(Connection c)
-    {
-        if (!ReferenceEquals(c, _lastTouched))
-        {
-            _lastTouched = c;
-            _touched.Add(c);
-        }
-    }
+    private void Touch(Connection c) => _delivery.Touch(c);
 
     private void OnParseError()
     {
@@ -300,14 +271,23 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private static bool IsReservedReply(ReadOnlySpan<byte> reply) =>
         reply.StartsWith("_R_."u8) || reply.StartsWith("$JS.ACK."u8) || reply.StartsWith("_GR_."u8);
 
-    /// <summary>Delivers one publication to every matching subscription of this client's account.</summary>
+    /// <summary>
+    /// Delivers one publication to every matching subscription of this client's account:
+    /// local subscribers directly, and each route with interest once (RMSG).
+    /// </summary>
     private void Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
         SublistResult result = _account.Sublist.Match(subject);
+        RouteFanout routes = _delivery.Routes;
         int delivered = 0;
         foreach (Subscription sub in result.Plain)
         {
-            if (Deliver(sub, subject, reply, headerSize, message))
+            if (sub.Client is RouteConnection route)
+            {
+                routes.Add(route, null);
+                delivered++;
+            }
+            else if (Deliver(sub, subject, reply, headerSize, message))
             {
                 delivered++;
             }
@@ -315,17 +295,15 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
         foreach (Subscription[] group in result.Queues)
         {
-            // One member per group, picked at random; skip members that cannot take it.
-            int n = group.Length;
-            int start = n == 1 ? 0 : Random.Shared.Next(n);
-            for (int i = 0; i < n; i++)
+            if (DeliverToQueue(group, subject, reply, headerSize, message))
             {
-                if (Deliver(group[(start + i) % n], subject, reply, headerSize, message))
-                {
-                    delivered++;
-                    break;
-                }
+                delivered++;
             }
+        }
+
+        if (routes.Count > 0)
+        {
+            _delivery.ToRoutes(_account.Name, subject, reply, headerSize, message);
         }
 
         if (delivered == 0 && _noResponders && !reply.IsEmpty)
@@ -334,55 +312,39 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
     }
 
-    private bool Deliver(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    /// <summary>
+    /// One member per group: a local member picked at random first; only when none can take
+    /// it, a route with members of the group (it then picks one of its own).
+    /// </summary>
+    private bool DeliverToQueue(Subscription[] group, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        Connection target = sub.Client;
-        if (sub.Closed || (!_echo && ReferenceEquals(target, this)))
+        int n = group.Length;
+        int start = n == 1 ? 0 : Random.Shared.Next(n);
+        RouteConnection? remote = null;
+        for (int i = 0; i < n; i++)
         {
-            return false;
-        }
-
-        bool lastOne = false;
-        if (sub.MaxMsgs > 0)
-        {
-            long n = Interlocked.Increment(ref sub.Delivered);
-            if (n > sub.MaxMsgs)
+            Subscription member = group[(start + i) % n];
+            if (member.Client is RouteConnection route)
             {
-                return false;
+                remote ??= route;
             }
-
-            lastOne = n == sub.MaxMsgs;
-        }
-        else
-        {
-            sub.Delivered++;
-        }
-
-        if (!target.EnqueueMessage(subject, sub.Sid, reply, headerSize, message, target.TakesHeaders))
-        {
-            if (target.IsSlowConsumer)
+            else if (Deliver(member, subject, reply, headerSize, message))
             {
-                target.OnSlowConsumer();
+                return true;
             }
-
-            return false;
         }
 
-        Touch(target);
-        _batchOutMsgs++;
-        _batchOutBytes += message.Length;
-        if (lastOne)
+        if (remote is not null)
         {
-            target.RemoveSubscription(sub);
+            _delivery.Routes.Add(remote, group[0].Queue);
+            return true;
         }
 
-        if (_log.IsTrace && target is ClientConnection client)
-        {
-            client.TraceOut(subject, sub.Sid, reply, headerSize, message.Length);
-        }
-
-        return true;
+        return false;
     }
+
+    private bool Deliver(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) =>
+        (_echo || !ReferenceEquals(sub.Client, this)) && _delivery.ToSubscriber(sub, subject, reply, headerSize, message);
 
     /// <summary>The 503 status a requester with no_responders gets when nobody received its request.</summary>
     private void SendNoResponders(ReadOnlySpan<byte> reply)
@@ -459,6 +421,15 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     {
         byte[] info = _server.BuildInfo(this);
         EnqueueProtocol(info);
+    }
+
+    /// <summary>A fresh INFO after the cluster changed (for clients that take asynchronous INFO).</summary>
+    internal void SendAsyncInfo()
+    {
+        if (EnqueueProtocol(_server.BuildInfo(this)))
+        {
+            SignalFlush();
+        }
     }
 
     private void SendPing()

@@ -127,6 +127,91 @@ internal abstract partial class Connection
         }
     }
 
+    /// <summary>
+    /// Queues one routed message: <c>RMSG account subject [reply | + reply q.. | "|" q..] size</c>,
+    /// or <c>HMSG account subject ... hdr total</c> when it has headers and the peer takes them.
+    /// </summary>
+    public bool EnqueueRoutedMessage(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
+    {
+        if (headerSize > 0 && !TakesHeaders)
+        {
+            message = message[headerSize..];
+            headerSize = 0;
+        }
+
+        int queueBytes = 0;
+        foreach (byte[] q in queues)
+        {
+            queueBytes += q.Length + 1;
+        }
+
+        int needed = 5 + account.Length + 1 + subject.Length + 1 + 2 + reply.Length + 1 + queueBytes + 11 + 11 + 2 + message.Length + 2;
+        lock (OutboundLock)
+        {
+            if (!Reserve(needed))
+            {
+                return false;
+            }
+
+            Span<byte> dst = _active.AsSpan(_activeLength);
+            int n = (headerSize > 0 ? "HMSG "u8 : "RMSG "u8).Length;
+            (headerSize > 0 ? "HMSG "u8 : "RMSG "u8).CopyTo(dst);
+            n += System.Text.Encoding.ASCII.GetBytes(account, dst[n..]);
+            dst[n++] = (byte)' ';
+            subject.CopyTo(dst[n..]);
+            n += subject.Length;
+            dst[n++] = (byte)' ';
+            if (queues.Count > 0)
+            {
+                if (reply.IsEmpty)
+                {
+                    dst[n++] = (byte)'|';
+                }
+                else
+                {
+                    dst[n++] = (byte)'+';
+                    dst[n++] = (byte)' ';
+                    reply.CopyTo(dst[n..]);
+                    n += reply.Length;
+                }
+
+                dst[n++] = (byte)' ';
+                foreach (byte[] q in queues)
+                {
+                    q.CopyTo(dst[n..]);
+                    n += q.Length;
+                    dst[n++] = (byte)' ';
+                }
+            }
+            else if (!reply.IsEmpty)
+            {
+                reply.CopyTo(dst[n..]);
+                n += reply.Length;
+                dst[n++] = (byte)' ';
+            }
+
+            if (headerSize > 0)
+            {
+                Utf8Formatter.TryFormat(headerSize, dst[n..], out int hw);
+                n += hw;
+                dst[n++] = (byte)' ';
+            }
+
+            Utf8Formatter.TryFormat(message.Length, dst[n..], out int w);
+            n += w;
+            dst[n++] = (byte)'\r';
+            dst[n++] = (byte)'\n';
+            message.CopyTo(dst[n..]);
+            n += message.Length;
+            dst[n++] = (byte)'\r';
+            dst[n++] = (byte)'\n';
+            _activeLength += n;
+            OutMsgs++;
+            OutBytes += message.Length;
+            return true;
+        }
+    }
+
     /// <summary>Makes room for <paramref name="needed"/> more bytes, enforcing max_pending. Caller holds the lock.</summary>
     private bool Reserve(int needed)
     {

@@ -31,5 +31,10 @@ internal sealed class ConnectOptions
     /// <summary>Obsolete field: true is an authorization violation.</summary>
     [JsonPropertyName("new_account")] public bool NewAccount { get; set; }
 
+    // Route CONNECT fields.
+    [JsonPropertyName("cluster")] public string? Cluster { get; set; }
+    [JsonPropertyName("cluster_dynamic")] public bool ClusterDynamic { get; set; }
+    [JsonPropertyName("gateway")] public string? Gateway { get; set; }
+
     public ConnectOptions Clone() => (ConnectOptions)MemberwiseClone();
 }

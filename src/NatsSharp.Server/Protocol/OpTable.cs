@@ -13,6 +13,12 @@ internal static class OpTable
     private static ReadOnlySpan<byte> Sub => "sub"u8;
     private static ReadOnlySpan<byte> Unsub => "unsub"u8;
     private static ReadOnlySpan<byte> Err => "-err"u8;
+    private static ReadOnlySpan<byte> RSub => "rs+"u8;
+    private static ReadOnlySpan<byte> RUnsub => "rs-"u8;
+    private static ReadOnlySpan<byte> RMsg => "rmsg"u8;
+    private static ReadOnlySpan<byte> LSub => "ls+"u8;
+    private static ReadOnlySpan<byte> LUnsub => "ls-"u8;
+    private static ReadOnlySpan<byte> LMsg => "lmsg"u8;
 
     // Verbs whose rest of line is ignored (PING, PONG, +OK) or optional-whitespace JSON.
     private static ReadOnlySpan<byte> Ping => "ping"u8;
@@ -21,7 +27,11 @@ internal static class OpTable
     private static ReadOnlySpan<byte> Connect => "connect"u8;
     private static ReadOnlySpan<byte> Info => "info"u8;
 
-    public static Verb Identify(ReadOnlySpan<byte> line, out int argStart)
+    /// <summary>
+    /// The verb of a control line. Route verbs (RS+, RS-, RMSG, LS+, LS-, LMSG) are recognised
+    /// only with <paramref name="routeVerbs"/>; from a client they are unknown operations.
+    /// </summary>
+    public static Verb Identify(ReadOnlySpan<byte> line, out int argStart, bool routeVerbs = false)
     {
         argStart = 0;
         if (line.IsEmpty)
@@ -62,6 +72,14 @@ internal static class OpTable
                 return StartsWith(line, Ok) ? Verb.Ok : Verb.Unknown;
             case '-':
                 return MatchSeparated(line, Err, ref argStart) ? Verb.Err : Verb.Unknown;
+            case 'r' when routeVerbs:
+                return MatchSeparated(line, RSub, ref argStart) ? Verb.RSub
+                    : MatchSeparated(line, RUnsub, ref argStart) ? Verb.RUnsub
+                    : MatchSeparated(line, RMsg, ref argStart) ? Verb.RMsg : Verb.Unknown;
+            case 'l' when routeVerbs:
+                return MatchSeparated(line, LSub, ref argStart) ? Verb.LSub
+                    : MatchSeparated(line, LUnsub, ref argStart) ? Verb.LUnsub
+                    : MatchSeparated(line, LMsg, ref argStart) ? Verb.LMsg : Verb.Unknown;
             default:
                 return Verb.Unknown;
         }
@@ -71,9 +89,15 @@ internal static class OpTable
         verb is Verb.Pub or Verb.HPub or Verb.Sub or Verb.Unsub or Verb.Connect or Verb.Info or Verb.Err or Verb.HMsg;
 
     /// <summary>Could these first bytes of a line still become a valid command?</summary>
-    public static bool IsPlausiblePrefix(ReadOnlySpan<byte> head)
+    public static bool IsPlausiblePrefix(ReadOnlySpan<byte> head, bool routeVerbs = false)
     {
         if (head.IsEmpty)
+        {
+            return true;
+        }
+
+        if (routeVerbs && (PrefixOf(head, RSub) || PrefixOf(head, RUnsub) || PrefixOf(head, RMsg)
+            || PrefixOf(head, LSub) || PrefixOf(head, LUnsub) || PrefixOf(head, LMsg)))
         {
             return true;
         }

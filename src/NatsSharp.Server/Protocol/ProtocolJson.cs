@@ -7,6 +7,7 @@ namespace NatsSharp.Server.Protocol;
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ServerInfo))]
 [JsonSerializable(typeof(ConnectOptions))]
+[JsonSerializable(typeof(Cluster.RouteConnect))]
 internal sealed partial class ProtocolJson : JsonSerializerContext
 {
 }

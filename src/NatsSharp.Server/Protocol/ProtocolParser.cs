@@ -31,6 +31,13 @@ internal sealed class ProtocolParser
     /// <summary>When auth is required, the first operation must be CONNECT.</summary>
     public bool RequireConnect { get; set; }
 
+    /// <summary>
+    /// Speak the route protocol: RS+/RS-/RMSG/HMSG(with account)/LS+/LS-/LMSG are accepted,
+    /// and neither max_control_line nor max_payload applies (as nats-server does for routes).
+    /// The handler must then implement <see cref="IRouteProtocolHandler"/>.
+    /// </summary>
+    public bool RouteMode { get; init; }
+
     /// <summary>Pass every control line to <see cref="IProtocolHandler.TraceIn"/>.</summary>
     public bool Trace { get; set; }
 
@@ -231,12 +238,12 @@ internal sealed class ProtocolParser
         Span<byte> head = stackalloc byte[16];
         int n = (int)Math.Min(head.Length, partial.Length);
         partial.Slice(0, n).CopyTo(head);
-        if (!OpTable.IsPlausiblePrefix(head[..n]))
+        if (!OpTable.IsPlausiblePrefix(head[..n], RouteMode))
         {
             return Fail(ParseError.UnknownOperation, "");
         }
 
-        return partial.Length > (long)MaxControlLine + OpTable.LongestVerb + 2
+        return !RouteMode && partial.Length > (long)MaxControlLine + OpTable.LongestVerb + 2
             ? Fail(ParseError.MaxControlLineExceeded, "")
             : ParseStatus.NeedMoreData;
     }
@@ -252,12 +259,12 @@ internal sealed class ProtocolParser
             return ParseStatus.NeedMoreData; // a complete control line waiting for its payload
         }
 
-        if (!OpTable.IsPlausiblePrefix(partial[..Math.Min(partial.Length, 16)]))
+        if (!OpTable.IsPlausiblePrefix(partial[..Math.Min(partial.Length, 16)], RouteMode))
         {
             return Fail(ParseError.UnknownOperation, "");
         }
 
-        return partial.Length > MaxControlLine + OpTable.LongestVerb + 2
+        return !RouteMode && partial.Length > MaxControlLine + OpTable.LongestVerb + 2
             ? Fail(ParseError.MaxControlLineExceeded, "")
             : ParseStatus.NeedMoreData;
     }
@@ -266,7 +273,7 @@ internal sealed class ProtocolParser
     private bool ParseLine(ReadOnlySpan<byte> line, ref Command command)
     {
         line = TrimCr(line);
-        Verb verb = OpTable.Identify(line, out int argStart);
+        Verb verb = OpTable.Identify(line, out int argStart, RouteMode);
         if (verb == Verb.Unknown)
         {
             Fail(ParseError.UnknownOperation, "");
@@ -280,7 +287,7 @@ internal sealed class ProtocolParser
         }
 
         ReadOnlySpan<byte> args = line[argStart..];
-        if (OpTable.HasArguments(verb) && args.Length > MaxControlLine)
+        if (!RouteMode && OpTable.HasArguments(verb) && args.Length > MaxControlLine)
         {
             Fail(ParseError.MaxControlLineExceeded, "");
             return false;
@@ -297,10 +304,24 @@ internal sealed class ProtocolParser
                 return ParseSub(args, ref command);
             case Verb.Unsub:
                 return ParseUnsub(args, ref command);
+            case Verb.HMsg when RouteMode:
+                return ParseRoutedMessage(args, hasHeaders: true, ref command);
             case Verb.HMsg:
                 // Clients may not send HMSG: nats-server notices after the control line.
                 Fail(ParseError.UnknownOperation, "");
                 return false;
+            case Verb.RMsg:
+                return ParseRoutedMessage(args, hasHeaders: false, ref command);
+            case Verb.LMsg:
+                // LMSG <origin cluster> then the HMSG arguments; the origin is not needed here.
+                return ParseRoutedMessage(SkipToken(args), hasHeaders: true, ref command);
+            case Verb.RSub:
+                return ParseRemoteSubscription(args, ref command);
+            case Verb.LSub:
+                return ParseRemoteSubscription(SkipToken(args), ref command);
+            case Verb.RUnsub:
+            case Verb.LUnsub:
+                return ParseRemoteUnsubscription(args, ref command);
             default:
                 command.A1 = args;
                 return true;
@@ -332,7 +353,7 @@ internal sealed class ProtocolParser
             return FailArgs("processPub Bad or Missing Size", args);
         }
 
-        if (size > MaxPayload)
+        if (size > MaxPayload && !RouteMode)
         {
             Fail(ParseError.MaxPayloadExceeded, $"{size} > {MaxPayload}");
             return false;
@@ -438,9 +459,156 @@ internal sealed class ProtocolParser
         }
     }
 
+    private const int MaxRoutedArgs = 64;
+
+    /// <summary>
+    /// RMSG/HMSG account subject [reply | + reply q1 q2.. | "|" q1 q2..] [hdr] total: queue
+    /// names are the groups the sender picked this server for.
+    /// </summary>
+    private bool ParseRoutedMessage(ReadOnlySpan<byte> args, bool hasHeaders, ref Command command)
+    {
+        Span<Range> t = stackalloc Range[MaxRoutedArgs];
+        int n = Tokenize(args, t);
+        int sizes = hasHeaders ? 2 : 1;
+        if (n < 2 + sizes || n > MaxRoutedArgs)
+        {
+            return FailArgs("processRoutedMsgArgs Parse Error", args);
+        }
+
+        command.A1 = args[t[0]];
+        command.A2 = args[t[1]];
+        int middle = n - 2 - sizes;
+        if (middle == 1)
+        {
+            command.A3 = args[t[2]];
+        }
+        else if (middle > 1)
+        {
+            ReadOnlySpan<byte> marker = args[t[2]];
+            int firstQueue;
+            if (marker.SequenceEqual("+"u8) && middle >= 3)
+            {
+                command.A3 = args[t[3]];
+                firstQueue = 4;
+            }
+            else if (marker.SequenceEqual("|"u8))
+            {
+                firstQueue = 3;
+            }
+            else
+            {
+                return FailArgs("processRoutedMsgArgs Bad Queue Marker", args);
+            }
+
+            int lastQueue = n - sizes - 1;
+            command.A4 = args[t[firstQueue].Start..t[lastQueue].End];
+        }
+
+        long headerSize = hasHeaders ? ParseSize(args[t[n - 2]]) : 0;
+        long totalSize = ParseSize(args[t[n - 1]]);
+        if (headerSize < 0 || totalSize < 0 || headerSize > totalSize)
+        {
+            return FailArgs("processRoutedMsgArgs Bad or Missing Size", args);
+        }
+
+        command.HeaderSize = (int)headerSize;
+        command.TotalSize = (int)totalSize;
+        command.HasPayload = true;
+        return true;
+    }
+
+    /// <summary>RS+ account subject [queue weight].</summary>
+    private bool ParseRemoteSubscription(ReadOnlySpan<byte> args, ref Command command)
+    {
+        var split = new ArgSplitter(args);
+        int count = split.Split(out var a0, out var a1, out var a2, out var a3);
+        switch (count)
+        {
+            case 2:
+                command.A1 = args[a0];
+                command.A2 = args[a1];
+                return true;
+            case 4:
+                command.A1 = args[a0];
+                command.A2 = args[a1];
+                command.A3 = args[a2];
+                command.Max = ParseSize(args[a3]);
+                return command.Max >= 0 || FailArgs("processRemoteSub Bad Weight", args);
+            default:
+                return FailArgs("processRemoteSub Parse Error", args);
+        }
+    }
+
+    /// <summary>RS- account subject [queue].</summary>
+    private bool ParseRemoteUnsubscription(ReadOnlySpan<byte> args, ref Command command)
+    {
+        var split = new ArgSplitter(args);
+        int count = split.Split(out var a0, out var a1, out var a2, out _);
+        if (count is < 2 or > 3)
+        {
+            return FailArgs("processRemoteUnsub Parse Error", args);
+        }
+
+        command.A1 = args[a0];
+        command.A2 = args[a1];
+        command.A3 = count == 3 ? args[a2] : default;
+        return true;
+    }
+
+    /// <summary>Splits on runs of blanks into <paramref name="tokens"/>; returns the count (may exceed the span).</summary>
+    private static int Tokenize(ReadOnlySpan<byte> args, Span<Range> tokens)
+    {
+        int count = 0;
+        int start = -1;
+        for (int i = 0; i <= args.Length; i++)
+        {
+            bool blank = i == args.Length || args[i] is (byte)' ' or (byte)'\t' or (byte)'\r';
+            if (!blank)
+            {
+                if (start < 0)
+                {
+                    start = i;
+                }
+            }
+            else if (start >= 0)
+            {
+                if (count < tokens.Length)
+                {
+                    tokens[count] = new Range(start, i);
+                }
+
+                count++;
+                start = -1;
+            }
+        }
+
+        return count;
+    }
+
+    private static ReadOnlySpan<byte> SkipToken(ReadOnlySpan<byte> args)
+    {
+        int i = 0;
+        while (i < args.Length && args[i] is not ((byte)' ' or (byte)'\t'))
+        {
+            i++;
+        }
+
+        while (i < args.Length && args[i] is (byte)' ' or (byte)'\t')
+        {
+            i++;
+        }
+
+        return args[i..];
+    }
+
     private static bool Dispatch<THandler>(ref Command command, ReadOnlySpan<byte> payload, THandler handler)
         where THandler : IProtocolHandler
     {
+        if (command.Verb >= Verb.RSub || (command.Verb == Verb.HMsg && handler is IRouteProtocolHandler))
+        {
+            return DispatchRoute(ref command, payload, (IRouteProtocolHandler)handler);
+        }
+
         return command.Verb switch
         {
             Verb.Pub => handler.OnPublish(command.A1, command.A2, 0, payload),
@@ -456,6 +624,14 @@ internal sealed class ProtocolParser
             _ => false,
         };
     }
+
+    private static bool DispatchRoute(ref Command command, ReadOnlySpan<byte> payload, IRouteProtocolHandler handler) => command.Verb switch
+    {
+        Verb.RMsg or Verb.HMsg or Verb.LMsg => handler.OnRoutedMessage(command.A1, command.A2, command.A3, command.A4, command.HeaderSize, payload),
+        Verb.RSub or Verb.LSub => handler.OnRemoteSubscribe(command.A1, command.A2, command.A3, (int)command.Max),
+        Verb.RUnsub or Verb.LUnsub => handler.OnRemoteUnsubscribe(command.A1, command.A2, command.A3),
+        _ => false,
+    };
 
     /// <summary>Decimal digits only, at most 9 of them; anything else is -1 (a bad size).</summary>
     internal static long ParseSize(ReadOnlySpan<byte> digits)
@@ -502,7 +678,8 @@ internal sealed class ProtocolParser
         public Verb Verb;
         public ReadOnlySpan<byte> A1; // subject / sid / json / text
         public ReadOnlySpan<byte> A2; // reply / queue
-        public ReadOnlySpan<byte> A3; // sid of SUB
+        public ReadOnlySpan<byte> A3; // sid of SUB, reply or queue of route ops
+        public ReadOnlySpan<byte> A4; // queue names of RMSG/HMSG
         public int HeaderSize;
         public int TotalSize;
         public bool HasPayload;

@@ -31,6 +31,10 @@ internal sealed class ServerInfo
 
     [JsonPropertyName("max_payload")] public int MaxPayload { get; set; }
 
+    /// <summary>Route INFO only: the route URL to dial (gossip, cluster.advertise).</summary>
+    [JsonPropertyName("ip"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Ip { get; set; }
+
     [JsonPropertyName("client_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public ulong ClientId { get; set; }
 
@@ -43,11 +47,18 @@ internal sealed class ServerInfo
     [JsonPropertyName("cluster"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public string? Cluster { get; set; }
 
+    [JsonPropertyName("cluster_dynamic"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ClusterDynamic { get; set; }
+
     [JsonPropertyName("connect_urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public string[]? ConnectUrls { get; set; }
 
     [JsonPropertyName("ldm"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool LameDuckMode { get; set; }
+
+    /// <summary>Route INFO only: leafnode-origin forms (LS+/LMSG) understood.</summary>
+    [JsonPropertyName("lnoc"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Lnoc { get; set; }
 
     public ServerInfo Clone() => (ServerInfo)MemberwiseClone();
 }

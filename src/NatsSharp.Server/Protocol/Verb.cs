@@ -14,4 +14,12 @@ internal enum Verb
     Ok,
     Err,
     HMsg,
+
+    // Route protocol (RouteMode only).
+    RSub,
+    RUnsub,
+    RMsg,
+    LSub,
+    LUnsub,
+    LMsg,
 }

@@ -1,4 +1,5 @@
 using NatsSharp.Server;
+using NatsSharp.Server.Cluster;
 
 namespace NatsSharp.CommandLine;
 
@@ -15,6 +16,9 @@ internal sealed class CommandLineOptions
     public bool ShowHelp { get; private set; }
     public bool ShowVersion { get; private set; }
     public bool ShowTlsHelp { get; private set; }
+
+    /// <summary>--routes as given; applied by <see cref="ApplyRoutes"/> once the config file is read.</summary>
+    public string? RoutesFlag { get; private set; }
 
     /// <summary>Words left after the flags ("version", "help", or an error).</summary>
     public string[] Rest { get; private set; } = [];
@@ -75,12 +79,12 @@ internal sealed class CommandLineOptions
         f.String(["tlskey"], v => Note(v.Length > 0, "TLS (--tlskey)"));
         f.Bool(["tlsverify"], v => Note(v, "TLS (--tlsverify)"));
         f.String(["tlscacert"], v => Note(v.Length > 0, "TLS (--tlscacert)"));
-        f.String(["routes"], v => Note(v.Length > 0, "clustering (--routes)"));
-        f.String(["cluster", "cluster_listen"], v => Note(v.Length > 0, "clustering (--cluster)"));
-        f.String(["cluster_name"], v => Note(v.Length > 0, "clustering (--cluster_name)"));
-        f.Bool(["no_advertise"], v => Note(v, "clustering (--no_advertise)"));
-        f.String(["cluster_advertise"], v => Note(v.Length > 0, "clustering (--cluster_advertise)"));
-        f.Int(["connect_retries"], v => Note(v != 0, "clustering (--connect_retries)"));
+        f.String(["routes"], v => RoutesFlag = v);
+        f.String(["cluster", "cluster_listen"], v => ClusterFromUrl(o, v));
+        f.String(["cluster_name"], v => Cluster(o).Name = v);
+        f.Bool(["no_advertise"], v => Cluster(o).NoAdvertise = v);
+        f.String(["cluster_advertise"], v => Cluster(o).Advertise = v);
+        f.Int(["connect_retries"], v => Cluster(o).ConnectRetries = v);
         f.Int(["profile"], v => Note(v != 0, "profiling (--profile)"));
 
         // Common.
@@ -88,6 +92,52 @@ internal sealed class CommandLineOptions
         f.Bool(["v", "version"], v => ShowVersion = v);
         f.Bool(["help_tls"], v => ShowTlsHelp = v);
         return f;
+    }
+
+    private static ClusterOptions Cluster(ServerOptions o) => o.Cluster ??= new ClusterOptions();
+
+    /// <summary>--cluster nats://[user:pass@]host:port: the route listener, with route credentials in the URL.</summary>
+    private static void ClusterFromUrl(ServerOptions o, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? url) || url.Host.Length == 0)
+        {
+            throw new FormatException();
+        }
+
+        ClusterOptions cluster = Cluster(o);
+        cluster.Host = url.Host;
+        cluster.Port = url.Port > 0 ? url.Port : ClusterOptions.DefaultPort;
+        if (url.UserInfo.Length > 0)
+        {
+            string[] parts = url.UserInfo.Split(':', 2);
+            cluster.Username = Uri.UnescapeDataString(parts[0]);
+            cluster.Password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+        }
+    }
+
+    /// <summary>Applies --routes (comma separated); nats-server refuses them without a cluster listener.</summary>
+    public void ApplyRoutes(ServerOptions o)
+    {
+        if (string.IsNullOrEmpty(RoutesFlag))
+        {
+            return;
+        }
+
+        if (o.Cluster is null)
+        {
+            throw new FlagException("solicited routes require cluster capabilities, e.g. --cluster");
+        }
+
+        o.Cluster.Routes = [];
+        foreach (string part in RoutesFlag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!NatsSharp.Server.Configuration.ConfigBinder.TryParseRouteUrl(part, out Uri? url))
+            {
+                throw new FlagException($"error parsing route url [\"{part}\"]");
+            }
+
+            o.Cluster.Routes.Add(url);
+        }
     }
 
     private void Note(bool used, string feature)

@@ -1,0 +1,597 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Logging;
+using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Subjects;
+
+namespace NatsSharp.Server.Cluster;
+
+/// <summary>
+/// The cluster side of a server: the route listener, the routes it solicits (configured ones
+/// forever, gossiped ones a few times), the registry of routes by peer id, the reference-counted
+/// local interest it announces with RS+/RS-, and the client URLs of the whole cluster.
+/// </summary>
+internal sealed class ClusterManager
+{
+    private readonly NatsServer _server;
+    private readonly ServerLog _log;
+    private readonly ConcurrentDictionary<string, RouteConnection> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RouteConnection, Task> _running = new();
+    private readonly ConcurrentDictionary<string, byte> _soliciting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _selfUrls = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Subject, string Queue), int> _interest = [];
+    private readonly Dictionary<string, string[]> _peerClientUrls = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private string _name;
+
+    public ClusterManager(NatsServer server, ClusterOptions options)
+    {
+        _server = server;
+        _log = server.Log;
+        Options = options;
+        Dynamic = options.Name.Length == 0;
+        _name = Dynamic ? NewDynamicName() : options.Name;
+    }
+
+    public ClusterOptions Options { get; }
+
+    public string Name => Volatile.Read(ref _name);
+
+    public bool Dynamic { get; private set; }
+
+    public int Port { get; private set; }
+
+    public bool AuthRequired => Options.Username.Length > 0;
+
+    public int RouteCount => _routes.Count;
+
+    public IReadOnlyCollection<RouteConnection> Routes => (IReadOnlyCollection<RouteConnection>)_routes.Values;
+
+    public void Start()
+    {
+        IPAddress address = NatsServer.ResolveListenAddress(Options.Host);
+        int port = Options.Port switch { ServerOptions.RandomPort => 0, 0 => ClusterOptions.DefaultPort, _ => Options.Port };
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1)); // SO_REUSEADDR only
+            }
+
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen(128);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            string hp = NatsServer.HostPort(Options.Host, port);
+            throw new NatsServerException($"Error listening on router port: {hp}, \"listen tcp {hp}: bind: {ex.Message}\"", ex);
+        }
+
+        _listener = socket;
+        Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        if (Dynamic)
+        {
+            _log.Warn("Cluster name was dynamically generated, consider setting one");
+        }
+
+        _log.Notice($"Cluster name is {Name}");
+        _log.Notice($"Listening for route connections on {NatsServer.HostPort(Options.Host, Port)}");
+        _acceptLoop = AcceptLoopAsync(socket);
+        foreach (Uri url in Options.Routes)
+        {
+            Solicit(url, explicitRoute: true);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        _stopping.Cancel();
+        _listener?.Dispose();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        foreach (RouteConnection route in _running.Keys)
+        {
+            route.Close(Connections.ClosedReason.ServerShutdown);
+        }
+
+        try
+        {
+            await Task.WhenAll(_running.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _log.Warn("Timed out waiting for routes to close");
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            socket.NoDelay = true;
+            _ = RunRouteAsync(socket, solicitedUrl: null);
+        }
+    }
+
+    /// <summary>Runs a route connection; the task completes with it once it has closed.</summary>
+    private Task<RouteConnection> RunRouteAsync(Socket socket, Uri? solicitedUrl)
+    {
+        var route = new RouteConnection(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl);
+        Task task = Task.Run(route.RunAsync);
+        _running[route] = task;
+        return task.ContinueWith(
+            static (_, s) =>
+            {
+                var (self, r) = ((ClusterManager, RouteConnection))s!;
+                self._running.TryRemove(r, out Task? _);
+                return r;
+            },
+            (this, route),
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Dials a route: configured ones are retried forever, gossiped ones connect_retries times.</summary>
+    public void Solicit(Uri url, bool explicitRoute)
+    {
+        string key = $"{url.Host}:{url.Port}";
+        if (!_soliciting.TryAdd(key, 0))
+        {
+            return; // already dialing it
+        }
+
+        _ = SolicitLoopAsync(url, key, explicitRoute);
+    }
+
+    private async Task SolicitLoopAsync(Uri url, string key, bool explicitRoute)
+    {
+        int failures = 0;
+        try
+        {
+            while (!_stopping.IsCancellationRequested && !_selfUrls.ContainsKey(key))
+            {
+                Socket? socket = await ConnectAsync(url).ConfigureAwait(false);
+                if (socket is null)
+                {
+                    failures++;
+                    _log.Debug($"Error trying to connect to route (attempt {failures}): {key}");
+                    if (!explicitRoute && failures > Options.ConnectRetries)
+                    {
+                        return;
+                    }
+
+                    await DelayAsync(Options.ReconnectDelay).ConfigureAwait(false);
+                    continue;
+                }
+
+                failures = 0;
+                RouteConnection route = await RunRouteAsync(socket, url).ConfigureAwait(false);
+                if (route.RefusedAs == "self")
+                {
+                    _selfUrls.TryAdd(key, 0);
+                    return;
+                }
+
+                // Stay quiet while another connection to the same peer is up, then reconnect.
+                while (!_stopping.IsCancellationRequested && route.RemoteId.Length > 0 && _routes.ContainsKey(route.RemoteId))
+                {
+                    await DelayAsync(Options.ReconnectDelay).ConfigureAwait(false);
+                }
+
+                if (!explicitRoute && route.RefusedAs != "duplicate" && failures++ >= Options.ConnectRetries)
+                {
+                    return;
+                }
+
+                await DelayAsync(route.RefusedAs == "duplicate"
+                    ? TimeSpan.FromMilliseconds(Random.Shared.Next(100))
+                    : Options.ReconnectDelay).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _soliciting.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<Socket?> ConnectAsync(Uri url)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await socket.ConnectAsync(url.Host, url.Port, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            return null;
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A route's first INFO: refuse a connection to ourselves or a second one to the same peer
+    /// (both sides keep the connection solicited by the lower server id), else register it,
+    /// send it our interest and tell the other routes about it (gossip).
+    /// </summary>
+    public bool Register(RouteConnection route, ServerInfo info)
+    {
+        if (info.ServerId == _server.ServerId)
+        {
+            route.RefusedAs = "self";
+            _log.Debug(route.Prefix + "Detected route to self, ignoring");
+            route.Close(Connections.ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (info.ServerName.Length > 0 && info.ServerName == _server.ServerName && !route.IsSolicited)
+        {
+            _log.Error(route.Prefix + $"Remote server has a duplicate name: \"{info.ServerName}\"");
+            route.Close(Connections.ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        string? conflict = CheckClusterName(info.Cluster ?? "", info.ClusterDynamic);
+        if (conflict is not null)
+        {
+            route.SendErrAndClose(conflict, Connections.ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        RouteConnection? loser;
+        lock (_routes)
+        {
+            if (_routes.TryGetValue(info.ServerId, out RouteConnection? existing) && !existing.IsClosing)
+            {
+                if (!Prefer(route, existing))
+                {
+                    route.RefusedAs = "duplicate";
+                    loser = route;
+                }
+                else
+                {
+                    existing.RefusedAs = "duplicate";
+                    existing.Registered = false;
+                    loser = existing;
+                    _routes[info.ServerId] = route;
+                    route.Registered = true;
+                }
+            }
+            else
+            {
+                _routes[info.ServerId] = route;
+                route.Registered = true;
+                loser = null;
+            }
+        }
+
+        if (loser is not null)
+        {
+            _log.Debug(loser.Prefix + $"Detected duplicate remote route \"{info.ServerId}\"");
+            loser.Close(Connections.ClosedReason.ProtocolViolation);
+            if (ReferenceEquals(loser, route))
+            {
+                return false;
+            }
+        }
+
+        _log.Debug(route.Prefix + $"Registering remote route \"{info.ServerId}\"");
+        SendAllInterest(route);
+        Gossip(route, info);
+        SetPeerClientUrls(info.ServerId, Options.NoAdvertise ? [] : info.ConnectUrls ?? []);
+        return true;
+    }
+
+    /// <summary>Of two connections to one peer, keep the one solicited by the server with the lower id.</summary>
+    private bool Prefer(RouteConnection candidate, RouteConnection existing)
+    {
+        string mine = _server.ServerId;
+        string theirs = candidate.RemoteId;
+        bool lowerIsMe = string.CompareOrdinal(mine, theirs) < 0;
+        return lowerIsMe ? candidate.IsSolicited && !existing.IsSolicited : !candidate.IsSolicited && existing.IsSolicited;
+    }
+
+    public void Unregister(RouteConnection route)
+    {
+        bool removed;
+        lock (_routes)
+        {
+            removed = route.Registered && _routes.TryGetValue(route.RemoteId, out RouteConnection? current) && ReferenceEquals(current, route)
+                && _routes.TryRemove(route.RemoteId, out _);
+        }
+
+        if (removed)
+        {
+            SetPeerClientUrls(route.RemoteId, null);
+            if (!route.IsSolicited && route.RemoteInfo?.Ip is { Length: > 0 } ip && Uri.TryCreate(ip, UriKind.Absolute, out Uri? url))
+            {
+                Solicit(url, explicitRoute: false); // try to get the peer back, a few times
+            }
+        }
+    }
+
+    public void OnPeerUpdate(RouteConnection route, ServerInfo info)
+    {
+        if (info.LameDuckMode)
+        {
+            SetPeerClientUrls(route.RemoteId, null);
+        }
+    }
+
+    /// <summary>An INFO about a third server: dial it unless it is us or already connected.</summary>
+    public void OnGossip(ServerInfo info)
+    {
+        if (info.ServerId == _server.ServerId || _routes.ContainsKey(info.ServerId) || string.IsNullOrEmpty(info.Ip))
+        {
+            return;
+        }
+
+        if (Uri.TryCreate(info.Ip, UriKind.Absolute, out Uri? url))
+        {
+            if (info.AuthRequired && Options.Username.Length > 0)
+            {
+                url = new UriBuilder(url) { UserName = Uri.EscapeDataString(Options.Username), Password = Uri.EscapeDataString(Options.Password) }.Uri;
+            }
+
+            Solicit(url, explicitRoute: Options.Routes.Any(r => r.Host == url.Host && r.Port == url.Port));
+        }
+    }
+
+    /// <summary>Tells every other route about the new one, with its dialable URL in "ip".</summary>
+    private void Gossip(RouteConnection route, ServerInfo info)
+    {
+        if (_routes.Count < 2)
+        {
+            return;
+        }
+
+        ServerInfo forwarded = info.Clone();
+        forwarded.Nonce = null;
+        if (string.IsNullOrEmpty(forwarded.Ip))
+        {
+            forwarded.Ip = $"nats-route://{NatsServer.HostPort(route.RemoteHost, info.Port)}/";
+        }
+
+        byte[] line = InfoLine(forwarded, trailingSpace: false);
+        foreach (RouteConnection other in _routes.Values)
+        {
+            if (!ReferenceEquals(other, route))
+            {
+                other.Send(line);
+            }
+        }
+    }
+
+    public string? CheckClusterName(string theirs, bool theirsDynamic)
+    {
+        if (theirs.Length == 0 || theirs == Name)
+        {
+            return null;
+        }
+
+        // A generated name gives way to a configured one, and to a higher-sorting generated one.
+        if (Dynamic && (!theirsDynamic || string.CompareOrdinal(Name, theirs) < 0))
+        {
+            Volatile.Write(ref _name, theirs);
+            Dynamic = theirsDynamic;
+            _log.Notice($"Cluster name updated to {theirs}");
+            _server.OnClusterChanged();
+            return null;
+        }
+
+        return $"Rejecting connection, cluster name \"{theirs}\" does not match \"{Name}\"";
+    }
+
+    public bool Authenticate(ConnectOptions connect) =>
+        FixedTimeEquals(connect.User, Options.Username) & FixedTimeEquals(connect.Pass, Options.Password);
+
+    private static bool FixedTimeEquals(string? given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given ?? ""), Encoding.UTF8.GetBytes(expected));
+
+    /// <summary>Only the default account travels over routes so far; others are ignored.</summary>
+    public Account? AccountOf(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("$G"u8) ? _server.GlobalAccount : null;
+
+    public void RemoveRemoteSubscriptions(List<Subscription> subs) => _server.GlobalAccount.Sublist.RemoveBatch(subs);
+
+    /// <summary>A local client subscribed: announce 0→1 (plain) or every weight change (queue).</summary>
+    public void OnLocalSubscribed(Subscription sub) => ChangeInterest(sub, +1);
+
+    public void OnLocalUnsubscribed(Subscription sub) => ChangeInterest(sub, -1);
+
+    private void ChangeInterest(Subscription sub, int delta)
+    {
+        string subject = Encoding.UTF8.GetString(sub.Subject);
+        string queue = sub.Queue is null ? "" : Encoding.UTF8.GetString(sub.Queue);
+        string? line;
+        lock (_interest)
+        {
+            _interest.TryGetValue((subject, queue), out int count);
+            int next = Math.Max(0, count + delta);
+            if (next == 0)
+            {
+                _interest.Remove((subject, queue));
+            }
+            else
+            {
+                _interest[(subject, queue)] = next;
+            }
+
+            line = (count, next, queue.Length) switch
+            {
+                (0, > 0, 0) => $"RS+ $G {subject}\r\n",
+                (> 0, 0, 0) => $"RS- $G {subject}\r\n",
+                (_, > 0, > 0) when next != count => $"RS+ $G {subject} {queue} {next}\r\n",
+                (> 0, 0, > 0) => $"RS- $G {subject} {queue}\r\n",
+                _ => null,
+            };
+        }
+
+        if (line is not null)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(line);
+            foreach (RouteConnection route in _routes.Values)
+            {
+                route.Send(bytes);
+            }
+        }
+    }
+
+    private void SendAllInterest(RouteConnection route)
+    {
+        var sb = new StringBuilder();
+        lock (_interest)
+        {
+            foreach (var ((subject, queue), count) in _interest)
+            {
+                sb.Append(queue.Length == 0 ? $"RS+ $G {subject}\r\n" : $"RS+ $G {subject} {queue} {count}\r\n");
+            }
+        }
+
+        if (sb.Length > 0)
+        {
+            route.Send(Encoding.UTF8.GetBytes(sb.ToString()));
+        }
+    }
+
+    private void SetPeerClientUrls(string serverId, string[]? urls)
+    {
+        lock (_peerClientUrls)
+        {
+            if (urls is null || urls.Length == 0)
+            {
+                if (!_peerClientUrls.Remove(serverId))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                _peerClientUrls[serverId] = urls;
+            }
+        }
+
+        _server.OnClusterChanged();
+    }
+
+    /// <summary>The client URLs of the other servers, for connect_urls in client INFO.</summary>
+    public List<string> PeerClientUrls()
+    {
+        lock (_peerClientUrls)
+        {
+            return [.. _peerClientUrls.Values.SelectMany(u => u).Distinct()];
+        }
+    }
+
+    public byte[] BuildConnect(Uri url)
+    {
+        var connect = new RouteConnect
+        {
+            Name = _server.ServerId,
+            Cluster = Name,
+            Dynamic = Dynamic,
+        };
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            string[] parts = url.UserInfo.Split(':', 2);
+            connect.User = Uri.UnescapeDataString(parts[0]);
+            connect.Pass = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+        }
+
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(connect, ProtocolJson.Default.RouteConnect);
+        return [.. "CONNECT "u8, .. json, .. "\r\n"u8];
+    }
+
+    public byte[] BuildRouteInfoLine()
+    {
+        string host = Options.Host;
+        int port = Port;
+        string? ip = null;
+        if (Options.Advertise.Length > 0)
+        {
+            int colon = Options.Advertise.LastIndexOf(':');
+            host = colon > 0 ? Options.Advertise[..colon] : Options.Advertise;
+            port = colon > 0 && int.TryParse(Options.Advertise.AsSpan(colon + 1), out int p) ? p : port;
+            ip = $"nats-route://{NatsServer.HostPort(host, port)}/";
+        }
+
+        var info = new ServerInfo
+        {
+            ServerId = _server.ServerId,
+            ServerName = _server.ServerName,
+            Version = ServerVersion.Compatible,
+            Proto = 2,
+            Go = ServerVersion.Runtime,
+            Host = host,
+            Port = port,
+            Headers = !_server.Options.NoHeaderSupport,
+            AuthRequired = AuthRequired,
+            MaxPayload = _server.Options.MaxPayload,
+            Ip = ip,
+            Cluster = Name,
+            ClusterDynamic = Dynamic,
+            ConnectUrls = Options.NoAdvertise ? null : [.. _server.OwnClientUrls()],
+            Lnoc = true,
+        };
+        return InfoLine(info, trailingSpace: true);
+    }
+
+    private static byte[] InfoLine(ServerInfo info, bool trailingSpace)
+    {
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
+        return [.. "INFO "u8, .. json, .. (trailingSpace ? " \r\n"u8 : "\r\n"u8)];
+    }
+
+    private static string NewDynamicName()
+    {
+        const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        Span<byte> random = stackalloc byte[22];
+        RandomNumberGenerator.Fill(random);
+        Span<char> name = stackalloc char[22];
+        for (int i = 0; i < name.Length; i++)
+        {
+            name[i] = alphabet[random[i] % alphabet.Length];
+        }
+
+        return new string(name);
+    }
+}

@@ -1,0 +1,471 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Connections;
+using NatsSharp.Server.Logging;
+using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Subjects;
+
+namespace NatsSharp.Server.Cluster;
+
+/// <summary>
+/// One route to another server of the cluster (NATS 2.x route protocol, proto 2): the
+/// handshake, the peer's interest (RS+/RS-) kept as subscriptions in the account's Sublist,
+/// and RMSG/HMSG in both directions. Messages from a route are delivered to local clients
+/// only: routes forward one hop.
+/// </summary>
+internal sealed class RouteConnection : Connection, IRouteProtocolHandler
+{
+    private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
+    private static ReadOnlySpan<byte> PongLine => "PONG\r\n"u8;
+
+    private readonly ClusterManager _cluster;
+    private readonly NatsServer _server;
+    private readonly ServerLog _log;
+    private readonly ProtocolParser _parser;
+    private readonly DeliveryBatch _delivery;
+    private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
+    private readonly string _prefix;
+    private Timer? _pingTimer;
+    private Timer? _authTimer;
+    private int _pingsOut;
+    private bool _connectReceived;
+    private bool _headers = true;
+
+    public RouteConnection(ClusterManager cluster, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
+        : base(id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
+    {
+        _cluster = cluster;
+        _server = server;
+        _log = server.Log;
+        SolicitedUrl = solicitedUrl;
+        _parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, HeadersAllowed = true, Trace = _log.IsTrace };
+        _delivery = new DeliveryBatch(server.Stats, _log);
+        _prefix = $"{RemoteHost}:{RemotePort} - rid:{id} - ";
+    }
+
+    /// <summary>The URL we dialed, or null for a route the peer dialed.</summary>
+    public Uri? SolicitedUrl { get; }
+
+    public bool IsSolicited => SolicitedUrl is not null;
+
+    /// <summary>The peer's server id, known from its CONNECT or INFO.</summary>
+    public string RemoteId { get; private set; } = "";
+
+    public ServerInfo? RemoteInfo { get; private set; }
+
+    public bool Registered { get; set; }
+
+    /// <summary>Why the registration was refused (self or duplicate), so the solicitor knows whether to retry.</summary>
+    public string RefusedAs { get; set; } = "";
+
+    public override bool TakesHeaders => _headers;
+
+    public string Prefix => _prefix;
+
+    public int RemoteSubscriptionCount
+    {
+        get
+        {
+            lock (_remoteSubs)
+            {
+                return _remoteSubs.Count;
+            }
+        }
+    }
+
+    public async Task RunAsync()
+    {
+        Task writer = RunWriteLoopAsync();
+        _log.Debug(_prefix + "Route connection created");
+        if (IsSolicited)
+        {
+            EnqueueProtocol(_cluster.BuildConnect(SolicitedUrl!));
+        }
+
+        EnqueueProtocol(_cluster.BuildRouteInfoLine());
+        SignalFlush();
+        TimeSpan first = TimeSpan.FromSeconds(1 + (0.2 * Random.Shared.NextDouble()));
+        _pingTimer = new Timer(static s => ((RouteConnection)s!).OnPingTimer(), this, first, Timeout.InfiniteTimeSpan);
+        if (_cluster.AuthRequired && !IsSolicited)
+        {
+            _authTimer = new Timer(static s => ((RouteConnection)s!).OnAuthTimeout(), this, _cluster.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
+        }
+
+        await ReadLoopAsync().ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var reader = PipeReader.Create(Stream!, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
+        try
+        {
+            while (!IsClosing)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                long inMsgs = InMsgs;
+                long inBytes = InBytes;
+                ParseStatus status = _parser.Parse(ref buffer, this);
+                _delivery.End(InMsgs - inMsgs, InBytes - inBytes);
+                if (status == ParseStatus.Error)
+                {
+                    _log.Error(_prefix + "Route parser ERROR: " + (_parser.ErrorDetail.Length > 0 ? _parser.ErrorDetail : _parser.Error.ToString()));
+                    Close(ClosedReason.ProtocolViolation);
+                    return;
+                }
+
+                if (status == ParseStatus.Stopped)
+                {
+                    return;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    Close(ClosedReason.ClientClosed);
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
+        {
+            Close(ClosedReason.ClientClosed);
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    public bool OnConnect(ReadOnlySpan<byte> json)
+    {
+        ConnectOptions? connect;
+        try
+        {
+            connect = JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
+        }
+        catch (JsonException ex)
+        {
+            _log.Error(_prefix + ex.Message);
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (connect is null)
+        {
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Lang))
+        {
+            SendErrAndClose("attempted to connect to route port", ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Gateway))
+        {
+            SendErrAndClose($"Rejecting connection from gateway \"{connect.Gateway}\" on the Route port", ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (_cluster.AuthRequired && !_cluster.Authenticate(connect))
+        {
+            _log.Error(_prefix + "authentication error");
+            SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
+            return false;
+        }
+
+        string? conflict = _cluster.CheckClusterName(connect.Cluster ?? "", connect.ClusterDynamic);
+        if (conflict is not null)
+        {
+            _log.Error(_prefix + conflict);
+            SendErrAndClose(conflict, ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        _connectReceived = true;
+        _authTimer?.Dispose();
+        if (RemoteId.Length == 0 && !string.IsNullOrEmpty(connect.Name))
+        {
+            RemoteId = connect.Name; // the route CONNECT carries the server id
+        }
+
+        return true;
+    }
+
+    public bool OnInfo(ReadOnlySpan<byte> json)
+    {
+        ServerInfo? info;
+        try
+        {
+            info = JsonSerializer.Deserialize(json, ProtocolJson.Default.ServerInfo);
+        }
+        catch (JsonException ex)
+        {
+            _log.Error(_prefix + ex.Message);
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (info is null)
+        {
+            return true;
+        }
+
+        if (!Registered)
+        {
+            if (_cluster.AuthRequired && !IsSolicited && !_connectReceived)
+            {
+                SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
+                return false;
+            }
+
+            RemoteInfo = info;
+            RemoteId = info.ServerId;
+            _headers = info.Headers;
+            return _cluster.Register(this, info);
+        }
+
+        if (info.ServerId != RemoteId)
+        {
+            _cluster.OnGossip(info); // a record about a third server
+        }
+        else
+        {
+            _cluster.OnPeerUpdate(this, info);
+        }
+
+        return true;
+    }
+
+    public bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
+    {
+        Account? acc = _cluster.AccountOf(account);
+        if (acc is null || !SubjectRules.IsValidSubscribeSubject(subject))
+        {
+            _log.Debug(_prefix + $"Unknown account \"{Encoding.UTF8.GetString(account)}\" for remote subject \"{Encoding.UTF8.GetString(subject)}\"");
+            return true;
+        }
+
+        string key = RemoteKey(account, subject, queue);
+        Subscription sub;
+        lock (_remoteSubs)
+        {
+            if (_remoteSubs.ContainsKey(key))
+            {
+                return true; // a queue weight update: one entry per group is enough for routing
+            }
+
+            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key));
+            _remoteSubs.Add(key, sub);
+        }
+
+        acc.Sublist.Insert(sub);
+        return true;
+    }
+
+    public bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
+    {
+        Account? acc = _cluster.AccountOf(account);
+        if (acc is null)
+        {
+            return true;
+        }
+
+        string key = RemoteKey(account, subject, queue);
+        Subscription? sub;
+        lock (_remoteSubs)
+        {
+            if (!_remoteSubs.Remove(key, out sub))
+            {
+                return true;
+            }
+
+            sub.Closed = true;
+        }
+
+        acc.Sublist.Remove(sub);
+        return true;
+    }
+
+    private static string RemoteKey(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue) =>
+        queue.IsEmpty
+            ? $"{Encoding.UTF8.GetString(account)} {Encoding.UTF8.GetString(subject)}"
+            : $"{Encoding.UTF8.GetString(account)} {Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
+
+    /// <summary>A message from the peer: to local clients only, and to the queue groups it picked us for.</summary>
+    public bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
+    {
+        InMsgs++;
+        InBytes += message.Length;
+        Account? acc = _cluster.AccountOf(account);
+        if (acc is null)
+        {
+            return true; // e.g. $SYS traffic from a nats-server peer
+        }
+
+        SublistResult result = acc.Sublist.Match(subject);
+        foreach (Subscription sub in result.Plain)
+        {
+            if (sub.Client is not RouteConnection)
+            {
+                _delivery.ToSubscriber(sub, subject, reply, headerSize, message);
+            }
+        }
+
+        while (!queues.IsEmpty)
+        {
+            int space = queues.IndexOfAny((byte)' ', (byte)'\t');
+            ReadOnlySpan<byte> queue = space < 0 ? queues : queues[..space];
+            queues = space < 0 ? default : queues[(space + 1)..];
+            if (!queue.IsEmpty)
+            {
+                DeliverToLocalMember(result, queue, subject, reply, headerSize, message);
+            }
+        }
+
+        return true;
+    }
+
+    private void DeliverToLocalMember(SublistResult result, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        foreach (Subscription[] group in result.Queues)
+        {
+            if (!group[0].Queue.AsSpan().SequenceEqual(queue))
+            {
+                continue;
+            }
+
+            int n = group.Length;
+            int start = n == 1 ? 0 : Random.Shared.Next(n);
+            for (int i = 0; i < n; i++)
+            {
+                Subscription member = group[(start + i) % n];
+                if (member.Client is not RouteConnection && _delivery.ToSubscriber(member, subject, reply, headerSize, message))
+                {
+                    return;
+                }
+            }
+
+            return;
+        }
+    }
+
+    public bool OnPing()
+    {
+        if (EnqueueProtocol(PongLine))
+        {
+            _delivery.Touch(this);
+        }
+
+        return true;
+    }
+
+    public bool OnPong()
+    {
+        Volatile.Write(ref _pingsOut, 0);
+        return true;
+    }
+
+    public bool OnOk() => true;
+
+    public bool OnErr(ReadOnlySpan<byte> text)
+    {
+        _log.Error(_prefix + $"Router Error {Encoding.UTF8.GetString(text)}");
+        Close(ClosedReason.ParseError);
+        return false;
+    }
+
+    // Client operations have no place on a route.
+    public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => ProtocolViolation();
+
+    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => ProtocolViolation();
+
+    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => ProtocolViolation();
+
+    private bool ProtocolViolation()
+    {
+        SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
+        return false;
+    }
+
+    public void TraceIn(ReadOnlySpan<byte> line) => _log.Trace(_prefix + "<<- [" + Encoding.UTF8.GetString(line) + "]");
+
+    /// <summary>Queues raw protocol (RS+/RS-/INFO) from another thread and wakes the writer.</summary>
+    public void Send(ReadOnlySpan<byte> protocol)
+    {
+        if (EnqueueProtocol(protocol))
+        {
+            SignalFlush();
+        }
+    }
+
+    internal void SendErrAndClose(string text, ClosedReason reason)
+    {
+        _log.Trace(_prefix + $"->> [-ERR {text}]");
+        EnqueueProtocol(Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
+        Close(reason, flushFirst: true);
+    }
+
+    private void OnPingTimer()
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pingsOut) > _server.Options.PingMax)
+        {
+            _log.Debug(_prefix + "Stale Route Connection - Closing");
+            SendErrAndClose("Stale Connection", ClosedReason.StaleConnection);
+            return;
+        }
+
+        Send(PingLine);
+        _pingTimer?.Change(_server.Options.PingInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnAuthTimeout()
+    {
+        if (!_connectReceived && !IsClosing)
+        {
+            SendErrAndClose("Authentication Timeout", ClosedReason.AuthenticationTimeout);
+        }
+    }
+
+    /// <summary>Drops the peer's interest, for a route that is closing or being replaced.</summary>
+    private void RemoveRemoteSubscriptions()
+    {
+        List<Subscription> all;
+        lock (_remoteSubs)
+        {
+            all = [.. _remoteSubs.Values];
+            _remoteSubs.Clear();
+        }
+
+        foreach (Subscription sub in all)
+        {
+            sub.Closed = true;
+        }
+
+        if (all.Count > 0)
+        {
+            _cluster.RemoveRemoteSubscriptions(all);
+        }
+    }
+
+    protected override void OnClosed(ClosedReason reason)
+    {
+        _pingTimer?.Dispose();
+        _authTimer?.Dispose();
+        RemoveRemoteSubscriptions();
+        _cluster.Unregister(this);
+        _log.Notice(_prefix + "Router connection closed: " + ClosedReasonText.Of(reason));
+    }
+}

@@ -1,0 +1,166 @@
+using NatsSharp.Server.Cluster;
+
+namespace NatsSharp.Server.Configuration;
+
+/// <summary>The <c>cluster { }</c> block.</summary>
+internal static partial class ConfigBinder
+{
+    private static void BindCluster(ConfigValue value, ServerOptions o, List<string> errors)
+    {
+        if (value.Kind != ConfigValueKind.Map)
+        {
+            errors.Add(TypeMismatch(value, ConfigValueKind.Map));
+            return;
+        }
+
+        var cluster = o.Cluster?.Clone() ?? new ClusterOptions();
+        foreach (var (key, item) in value.AsMap.Entries)
+        {
+            switch (key.ToLowerInvariant())
+            {
+                case "name":
+                    BindString(item, errors, s => cluster.Name = s);
+                    break;
+                case "listen":
+                    if (TryParseListen(item, errors, out string host, out int port))
+                    {
+                        cluster.Host = host.Length == 0 ? "0.0.0.0" : host;
+                        cluster.Port = port;
+                    }
+
+                    break;
+                case "host":
+                case "net":
+                    BindString(item, errors, s => cluster.Host = s);
+                    break;
+                case "port":
+                    BindInt32(key, item, errors, n => cluster.Port = n);
+                    break;
+                case "advertise":
+                case "cluster_advertise":
+                    BindString(item, errors, s => cluster.Advertise = s);
+                    break;
+                case "no_advertise":
+                    BindBool(item, errors, b => cluster.NoAdvertise = b);
+                    break;
+                case "connect_retries":
+                    BindInt32(key, item, errors, n => cluster.ConnectRetries = n);
+                    break;
+                case "routes":
+                    BindRoutes(item, cluster, errors);
+                    break;
+                case "authorization":
+                    BindClusterAuthorization(item, cluster, errors);
+                    break;
+                case "tls":
+                case "permissions":
+                case "pool_size":
+                    // Route TLS and route permissions come with their own modules; accepted, not used yet.
+                    if (key.Equals("pool_size", StringComparison.OrdinalIgnoreCase))
+                    {
+                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
+                    }
+
+                    break;
+                default:
+                    if (!item.IsUsedVariable)
+                    {
+                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
+                    }
+
+                    break;
+            }
+        }
+
+        o.Cluster = cluster;
+    }
+
+    private static void BindRoutes(ConfigValue item, ClusterOptions cluster, List<string> errors)
+    {
+        IEnumerable<ConfigValue> entries = item.Kind switch
+        {
+            ConfigValueKind.Array => item.AsArray,
+            ConfigValueKind.String => [item],
+            _ => [],
+        };
+        if (item.Kind is not (ConfigValueKind.Array or ConfigValueKind.String))
+        {
+            errors.Add(TypeMismatch(item, ConfigValueKind.Array));
+            return;
+        }
+
+        cluster.Routes = [];
+        foreach (ConfigValue entry in entries)
+        {
+            if (entry.Kind != ConfigValueKind.String)
+            {
+                errors.Add(TypeMismatch(entry, ConfigValueKind.String));
+                continue;
+            }
+
+            if (!TryParseRouteUrl(entry.AsString, out Uri? url))
+            {
+                errors.Add($"{entry.Position}: error parsing route url [{GoCompat.Quote(entry.AsString)}]");
+                continue;
+            }
+
+            cluster.Routes.Add(url);
+        }
+    }
+
+    /// <summary>Route URLs: nats-route://[user:pass@]host:port (also nats:// and bare host:port).</summary>
+    internal static bool TryParseRouteUrl(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url)
+    {
+        string candidate = text.Contains("://", StringComparison.Ordinal) ? text : "nats-route://" + text;
+        if (Uri.TryCreate(candidate, UriKind.Absolute, out url) && url.Host.Length > 0 && url.Port > 0)
+        {
+            return true;
+        }
+
+        url = null;
+        return false;
+    }
+
+    private static void BindClusterAuthorization(ConfigValue item, ClusterOptions cluster, List<string> errors)
+    {
+        if (item.Kind != ConfigValueKind.Map)
+        {
+            errors.Add(TypeMismatch(item, ConfigValueKind.Map));
+            return;
+        }
+
+        foreach (var (key, v) in item.AsMap.Entries)
+        {
+            switch (key.ToLowerInvariant())
+            {
+                case "user":
+                case "username":
+                    BindString(v, errors, s => cluster.Username = s);
+                    break;
+                case "pass":
+                case "password":
+                    BindString(v, errors, s => cluster.Password = s);
+                    break;
+                case "timeout":
+                    cluster.AuthTimeout = TimeSpan.FromSeconds(v.Kind switch
+                    {
+                        ConfigValueKind.Integer => v.AsLong,
+                        ConfigValueKind.Float => v.AsDouble,
+                        _ => 1,
+                    });
+                    break;
+                case "users":
+                case "token":
+                    errors.Add($"{item.Position}: Cluster authorization does not allow multiple users");
+                    break;
+                default:
+                    if (!v.IsUsedVariable)
+                    {
+                        errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
+                    }
+
+                    break;
+            }
+        }
+    }
+}

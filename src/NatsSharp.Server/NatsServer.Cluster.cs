@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using NatsSharp.Server.Cluster;
+using NatsSharp.Server.Connections;
+
+namespace NatsSharp.Server;
+
+/// <summary>The server's cluster membership: routes, and the cluster-wide client URLs in INFO.</summary>
+public sealed partial class NatsServer
+{
+    internal ClusterManager? Cluster { get; private set; }
+
+    /// <summary>The bound route port, or 0 when not clustered.</summary>
+    public int ClusterPort => Cluster?.Port ?? 0;
+
+    /// <summary>Routes currently registered (one per peer server).</summary>
+    public int RouteCount => Cluster?.RouteCount ?? 0;
+
+    /// <summary>The cluster name (configured, generated, or adopted from a peer); empty when not clustered.</summary>
+    public string ClusterName => Cluster?.Name ?? "";
+
+    /// <summary>Connection ids are shared by every kind of connection, as in nats-server.</summary>
+    internal ulong NextConnectionId() => (ulong)Interlocked.Increment(ref _nextClientId);
+
+    private void StartCluster()
+    {
+        if (Options.Cluster is null)
+        {
+            return;
+        }
+
+        Cluster = new ClusterManager(this, Options.Cluster);
+        Cluster.Start();
+        _info = CreateInfo();
+    }
+
+    private async Task StopClusterAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The cluster's name or membership changed: clients learn the new connect_urls. As in
+    /// nats-server, only clients that said they take asynchronous INFO (protocol 1) are told.
+    /// </summary>
+    internal void OnClusterChanged()
+    {
+        _info = CreateInfo();
+        foreach (ClientConnection client in _clients.Values)
+        {
+            if (client.ConnectInfo?.Protocol == 1)
+            {
+                client.SendAsyncInfo();
+            }
+        }
+    }
+
+    /// <summary>This server's client URLs (host:port), as advertised to clients and other servers.</summary>
+    internal List<string> OwnClientUrls()
+    {
+        if (Options.ClientAdvertise.Length > 0)
+        {
+            string advertised = Options.ClientAdvertise;
+            return [advertised.Contains(':', StringComparison.Ordinal) ? advertised : $"{advertised}:{Port}"];
+        }
+
+        if (Options.Host is not ("0.0.0.0" or "" or "::" or "[::]"))
+        {
+            return [HostPort(Options.Host, Port)];
+        }
+
+        var urls = new List<string>();
+        foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.OperationalStatus != OperationalStatus.Up)
+            {
+                continue;
+            }
+
+            foreach (UnicastIPAddressInformation a in nic.GetIPProperties().UnicastAddresses)
+            {
+                if (a.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a.Address))
+                {
+                    urls.Add(HostPort(a.Address.ToString(), Port));
+                }
+            }
+        }
+
+        return urls.Count > 0 ? urls : [HostPort("127.0.0.1", Port)];
+    }
+
+    /// <summary>connect_urls for client INFO: ours first, then every peer's (unless no_advertise).</summary>
+    private string[]? ClusterConnectUrls()
+    {
+        if (Cluster is null || Cluster.Options.NoAdvertise)
+        {
+            return null;
+        }
+
+        List<string> urls = OwnClientUrls();
+        foreach (string url in Cluster.PeerClientUrls())
+        {
+            if (!urls.Contains(url))
+            {
+                urls.Add(url);
+            }
+        }
+
+        return [.. urls];
+    }
+}

@@ -1,0 +1,223 @@
+using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.Server;
+using NatsSharp.Server.Cluster;
+
+namespace NatsSharp.IntegrationTests;
+
+/// <summary>Routes between NatsSharp nodes: handshake, gossip to a full mesh, interest, queue groups, failover.</summary>
+public class ClusterTests
+{
+    internal static Task<TestServer> StartNodeAsync(string name, params int[] seedPorts) =>
+        TestServer.StartAsync(o =>
+        {
+            o.ServerName = name;
+            o.Cluster = new ClusterOptions
+            {
+                Host = "127.0.0.1",
+                Port = ServerOptions.RandomPort,
+                Name = "test-cluster",
+                ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Routes = [.. seedPorts.Select(p => new Uri($"nats-route://127.0.0.1:{p}"))],
+            };
+        });
+
+    internal static async Task ExpectDeliveryAsync(int subPort, int pubPort, string subject)
+    {
+        await using var sub = await RawClient.ConnectedAsync(subPort);
+        await sub.SendAsync($"SUB {subject} 1\r\nPING\r\n");
+        await sub.ExpectAsync("PONG");
+        await using var pub = await RawClient.ConnectedAsync(pubPort);
+        // Interest crosses the route asynchronously: publish until the first message arrives.
+        for (int attempt = 0; ; attempt++)
+        {
+            await pub.SendAsync($"PUB {subject} 2\r\nhi\r\nPING\r\n");
+            await pub.ExpectAsync("PONG");
+            try
+            {
+                await sub.ExpectAsync($"MSG {subject} 1 2", TimeSpan.FromMilliseconds(200));
+                await sub.ExpectAsync("hi");
+                return;
+            }
+            catch (TimeoutException) when (attempt < 50)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Two_nodes_route_messages_both_ways()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var b = await StartNodeAsync("B", a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 1 && b.Server.RouteCount == 1, "one route on each node");
+        await ExpectDeliveryAsync(a.Port, b.Port, "from.b");
+        await ExpectDeliveryAsync(b.Port, a.Port, "from.a");
+    }
+
+    [Fact]
+    public async Task Three_nodes_with_one_seed_form_a_full_mesh_and_survive_a_restart()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var b = await StartNodeAsync("B", a.Server.ClusterPort);
+        var c = await StartNodeAsync("C", a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 2 && b.Server.RouteCount == 2 && c.Server.RouteCount == 2, "every node has 2 routes", TimeSpan.FromSeconds(10));
+
+        await ExpectDeliveryAsync(b.Port, c.Port, "c.to.b");
+        await ExpectDeliveryAsync(c.Port, b.Port, "b.to.c");
+        await ExpectDeliveryAsync(a.Port, c.Port, "c.to.a");
+
+        // Kill C: A and B keep serving each other.
+        await c.DisposeAsync();
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 1 && b.Server.RouteCount == 1, "C gone from A and B");
+        await ExpectDeliveryAsync(a.Port, b.Port, "after.c.left");
+
+        // C comes back (a new process in real life): it rejoins the full mesh.
+        await using var c2 = await StartNodeAsync("C", a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 2 && b.Server.RouteCount == 2 && c2.Server.RouteCount == 2, "full mesh again", TimeSpan.FromSeconds(10));
+        await ExpectDeliveryAsync(b.Port, c2.Port, "c2.to.b");
+    }
+
+    [Fact]
+    public async Task A_queue_group_across_the_cluster_gets_each_message_once_and_prefers_local_members()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var b = await StartNodeAsync("B", a.Server.ClusterPort);
+        await using var c = await StartNodeAsync("C", a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 2 && b.Server.RouteCount == 2 && c.Server.RouteCount == 2, "full mesh", TimeSpan.FromSeconds(10));
+
+        await using var onB = await RawClient.ConnectedAsync(b.Port);
+        await using var onC = await RawClient.ConnectedAsync(c.Port);
+        await onB.SendAsync("SUB jobs workers 1\r\nPING\r\n");
+        await onB.ExpectAsync("PONG");
+        await onC.SendAsync("SUB jobs workers 1\r\nPING\r\n");
+        await onC.ExpectAsync("PONG");
+        await Eventually.TrueAsync(() => a.Server.GlobalAccount.Sublist.Count == 2, "A sees both remote members");
+
+        // From A (no local member): each message goes to exactly one of B and C.
+        const int count = 200;
+        await using var pub = await RawClient.ConnectedAsync(a.Port);
+        await pub.SendAsync(string.Concat(Enumerable.Repeat("PUB jobs 1\r\nj\r\n", count)) + "PING\r\n");
+        await pub.ExpectAsync("PONG");
+        int got = await CountMessagesAsync(onB) + await CountMessagesAsync(onC);
+        Assert.Equal(count, got);
+
+        // From B (a local member exists): all stay on B.
+        await using var pubB = await RawClient.ConnectedAsync(b.Port);
+        await pubB.SendAsync(string.Concat(Enumerable.Repeat("PUB jobs 1\r\nj\r\n", 50)) + "PING\r\n");
+        await pubB.ExpectAsync("PONG");
+        Assert.Equal(50, await CountMessagesAsync(onB));
+        Assert.Equal(0, await CountMessagesAsync(onC));
+    }
+
+    /// <summary>Counts MSG frames until a PING/PONG round trip shows nothing more is queued.</summary>
+    internal static async Task<int> CountMessagesAsync(RawClient client)
+    {
+        await Task.Delay(300); // messages in flight between servers have no barrier we can wait on
+        await client.SendAsync("PING\r\n");
+        int count = 0;
+        while (true)
+        {
+            string line = await client.ReadLineAsync();
+            if (line == "PONG")
+            {
+                return count;
+            }
+
+            if (line.StartsWith("MSG ", StringComparison.Ordinal))
+            {
+                count++;
+                await client.ReadLineAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Plain_subscribers_on_several_nodes_each_get_one_copy()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var b = await StartNodeAsync("B", a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 1 && b.Server.RouteCount == 1, "routes");
+        await using var onB = await RawClient.ConnectedAsync(b.Port);
+        await onB.SendAsync("SUB fan.* 1\r\nSUB fan.> 2\r\nSUB fan.x 3\r\nPING\r\n");
+        await onB.ExpectAsync("PONG");
+        await Eventually.TrueAsync(() => a.Server.GlobalAccount.Sublist.Count == 3, "A sees B's 3 subjects");
+        await using var pub = await RawClient.ConnectedAsync(a.Port);
+        await pub.SendAsync("PUB fan.x 1\r\nx\r\nPING\r\n");
+        await pub.ExpectAsync("PONG");
+        Assert.Equal(3, await CountMessagesAsync(onB)); // one RMSG over the route, three local deliveries
+        Assert.Equal(1, a.Server.Stats.OutMsgs);
+    }
+
+    [Fact]
+    public async Task Clients_learn_the_cluster_urls()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var client = await RawClient.ConnectedAsync(a.Port, "{\"verbose\":false,\"protocol\":1}");
+        Assert.Contains("\"cluster\":\"test-cluster\"", client.Info);
+        Assert.Contains($"\"connect_urls\":[\"127.0.0.1:{a.Port}\"]", client.Info);
+        await using var b = await StartNodeAsync("B", a.Server.ClusterPort);
+        string info = await client.ReadLineAsync(TimeSpan.FromSeconds(10));
+        while (info == "PING")
+        {
+            await client.SendAsync("PONG\r\n");
+            info = await client.ReadLineAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.StartsWith("INFO ", info);
+        Assert.Contains($"\"connect_urls\":[\"127.0.0.1:{a.Port}\",\"127.0.0.1:{b.Port}\"]", info);
+    }
+
+    [Fact]
+    public async Task Interest_goes_away_when_the_subscriber_leaves()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var b = await StartNodeAsync("B", a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 1 && b.Server.RouteCount == 1, "routes");
+        var sub = await RawClient.ConnectedAsync(b.Port);
+        await sub.SendAsync("SUB gone 1\r\nSUB gone q 2\r\nPING\r\n");
+        await sub.ExpectAsync("PONG");
+        await Eventually.TrueAsync(() => a.Server.GlobalAccount.Sublist.Count == 2, "A sees the interest");
+        await sub.DisposeAsync();
+        await Eventually.TrueAsync(() => a.Server.GlobalAccount.Sublist.Count == 0, "A drops the interest");
+    }
+
+    [Fact]
+    public async Task A_route_with_wrong_credentials_is_refused()
+    {
+        await using var a = await TestServer.StartAsync(o => o.Cluster = new ClusterOptions
+        {
+            Host = "127.0.0.1", Port = -1, Name = "secure", Username = "ruser", Password = "rpass",
+        });
+        await using var bad = await TestServer.StartAsync(o => o.Cluster = new ClusterOptions
+        {
+            Host = "127.0.0.1", Port = -1, Name = "secure", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+            Routes = [new Uri($"nats-route://ruser:wrong@127.0.0.1:{a.Server.ClusterPort}")],
+        });
+        await using var good = await TestServer.StartAsync(o => o.Cluster = new ClusterOptions
+        {
+            Host = "127.0.0.1", Port = -1, Name = "secure", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+            Routes = [new Uri($"nats-route://ruser:rpass@127.0.0.1:{a.Server.ClusterPort}")],
+        });
+        await Eventually.TrueAsync(() => good.Server.RouteCount == 1, "the route with the right password");
+        Assert.Equal(0, bad.Server.RouteCount);
+        Assert.Equal(1, a.Server.RouteCount);
+    }
+
+    [Fact]
+    public async Task A_client_on_the_route_port_is_told_so()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var c = await RawClient.ConnectAsync(a.Server.ClusterPort);
+        await c.SendAsync("CONNECT {\"lang\":\"go\",\"verbose\":false}\r\n");
+        Assert.Equal(["-ERR 'attempted to connect to route port'"], await c.ReadUntilClosedAsync());
+    }
+
+    [Fact]
+    public async Task Cluster_names_that_differ_are_rejected()
+    {
+        await using var a = await TestServer.StartAsync(o => o.Cluster = new ClusterOptions { Host = "127.0.0.1", Port = -1, Name = "one" });
+        await using var c = await RawClient.ConnectAsync(a.Server.ClusterPort);
+        await c.SendAsync("CONNECT {\"verbose\":false,\"name\":\"NFAKE\",\"cluster\":\"two\"}\r\n");
+        Assert.Equal(["-ERR 'Rejecting connection, cluster name \"two\" does not match \"one\"'"], await c.ReadUntilClosedAsync());
+    }
+}
