@@ -373,7 +373,6 @@ public sealed class ConfigBinderTests
     }
 
     [Theory]
-    [InlineData("cluster { listen: 127.0.0.1:6222, routes: [nats://127.0.0.1:6223] }")]
     [InlineData("leafnodes { remotes: [ {url: \"nats-leaf://127.0.0.1:7422\"} ] }")]
     [InlineData("leaf { listen: 7422 }")]
     [InlineData("gateway { name: g, listen: 127.0.0.1:7222 }")]
