@@ -11,6 +11,7 @@ internal static class FanScenario
     public static RunResult Run(Options o, Deadline deadline)
     {
         NatsUrl url = NatsUrl.Parse(o.Url);
+        NatsUrl subUrl = o.SubUrl.Length > 0 ? NatsUrl.Parse(o.SubUrl) : url;
         bool queue = o.Scenario == Scenario.Queue;
         int subs = o.Subs;
         long expected = queue ? o.Msgs : o.Msgs * subs;
@@ -21,7 +22,7 @@ internal static class FanScenario
             string sub = queue ? $"SUB {o.Subject} {o.QueueGroup} 1\r\n" : $"SUB {o.Subject} 1\r\n";
             for (int i = 0; i < subs; i++)
             {
-                NatsConnection c = NatsConnection.Connect(url, $"natsload-sub-{i + 1}", deadline);
+                NatsConnection c = NatsConnection.Connect(subUrl, $"natsload-sub-{i + 1}", deadline);
                 connections.Add(c);
                 tracker.Add(c);
                 c.Send(System.Text.Encoding.ASCII.GetBytes(sub));
@@ -34,6 +35,12 @@ internal static class FanScenario
                 }
 
                 c.StartReader();
+            }
+
+            if (!ReferenceEquals(subUrl, url))
+            {
+                // Interest crosses the route asynchronously; give it a moment before publishing.
+                Thread.Sleep(500);
             }
 
             NatsConnection pubConnection = NatsConnection.Connect(url, "natsload-pub", deadline);

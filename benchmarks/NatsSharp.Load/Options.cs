@@ -20,6 +20,8 @@ internal sealed class Options
 
         options:
           --url <url>          server, nats://[user:pass@|token@]host[:port]   (default nats://127.0.0.1:4222)
+          --sub-url <url>      subscribers connect here instead (pubsub/fanout/queue), e.g. another
+                               node of a cluster to measure route throughput   (default: --url)
           --msgs <n>           messages (requests for reqrep); accepts 500k, 1m  (default 1m; reqrep 20k)
           --size <bytes>       payload size                                        (default 16)
           --pubs <n>           publishers, pub scenario only                       (default 1)
@@ -42,6 +44,9 @@ internal sealed class Options
     public Scenario Scenario { get; private set; }
 
     public string Url { get; private set; } = "nats://127.0.0.1:4222";
+
+    /// <summary>Where subscribers connect; empty = <see cref="Url"/>.</summary>
+    public string SubUrl { get; private set; } = "";
 
     public long Msgs { get; private set; }
 
@@ -113,6 +118,9 @@ internal sealed class Options
                 case "-s":
                     o.Url = Value();
                     break;
+                case "--sub-url":
+                    o.SubUrl = Value();
+                    break;
                 case "--msgs":
                 case "-n":
                     msgs = ParseCount(arg, Value(), 1);
@@ -182,6 +190,10 @@ internal sealed class Options
         }
 
         _ = NatsUrl.Parse(o.Url);
+        if (o.SubUrl.Length > 0)
+        {
+            _ = NatsUrl.Parse(o.SubUrl);
+        }
         return o;
     }
 
