@@ -21,7 +21,8 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
     private readonly ConcurrentDictionary<ulong, Task> _clientTasks = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SimpleAuthenticator _authenticator;
+    private ServerOptions _options;
+    private SimpleAuthenticator _authenticator;
     private Socket? _listener;
     private Task? _acceptLoop;
     private ServerInfo _info = new();
@@ -31,7 +32,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     public NatsServer(ServerOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Options = options.Clone();
+        _options = options.Clone();
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NatsSharp.Server");
         Log = new ServerLog(logger)
         {
@@ -43,8 +44,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         _authenticator = new SimpleAuthenticator(Options);
     }
 
-    /// <summary>The options in force (a copy of what was passed in).</summary>
-    public ServerOptions Options { get; }
+    /// <summary>
+    /// The options in force (a copy of what was passed in). A reload swaps in a new
+    /// instance, so readers take one snapshot and never see a half-applied change.
+    /// </summary>
+    public ServerOptions Options => Volatile.Read(ref _options);
 
     public string ServerId { get; }
 
@@ -69,7 +73,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal Account GlobalAccount { get; }
 
-    internal bool AuthRequired => _authenticator.Required;
+    internal bool AuthRequired => Volatile.Read(ref _authenticator).Required;
 
     internal IEnumerable<ClientConnection> Clients => _clients.Values;
 
@@ -262,9 +266,10 @@ public sealed partial class NatsServer : IAsyncDisposable
     }
 
     /// <summary>The INFO line for one client: the server's INFO plus its client_id and client_ip.</summary>
-    internal byte[] BuildInfo(ClientConnection client)
+    internal byte[] BuildInfo(ClientConnection client, bool lameDuck = false)
     {
         ServerInfo info = _info.Clone();
+        info.LameDuckMode = lameDuck;
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
@@ -275,7 +280,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         return line;
     }
 
-    internal bool Authenticate(ConnectOptions connect) => _authenticator.Authenticate(connect);
+    internal bool Authenticate(ConnectOptions connect) => Volatile.Read(ref _authenticator).Authenticate(connect);
 
     private async Task AcceptLoopAsync(Socket listener)
     {
@@ -288,9 +293,9 @@ public sealed partial class NatsServer : IAsyncDisposable
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
             {
-                if (Volatile.Read(ref _state) != 1)
+                if (Volatile.Read(ref _state) != 1 || IsLameDuck)
                 {
-                    return; // listener closed by StopAsync
+                    return; // listener closed by StopAsync or lame-duck mode
                 }
 
                 Log.Error($"Error accepting client connection: {ex.Message}");

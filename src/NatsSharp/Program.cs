@@ -111,7 +111,7 @@ internal static class Program
             return 1;
         }
 
-        return await RunAsync(options, cli).ConfigureAwait(false);
+        return await RunAsync(options, cli, args).ConfigureAwait(false);
     }
 
     /// <summary>-t: parse and bind the file, report, exit (start-up checks are not run, as in nats-server).</summary>
@@ -136,9 +136,20 @@ internal static class Program
 
     private static string VersionLine => $"natssharp: v{ServerVersion.Compatible} (NatsSharp {ServerVersion.Product})";
 
-    private static async Task<int> RunAsync(ServerOptions options, CommandLineOptions cli)
+    private static async Task<int> RunAsync(ServerOptions options, CommandLineOptions cli, string[] args)
     {
-        using var sink = new NatsLogSink(options.LogFile, options.Logtime);
+        NatsLogSink sink;
+        try
+        {
+            sink = new NatsLogSink(options, PortsFile.InvokedName());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"natssharp: {ex.Message}");
+            return 1;
+        }
+
+        using NatsLogSink ownedSink = sink;
         var provider = new NatsLoggerProvider(sink) { MinimumLevel = LevelOf(options) };
         using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Trace));
         ILogger log = loggerFactory.CreateLogger("natssharp");
@@ -154,6 +165,7 @@ internal static class Program
         }
 
         await using var server = new NatsServer(options, loggerFactory);
+        server.Reloading = (old, next) => DaemonReload.ApplyHostOptions(old, next, sink, provider);
         try
         {
             await server.StartAsync().ConfigureAwait(false);
@@ -173,12 +185,25 @@ internal static class Program
             ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, 0)
             : null;
 
+        void Trapped(string name)
+        {
+            if (provider.MinimumLevel <= LogLevel.Debug)
+            {
+                sink.Write("DBG", $"Trapped \"{name}\" signal");
+            }
+        }
+
         int exitCode = 0;
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Stop(PosixSignalContext context, string name, int code)
         {
             context.Cancel = true; // we shut down ourselves, with the right exit code
-            sink.Write("DBG", $"Trapped \"{name}\" signal");
+            if (code != 0 && server.IsLameDuck)
+            {
+                return; // SIGTERM is ignored in lame-duck mode, as in nats-server
+            }
+
+            Trapped(name);
             exitCode = code;
             stopRequested.TrySetResult();
         }
@@ -189,26 +214,32 @@ internal static class Program
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
         {
             c.Cancel = true;
-            log.LogError("Failed to reload server configuration: config reload is not available in this build of NatsSharp");
+            Trapped("hangup");
+            DaemonReload.Run(server, args, sink);
         });
         using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)10, c =>
         {
             c.Cancel = true;
             sink.Reopen();
         });
-        using var sigusr2 = PosixSignalRegistration.Create((PosixSignal)12, c => Stop(c, "user defined signal 2", 0));
+        using var sigusr2 = PosixSignalRegistration.Create((PosixSignal)12, c =>
+        {
+            c.Cancel = true;
+            Trapped("user defined signal 2");
+            _ = server.LameDuckAsync();
+        });
 
         await Task.WhenAny(stopRequested.Task, server.Stopped).ConfigureAwait(false);
         await server.StopAsync().ConfigureAwait(false);
         PortsFile.Remove(portsFile);
-        if (options.PidFile.Length > 0)
+        if (server.Options.PidFile.Length > 0)
         {
-            PidFile.Remove(options.PidFile);
+            PidFile.Remove(server.Options.PidFile);
         }
 
         return exitCode;
     }
 
-    private static LogLevel LevelOf(ServerOptions options) =>
+    internal static LogLevel LevelOf(ServerOptions options) =>
         options.Trace || options.TraceVerbose ? LogLevel.Trace : options.Debug ? LogLevel.Debug : LogLevel.Information;
 }

@@ -1,0 +1,131 @@
+using System.Globalization;
+using NatsSharp.Server.Logging;
+
+namespace NatsSharp.Server.Reload;
+
+/// <summary>
+/// Compares the running options with reloaded ones, field by field in nats-server's
+/// <c>Options</c> order, with an explicit verdict per field: reloadable (a
+/// <c>Reloaded: ...</c> line) or not (nats-server's refusal, naming its Go field).
+/// Nothing is compared by reflection, so an unchanged value never counts as a change.
+/// </summary>
+internal sealed class OptionsDiff
+{
+    private readonly ServerOptions _old;
+    private readonly ServerOptions _new;
+    private readonly List<string> _reloaded = [];
+
+    private OptionsDiff(ServerOptions old, ServerOptions next)
+    {
+        _old = old;
+        _new = next;
+    }
+
+    /// <summary>What changed, as the lines nats-server logs after <c>Reloaded: </c>.</summary>
+    public IReadOnlyList<string> Reloaded => _reloaded;
+
+    public bool LoggingChanged { get; private set; }
+
+    public bool MaxConnectionsChanged { get; private set; }
+
+    /// <summary>Throws <see cref="NatsServerException"/> with nats-server's message for the first change that cannot be applied live.</summary>
+    public static OptionsDiff Compute(ServerOptions old, ServerOptions next)
+    {
+        var diff = new OptionsDiff(old, next);
+        diff.Run();
+        return diff;
+    }
+
+    private void Run()
+    {
+        Fixed("ServerName", o => o.ServerName);
+        Fixed("Host", o => o.Host);
+        Fixed("Port", o => o.Port);
+        Live("client_advertise", o => o.ClientAdvertise);
+        LiveLogging("trace", o => o.Trace);
+        LiveLogging("debug", o => o.Debug);
+        LiveLogging("trace_verbose", o => o.TraceVerbose);
+        Fixed("NoSublistCache", o => o.DisableSublistCache);
+        Fixed("NoHeaderSupport", o => o.NoHeaderSupport);
+        LiveLogging("logtime", o => o.Logtime);
+        if (_old.MaxConnections != _new.MaxConnections)
+        {
+            MaxConnectionsChanged = true;
+            _reloaded.Add($"max_connections = {Text(_new.MaxConnections)}");
+        }
+
+        Fixed("MaxSubs", o => o.MaxSubscriptions);
+
+        // nats-server compares the users and accounts lists by pointer, so it always lists
+        // them, and always re-checks every client's credentials.
+        _reloaded.Add("authorization users");
+        _reloaded.Add("accounts");
+        Changed("authorization username", o => o.Username);
+        Changed("authorization password", o => o.Password);
+        Changed("authorization token", o => o.AuthToken);
+        Live("ping_interval", o => o.PingInterval);
+        Live("ping_max", o => o.PingMax);
+        Fixed("HTTPHost", o => o.HttpHost);
+        Fixed("HTTPPort", o => o.HttpPort);
+        Fixed("HTTPBasePath", o => o.HttpBasePath);
+        Fixed("HTTPSPort", o => o.HttpsPort);
+        Live("authorization timeout", o => o.AuthTimeout.TotalSeconds);
+        Live("max_control_line", o => o.MaxControlLine);
+        Live("max_payload", o => o.MaxPayload);
+        Fixed("MaxPending", o => o.MaxPending);
+        Live("pid_file", o => o.PidFile);
+
+        // ports_file_dir: accepted and ignored, as nats-server does.
+        LiveLogging("log_file", o => o.LogFile);
+        Fixed("LogSizeLimit", o => o.LogSizeLimit);
+        LiveLogging("syslog", o => o.Syslog);
+        LiveLogging("remote_syslog", o => o.RemoteSyslog);
+        Live("write_deadline", o => o.WriteDeadline);
+        Fixed("LameDuckDuration", o => o.LameDuckDuration);
+        Fixed("LameDuckGracePeriod", o => o.LameDuckGracePeriod);
+        Live("max_traced_msg_len", o => o.MaxTracedMsgLen);
+    }
+
+    private void Fixed<T>(string goName, Func<ServerOptions, T> get)
+    {
+        T before = get(_old);
+        T after = get(_new);
+        if (!EqualityComparer<T>.Default.Equals(before, after))
+        {
+            throw new NatsServerException($"config reload not supported for {goName}: old={Text(before)}, new={Text(after)}");
+        }
+    }
+
+    private bool Live<T>(string name, Func<ServerOptions, T> get)
+    {
+        T after = get(_new);
+        if (EqualityComparer<T>.Default.Equals(get(_old), after))
+        {
+            return false;
+        }
+
+        _reloaded.Add($"{name} = {Text(after)}");
+        return true;
+    }
+
+    private void LiveLogging<T>(string name, Func<ServerOptions, T> get) => LoggingChanged |= Live(name, get);
+
+    /// <summary>A secret: the line says that it changed, never the value.</summary>
+    private void Changed(string line, Func<ServerOptions, string> get)
+    {
+        if (get(_old) != get(_new))
+        {
+            _reloaded.Add(line);
+        }
+    }
+
+    /// <summary>Values as Go's %v prints them.</summary>
+    private static string Text<T>(T value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        TimeSpan t => Durations.Format(t),
+        double d => d.ToString("G", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value?.ToString() ?? "",
+    };
+}
