@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NatsSharp.Server;
 
@@ -14,11 +15,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null)
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {
         var options = new ServerOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort };
         configure?.Invoke(options);
-        var server = new NatsServer(options, NullLoggerFactory.Instance);
+        var server = new NatsServer(options, loggerFactory ?? NullLoggerFactory.Instance);
         await server.StartAsync();
         return new TestServer(server);
     }
