@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Reload;
@@ -14,6 +15,7 @@ internal sealed class OptionsDiff
     private readonly ServerOptions _old;
     private readonly ServerOptions _new;
     private readonly List<string> _reloaded = [];
+    private readonly HashSet<string> _covered = [nameof(ServerOptions.ConfigFile), nameof(ServerOptions.PortsFileDir)];
 
     private OptionsDiff(ServerOptions old, ServerOptions next)
     {
@@ -25,6 +27,17 @@ internal sealed class OptionsDiff
     public IReadOnlyList<string> Reloaded => _reloaded;
 
     public bool LoggingChanged { get; private set; }
+
+    /// <summary>
+    /// The ServerOptions properties that have a reload verdict. A test checks it names every
+    /// property, so a new option cannot be silently treated as "unchanged" on reload.
+    /// </summary>
+    public static IReadOnlySet<string> CoveredProperties()
+    {
+        var diff = new OptionsDiff(new ServerOptions(), new ServerOptions());
+        diff.Run();
+        return diff._covered;
+    }
 
     public bool MaxConnectionsChanged { get; private set; }
 
@@ -48,11 +61,7 @@ internal sealed class OptionsDiff
         Fixed("NoSublistCache", o => o.DisableSublistCache);
         Fixed("NoHeaderSupport", o => o.NoHeaderSupport);
         LiveLogging("logtime", o => o.Logtime);
-        if (_old.MaxConnections != _new.MaxConnections)
-        {
-            MaxConnectionsChanged = true;
-            _reloaded.Add($"max_connections = {Text(_new.MaxConnections)}");
-        }
+        MaxConnectionsChanged = Live("max_connections", o => o.MaxConnections);
 
         Fixed("MaxSubs", o => o.MaxSubscriptions);
 
@@ -86,8 +95,9 @@ internal sealed class OptionsDiff
         Live("max_traced_msg_len", o => o.MaxTracedMsgLen);
     }
 
-    private void Fixed<T>(string goName, Func<ServerOptions, T> get)
+    private void Fixed<T>(string goName, Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "")
     {
+        Cover(property);
         T before = get(_old);
         T after = get(_new);
         if (!EqualityComparer<T>.Default.Equals(before, after))
@@ -96,8 +106,9 @@ internal sealed class OptionsDiff
         }
     }
 
-    private bool Live<T>(string name, Func<ServerOptions, T> get)
+    private bool Live<T>(string name, Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "")
     {
+        Cover(property);
         T after = get(_new);
         if (EqualityComparer<T>.Default.Equals(get(_old), after))
         {
@@ -108,15 +119,26 @@ internal sealed class OptionsDiff
         return true;
     }
 
-    private void LiveLogging<T>(string name, Func<ServerOptions, T> get) => LoggingChanged |= Live(name, get);
+    private void LiveLogging<T>(string name, Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "") =>
+        LoggingChanged |= Live(name, get, property);
 
     /// <summary>A secret: the line says that it changed, never the value.</summary>
-    private void Changed(string line, Func<ServerOptions, string> get)
+    private void Changed(string line, Func<ServerOptions, string> get, [CallerArgumentExpression(nameof(get))] string property = "")
     {
+        Cover(property);
         if (get(_old) != get(_new))
         {
             _reloaded.Add(line);
         }
+    }
+
+    /// <summary>Records "Name" from the lambda text "o => o.Name[.More]".</summary>
+    private void Cover(string lambda)
+    {
+        int dot = lambda.IndexOf("o.", StringComparison.Ordinal);
+        string rest = dot < 0 ? lambda : lambda[(dot + 2)..];
+        int end = rest.IndexOfAny(['.', ' ', ')']);
+        _covered.Add(end < 0 ? rest : rest[..end]);
     }
 
     /// <summary>Values as Go's %v prints them.</summary>

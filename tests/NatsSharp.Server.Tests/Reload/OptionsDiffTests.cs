@@ -1,0 +1,75 @@
+using NatsSharp.Server.Reload;
+
+namespace NatsSharp.Server.Tests.Reload;
+
+/// <summary>The reload verdicts: explicit for every option, nats-server's words for each outcome.</summary>
+public sealed class OptionsDiffTests
+{
+    [Fact]
+    public void Every_option_has_an_explicit_reload_verdict()
+    {
+        IReadOnlySet<string> covered = OptionsDiff.CoveredProperties();
+        string[] missing = [.. typeof(ServerOptions).GetProperties()
+            .Where(p => p.CanWrite && !covered.Contains(p.Name))
+            .Select(p => p.Name)];
+        Assert.True(missing.Length == 0, "add these ServerOptions properties to OptionsDiff (reloadable or refused): " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Identical_options_reload_nothing_but_the_always_listed_lines()
+    {
+        OptionsDiff diff = OptionsDiff.Compute(new ServerOptions(), new ServerOptions());
+        Assert.Equal(["authorization users", "accounts"], diff.Reloaded);
+        Assert.False(diff.LoggingChanged);
+    }
+
+    [Theory]
+    [InlineData("Port", "config reload not supported for Port: old=4222, new=4241")]
+    [InlineData("NoHeaderSupport", "config reload not supported for NoHeaderSupport: old=false, new=true")]
+    [InlineData("LameDuckGracePeriod", "config reload not supported for LameDuckGracePeriod: old=10s, new=1m30s")]
+    [InlineData("HTTPBasePath", "config reload not supported for HTTPBasePath: old=/, new=/nats")]
+    [InlineData("NoSublistCache", "config reload not supported for NoSublistCache: old=false, new=true")]
+    public void Refusals_name_the_go_field_and_print_values_like_go(string field, string message)
+    {
+        var next = new ServerOptions();
+        switch (field)
+        {
+            case "Port": next.Port = 4241; break;
+            case "NoHeaderSupport": next.NoHeaderSupport = true; break;
+            case "LameDuckGracePeriod": next.LameDuckGracePeriod = TimeSpan.FromSeconds(90); break;
+            case "HTTPBasePath": next.HttpBasePath = "/nats"; break;
+            case "NoSublistCache": next.DisableSublistCache = true; break;
+        }
+
+        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(new ServerOptions(), next));
+        Assert.Equal(message, ex.Message);
+    }
+
+    [Fact]
+    public void Reloadable_changes_are_listed_in_nats_server_order_and_secrets_are_not_printed()
+    {
+        var next = new ServerOptions
+        {
+            Trace = true,
+            Logtime = false,
+            Password = "hunter2",
+            PingMax = 5,
+            AuthTimeout = TimeSpan.FromSeconds(0.5),
+            MaxPayload = 2048,
+            PidFile = "/run/n.pid",
+            LogFile = "/var/log/n.log",
+            RemoteSyslog = "udp://127.0.0.1:514",
+            MaxTracedMsgLen = 64,
+            PortsFileDir = "/tmp", // ignored, as nats-server
+        };
+        OptionsDiff diff = OptionsDiff.Compute(new ServerOptions(), next);
+        Assert.Equal(
+            [
+                "trace = true", "logtime = false", "authorization users", "accounts", "authorization password",
+                "ping_max = 5", "authorization timeout = 0.5", "max_payload = 2048", "pid_file = /run/n.pid",
+                "log_file = /var/log/n.log", "remote_syslog = udp://127.0.0.1:514", "max_traced_msg_len = 64",
+            ],
+            diff.Reloaded);
+        Assert.True(diff.LoggingChanged);
+    }
+}
