@@ -176,15 +176,6 @@ internal static class Program
             return 1;
         }
 
-        if (options.PidFile.Length > 0)
-        {
-            PidFile.Write(options.PidFile);
-        }
-
-        string? portsFile = options.PortsFileDir.Length > 0
-            ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, 0)
-            : null;
-
         void Trapped(string name)
         {
             if (provider.MinimumLevel <= LogLevel.Debug)
@@ -228,6 +219,16 @@ internal static class Program
             Trapped("user defined signal 2");
             _ = server.LameDuckAsync();
         });
+
+        // The files announce a server that can already be signalled.
+        if (options.PidFile.Length > 0)
+        {
+            PidFile.Write(options.PidFile);
+        }
+
+        string? portsFile = options.PortsFileDir.Length > 0
+            ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, 0)
+            : null;
 
         await Task.WhenAny(stopRequested.Task, server.Stopped).ConfigureAwait(false);
         await server.StopAsync().ConfigureAwait(false);

@@ -21,6 +21,10 @@ public sealed class SampleConfigTests
         string configs = Path.Combine(ConfigTestSupport.RepoRoot(), "configs");
         Assert.True(File.Exists(Path.Combine(configs, "gnatsd.conf")));
         Assert.True(File.Exists(Path.Combine(configs, "minimal.conf")));
+        Assert.True(File.Exists(Path.Combine(configs, "tls-cluster", "nats.conf")));
+        Assert.True(File.Exists(Path.Combine(configs, "seed-cluster", "seed.conf")));
+        Assert.True(File.Exists(Path.Combine(configs, "seed-cluster", "node.conf")));
+        Assert.True(File.Exists(Path.Combine(configs, "embedded.conf")));
     }
 
     [Theory]
@@ -49,5 +53,22 @@ public sealed class SampleConfigTests
     {
         ServerOptions o = ConfigBinder.Load(Path.Combine(ConfigTestSupport.RepoRoot(), "configs", "minimal.conf")).Options;
         Assert.Equal(("0.0.0.0", 4222), (o.Host, o.Port));
+    }
+
+    [Fact]
+    public void TlsClusterSampleBindsItsLimitsAndKeepsTheClusterAndTlsBlocks()
+    {
+        ConfigLoadResult result = ConfigBinder.Load(Path.Combine(ConfigTestSupport.RepoRoot(), "configs", "tls-cluster", "nats.conf"));
+        Assert.Equal((100L * 1024 * 1024, 8 * 1024 * 1024, 50000), (result.Options.MaxPending, result.Options.MaxPayload, result.Options.MaxConnections));
+        Assert.Equal(8222, result.Options.HttpPort);
+    }
+
+    [Fact]
+    public void EmbeddedSampleBindsNameTokenAndTimers()
+    {
+        ServerOptions o = ConfigBinder.Load(Path.Combine(ConfigTestSupport.RepoRoot(), "configs", "embedded.conf")).Options;
+        Assert.Equal("bindplane-1", o.ServerName);
+        Assert.Equal("change-me-bindplane-token", o.AuthToken);
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)), (o.WriteDeadline, o.PingInterval));
     }
 }
