@@ -127,6 +127,49 @@ public class DaemonOperationsTests
     }
 
     [Fact]
+    public async Task Reload_moves_the_log_to_a_new_file_and_writes_the_new_pid_file()
+    {
+        Running s = await StartAsync("log_file: \"{dir}/first.log\"\n");
+        await using DaemonProcess d = s.Process;
+        string first = Path.Combine(s.Dir, "first.log");
+        string second = Path.Combine(s.Dir, "second.log");
+        await Eventually.TrueAsync(() => File.Exists(first) && File.ReadAllText(first).Contains("Server is ready"), "the first log file", StartTimeout);
+
+        await File.WriteAllTextAsync(s.Conf, $"log_file: \"{second}\"\nlogtime: false\n");
+        await SignalCommandAsync("reload=" + s.PidFile);
+        await Eventually.TrueAsync(() => File.Exists(second) && File.ReadAllText(second).Contains("[INF] Reloaded server configuration"), "the second log file", StartTimeout);
+        Assert.Matches(@"^\[\d+\] \[INF\] Reloaded: logtime = false", File.ReadAllLines(second).First(l => l.Contains("logtime", StringComparison.Ordinal)));
+        Assert.Contains($"[INF] Reloaded: log_file = {second}", await File.ReadAllTextAsync(second));
+        Assert.DoesNotContain("Reloaded server configuration", await File.ReadAllTextAsync(first));
+
+        d.Signal(SigInt);
+        Assert.Equal(0, await d.WaitForExitAsync());
+        Assert.Contains("Server Exiting..", await File.ReadAllTextAsync(second));
+    }
+
+    [Fact]
+    public async Task Reload_writes_a_changed_pid_file_and_the_new_one_is_removed_at_exit()
+    {
+        string dir = Directory.CreateTempSubdirectory("natssharp-ops-").FullName;
+        string conf = Path.Combine(dir, "server.conf");
+        string oldPid = Path.Combine(dir, "old.pid");
+        string newPid = Path.Combine(dir, "new.pid");
+        await File.WriteAllTextAsync(conf, $"pid_file: \"{oldPid}\"\n");
+        await using DaemonProcess d = DaemonProcess.Start("-c", conf, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir);
+        await Eventually.TrueAsync(() => File.Exists(oldPid), "the pid file", StartTimeout);
+
+        await File.WriteAllTextAsync(conf, $"pid_file: \"{newPid}\"\n");
+        await SignalCommandAsync("reload=" + oldPid);
+        await Eventually.TrueAsync(() => File.Exists(newPid), "the new pid file", StartTimeout);
+        Assert.Equal(d.Pid.ToString(CultureInfo.InvariantCulture), await File.ReadAllTextAsync(newPid));
+        await Eventually.TrueAsync(() => d.Stderr.Contains($"[INF] Reloaded: pid_file = {newPid}"), "the reload line", StartTimeout);
+
+        d.Signal(SigInt);
+        Assert.Equal(0, await d.WaitForExitAsync());
+        Assert.False(File.Exists(newPid), "the pid file in force is removed at exit");
+    }
+
+    [Fact]
     public async Task Sighup_without_a_config_file_says_why_it_cannot_reload()
     {
         string dir = Directory.CreateTempSubdirectory("natssharp-ops-").FullName;
