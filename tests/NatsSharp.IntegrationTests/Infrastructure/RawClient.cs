@@ -75,6 +75,21 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads the next line that is not a server keepalive PING (bounded: at most 10 PINGs are skipped).</summary>
+    public async Task<string> ReadLineSkippingPingsAsync(TimeSpan? timeout = null)
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            string line = await ReadLineAsync(timeout);
+            if (line != "PING")
+            {
+                return line;
+            }
+        }
+
+        throw new InvalidOperationException("only PINGs from the server");
+    }
+
     /// <summary>Reads exactly n bytes (a payload), then its CRLF.</summary>
     public async Task<string> ReadPayloadAsync(int n, TimeSpan? timeout = null)
     {
