@@ -21,14 +21,16 @@ public class DaemonOperationsTests
     private sealed record Running(DaemonProcess Process, string Dir, string Conf, string PidFile, int Port);
 
     /// <summary>Starts natssharp with <paramref name="config"/> ("{dir}" names its own temp directory) on 127.0.0.1 and a random port; waits for its ports file.</summary>
-    private static async Task<Running> StartAsync(string config, params string[] extra)
+    private static Task<Running> StartAsync(string config, params string[] extra) => StartAsync(DaemonProcess.AppHost, config, extra);
+
+    private static async Task<Running> StartAsync(string executable, string config, params string[] extra)
     {
         string dir = Directory.CreateTempSubdirectory("natssharp-ops-").FullName;
         string conf = Path.Combine(dir, "server.conf");
         string pidFile = Path.Combine(dir, "server.pid");
         await File.WriteAllTextAsync(conf, config.Replace("{dir}", dir, StringComparison.Ordinal));
         string[] args = ["-c", conf, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir, "-P", pidFile, .. extra];
-        DaemonProcess d = DaemonProcess.Start(args);
+        DaemonProcess d = DaemonProcess.StartAt(executable, args);
         await Eventually.TrueAsync(() => Directory.GetFiles(dir, "*.ports").Length == 1 || d.HasExited, "the ports file", StartTimeout);
         Assert.False(d.HasExited, "natssharp exited at start: " + d.Stderr);
         using JsonDocument ports = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(dir, "*.ports")[0]));
