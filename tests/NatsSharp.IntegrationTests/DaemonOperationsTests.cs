@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using NatsSharp.IntegrationTests.Infrastructure;
 
 namespace NatsSharp.IntegrationTests;
@@ -21,16 +22,14 @@ public class DaemonOperationsTests
     private sealed record Running(DaemonProcess Process, string Dir, string Conf, string PidFile, int Port);
 
     /// <summary>Starts natssharp with <paramref name="config"/> ("{dir}" names its own temp directory) on 127.0.0.1 and a random port; waits for its ports file.</summary>
-    private static Task<Running> StartAsync(string config, params string[] extra) => StartAsync(DaemonProcess.AppHost, config, extra);
-
-    private static async Task<Running> StartAsync(string executable, string config, params string[] extra)
+    private static async Task<Running> StartAsync(string config, params string[] extra)
     {
         string dir = Directory.CreateTempSubdirectory("natssharp-ops-").FullName;
         string conf = Path.Combine(dir, "server.conf");
         string pidFile = Path.Combine(dir, "server.pid");
         await File.WriteAllTextAsync(conf, config.Replace("{dir}", dir, StringComparison.Ordinal));
         string[] args = ["-c", conf, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir, "-P", pidFile, .. extra];
-        DaemonProcess d = DaemonProcess.StartAt(executable, args);
+        DaemonProcess d = DaemonProcess.Start(args);
         await Eventually.TrueAsync(() => Directory.GetFiles(dir, "*.ports").Length == 1 || d.HasExited, "the ports file", StartTimeout);
         Assert.False(d.HasExited, "natssharp exited at start: " + d.Stderr);
         using JsonDocument ports = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(dir, "*.ports")[0]));
@@ -253,6 +252,37 @@ public class DaemonOperationsTests
         Assert.Matches($@"^<5>\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d) \S+ natssharp\[{d.Pid}\]: Starting nats-server\n$", starting);
         Assert.DoesNotContain("[INF]", starting);
         Assert.DoesNotContain("Starting nats-server", d.Stderr); // syslog replaces stderr
+        d.Signal(SigInt);
+        Assert.Equal(0, await d.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Remote_syslog_over_a_unix_socket_and_a_log_file_wins_over_syslog()
+    {
+        string dir = Directory.CreateTempSubdirectory("natssharp-syslog-").FullName;
+        string path = Path.Combine(dir, "log.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        Running s = await StartAsync($"remote_syslog: \"unix://{path}\"\ndebug: true\n");
+        await using DaemonProcess d = s.Process;
+
+        var buffer = new byte[8192];
+        var received = new List<string>();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        while (!received.Any(m => m.Contains("Server is ready", StringComparison.Ordinal)))
+        {
+            int n = await listener.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            received.Add(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+
+        // Debug lines go as severity 7 with facility kern (0), like Go's syslog.Dial(LOG_DEBUG).
+        Assert.Contains(received, m => Regex.IsMatch(m, $@"^<7>\S+ \S+ natssharp\[{d.Pid}\]:   Go build: "));
+
+        // A reload that adds log_file moves logging from syslog to the file (log_file comes first).
+        string log = Path.Combine(s.Dir, "moved.log");
+        await File.WriteAllTextAsync(s.Conf, $"remote_syslog: \"unix://{path}\"\ndebug: true\nlog_file: \"{log}\"\n");
+        d.Signal(SigHup);
+        await Eventually.TrueAsync(() => File.Exists(log) && File.ReadAllText(log).Contains("Reloaded server configuration"), "logging moved to the file", StartTimeout);
         d.Signal(SigInt);
         Assert.Equal(0, await d.WaitForExitAsync());
     }
