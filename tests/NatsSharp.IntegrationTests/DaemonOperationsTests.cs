@@ -328,6 +328,15 @@ public class DaemonOperationsTests
         Assert.DoesNotContain("Reloaded", da.Stderr + db.Stderr);
     }
 
+    [Fact]
+    public async Task Help_is_nats_server_help_byte_for_byte_with_our_name()
+    {
+        var (refCode, refOut, _) = await DaemonProcess.RunAtAsync(RealNatsServer.Binary, "--help");
+        var (code, stdout, _) = await DaemonProcess.RunAsync("--help");
+        Assert.Equal((0, 0), (refCode, code));
+        Assert.Equal(refOut.Replace("nats-server", "natssharp", StringComparison.Ordinal), stdout);
+    }
+
     [Theory]
     [InlineData("reload=abc", "natssharp: invalid pid: abc")]
     [InlineData("bogus=7778", "natssharp: unknown signal \"bogus\"")]

@@ -68,6 +68,7 @@ Common Options:
     -v, --version                    Show version
         --help_tls                   TLS help
 
+
 """;
 
     public const string TlsHelp = """

@@ -53,9 +53,12 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public static DaemonProcess Start(params string[] args) => StartAt(AppHost, args);
 
     /// <summary>Runs to completion (bounded) and returns the exit code.</summary>
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAtAsync(AppHost, args);
+
+    /// <summary>Runs <paramref name="executable"/> to completion (bounded) and returns the exit code.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAtAsync(string executable, params string[] args)
     {
-        await using DaemonProcess d = Start(args);
+        await using DaemonProcess d = StartAt(executable, args);
         int code = await d.WaitForExitAsync();
         return (code, d.Stdout, d.Stderr);
     }
