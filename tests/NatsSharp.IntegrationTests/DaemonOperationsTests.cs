@@ -350,6 +350,16 @@ public class DaemonOperationsTests
     }
 
     [Fact]
+    public async Task Sl_with_a_pid_file_holding_garbage_names_the_contents()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("natssharp-ops-").FullName, "bad.pid");
+        await File.WriteAllTextAsync(file, "garbage");
+        var (code, _, stderr) = await DaemonProcess.RunAsync("-sl", "reload=" + file);
+        Assert.Equal(1, code);
+        Assert.Contains("natssharp: invalid pid: garbage", stderr);
+    }
+
+    [Fact]
     public async Task Sl_quit_stops_gracefully_and_removes_the_pid_file()
     {
         Running s = await StartAsync("");

@@ -54,7 +54,7 @@ internal static partial class SignalCommand
 
             if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out pid))
             {
-                error.WriteLine($"natssharp: invalid pid: {parts[1]}");
+                error.WriteLine($"natssharp: invalid pid: {value}"); // a pid file's contents, as nats-server
                 return 1;
             }
         }
@@ -71,7 +71,9 @@ internal static partial class SignalCommand
 
         if (Kill(pid, signal.Value) != 0)
         {
-            error.WriteLine("natssharp: no such process");
+            // Go prints the errno text of kill(2).
+            string reason = Marshal.GetLastPInvokeError() == 1 ? "operation not permitted" : "no such process";
+            error.WriteLine($"natssharp: {reason}");
             return 1;
         }
 
