@@ -3,10 +3,6 @@ namespace NatsSharp.Server.Connections;
 /// <summary>What a configuration reload or lame-duck mode does to a live client.</summary>
 internal sealed partial class ClientConnection
 {
-    // The max_payload this client was last told in an INFO.
-    private int _announcedMaxPayload;
-    private bool _firstPingSeen;
-
     /// <summary>
     /// Reloaded limits take effect on the next command. Called off the read loop: each
     /// value is a single word the parser reads per command, so no lock is needed.
@@ -17,24 +13,6 @@ internal sealed partial class ClientConnection
         _parser.MaxControlLine = options.MaxControlLine;
         _parser.Trace = trace;
         WriteDeadline = options.WriteDeadline;
-    }
-
-    /// <summary>
-    /// As nats-server: on a client's first PING after CONNECT, a client that understands
-    /// async INFO (protocol 1) is sent a fresh INFO if max_payload changed since its INFO.
-    /// </summary>
-    private void SendInfoIfLimitsChanged()
-    {
-        if (_firstPingSeen || !_connectReceived)
-        {
-            return;
-        }
-
-        _firstPingSeen = true;
-        if (ConnectInfo is { Protocol: >= 1 } && _announcedMaxPayload != _server.Options.MaxPayload)
-        {
-            SendInfo();
-        }
     }
 
     /// <summary>Sends <c>-ERR 'text'</c> and closes, from outside the read loop (reload, lame duck).</summary>

@@ -367,7 +367,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public bool OnPing()
     {
         MarkActivity();
-        SendInfoIfLimitsChanged();
         if (EnqueueProtocol(PongLine))
         {
             Touch(this);
@@ -420,7 +419,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     private void SendInfo()
     {
-        _announcedMaxPayload = _server.Options.MaxPayload;
         byte[] info = _server.BuildInfo(this);
         EnqueueProtocol(info);
     }
