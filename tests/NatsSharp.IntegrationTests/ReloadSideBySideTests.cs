@@ -25,6 +25,9 @@ public partial class ReloadSideBySideTests
     [InlineData("", "max_subscriptions: 5\n")]
     [InlineData("", "log_size_limit: 1000\n")]
     [InlineData("", "no_header_support: true\n")]
+    [InlineData("", "cluster { listen: 127.0.0.1:-1 }\n")]
+    [InlineData("cluster { listen: 127.0.0.1:-1 }\n", "cluster { listen: 127.0.0.2:-1 }\n")]
+    [InlineData("cluster { name: c1, listen: 127.0.0.1:-1 }\n", "cluster { name: c1, listen: 127.0.0.1:-1 }\nmax_connections: 10\n")]
     public async Task Reload_logs_what_nats_server_logs(string before, string after)
     {
         List<string> expected = await ReloadLinesAsync(RealNatsServer.Binary, before, after);

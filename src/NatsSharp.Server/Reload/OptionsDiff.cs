@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Reload;
@@ -82,6 +83,7 @@ internal sealed class OptionsDiff
         Live("max_control_line", o => o.MaxControlLine);
         Live("max_payload", o => o.MaxPayload);
         Fixed("MaxPending", o => o.MaxPending);
+        ClusterBlock();
         Live("pid_file", o => o.PidFile);
 
         // ports_file_dir: accepted and ignored, as nats-server does.
@@ -93,6 +95,59 @@ internal sealed class OptionsDiff
         Fixed("LameDuckDuration", o => o.LameDuckDuration);
         Fixed("LameDuckGracePeriod", o => o.LameDuckGracePeriod);
         Live("max_traced_msg_len", o => o.MaxTracedMsgLen);
+    }
+
+    /// <summary>
+    /// cluster {}: host and port are refused with nats-server's messages. nats-server applies
+    /// the rest live (routes, name, authorization, advertise); NatsSharp cannot yet, so it
+    /// refuses those too rather than report a change it did not make (docs/compatibility.md).
+    /// </summary>
+    private void ClusterBlock()
+    {
+        _covered.Add(nameof(ServerOptions.Cluster));
+        ClusterOptions? before = _old.Cluster;
+        ClusterOptions? after = _new.Cluster;
+        if (before is null && after is null)
+        {
+            return;
+        }
+
+        // nats-server's "no cluster" is host "" and port 0.
+        string oldHost = before?.Host ?? "";
+        string newHost = after?.Host ?? "";
+        if (oldHost != newHost)
+        {
+            throw new NatsServerException($"config reload not supported for cluster host: old={oldHost}, new={newHost}");
+        }
+
+        int oldPort = before?.Port ?? 0;
+        int newPort = after?.Port ?? 0;
+        if (oldPort != newPort)
+        {
+            throw new NatsServerException($"config reload not supported for cluster port: old={Text(oldPort)}, new={Text(newPort)}");
+        }
+
+        string? changed = ClusterChange(before!, after!);
+        if (changed is not null)
+        {
+            throw new NatsServerException($"config reload not supported for cluster {changed} by NatsSharp yet: restart the server to apply it");
+        }
+    }
+
+    private static string? ClusterChange(ClusterOptions a, ClusterOptions b)
+    {
+        if (!a.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal).SequenceEqual(b.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+        {
+            return "routes";
+        }
+
+        return a.Name != b.Name ? "name"
+            : a.Username != b.Username || a.Password != b.Password || a.AuthTimeout != b.AuthTimeout ? "authorization"
+            : a.Advertise != b.Advertise ? "advertise"
+            : a.NoAdvertise != b.NoAdvertise ? "no_advertise"
+            : a.ConnectRetries != b.ConnectRetries ? "connect_retries"
+            : a.ReconnectDelay != b.ReconnectDelay ? "reconnect delay"
+            : null;
     }
 
     private void Fixed<T>(string goName, Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "")

@@ -32,12 +32,12 @@ internal static class DaemonReload
         try
         {
             ServerOptions fresh = ConfigFileLoader.Load(file, new ServerOptions(), []);
-            CommandLineOptions.Parse(args, fresh);
+            CommandLineOptions.Parse(args, fresh).ApplyRoutes(fresh);
             fresh.ConfigFile = file;
             server.Reload(fresh);
             return null;
         }
-        catch (Exception ex) when (ConfigFileLoader.IsConfigError(ex) || ex is NatsServerException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ConfigFileLoader.IsConfigError(ex) || ex is NatsServerException or FlagException or IOException or UnauthorizedAccessException)
         {
             return ex.Message;
         }

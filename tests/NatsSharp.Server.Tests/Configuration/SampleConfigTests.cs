@@ -22,8 +22,6 @@ public sealed class SampleConfigTests
         Assert.True(File.Exists(Path.Combine(configs, "gnatsd.conf")));
         Assert.True(File.Exists(Path.Combine(configs, "minimal.conf")));
         Assert.True(File.Exists(Path.Combine(configs, "tls-cluster", "nats.conf")));
-        Assert.True(File.Exists(Path.Combine(configs, "seed-cluster", "seed.conf")));
-        Assert.True(File.Exists(Path.Combine(configs, "seed-cluster", "node.conf")));
         Assert.True(File.Exists(Path.Combine(configs, "embedded.conf")));
     }
 

@@ -1,3 +1,4 @@
+using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Reload;
 
 namespace NatsSharp.Server.Tests.Reload;
@@ -71,5 +72,32 @@ public sealed class OptionsDiffTests
             ],
             diff.Reloaded);
         Assert.True(diff.LoggingChanged);
+    }
+
+    [Fact]
+    public void Cluster_host_and_port_are_refused_like_nats_server()
+    {
+        var clustered = new ServerOptions { Cluster = new ClusterOptions { Host = "127.0.0.1", Port = 6222 } };
+        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(new ServerOptions(), clustered));
+        Assert.Equal("config reload not supported for cluster host: old=, new=127.0.0.1", ex.Message);
+
+        ServerOptions moved = clustered.Clone();
+        moved.Cluster!.Port = 6223;
+        ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(clustered, moved));
+        Assert.Equal("config reload not supported for cluster port: old=6222, new=6223", ex.Message);
+    }
+
+    [Fact]
+    public void Cluster_changes_nats_server_applies_live_are_refused_until_the_cluster_module_can()
+    {
+        var before = new ServerOptions { Cluster = new ClusterOptions { Routes = [new Uri("nats-route://a:6222"), new Uri("nats-route://b:6222")] } };
+        ServerOptions reordered = before.Clone();
+        reordered.Cluster!.Routes.Reverse();
+        Assert.Equal(["authorization users", "accounts"], OptionsDiff.Compute(before, reordered).Reloaded);
+
+        ServerOptions added = before.Clone();
+        added.Cluster!.Routes.Add(new Uri("nats-route://c:6222"));
+        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, added));
+        Assert.Equal("config reload not supported for cluster routes by NatsSharp yet: restart the server to apply it", ex.Message);
     }
 }
