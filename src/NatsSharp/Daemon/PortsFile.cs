@@ -41,7 +41,10 @@ internal static class PortsFile
             json.WriteEndObject();
         }
 
-        File.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()));
+        // Written aside and renamed, so a harness polling for the file never reads it half written.
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.tmp");
+        File.WriteAllBytes(temporary, stream.ToArray());
+        File.Move(temporary, path, overwrite: true);
         return path;
     }
 
