@@ -171,6 +171,17 @@ public class DaemonOperationsTests
     }
 
     [Fact]
+    public async Task Reopen_without_a_log_file_says_it_is_ignored()
+    {
+        Running s = await StartAsync("");
+        await using DaemonProcess d = s.Process;
+        await SignalCommandAsync("reopen=" + s.PidFile);
+        await Eventually.TrueAsync(() => d.Stderr.Contains("[INF] File log re-open ignored, not a file logger"), "the reopen notice", StartTimeout);
+        d.Signal(SigInt);
+        Assert.Equal(0, await d.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Sighup_without_a_config_file_says_why_it_cannot_reload()
     {
         string dir = Directory.CreateTempSubdirectory("natssharp-ops-").FullName;
@@ -203,10 +214,12 @@ public class DaemonOperationsTests
         Assert.Contains("Server Exiting..", await File.ReadAllTextAsync(log));
     }
 
-    [Fact]
-    public async Task Log_size_limit_rotates_the_log_file()
+    [Theory]
+    [InlineData("log_file: \"{dir}/server.log\"\nlog_size_limit: 2KB\ntrace: true\n", "")]
+    [InlineData("log_file: \"{dir}/server.log\"\n", "--log_size_limit=2048 -V")]
+    public async Task Log_size_limit_rotates_the_log_file(string config, string flags)
     {
-        Running s = await StartAsync("log_file: \"{dir}/server.log\"\nlog_size_limit: 2KB\ntrace: true\n");
+        Running s = await StartAsync(config, flags.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         await using DaemonProcess d = s.Process;
         string dir = s.Dir;
         string log = Path.Combine(dir, "server.log");

@@ -93,6 +93,7 @@ internal sealed class NatsLogSink : IDisposable
         {
             if (_file is null)
             {
+                Write("INF", "File log re-open ignored, not a file logger");
                 return;
             }
 
