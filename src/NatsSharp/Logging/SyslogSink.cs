@@ -31,11 +31,13 @@ internal sealed class SyslogSink : IDisposable
     }
 
     /// <summary>Local syslog: the first of /dev/log, /var/run/syslog, /var/run/log that accepts a connection.</summary>
-    public static SyslogSink OpenLocal(string tag)
+    public static SyslogSink OpenLocal(string tag) => OpenLocal(tag, ["/dev/log", "/var/run/syslog", "/var/run/log"]);
+
+    internal static SyslogSink OpenLocal(string tag, string[] paths)
     {
         foreach (SocketType type in new[] { SocketType.Dgram, SocketType.Stream })
         {
-            foreach (string path in new[] { "/dev/log", "/var/run/syslog", "/var/run/log" })
+            foreach (string path in paths)
             {
                 var socket = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
                 try
