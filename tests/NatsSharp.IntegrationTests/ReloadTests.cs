@@ -232,4 +232,41 @@ public class ReloadTests
         Assert.Contains("[INF] Reloaded: debug = true", log.Lines);
         Assert.Contains(log.Lines, l => l.StartsWith("[TRC]", StringComparison.Ordinal) && l.EndsWith("<<- [SUB traced 1]", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Reloads_during_traffic_lose_no_message()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var sub = await RawClient.ConnectedAsync(server.Port);
+        await sub.SendAsync("SUB load 1\r\nPING\r\n");
+        await sub.ExpectAsync("PONG");
+        await using var pub = await RawClient.ConnectedAsync(server.Port);
+
+        const int Messages = 2000;
+        Task publishing = Task.Run(async () =>
+        {
+            for (int i = 0; i < Messages; i++)
+            {
+                await pub.SendAsync($"PUB load 5\r\nhello\r\n");
+            }
+        });
+        for (int i = 0; i < 50 && !publishing.IsCompleted; i++)
+        {
+            int n = i;
+            server.Server.Reload(Next(server, o =>
+            {
+                o.Trace = n % 2 == 0;
+                o.MaxConnections = 1000 + n;
+                o.PingInterval = TimeSpan.FromSeconds(30 + n);
+                o.MaxPayload = 1024 * 1024 - n;
+            }));
+        }
+
+        await publishing.WaitAsync(TimeSpan.FromSeconds(30));
+        for (int i = 0; i < Messages; i++)
+        {
+            Assert.Equal("MSG load 1 5", await sub.ReadLineSkippingPingsAsync());
+            Assert.Equal("hello", await sub.ReadLineAsync());
+        }
+    }
 }
