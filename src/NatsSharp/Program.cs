@@ -211,6 +211,7 @@ internal static class Program
         using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)10, c =>
         {
             c.Cancel = true;
+            Trapped("user defined signal 1");
             sink.Reopen();
         });
         using var sigusr2 = PosixSignalRegistration.Create((PosixSignal)12, c =>

@@ -173,10 +173,11 @@ public class DaemonOperationsTests
     [Fact]
     public async Task Reopen_without_a_log_file_says_it_is_ignored()
     {
-        Running s = await StartAsync("");
+        Running s = await StartAsync("", "-D");
         await using DaemonProcess d = s.Process;
         await SignalCommandAsync("reopen=" + s.PidFile);
         await Eventually.TrueAsync(() => d.Stderr.Contains("[INF] File log re-open ignored, not a file logger"), "the reopen notice", StartTimeout);
+        Assert.Contains("[DBG] Trapped \"user defined signal 1\" signal", d.Stderr);
         d.Signal(SigInt);
         Assert.Equal(0, await d.WaitForExitAsync());
     }
