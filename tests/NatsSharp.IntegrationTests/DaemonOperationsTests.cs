@@ -302,6 +302,14 @@ public class DaemonOperationsTests
     }
 
     [Fact]
+    public async Task An_unusable_remote_syslog_address_refuses_to_start()
+    {
+        var (code, _, stderr) = await DaemonProcess.RunAsync("-a", "127.0.0.1", "-p", "-1", "-r", "ftp://127.0.0.1:514");
+        Assert.Equal(1, code);
+        Assert.Contains("natssharp: error invalid network type: \"ftp\"", stderr);
+    }
+
+    [Fact]
     public async Task Sl_ldm_drains_clients_then_exits_0()
     {
         Running s = await StartAsync("lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"1s\"\n", "-D");
