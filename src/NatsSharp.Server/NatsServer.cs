@@ -21,7 +21,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
     private readonly ConcurrentDictionary<ulong, Task> _clientTasks = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SimpleAuthenticator _authenticator;
+    private volatile Authenticator _authenticator;
     private Socket? _listener;
     private Task? _acceptLoop;
     private ServerInfo _info = new();
@@ -40,7 +40,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
         ServerId = ServerIdentity.NewServerId();
         GlobalAccount = new Account(Account.GlobalName, !Options.DisableSublistCache);
-        _authenticator = new SimpleAuthenticator(Options);
+        _authenticator = new Authenticator(Options);
     }
 
     /// <summary>The options in force (a copy of what was passed in).</summary>
@@ -70,6 +70,8 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal Account GlobalAccount { get; }
 
     internal bool AuthRequired => _authenticator.Required;
+
+    internal Authenticator CurrentAuthenticator => _authenticator;
 
     internal IEnumerable<ClientConnection> Clients => _clients.Values;
 
@@ -267,6 +269,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         ServerInfo info = _info.Clone();
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
+        info.Nonce = client.Nonce;
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
         byte[] line = new byte[5 + json.Length + 3];
         "INFO "u8.CopyTo(line);
@@ -274,8 +277,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         " \r\n"u8.CopyTo(line.AsSpan(5 + json.Length));
         return line;
     }
-
-    internal bool Authenticate(ConnectOptions connect) => _authenticator.Authenticate(connect);
 
     private async Task AcceptLoopAsync(Socket listener)
     {

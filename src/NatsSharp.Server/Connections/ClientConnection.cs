@@ -54,6 +54,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         };
         _prefix = $"{RemoteHost}:{RemotePort} - cid:{id} - ";
         _delivery = new DeliveryBatch(server.Stats, _log);
+        BindNoAuthUserUntilConnect();
     }
 
     /// <summary>The connection's CONNECT fields, for monitoring.</summary>
@@ -120,7 +121,13 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     {
         long inMsgs = InMsgs;
         long inBytes = InBytes;
+        long unparsed = _awaitingFirstOp ? buffer.Length : 0;
         ParseStatus status = _parser.Parse(ref buffer, this);
+        if (_awaitingFirstOp && buffer.Length < unparsed)
+        {
+            OnFirstOpWithoutConnect();
+        }
+
         EndBatch(InMsgs - inMsgs, InBytes - inBytes);
         return status;
     }
@@ -189,12 +196,15 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             return false;
         }
 
-        if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (_server.AuthRequired && !_server.Authenticate(connect)))
+        ClientIdentity? identity = null;
+        if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
             _log.Error(_prefix + "authentication error");
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }
+
+        ApplyIdentity(identity);
 
         ConnectInfo = connect;
         _verbose = connect.Verbose;
@@ -251,15 +261,21 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
         }
 
-        if (!reply.IsEmpty && IsReservedReply(reply))
-        {
-            SendErr($"Permissions Violation for Publish with Reply of \"{Encoding.UTF8.GetString(reply)}\"");
-            return true;
-        }
-
+        // nats-server's order: the gateway prefix, then publish permissions, then reserved replies.
         if (subject.StartsWith("_GR_."u8))
         {
             SendErr($"Permissions Violation for Publish to \"{Encoding.UTF8.GetString(subject)}\"");
+            return true;
+        }
+
+        if (!PublishAllowed(subject))
+        {
+            return true;
+        }
+
+        if (!reply.IsEmpty && IsReservedReply(reply))
+        {
+            SendErr($"Permissions Violation for Publish with Reply of \"{Encoding.UTF8.GetString(reply)}\"");
             return true;
         }
 
