@@ -9,6 +9,7 @@ using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server;
 
@@ -73,6 +74,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal Authenticator CurrentAuthenticator => _authenticator;
 
+    /// <summary>Client TLS, loaded at start (null when clients speak plaintext).</summary>
+    internal TlsSetup? Tls { get; private set; }
+
     internal IEnumerable<ClientConnection> Clients => _clients.Values;
 
     /// <summary>Binds the client port and starts accepting. Throws <see cref="NatsServerException"/> on failure.</summary>
@@ -86,6 +90,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Validate(Options);
         StartTime = DateTime.UtcNow;
         LogStartup();
+        Tls = Options.TlsEnabled ? TlsSetup.Load(Options) : null;
         _listener = Listen(Options.Host, Options.Port);
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _info = CreateInfo();
@@ -246,6 +251,8 @@ public sealed partial class NatsServer : IAsyncDisposable
             Port = port,
             Headers = !Options.NoHeaderSupport,
             AuthRequired = AuthRequired,
+            TlsRequired = Tls is not null,
+            TlsVerify = Tls?.Verify ?? false,
             MaxPayload = Options.MaxPayload,
             Cluster = Cluster?.Name,
             ConnectUrls = ClusterConnectUrls(),

@@ -8,6 +8,7 @@ using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
+using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server.Connections;
 
@@ -65,9 +66,19 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     /// <summary>Runs the connection until it closes: INFO, then the read loop beside the write loop.</summary>
     public async Task RunAsync()
     {
-        Task writer = RunWriteLoopAsync();
         _log.Debug(_prefix + "Client connection created");
-        SendInfo();
+        TlsSetup? tls = _server.Tls;
+        if (tls is not null && !await UpgradeToTlsAsync(tls).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        Task writer = RunWriteLoopAsync();
+        if (tls is null)
+        {
+            SendInfo(); // with TLS it went out in plaintext before the handshake
+        }
+
         StartTimers();
         SignalFlush();
         await ReadLoopAsync().ConfigureAwait(false);
