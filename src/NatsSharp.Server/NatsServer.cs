@@ -144,6 +144,8 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             throw new NatsServerException($"max_payload ({options.MaxPayload}) cannot be higher than max_pending ({options.MaxPending})");
         }
+
+        Authenticator.ValidateOptions(options);
     }
 
     private void LogStartup()

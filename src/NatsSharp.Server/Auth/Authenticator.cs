@@ -36,7 +36,7 @@ internal sealed class Authenticator
             _nkeys[user.PublicKey] = new ClientIdentity("", user.PublicKey, Compile(user.Permissions));
         }
 
-        Validate();
+        ValidateOptions(options);
         MapUsersFromCertificate = options.TlsMap;
     }
 
@@ -149,21 +149,23 @@ internal sealed class Authenticator
 
     private static CompiledPermissions? Compile(Permissions? permissions) => permissions is null ? null : new CompiledPermissions(permissions);
 
-    private void Validate()
+    /// <summary>nats-server's start-up checks of the auth options (validateNoAuthUser).</summary>
+    public static void ValidateOptions(ServerOptions options)
     {
-        if (_noAuthUser.Length == 0)
+        string noAuthUser = options.NoAuthUser;
+        if (noAuthUser.Length == 0)
         {
             return;
         }
 
-        if (_users.Count == 0)
+        if (options.Users.Count == 0)
         {
-            throw new NatsServerException($"no_auth_user: \"{_noAuthUser}\" present, but users are not defined");
+            throw new NatsServerException($"no_auth_user: \"{noAuthUser}\" present, but users are not defined");
         }
 
-        if (!_users.ContainsKey(_noAuthUser))
+        if (!options.Users.Any(u => u.Username == noAuthUser))
         {
-            throw new NatsServerException($"no_auth_user: \"{_noAuthUser}\" not present as user in authorization block or account configuration");
+            throw new NatsServerException($"no_auth_user: \"{noAuthUser}\" not present as user in authorization block or account configuration");
         }
     }
 

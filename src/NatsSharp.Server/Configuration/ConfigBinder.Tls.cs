@@ -1,5 +1,3 @@
-using System.Net.Security;
-
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>The client <c>tls { }</c> block, with nats-server's error texts. Files are loaded (and their errors reported) at start.</summary>
@@ -164,7 +162,7 @@ internal static partial class ConfigBinder
             }
 
             string n = v.AsString;
-            bool known = key == "cipher_suites" ? Enum.TryParse<TlsCipherSuite>(n, out _) && n.StartsWith("TLS_", StringComparison.Ordinal) : TlsCurveNames.Contains(n);
+            bool known = key == "cipher_suites" ? Tls.CipherSuiteNames.TryParse(n, out _) : TlsCurveNames.Contains(n);
             if (!known)
             {
                 errors.Add($"{v.Position}: {(key == "cipher_suites" ? "unrecognized cipher" : "unrecognized curve preference")} {n}");

@@ -112,7 +112,7 @@ internal sealed class TlsSetup
     {
         IEnumerable<TlsCipherSuite> tls12 = options.TlsCipherSuites.Count == 0
             ? DefaultSuites
-            : options.TlsCipherSuites.Select(name => Enum.Parse<TlsCipherSuite>(name)).Where(s => !Tls13Suites.Contains(s));
+            : options.TlsCipherSuites.Select(name => CipherSuiteNames.TryParse(name, out TlsCipherSuite suite) ? suite : throw new NatsServerException($"unrecognized cipher {name}")).Where(s => !Tls13Suites.Contains(s));
         return tls12.Concat(Tls13Suites);
     }
 
