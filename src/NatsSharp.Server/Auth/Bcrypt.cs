@@ -20,7 +20,7 @@ public static partial class Bcrypt
         {
             return OpenBsdBCrypt.CheckPassword(hash, password.ToCharArray());
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is Org.BouncyCastle.Crypto.CryptoException or ArgumentException or FormatException or InvalidOperationException or IndexOutOfRangeException)
         {
             return false;
         }

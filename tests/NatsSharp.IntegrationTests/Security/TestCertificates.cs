@@ -60,6 +60,10 @@ internal sealed class TestCertificates
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12, "x"), "x");
     }
 
+    /// <summary>A client certificate as PEM files, for clients that load files (the Go client).</summary>
+    public (string CertFile, string KeyFile) IssueClientFiles(string subject) =>
+        Issue(Guid.NewGuid().ToString("N"), subject, null, "1.3.6.1.5.5.7.3.2", false, DateTimeOffset.UtcNow.AddDays(-5), DateTimeOffset.UtcNow.AddDays(10));
+
     private (string CertFile, string KeyFile) Issue(string fileName, string subject, SubjectAlternativeNameBuilder? san, string eku, bool ecdsa, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         using AsymmetricAlgorithm key = ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);

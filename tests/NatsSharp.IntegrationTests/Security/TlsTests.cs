@@ -192,4 +192,19 @@ public class TlsTests
         await using RawClient c = await RawClient.ConnectAsync(server.Port);
         Assert.DoesNotContain("tls_required", c.Info);
     }
+
+    [Fact]
+    public async Task Go_client_connects_with_tls_and_a_client_certificate()
+    {
+        TestCertificates certs = TestCertificates.CreateAuthority();
+        var (cert, key) = certs.IssueServer(ecdsa: true);
+        await using NatsServer server = await ConfiguredServer.StartAsync(TlsBlock(cert, key, $"  ca_file: \"{certs.CaFile}\"\n  verify: true"));
+        var (clientCert, clientKey) = certs.IssueClientFiles("CN=go");
+        var env = new Dictionary<string, string> { ["CA_FILE"] = certs.CaFile, ["CERT_FILE"] = clientCert, ["KEY_FILE"] = clientKey };
+        Assert.Equal("OK", await GoClient.RunAsync($"tls://localhost:{server.Port}", env));
+
+        // Without a client certificate the Go client is refused.
+        string refused = await GoClient.RunAsync($"tls://localhost:{server.Port}", new Dictionary<string, string> { ["CA_FILE"] = certs.CaFile });
+        Assert.StartsWith("ERR", refused);
+    }
 }
