@@ -149,8 +149,11 @@ internal static partial class ConfigBinder
             string password = "";
             string nkey = "";
             Permissions? permissions = null;
+            // nats-server reports entry-level errors at the last value it read.
+            ConfigPosition at = entry.Position;
             foreach (var (key, item) in entry.AsMap.Entries)
             {
+                at = item.Position;
                 switch (key.ToLowerInvariant())
                 {
                     case "nkey":
@@ -197,17 +200,17 @@ internal static partial class ConfigBinder
 
             if (nkey.Length == 0 && name.Length == 0)
             {
-                errors.Add($"{entry.Position}: User entry requires a user");
+                errors.Add($"{at}: User entry requires a user");
             }
             else if (nkey.Length > 0)
             {
                 if (!Nkeys.IsValidPublicUserKey(nkey))
                 {
-                    errors.Add($"{entry.Position}: Not a valid public nkey for a user");
+                    errors.Add($"{at}: Not a valid public nkey for a user");
                 }
                 else if (name.Length > 0 || password.Length > 0)
                 {
-                    errors.Add($"{entry.Position}: Nkey users do not take usernames or passwords");
+                    errors.Add($"{at}: Nkey users do not take usernames or passwords");
                 }
                 else
                 {
@@ -270,7 +273,8 @@ internal static partial class ConfigBinder
     {
         if (value.Kind != ConfigValueKind.Map)
         {
-            return ParsePermSubjects(value, errors) is { } allow ? new SubjectPermission { Allow = allow } : null;
+            // nats-server loses the position of a bare subject or list, so its errors have none.
+            return ParsePermSubjects(value, errors, withPosition: false) is { } allow ? new SubjectPermission { Allow = allow } : null;
         }
 
         ConfigMap map = value.AsMap;
@@ -303,8 +307,9 @@ internal static partial class ConfigBinder
         return new SubjectPermission { Allow = allowList, Deny = denyList };
     }
 
-    private static string[]? ParsePermSubjects(ConfigValue value, List<string> errors)
+    private static string[]? ParsePermSubjects(ConfigValue value, List<string> errors, bool withPosition = true)
     {
+        string at = withPosition ? $"{value.Position}: " : "";
         string[] subjects;
         switch (value.Kind)
         {
@@ -325,7 +330,7 @@ internal static partial class ConfigBinder
                 subjects = [.. list];
                 break;
             default:
-                errors.Add($"{value.Position}: Expected subject permissions to be a subject, or array of subjects, got {value.GoTypeName}");
+                errors.Add($"{at}Expected subject permissions to be a subject, or array of subjects, got {value.GoTypeName}");
                 return null;
         }
 
@@ -341,7 +346,7 @@ internal static partial class ConfigBinder
             string bad = parts.Length == 2 ? parts[0] : s;
             if (parts.Length != 2 || !IsValidPermissionSubject(parts[0]))
             {
-                errors.Add($"{value.Position}: subject \"{bad}\" is not a valid subject");
+                errors.Add($"{at}subject \"{bad}\" is not a valid subject");
                 return null;
             }
         }

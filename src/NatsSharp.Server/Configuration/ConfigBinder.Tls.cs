@@ -124,6 +124,21 @@ internal static partial class ConfigBinder
             return;
         }
 
+        // nats-server loads the files while reading the config, so -t reports a bad certificate too.
+        var candidate = o.Clone();
+        candidate.TlsCertFile = cert;
+        candidate.TlsKeyFile = key;
+        candidate.TlsCaFile = ca;
+        try
+        {
+            _ = Tls.TlsSetup.Load(candidate);
+        }
+        catch (NatsServerException e)
+        {
+            errors.Add($"{value.Position}: {e.Message}");
+            return;
+        }
+
         o.TlsCertFile = cert;
         o.TlsKeyFile = key;
         o.TlsCaFile = ca;

@@ -81,7 +81,9 @@ internal sealed class TlsSetup
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or ArgumentException or UnauthorizedAccessException)
         {
-            throw new NatsServerException($"error parsing X509 certificate/key pair: {Reason(ex)} (cert_file {options.TlsCertFile}, key_file {options.TlsKeyFile})", ex);
+            // A missing file is named by Go's "open <file>: ..." text; for the rest we add the files.
+            string where = ex is FileNotFoundException ? "" : $" (cert_file {options.TlsCertFile}, key_file {options.TlsKeyFile})";
+            throw new NatsServerException($"error parsing X509 certificate/key pair: {ex.Message}{where}", ex);
         }
 
         X509Certificate2Collection? cas = null;
@@ -93,9 +95,13 @@ internal sealed class TlsSetup
                 cas = new X509Certificate2Collection();
                 cas.ImportFromPemFile(options.TlsCaFile);
             }
+            catch (FileNotFoundException ex)
+            {
+                throw new NatsServerException(ex.Message, ex); // as Go: "open <file>: no such file or directory"
+            }
             catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
             {
-                throw new NatsServerException($"failed to parse root ca certificate: {Reason(ex)} (ca_file {options.TlsCaFile})", ex);
+                throw new NatsServerException($"failed to parse root ca certificate: {ex.Message} (ca_file {options.TlsCaFile})", ex);
             }
 
             if (cas.Count == 0)
@@ -158,6 +164,4 @@ internal sealed class TlsSetup
             throw new FileNotFoundException($"open {path}: no such file or directory", path);
         }
     }
-
-    private static string Reason(Exception ex) => ex is FileNotFoundException f ? f.Message : ex.Message;
 }
