@@ -49,4 +49,51 @@ internal sealed partial class ClientConnection
         _awaitingFirstOp = false;
         return _server.CurrentAuthenticator.Authenticate(connect, Nonce, CertificateNames);
     }
+
+    /// <summary>
+    /// After a reload (on the reloading thread): check the client again with the CONNECT it sent;
+    /// close it if it fails, else apply the new permissions and drop subscriptions they refuse.
+    /// </summary>
+    internal void Reauthorize(Authenticator auth)
+    {
+        if (IsClosing || !_connectReceived)
+        {
+            return; // not authenticated yet: its CONNECT will meet the new rules
+        }
+
+        ClientIdentity? identity = auth.Authenticate(ConnectInfo ?? new ConnectOptions(), Nonce, CertificateNames);
+        if (identity is null)
+        {
+            _log.Error(_prefix + "authentication error");
+            SendErrAndCloseFromTimer("Authorization Violation", ClosedReason.AuthenticationFailure);
+            return;
+        }
+
+        ApplyIdentity(identity);
+        CompiledPermissions? perms = identity.Permissions;
+        if (perms is null)
+        {
+            return;
+        }
+
+        foreach (var sub in SubscriptionsSnapshot())
+        {
+            bool plain = perms.CanSubscribe(sub.Subject, default);
+            bool queue = sub.Queue is not null && perms.CanSubscribe(sub.Subject, sub.Queue);
+            if (plain || queue)
+            {
+                continue;
+            }
+
+            RemoveSubscription(sub);
+            string subject = System.Text.Encoding.UTF8.GetString(sub.Subject);
+            string sid = System.Text.Encoding.UTF8.GetString(sub.Sid);
+            if (EnqueueProtocol(System.Text.Encoding.UTF8.GetBytes($"-ERR 'Permissions Violation for Subscription to \"{subject}\" (sid \"{sid}\")'\r\n")))
+            {
+                SignalFlush();
+            }
+
+            _log.Notice($"Removed sub \"{subject}\" (sid \"{sid}\") for {identity.LogName} - not authorized");
+        }
+    }
 }
