@@ -16,10 +16,10 @@ public class TlsTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Client_upgrades_after_plaintext_info(bool ecdsa)
+    public async Task Client_upgrades_after_plaintext_info(bool rsa)
     {
         TestCertificates certs = TestCertificates.CreateAuthority();
-        var (cert, key) = certs.IssueServer(ecdsa: ecdsa);
+        var (cert, key) = certs.IssueServer(rsa: rsa);
         await using NatsServer server = await ConfiguredServer.StartAsync(TlsBlock(cert, key));
         await using TlsClient c = await TlsClient.ConnectAsync(server.Port, certs.Ca);
         Assert.StartsWith("INFO {", c.Info);
@@ -127,7 +127,7 @@ public class TlsTests
             Assert.Equal("PONG", await c.ReadLineAsync());
         }
 
-        using X509Certificate2 bob = certs.IssueClient("O=Acme, CN=bob", ecdsa: true);
+        using X509Certificate2 bob = certs.IssueClient("O=Acme, CN=bob", rsa: true);
         await using (TlsClient c = await TlsClient.ConnectAsync(server.Port, certs.Ca, bob))
         {
             await c.SendAsync("CONNECT {\"verbose\":false}\r\nPUB alice.x 1\r\nx\r\nPING\r\n");
@@ -166,21 +166,24 @@ public class TlsTests
     }
 
     [Fact]
-    public async Task Missing_certificate_file_is_named_in_the_start_error()
+    public void Missing_certificate_file_is_named_in_the_config_error()
     {
         string missing = Path.Combine(Path.GetTempPath(), "natssharp-no-such-cert.pem");
-        var e = await Assert.ThrowsAsync<NatsServerException>(() => ConfiguredServer.StartAsync(TlsBlock(missing, missing)));
-        Assert.Contains($"open {missing}: no such file or directory", e.Message);
+        var e = Assert.Throws<NatsSharp.Server.Configuration.ConfigException>(() =>
+            NatsSharp.Server.Configuration.ConfigBinder.Load(ConfiguredServer.WriteConfig(TlsBlock(missing, missing))));
+        Assert.Contains($"error parsing X509 certificate/key pair: open {missing}: no such file or directory", e.Message);
     }
 
     [Fact]
-    public async Task Garbage_key_file_is_reported_with_the_file_name()
+    public async Task Garbage_key_file_is_reported_with_the_file_name_at_start()
     {
         TestCertificates certs = TestCertificates.CreateAuthority();
         var (cert, _) = certs.IssueServer();
         string bad = Path.Combine(certs.Directory, "bad-key.pem");
         await File.WriteAllTextAsync(bad, "not a key");
-        var e = await Assert.ThrowsAsync<NatsServerException>(() => ConfiguredServer.StartAsync(TlsBlock(cert, bad)));
+        var options = new ServerOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort, TlsCertFile = cert, TlsKeyFile = bad };
+        await using var server = new NatsServer(options);
+        var e = await Assert.ThrowsAsync<NatsServerException>(() => server.StartAsync());
         Assert.StartsWith("error parsing X509 certificate/key pair: ", e.Message);
         Assert.Contains(bad, e.Message);
     }
@@ -197,7 +200,7 @@ public class TlsTests
     public async Task Go_client_connects_with_tls_and_a_client_certificate()
     {
         TestCertificates certs = TestCertificates.CreateAuthority();
-        var (cert, key) = certs.IssueServer(ecdsa: true);
+        var (cert, key) = certs.IssueServer(rsa: true);
         await using NatsServer server = await ConfiguredServer.StartAsync(TlsBlock(cert, key, $"  ca_file: \"{certs.CaFile}\"\n  verify: true"));
         var (clientCert, clientKey) = certs.IssueClientFiles("CN=go");
         var env = new Dictionary<string, string> { ["CA_FILE"] = certs.CaFile, ["CERT_FILE"] = clientCert, ["KEY_FILE"] = clientKey };

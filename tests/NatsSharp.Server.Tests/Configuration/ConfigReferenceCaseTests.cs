@@ -128,6 +128,7 @@ public sealed class ConfigReferenceCaseTests
         using var dir = new TempConfigDir();
         dir.Write("inc.conf", "port: 4333\n");
         dir.Write("auth_inc.conf", "user: a\npassword: b\n");
+        ReferenceCertificates.Ensure();
         string file = dir.Write("t.conf", text);
 
         string? verdict = ConfigBinder.Check(file, ConfigTestSupport.ReferenceEnv);
