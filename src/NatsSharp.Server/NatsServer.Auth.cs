@@ -1,6 +1,7 @@
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server;
 
@@ -40,5 +41,39 @@ public sealed partial class NatsServer
         {
             client.Reauthorize(next);
         }
+    }
+
+    /// <summary>
+    /// Loads the TLS files and settings of <paramref name="options"/> again (for reload, e.g. after a
+    /// certificate was renewed): new connections use them, existing ones keep their session. Turning
+    /// TLS on or off needs a restart, as clients learn it from INFO. Throws <see cref="NatsServerException"/>
+    /// (changing nothing) when a file is missing or bad.
+    /// </summary>
+    public void ReloadTls(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.TlsEnabled != (Tls is not null))
+        {
+            throw new NatsServerException("enabling or disabling TLS for clients requires a restart");
+        }
+
+        if (Tls is null)
+        {
+            return;
+        }
+
+        TlsSetup next = TlsSetup.Load(options);
+        Options.TlsCertFile = options.TlsCertFile;
+        Options.TlsKeyFile = options.TlsKeyFile;
+        Options.TlsCaFile = options.TlsCaFile;
+        Options.TlsVerify = options.TlsVerify;
+        Options.TlsMap = options.TlsMap;
+        Options.TlsTimeout = options.TlsTimeout;
+        Options.TlsCipherSuites = options.TlsCipherSuites;
+        Options.TlsCurvePreferences = options.TlsCurvePreferences;
+        Tls = next;
+        ServerInfo updated = _info.Clone();
+        updated.TlsVerify = next.Verify;
+        _info = updated;
     }
 }

@@ -24,6 +24,9 @@ internal sealed class TlsClient : IAsyncDisposable
 
     public string Info { get; }
 
+    /// <summary>The certificate the server presented.</summary>
+    public X509Certificate2? ServerCertificate => _ssl.RemoteCertificate is { } c ? new X509Certificate2(c) : null;
+
     /// <summary>Connects and handshakes; throws AuthenticationException or IOException when the server refuses.</summary>
     public static async Task<TlsClient> ConnectAsync(int port, X509Certificate2 trustedCa, X509Certificate2? clientCertificate = null)
     {

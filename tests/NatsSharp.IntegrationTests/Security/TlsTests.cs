@@ -210,4 +210,32 @@ public class TlsTests
         string refused = await GoClient.RunAsync($"tls://localhost:{server.Port}", new Dictionary<string, string> { ["CA_FILE"] = certs.CaFile });
         Assert.StartsWith("ERR", refused);
     }
+
+    [Fact]
+    public async Task Reload_picks_up_a_renewed_certificate_for_new_connections()
+    {
+        TestCertificates certs = TestCertificates.CreateAuthority();
+        var (cert1, key1) = certs.IssueServer("first");
+        var (cert2, key2) = certs.IssueServer("second");
+        await using NatsServer server = await ConfiguredServer.StartAsync(TlsBlock(cert1, key1));
+        string first;
+        await using (TlsClient c = await TlsClient.ConnectAsync(server.Port, certs.Ca))
+        {
+            first = c.ServerCertificate!.Thumbprint;
+        }
+
+        server.ReloadTls(NatsSharp.Server.Configuration.ConfigBinder.Load(ConfiguredServer.WriteConfig(TlsBlock(cert2, key2))).Options);
+        await using (TlsClient c = await TlsClient.ConnectAsync(server.Port, certs.Ca))
+        {
+            Assert.NotEqual(first, c.ServerCertificate!.Thumbprint);
+            using var expected = X509Certificate2.CreateFromPemFile(cert2, key2);
+            Assert.Equal(expected.Thumbprint, c.ServerCertificate!.Thumbprint);
+            await c.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\n");
+            Assert.Equal("PONG", await c.ReadLineAsync());
+        }
+
+        var bad = new ServerOptions { TlsCertFile = Path.Combine(certs.Directory, "missing.pem"), TlsKeyFile = key2 };
+        Assert.Throws<NatsServerException>(() => server.ReloadTls(bad));
+        await using TlsClient still = await TlsClient.ConnectAsync(server.Port, certs.Ca);
+    }
 }
