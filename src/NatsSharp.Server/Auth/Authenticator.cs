@@ -99,6 +99,12 @@ internal sealed class Authenticator
         return null;
     }
 
+    /// <summary>The error nats-server logs for a refused client (authViolation), naming the nkey or user tried.</summary>
+    public string DescribeFailure(ConnectOptions connect) =>
+        _nkeys.Count > 0 ? $"authentication error - Nkey \"{connect.Nkey}\""
+        : _users.Count > 0 ? $"authentication error - User \"{connect.User}\""
+        : "authentication error";
+
     /// <summary>nats-server's comparePasswords: a bcrypt hash is checked as such, anything else compared as text.</summary>
     internal static bool PasswordMatches(string configured, string given) =>
         Bcrypt.IsHash(configured) ? Bcrypt.Verify(configured, given) : SameText(given, configured);

@@ -64,7 +64,7 @@ internal sealed partial class ClientConnection
         ClientIdentity? identity = auth.Authenticate(ConnectInfo ?? new ConnectOptions(), Nonce, CertificateNames);
         if (identity is null)
         {
-            _log.Error(_prefix + "authentication error");
+            _log.Error(_prefix + auth.DescribeFailure(ConnectInfo ?? new ConnectOptions()));
             SendErrAndCloseFromTimer("Authorization Violation", ClosedReason.AuthenticationFailure);
             return;
         }

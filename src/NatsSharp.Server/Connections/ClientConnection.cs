@@ -210,7 +210,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         ClientIdentity? identity = null;
         if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
-            _log.Error(_prefix + "authentication error");
+            _log.Error(_prefix + _server.CurrentAuthenticator.DescribeFailure(connect));
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }

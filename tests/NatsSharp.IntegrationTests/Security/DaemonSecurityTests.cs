@@ -77,4 +77,41 @@ public class DaemonSecurityTests
         Assert.DoesNotContain("nope", d.Stderr);
         Assert.DoesNotContain(hash, d.Stderr);
     }
+
+    [Fact]
+    public async Task Refused_users_and_violations_are_logged_as_nats_server_does_without_passwords()
+    {
+        string dir = Directory.CreateTempSubdirectory("natssharp-daemon-auth-").FullName;
+        string conf = Path.Combine(dir, "auth.conf");
+        await File.WriteAllTextAsync(conf, "authorization { users = [ { user: bob, password: topsecret, permissions: { publish: \"ok\", subscribe: \"ok\" } } ] }\n");
+        await using DaemonProcess d = DaemonProcess.Start("-c", conf, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir);
+        string portsFile = Path.Combine(dir, $"natssharp_{d.Pid}.ports");
+        await Eventually.TrueAsync(() => File.Exists(portsFile), "the ports file", TimeSpan.FromSeconds(15));
+        int port;
+        using (JsonDocument ports = JsonDocument.Parse(await File.ReadAllTextAsync(portsFile)))
+        {
+            port = new Uri(ports.RootElement.GetProperty("nats")[0].GetString()!).Port;
+        }
+
+        await using (RawClient bad = await RawClient.ConnectAsync(port))
+        {
+            await bad.SendAsync("CONNECT {\"user\":\"bob\",\"pass\":\"wrongsecret\"}\r\n");
+            Assert.Equal(["-ERR 'Authorization Violation'"], await bad.ReadUntilClosedAsync());
+        }
+
+        await using (RawClient bob = await RawClient.ConnectedAsync(port, """{"verbose":false,"user":"bob","pass":"topsecret"}"""))
+        {
+            await bob.SendAsync("PUB nope 1\r\nx\r\nSUB x 7\r\nPING\r\n");
+            await bob.ExpectAsync("-ERR 'Permissions Violation for Publish to \"nope\"'");
+            await bob.ExpectAsync("-ERR 'Permissions Violation for Subscription to \"x\"'");
+            await bob.ExpectAsync("PONG");
+        }
+
+        await Eventually.TrueAsync(() => d.Stderr.Contains("Subscription Violation", StringComparison.Ordinal), "the violation logs", TimeSpan.FromSeconds(10));
+        Assert.Matches(@"\[ERR\] 127\.0\.0\.1:\d+ - cid:\d+ - authentication error - User ""bob""", d.Stderr);
+        Assert.Matches(@"\[ERR\] 127\.0\.0\.1:\d+ - cid:\d+ - Publish Violation - User ""bob"", Subject ""nope""", d.Stderr);
+        Assert.Matches(@"\[ERR\] 127\.0\.0\.1:\d+ - cid:\d+ - Subscription Violation - User ""bob"", Subject ""x"", SID 7", d.Stderr);
+        Assert.DoesNotContain("topsecret", d.Stderr);
+        Assert.DoesNotContain("wrongsecret", d.Stderr);
+    }
 }
