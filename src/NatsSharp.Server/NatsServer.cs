@@ -279,6 +279,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
         info.Nonce = client.Nonce;
+        if (info.AuthRequired && _authenticator.NoAuthIdentity is not null)
+        {
+            info.AuthRequired = false; // as nats-server: with no_auth_user a client need not authenticate
+        }
+
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
         byte[] line = new byte[5 + json.Length + 3];
         "INFO "u8.CopyTo(line);

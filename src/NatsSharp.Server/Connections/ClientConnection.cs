@@ -68,6 +68,11 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     {
         _log.Debug(_prefix + "Client connection created");
         TlsSetup? tls = _server.Tls;
+        if (IsClosing)
+        {
+            tls = null; // refused before the handshake (max connections): INFO and -ERR go out in plaintext, as in nats-server
+        }
+
         if (tls is not null && !await UpgradeToTlsAsync(tls).ConfigureAwait(false))
         {
             return;

@@ -94,8 +94,9 @@ public class AuthenticationTests
             """;
         await using NatsServer server = await ConfiguredServer.StartAsync(config);
 
-        // A CONNECT without credentials is the guest, with the guest's permissions.
+        // A CONNECT without credentials is the guest, with the guest's permissions; INFO does not ask for auth.
         await using RawClient guest = await RawClient.ConnectedAsync(server.Port, """{"verbose":false}""");
+        Assert.DoesNotContain("auth_required", guest.Info);
         await guest.SendAsync("PUB private.x 1\r\nx\r\nPING\r\n");
         await guest.ExpectAsync("-ERR 'Permissions Violation for Publish to \"private.x\"'");
         await guest.ExpectAsync("PONG");

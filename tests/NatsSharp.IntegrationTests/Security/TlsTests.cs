@@ -238,4 +238,16 @@ public class TlsTests
         Assert.Throws<NatsServerException>(() => server.ReloadTls(bad));
         await using TlsClient still = await TlsClient.ConnectAsync(server.Port, certs.Ca);
     }
+
+    [Fact]
+    public async Task Max_connections_refusal_comes_before_the_handshake_in_plaintext()
+    {
+        TestCertificates certs = TestCertificates.CreateAuthority();
+        var (cert, key) = certs.IssueServer();
+        await using NatsServer server = await ConfiguredServer.StartAsync(TlsBlock(cert, key) + "max_connections: 1\n");
+        await using TlsClient first = await TlsClient.ConnectAsync(server.Port, certs.Ca);
+        await using RawClient second = await RawClient.ConnectAsync(server.Port);
+        Assert.Contains("\"tls_required\":true", second.Info);
+        Assert.Equal(["-ERR 'maximum connections exceeded'"], await second.ReadUntilClosedAsync());
+    }
 }
