@@ -2,6 +2,7 @@ using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Reload;
+using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server;
 
@@ -40,6 +41,14 @@ public sealed partial class NatsServer
 
             OptionsDiff diff = OptionsDiff.Compute(old, next);
             Validate(next);
+            Authenticator.ValidateOptions(next);
+            if (next.TlsEnabled != (Tls is not null))
+            {
+                throw new NatsServerException("enabling or disabling TLS for clients requires a restart");
+            }
+
+            // Certificates are loaded before anything changes, so a bad file leaves the old config in force.
+            TlsSetup? tls = Tls is not null ? TlsSetup.Load(next) : null;
 
             Volatile.Write(ref _options, next);
             Log.IsDebug = next.Debug;
@@ -51,6 +60,11 @@ public sealed partial class NatsServer
             }
 
             ReloadAuthorization(next);
+            if (tls is not null)
+            {
+                ApplyTls(next, tls);
+            }
+
             _info = CreateInfo();
             foreach (ClientConnection client in _clients.Values)
             {
@@ -63,29 +77,6 @@ public sealed partial class NatsServer
             }
 
             Log.Notice("Reloaded server configuration");
-        }
-    }
-
-    /// <summary>
-    /// Swaps the authenticator for the reloaded credentials and closes every client whose
-    /// credentials no longer pass, as nats-server does. The one place to extend when
-    /// users, nkeys and permissions arrive.
-    /// </summary>
-    internal void ReloadAuthorization(ServerOptions options)
-    {
-        var authenticator = new SimpleAuthenticator(options);
-        Volatile.Write(ref _authenticator, authenticator);
-        if (!authenticator.Required)
-        {
-            return;
-        }
-
-        foreach (ClientConnection client in _clients.Values)
-        {
-            if (!authenticator.Authenticate(client.ConnectInfo ?? new ConnectOptions()))
-            {
-                client.CloseFromServer("Authorization Violation", ClosedReason.AuthenticationFailure, "authentication error");
-            }
         }
     }
 

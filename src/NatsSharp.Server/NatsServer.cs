@@ -9,6 +9,7 @@ using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server;
 
@@ -22,7 +23,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, Task> _clientTasks = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ServerOptions _options;
-    private SimpleAuthenticator _authenticator;
+    private Authenticator _authenticator; // swapped whole on reload; read with Volatile.Read
     private Socket? _listener;
     private Task? _acceptLoop;
     private ServerInfo _info = new();
@@ -41,7 +42,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
         ServerId = ServerIdentity.NewServerId();
         GlobalAccount = new Account(Account.GlobalName, !Options.DisableSublistCache);
-        _authenticator = new SimpleAuthenticator(Options);
+        _authenticator = new Authenticator(Options);
     }
 
     /// <summary>
@@ -75,6 +76,11 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal bool AuthRequired => Volatile.Read(ref _authenticator).Required;
 
+    internal Authenticator CurrentAuthenticator => Volatile.Read(ref _authenticator);
+
+    /// <summary>Client TLS, loaded at start (null when clients speak plaintext).</summary>
+    internal TlsSetup? Tls { get; private set; }
+
     internal IEnumerable<ClientConnection> Clients => _clients.Values;
 
     /// <summary>Binds the client port and starts accepting. Throws <see cref="NatsServerException"/> on failure.</summary>
@@ -88,6 +94,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Validate(Options);
         StartTime = DateTime.UtcNow;
         LogStartup();
+        Tls = Options.TlsEnabled ? TlsSetup.Load(Options) : null;
         _listener = Listen(Options.Host, Options.Port);
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _info = CreateInfo();
@@ -141,6 +148,8 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             throw new NatsServerException($"max_payload ({options.MaxPayload}) cannot be higher than max_pending ({options.MaxPending})");
         }
+
+        Authenticator.ValidateOptions(options);
     }
 
     private void LogStartup()
@@ -248,6 +257,8 @@ public sealed partial class NatsServer : IAsyncDisposable
             Port = port,
             Headers = !Options.NoHeaderSupport,
             AuthRequired = AuthRequired,
+            TlsRequired = Tls is not null,
+            TlsVerify = Tls?.Verify ?? false,
             MaxPayload = Options.MaxPayload,
             Cluster = Cluster?.Name,
             ConnectUrls = ClusterConnectUrls(),
@@ -272,6 +283,12 @@ public sealed partial class NatsServer : IAsyncDisposable
         info.LameDuckMode = lameDuck;
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
+        info.Nonce = client.Nonce;
+        if (info.AuthRequired && CurrentAuthenticator.NoAuthIdentity is not null)
+        {
+            info.AuthRequired = false; // as nats-server: with no_auth_user a client need not authenticate
+        }
+
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
         byte[] line = new byte[5 + json.Length + 3];
         "INFO "u8.CopyTo(line);
@@ -279,8 +296,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         " \r\n"u8.CopyTo(line.AsSpan(5 + json.Length));
         return line;
     }
-
-    internal bool Authenticate(ConnectOptions connect) => Volatile.Read(ref _authenticator).Authenticate(connect);
 
     private async Task AcceptLoopAsync(Socket listener)
     {

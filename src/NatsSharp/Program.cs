@@ -4,6 +4,7 @@ using NatsSharp.CommandLine;
 using NatsSharp.Daemon;
 using NatsSharp.Logging;
 using NatsSharp.Server;
+using NatsSharp.Tools;
 
 namespace NatsSharp;
 
@@ -12,6 +13,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (MkPasswd.IsInvocation(args))
+        {
+            return MkPasswd.Run(args[1..], Console.In, Console.Out, Console.Error, !Console.IsInputRedirected);
+        }
+
         var options = new ServerOptions();
         CommandLineOptions cli;
         try
@@ -103,6 +109,7 @@ internal static class Program
 
         try
         {
+            cli.ValidateTls(options);
             NatsServer.Validate(options);
         }
         catch (NatsServerException ex)

@@ -21,9 +21,9 @@ internal static partial class ConfigBinder
         // Clustering, leafnodes, gateways.
         "gateway", "leaf", "leafnodes", "connect_error_reports", "reconnect_error_reports",
         // TLS and OCSP.
-        "tls", "allow_non_tls", "ocsp",
+        "allow_non_tls", "ocsp",
         // Accounts, multi-user auth, JWT/operator mode.
-        "accounts", "no_auth_user", "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
+        "accounts", "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
         "mappings", "maps", "operator", "operators", "roots", "root", "root_operators", "root_operator",
         "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
         "resolver_pinned_accounts", "trusted", "trusted_keys",
@@ -147,6 +147,12 @@ internal static partial class ConfigBinder
                 break;
             case "authorization":
                 BindAuthorization(value, o, errors);
+                break;
+            case "no_auth_user":
+                BindString(value, errors, s => o.NoAuthUser = s);
+                break;
+            case "tls":
+                BindTls(value, o, errors);
                 break;
             case "http":
                 if (TryParseListen(value, errors, out string httpHost, out int httpPort))
@@ -293,7 +299,6 @@ internal static partial class ConfigBinder
             case "no_sys_acc":
                 TryType(value, ConfigValueKind.Bool, errors);
                 break;
-            case "no_auth_user":
             case "store_dir":
             case "storedir":
                 TryType(value, ConfigValueKind.String, errors);
@@ -345,113 +350,6 @@ internal static partial class ConfigBinder
             default:
                 errors.Add($"{value.Position}: error parsing tags: unsupported type {value.GoTypeName}");
                 return;
-        }
-    }
-
-    /// <summary>The single-user/token part of <c>authorization { }</c>; users and permissions are accepted, not bound.</summary>
-    private static void BindAuthorization(ConfigValue value, ServerOptions o, List<string> errors)
-    {
-        ConfigPosition at = value.Position;
-        if (value.Kind != ConfigValueKind.Map)
-        {
-            errors.Add(TypeMismatch(value, ConfigValueKind.Map));
-            // nats-server then dereferences its nil result and reports that too.
-            errors.Add($"{at}: runtime error: invalid memory address or nil pointer dereference");
-            return;
-        }
-
-        string user = "";
-        string password = "";
-        string token = "";
-        double? timeout = null;
-        bool hasUsers = false;
-        foreach (var (key, item) in value.AsMap.Entries)
-        {
-            switch (key.ToLowerInvariant())
-            {
-                case "user":
-                case "username":
-                case "pass":
-                case "password":
-                case "token":
-                    if (item.Kind != ConfigValueKind.String)
-                    {
-                        // nats-server stops reading the block at the first wrong type, then trips over the
-                        // missing result; both lines are part of its output.
-                        errors.Add(TypeMismatch(item, ConfigValueKind.String));
-                        errors.Add($"{at}: runtime error: invalid memory address or nil pointer dereference");
-                        return;
-                    }
-                    switch (key.ToLowerInvariant())
-                    {
-                        case "user" or "username":
-                            user = item.AsString;
-                            break;
-                        case "pass" or "password":
-                            password = item.AsString;
-                            break;
-                        default:
-                            token = item.AsString;
-                            break;
-                    }
-                    break;
-                case "timeout":
-                    // Seconds as int or float; anything else silently means 1 second.
-                    timeout = item.Kind switch
-                    {
-                        ConfigValueKind.Integer => item.AsLong,
-                        ConfigValueKind.Float => item.AsDouble,
-                        _ => 1,
-                    };
-                    break;
-                case "users":
-                    // The users array belongs to the multi-user auth module; only its presence matters here.
-                    if (item.Kind == ConfigValueKind.Array)
-                    {
-                        hasUsers = true;
-                    }
-                    else
-                    {
-                        errors.Add($"{item.Position}: Expected users field to be an array, got {item.ToGoString()}");
-                    }
-                    break;
-                case "default_permission":
-                case "default_permissions":
-                case "permissions":
-                    // Accepted; bound by the permissions module later.
-                    break;
-                default:
-                    if (!item.IsUsedVariable)
-                    {
-                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
-                    }
-                    break;
-            }
-        }
-
-        o.Username = user;
-        o.Password = password;
-        o.AuthToken = token;
-        if (timeout is double seconds && seconds != 0)
-        {
-            // 0 (or absent) means "the default", as nats-server fills it in at start-up.
-            o.AuthTimeout = TimeSpan.FromSeconds(seconds);
-        }
-        if ((user.Length > 0 || password.Length > 0) && token.Length > 0)
-        {
-            errors.Add($"{at}: Cannot have a user/pass and token");
-            return;
-        }
-        if (hasUsers)
-        {
-            if (user.Length > 0)
-            {
-                errors.Add($"{at}: Can not have a single user/pass and a users array");
-            }
-            else if (token.Length > 0)
-            {
-                errors.Add($"{at}: Can not have a token and a users array");
-            }
         }
     }
 

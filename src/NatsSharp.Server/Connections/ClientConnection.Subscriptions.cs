@@ -37,6 +37,11 @@ internal sealed partial class ClientConnection
             return true;
         }
 
+        if (!SubscribeAllowed(subject, queue, sid))
+        {
+            return true;
+        }
+
         string key = Encoding.UTF8.GetString(sid);
         Subscription sub;
         lock (_subs)

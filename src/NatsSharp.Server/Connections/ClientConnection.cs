@@ -8,6 +8,7 @@ using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
+using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server.Connections;
 
@@ -54,6 +55,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         };
         _prefix = $"{RemoteHost}:{RemotePort} - cid:{id} - ";
         _delivery = new DeliveryBatch(server.Stats, _log);
+        BindNoAuthUserUntilConnect();
     }
 
     /// <summary>The connection's CONNECT fields, for monitoring.</summary>
@@ -64,9 +66,24 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     /// <summary>Runs the connection until it closes: INFO, then the read loop beside the write loop.</summary>
     public async Task RunAsync()
     {
-        Task writer = RunWriteLoopAsync();
         _log.Debug(_prefix + "Client connection created");
-        SendInfo();
+        TlsSetup? tls = _server.Tls;
+        if (IsClosing)
+        {
+            tls = null; // refused before the handshake (max connections): INFO and -ERR go out in plaintext, as in nats-server
+        }
+
+        if (tls is not null && !await UpgradeToTlsAsync(tls).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        Task writer = RunWriteLoopAsync();
+        if (tls is null)
+        {
+            SendInfo(); // with TLS it went out in plaintext before the handshake
+        }
+
         StartTimers();
         SignalFlush();
         await ReadLoopAsync().ConfigureAwait(false);
@@ -120,7 +137,13 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     {
         long inMsgs = InMsgs;
         long inBytes = InBytes;
+        long unparsed = _awaitingFirstOp ? buffer.Length : 0;
         ParseStatus status = _parser.Parse(ref buffer, this);
+        if (_awaitingFirstOp && buffer.Length < unparsed)
+        {
+            OnFirstOpWithoutConnect();
+        }
+
         EndBatch(InMsgs - inMsgs, InBytes - inBytes);
         return status;
     }
@@ -189,12 +212,15 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             return false;
         }
 
-        if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (_server.AuthRequired && !_server.Authenticate(connect)))
+        ClientIdentity? identity = null;
+        if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
-            _log.Error(_prefix + "authentication error");
+            _log.Error(_prefix + _server.CurrentAuthenticator.DescribeFailure(connect));
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }
+
+        ApplyIdentity(identity);
 
         ConnectInfo = connect;
         _verbose = connect.Verbose;
@@ -251,15 +277,21 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
         }
 
-        if (!reply.IsEmpty && IsReservedReply(reply))
-        {
-            SendErr($"Permissions Violation for Publish with Reply of \"{Encoding.UTF8.GetString(reply)}\"");
-            return true;
-        }
-
+        // nats-server's order: the gateway prefix, then publish permissions, then reserved replies.
         if (subject.StartsWith("_GR_."u8))
         {
             SendErr($"Permissions Violation for Publish to \"{Encoding.UTF8.GetString(subject)}\"");
+            return true;
+        }
+
+        if (!PublishAllowed(subject))
+        {
+            return true;
+        }
+
+        if (!reply.IsEmpty && IsReservedReply(reply))
+        {
+            SendErr($"Permissions Violation for Publish with Reply of \"{Encoding.UTF8.GetString(reply)}\"");
             return true;
         }
 

@@ -19,4 +19,5 @@ public enum ClosedReason
     NoRespondersRequiresHeaders,
     WriteError,
     ReadError,
+    TlsHandshakeError,
 }

@@ -21,6 +21,7 @@ public static class ClosedReasonText
         ClosedReason.NoRespondersRequiresHeaders => "No Responders Requires Headers",
         ClosedReason.WriteError => "Write Error",
         ClosedReason.ReadError => "Read Error",
+        ClosedReason.TlsHandshakeError => "TLS Handshake Failure",
         _ => reason.ToString(),
     };
 }

@@ -41,7 +41,10 @@ internal abstract partial class Connection
 
     protected Socket? Socket { get; }
 
-    protected Stream? Stream { get; }
+    protected Stream? Stream { get; private set; }
+
+    /// <summary>Swaps the transport (plain to TLS) before the read and write loops start.</summary>
+    protected void ReplaceStream(Stream stream) => Stream = stream;
 
     public long MaxPending { get; set; }
 

@@ -45,6 +45,14 @@ internal sealed class DeliveryBatch
             return false;
         }
 
+        // A wildcard subscription may cover subjects its user may not subscribe to: filter here,
+        // whichever way the message came in (client, route).
+        ClientConnection? targetClient = target as ClientConnection;
+        if (targetClient is not null && !targetClient.DeliveryAllowed(subject))
+        {
+            return false;
+        }
+
         bool lastOne = false;
         if (sub.MaxMsgs > 0)
         {
@@ -72,6 +80,11 @@ internal sealed class DeliveryBatch
         }
 
         Touch(target);
+        if (!reply.IsEmpty)
+        {
+            targetClient?.GrantReply(reply); // allow_responses
+        }
+
         _outMsgs++;
         _outBytes += message.Length;
         if (lastOne)
@@ -79,7 +92,7 @@ internal sealed class DeliveryBatch
             target.RemoveSubscription(sub);
         }
 
-        if (_log.IsTrace && target is ClientConnection client)
+        if (_log.IsTrace && targetClient is { } client)
         {
             client.TraceOut(subject, sub.Sid, reply, headerSize, message.Length);
         }

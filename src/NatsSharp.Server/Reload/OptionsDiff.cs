@@ -73,6 +73,11 @@ internal sealed class OptionsDiff
         Changed("authorization username", o => o.Username);
         Changed("authorization password", o => o.Password);
         Changed("authorization token", o => o.AuthToken);
+        Covered(o => o.Users);               // part of "authorization users", always listed
+        Covered(o => o.NkeyUsers);
+        Covered(o => o.DefaultPermissions);
+        NoAuthUser();
+        TlsBlock();
         Live("ping_interval", o => o.PingInterval);
         Live("ping_max", o => o.PingMax);
         Fixed("HTTPHost", o => o.HttpHost);
@@ -176,6 +181,47 @@ internal sealed class OptionsDiff
 
     private void LiveLogging<T>(string name, Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "") =>
         LoggingChanged |= Live(name, get, property);
+
+    /// <summary>Reloaded without a line of its own (another line covers it).</summary>
+    private void Covered<T>(Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "") => Cover(property);
+
+    /// <summary>
+    /// no_auth_user may only go away together with its user, as in nats-server; any other change
+    /// is refused.
+    /// </summary>
+    private void NoAuthUser()
+    {
+        Cover("o => o.NoAuthUser");
+        string old = _old.NoAuthUser;
+        string next = _new.NoAuthUser;
+        if (old == next || (old.Length > 0 && next.Length == 0 && !_new.Users.Any(u => u.Username == old)))
+        {
+            return;
+        }
+
+        throw new NatsServerException($"config reload not supported for NoAuthUser: old={old}, new={next}");
+    }
+
+    /// <summary>
+    /// nats-server compares its TLS config by pointer, so a server with TLS always logs
+    /// "tls = enabled"; turning TLS on or off is checked by the server (it needs a restart).
+    /// </summary>
+    private void TlsBlock()
+    {
+        Covered(o => o.TlsCertFile);
+        Covered(o => o.TlsKeyFile);
+        Covered(o => o.TlsCaFile);
+        Covered(o => o.TlsVerify);
+        Covered(o => o.TlsMap);
+        Covered(o => o.TlsCipherSuites);
+        Covered(o => o.TlsCurvePreferences);
+        if (_new.TlsEnabled)
+        {
+            _reloaded.Add("tls = enabled");
+        }
+
+        Live("tls timeout", o => o.TlsTimeout.TotalSeconds);
+    }
 
     /// <summary>A secret: the line says that it changed, never the value.</summary>
     private void Changed(string line, Func<ServerOptions, string> get, [CallerArgumentExpression(nameof(get))] string property = "")

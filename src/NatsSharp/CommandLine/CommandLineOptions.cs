@@ -20,6 +20,9 @@ internal sealed class CommandLineOptions
     /// <summary>--routes as given; applied by <see cref="ApplyRoutes"/> once the config file is read.</summary>
     public string? RoutesFlag { get; private set; }
 
+    // null: no TLS flag given; true: --tls or a --tls* file flag; false: --tls=false.
+    private bool? _tlsFlag;
+
     /// <summary>Words left after the flags ("version", "help", or an error).</summary>
     public string[] Rest { get; private set; } = [];
 
@@ -73,12 +76,14 @@ internal sealed class CommandLineOptions
         f.String(["pass"], v => o.Password = v);
         f.String(["auth"], v => o.AuthToken = v);
 
-        // TLS and clustering come with their own modules.
-        f.Bool(["tls"], v => Note(v, "TLS (--tls)"));
-        f.String(["tlscert"], v => Note(v.Length > 0, "TLS (--tlscert)"));
-        f.String(["tlskey"], v => Note(v.Length > 0, "TLS (--tlskey)"));
-        f.Bool(["tlsverify"], v => Note(v, "TLS (--tlsverify)"));
-        f.String(["tlscacert"], v => Note(v.Length > 0, "TLS (--tlscacert)"));
+        // TLS: any of these turns client TLS on (unless --tls=false), as in nats-server.
+        f.Bool(["tls"], v => _tlsFlag = v);
+        f.String(["tlscert"], v => SetTls(() => o.TlsCertFile = v));
+        f.String(["tlskey"], v => SetTls(() => o.TlsKeyFile = v));
+        f.Bool(["tlsverify"], v => SetTls(() => o.TlsVerify = v));
+        f.String(["tlscacert"], v => SetTls(() => o.TlsCaFile = v));
+
+        // Clustering.
         f.String(["routes"], v => RoutesFlag = v);
         f.String(["cluster", "cluster_listen"], v => ClusterFromUrl(o, v));
         f.String(["cluster_name"], v => Cluster(o).Name = v);
@@ -137,6 +142,36 @@ internal sealed class CommandLineOptions
             }
 
             o.Cluster.Routes.Add(url);
+        }
+    }
+
+    private void SetTls(Action set)
+    {
+        set();
+        _tlsFlag ??= true;
+    }
+
+    /// <summary>nats-server's overrideTLS: TLS flags need a certificate and a key. Throws NatsServerException.</summary>
+    public void ValidateTls(ServerOptions options)
+    {
+        if (_tlsFlag != true)
+        {
+            if (_tlsFlag == false)
+            {
+                options.TlsCertFile = "";
+            }
+
+            return;
+        }
+
+        if (options.TlsCertFile.Length == 0)
+        {
+            throw new NatsServerException("TLS Server certificate must be present and valid");
+        }
+
+        if (options.TlsKeyFile.Length == 0)
+        {
+            throw new NatsServerException("TLS Server private key must be present and valid");
         }
     }
 

@@ -29,8 +29,32 @@ public sealed class SampleConfigTests
     [MemberData(nameof(SampleFiles))]
     public void SampleIsValid(string relativePath)
     {
+        Assert.Null(ConfigBinder.Check(Prepared(relativePath)));
+    }
+
+    /// <summary>
+    /// Samples name their certificates under /etc/natssharp/certs, where an operator puts them; binding
+    /// loads TLS files (as nats-server does), so tests point a copy at throwaway certificates instead.
+    /// </summary>
+    private static string Prepared(string relativePath)
+    {
         string file = Path.Combine(ConfigTestSupport.RepoRoot(), relativePath);
-        Assert.Null(ConfigBinder.Check(file));
+        string text = File.ReadAllText(file);
+        if (!text.Contains("/etc/natssharp/certs", StringComparison.Ordinal))
+        {
+            return file;
+        }
+
+        string dir = Directory.CreateTempSubdirectory("natssharp-sample-").FullName;
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", ec, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        File.WriteAllText(Path.Combine(dir, "server.pem"), cert.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dir, "ca.pem"), cert.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dir, "server-key.pem"), ec.ExportPkcs8PrivateKeyPem());
+        string copy = Path.Combine(dir, Path.GetFileName(file));
+        File.WriteAllText(copy, text.Replace("/etc/natssharp/certs", dir, StringComparison.Ordinal));
+        return copy;
     }
 
     [Fact]
@@ -56,7 +80,7 @@ public sealed class SampleConfigTests
     [Fact]
     public void TlsClusterSampleBindsItsLimitsAndKeepsTheClusterAndTlsBlocks()
     {
-        ConfigLoadResult result = ConfigBinder.Load(Path.Combine(ConfigTestSupport.RepoRoot(), "configs", "tls-cluster", "nats.conf"));
+        ConfigLoadResult result = ConfigBinder.Load(Prepared(Path.Combine("configs", "tls-cluster", "nats.conf")));
         Assert.Equal((100L * 1024 * 1024, 8 * 1024 * 1024, 50000), (result.Options.MaxPending, result.Options.MaxPayload, result.Options.MaxConnections));
         Assert.Equal(8222, result.Options.HttpPort);
     }

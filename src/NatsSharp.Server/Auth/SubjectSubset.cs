@@ -1,0 +1,78 @@
+using NatsSharp.Server.Subjects;
+
+namespace NatsSharp.Server.Auth;
+
+/// <summary>Is every subject matched by one pattern also matched by another (nats-server's subjectIsSubsetMatch)?</summary>
+internal static class SubjectSubset
+{
+    /// <summary>True if <paramref name="subject"/> (which may hold wildcards) lies within <paramref name="pattern"/>.</summary>
+    public static bool IsSubset(ReadOnlySpan<char> subject, ReadOnlySpan<char> pattern)
+    {
+        while (true)
+        {
+            if (pattern.IsEmpty)
+            {
+                return subject.IsEmpty;
+            }
+
+            if (subject.IsEmpty)
+            {
+                return false;
+            }
+
+            ReadOnlySpan<char> p = NextToken(ref pattern);
+            ReadOnlySpan<char> s = NextToken(ref subject);
+            if (p.Length == 0 || s.Length == 0)
+            {
+                return false;
+            }
+
+            if (p is ">")
+            {
+                return true;
+            }
+
+            if (s is ">")
+            {
+                return false;
+            }
+
+            if (p is "*")
+            {
+                continue;
+            }
+
+            if (s is "*" || !s.SequenceEqual(p))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>True if the pattern has a '*' or '>' token.</summary>
+    public static bool HasWildcard(string subject) =>
+        !SubjectRules.IsLiteral(System.Text.Encoding.UTF8.GetBytes(subject));
+
+    private static ReadOnlySpan<char> NextToken(ref ReadOnlySpan<char> rest)
+    {
+        int dot = rest.IndexOf('.');
+        ReadOnlySpan<char> token;
+        if (dot < 0)
+        {
+            token = rest;
+            rest = default;
+        }
+        else
+        {
+            token = rest[..dot];
+            rest = rest[(dot + 1)..];
+            if (rest.IsEmpty)
+            {
+                // A trailing '.' leaves an empty token behind, which matches nothing.
+                rest = ".";
+            }
+        }
+
+        return token;
+    }
+}

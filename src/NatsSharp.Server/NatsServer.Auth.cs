@@ -1,0 +1,82 @@
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Connections;
+using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Tls;
+
+namespace NatsSharp.Server;
+
+/// <summary>Authorization on a running server: swapping users and permissions on reload.</summary>
+public sealed partial class NatsServer
+{
+    /// <summary>
+    /// Applies the authorization options of <paramref name="options"/> (single user/token, users, nkey
+    /// users, permissions, no_auth_user, auth timeout) as nats-server's reload does: new clients use
+    /// them at once; every connected client is checked again with the CONNECT it sent, is closed
+    /// with <c>-ERR 'Authorization Violation'</c> if it no longer passes, and otherwise gets its
+    /// user's new permissions, losing the subscriptions they no longer allow.
+    /// Throws <see cref="NatsServerException"/> (changing nothing) if the options are invalid.
+    /// </summary>
+    public void ReloadAuthorization(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Authenticator.ValidateOptions(options);
+        var next = new Authenticator(options);
+        Options.Username = options.Username;
+        Options.Password = options.Password;
+        Options.AuthToken = options.AuthToken;
+        Options.Users = options.Users;
+        Options.NkeyUsers = options.NkeyUsers;
+        Options.NoAuthUser = options.NoAuthUser;
+        Options.DefaultPermissions = options.DefaultPermissions;
+        Options.AuthTimeout = options.AuthTimeout;
+        Volatile.Write(ref _authenticator, next);
+        if (Volatile.Read(ref _state) == 1)
+        {
+            ServerInfo updated = _info.Clone();
+            updated.AuthRequired = next.Required;
+            _info = updated;
+        }
+
+        foreach (ClientConnection client in _clients.Values)
+        {
+            client.Reauthorize(next);
+        }
+    }
+
+    /// <summary>
+    /// Loads the TLS files and settings of <paramref name="options"/> again (for reload, e.g. after a
+    /// certificate was renewed): new connections use them, existing ones keep their session. Turning
+    /// TLS on or off needs a restart, as clients learn it from INFO. Throws <see cref="NatsServerException"/>
+    /// (changing nothing) when a file is missing or bad.
+    /// </summary>
+    public void ReloadTls(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.TlsEnabled != (Tls is not null))
+        {
+            throw new NatsServerException("enabling or disabling TLS for clients requires a restart");
+        }
+
+        if (Tls is not null)
+        {
+            ApplyTls(options, TlsSetup.Load(options));
+        }
+    }
+
+    /// <summary>Switches new connections to already loaded TLS settings.</summary>
+    internal void ApplyTls(ServerOptions options, TlsSetup next)
+    {
+        Options.TlsCertFile = options.TlsCertFile;
+        Options.TlsKeyFile = options.TlsKeyFile;
+        Options.TlsCaFile = options.TlsCaFile;
+        Options.TlsVerify = options.TlsVerify;
+        Options.TlsMap = options.TlsMap;
+        Options.TlsTimeout = options.TlsTimeout;
+        Options.TlsCipherSuites = options.TlsCipherSuites;
+        Options.TlsCurvePreferences = options.TlsCurvePreferences;
+        Tls = next;
+        ServerInfo updated = _info.Clone();
+        updated.TlsVerify = next.Verify;
+        _info = updated;
+    }
+}

@@ -1,0 +1,32 @@
+namespace NatsSharp.Server;
+
+/// <summary>Client TLS: the <c>tls { }</c> block and the <c>--tls*</c> flags.</summary>
+public sealed partial class ServerOptions
+{
+    /// <summary>True when clients must speak TLS (a certificate is configured).</summary>
+    public bool TlsEnabled => TlsCertFile.Length > 0;
+
+    /// <summary><c>tls.cert_file</c>, <c>--tlscert</c>: PEM certificate (chain) of the server.</summary>
+    public string TlsCertFile { get; set; } = "";
+
+    /// <summary><c>tls.key_file</c>, <c>--tlskey</c>: PEM private key (RSA or ECDSA).</summary>
+    public string TlsKeyFile { get; set; } = "";
+
+    /// <summary><c>tls.ca_file</c>, <c>--tlscacert</c>: PEM CA bundle client certificates must chain to.</summary>
+    public string TlsCaFile { get; set; } = "";
+
+    /// <summary><c>tls.verify</c>, <c>--tlsverify</c>: clients must present a certificate we trust.</summary>
+    public bool TlsVerify { get; set; }
+
+    /// <summary><c>tls.verify_and_map</c>: verify, and take the user from the certificate.</summary>
+    public bool TlsMap { get; set; }
+
+    /// <summary><c>tls.timeout</c>: how long the TLS handshake may take (nats-server's default is 2s).</summary>
+    public TimeSpan TlsTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>tls.cipher_suites</c>: Go names of the TLS 1.2 suites to offer; empty = modern defaults.</summary>
+    public IReadOnlyList<string> TlsCipherSuites { get; set; } = [];
+
+    /// <summary><c>tls.curve_preferences</c>: accepted for compatibility; .NET leaves curve choice to OpenSSL.</summary>
+    public IReadOnlyList<string> TlsCurvePreferences { get; set; } = [];
+}
