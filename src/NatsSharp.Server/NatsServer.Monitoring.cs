@@ -52,9 +52,9 @@ public sealed partial class NatsServer
         catch (IOException ex)
         {
             string hp = HostPort(host, bindPort);
-            string why = ex.InnerException is System.Net.Sockets.SocketException se && se.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse
+            string why = ex.InnerException?.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) == true
                 ? "address already in use"
-                : ex.Message;
+                : ex.InnerException?.Message ?? ex.Message;
             throw new NatsServerException($"Can't start monitoring: can't listen to the monitor port: listen tcp {hp}: bind: {why}", ex);
         }
 

@@ -103,7 +103,7 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
         {
             byte[]? body = endpoint switch
             {
-                "/varz" => Serialize(endpoint, _monitor.Varz(), Json.Varz),
+                "/varz" => Varz(),
                 "/connz" => Serialize(endpoint, _monitor.Connz(ConnzQuery(context.Request.Query)), Json.Connz),
                 "/routez" => Serialize(endpoint, RoutezQuery(context.Request.Query), Json.Routez),
                 "/leafz" => Serialize(endpoint, LeafzQuery(context.Request.Query), Json.Leafz),
@@ -137,6 +137,13 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
         // Counted after the query is decoded, as nats-server counts in each handler.
         _monitor.CountRequest(endpoint);
         return GoEscape(JsonSerializer.SerializeToUtf8Bytes(value, type));
+    }
+
+    private byte[] Varz()
+    {
+        // Counted before it is built, so the first /varz already shows itself.
+        _monitor.CountRequest("/varz");
+        return GoEscape(JsonSerializer.SerializeToUtf8Bytes(_monitor.Varz(), Json.Varz));
     }
 
     private byte[] Subsz(IQueryCollection q)
