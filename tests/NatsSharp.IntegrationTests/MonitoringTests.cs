@@ -401,6 +401,36 @@ public class MonitoringTests
     }
 
     [Fact]
+    public async Task Rtt_and_connect_fields_of_a_real_nats_client()
+    {
+        await using TestServer server = await StartAsync();
+        using var http = new MonitorHttp(server.Server.MonitorPort);
+        NATS.Client.Options options = NATS.Client.ConnectionFactory.GetDefaultOptions();
+        options.Url = server.Url;
+        options.Name = "real-client";
+        using NATS.Client.IConnection c = new NATS.Client.ConnectionFactory().CreateConnection(options);
+
+        // NATS.Client 0.8.0 buffers its PONG until it next writes, so keep it writing.
+        JsonElement info = default;
+        for (int i = 0; i < 100; i++)
+        {
+            c.Flush();
+            info = (await http.JsonAsync("/connz")).GetProperty("connections")[0];
+            if (info.GetProperty("rtt").GetString() != "0s")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Matches(@"^\d+(\.\d+)?(µs|ms)$", info.GetProperty("rtt").GetString());
+        Assert.Equal("real-client", info.GetProperty("name").GetString());
+        Assert.Equal(".NET", info.GetProperty("lang").GetString());
+        Assert.Equal("0.0.1", info.GetProperty("version").GetString()); // what NATS.Client 0.8.0 sends
+    }
+
+    [Fact]
     public async Task Base_path_moves_every_endpoint()
     {
         await using TestServer server = await StartAsync(o => o.HttpBasePath = "/nats");
