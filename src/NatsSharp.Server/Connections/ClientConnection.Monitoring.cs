@@ -2,30 +2,14 @@ using System.Diagnostics;
 
 namespace NatsSharp.Server.Connections;
 
-/// <summary>
-/// What /connz shows beyond the shared counters: last activity (stamped once per read,
-/// never per message) and the round-trip time of the server's PINGs.
-/// </summary>
+/// <summary>What /connz shows beyond the shared counters: the round-trip time of the server's PINGs.</summary>
 internal sealed partial class ClientConnection
 {
-    private long _lastActivityTicks;
     private long _pingSentTimestamp;
     private long _rttTicks;
 
-    /// <summary>When the client last sent anything (UTC).</summary>
-    public DateTime LastActivity
-    {
-        get
-        {
-            long ticks = Volatile.Read(ref _lastActivityTicks);
-            return ticks == 0 ? Started : new DateTime(ticks, DateTimeKind.Utc);
-        }
-    }
-
     /// <summary>The last measured PING→PONG time; zero until the first PONG answers a server PING.</summary>
     public TimeSpan Rtt => TimeSpan.FromTicks(Volatile.Read(ref _rttTicks));
-
-    private void StampActivity() => Volatile.Write(ref _lastActivityTicks, DateTime.UtcNow.Ticks);
 
     private void StampPingSent() => Volatile.Write(ref _pingSentTimestamp, Stopwatch.GetTimestamp());
 

@@ -170,8 +170,8 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
 
     private Routez RoutezQuery(IQueryCollection q)
     {
-        Subs(q);
-        return _monitor.Routez();
+        (bool subs, bool detail) = Subs(q);
+        return _monitor.Routez(subs, detail);
     }
 
     private Leafz LeafzQuery(IQueryCollection q)

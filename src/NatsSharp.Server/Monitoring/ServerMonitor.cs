@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using NatsSharp.Server.Auth;
+using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Subjects;
 
@@ -80,6 +81,9 @@ internal sealed class ServerMonitor
             OutBytes = _server.Stats.OutBytes,
             SlowConsumers = _server.Stats.SlowConsumers,
             Subscriptions = _server.GlobalAccount.Sublist.Count,
+            Cluster = ClusterSection(),
+            Routes = _server.RouteCount,
+            Remotes = _server.RouteCount, // one route per known remote server
             HttpReqStats = new SortedDictionary<string, long>(_requests, StringComparer.Ordinal),
             ConfigLoadTime = GoFormat.Time(_server.StartTime),
             NatsSharpVersion = ServerVersion.Product,
@@ -317,6 +321,12 @@ internal sealed class ServerMonitor
         var details = new List<SubDetail>();
         foreach (Subscription sub in sublist.All())
         {
+            // Only local interest, as nats-server: routes' subscriptions are in /routez.
+            if (sub.Client is not ClientConnection)
+            {
+                continue;
+            }
+
             if (test.Length > 0 && !SubjectRules.Matches(testBytes, sub.Subject))
             {
                 continue;
@@ -361,7 +371,70 @@ internal sealed class ServerMonitor
         };
     }
 
-    public Routez Routez() => new() { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow) };
+    private ClusterVarz ClusterSection()
+    {
+        if (_server.Cluster is not { } cluster)
+        {
+            return new ClusterVarz();
+        }
+
+        ClusterOptions o = cluster.Options;
+        return new ClusterVarz
+        {
+            Name = cluster.Name,
+            Addr = o.Host,
+            ClusterPort = cluster.Port,
+            AuthTimeout = o.AuthTimeout.TotalSeconds,
+            Urls = o.Routes.Count == 0 ? null : o.Routes.Select(u => NatsServer.HostPort(u.Host, u.Port)).ToList(),
+            TlsTimeout = 2,
+        };
+    }
+
+    public Routez Routez(bool subs, bool detail)
+    {
+        DateTime now = DateTime.UtcNow;
+        var routes = new List<RouteInfo>();
+        if (_server.Cluster is { } cluster)
+        {
+            foreach (RouteConnection route in cluster.Routes.OrderBy(r => r.Id))
+            {
+                List<Subscription> remote = route.RemoteSubscriptionsSnapshot();
+                DateTime last = route.LastActivity;
+                Uri? solicited = route.SolicitedUrl;
+                routes.Add(new RouteInfo
+                {
+                    Rid = route.Id,
+                    RemoteId = route.RemoteId,
+                    DidSolicit = route.IsSolicited,
+                    IsConfigured = solicited is not null && cluster.Options.Routes.Any(u => u.Port == solicited.Port && string.Equals(u.Host, solicited.Host, StringComparison.OrdinalIgnoreCase)),
+                    Ip = route.RemoteHost,
+                    Port = route.RemotePort,
+                    Start = GoFormat.Time(route.Started),
+                    LastActivity = GoFormat.Time(last),
+                    Rtt = "0s", // route PINGs are not timed yet
+                    Uptime = GoFormat.Uptime(now - route.Started),
+                    Idle = GoFormat.Uptime(now - last),
+                    PendingSize = (int)route.PendingBytes,
+                    InMsgs = Volatile.Read(ref route.InMsgs),
+                    OutMsgs = Volatile.Read(ref route.OutMsgs),
+                    InBytes = Volatile.Read(ref route.InBytes),
+                    OutBytes = Volatile.Read(ref route.OutBytes),
+                    Subscriptions = remote.Count,
+                    SubscriptionsList = remote.Count > 0 && subs && !detail ? remote.Select(s => Encoding.UTF8.GetString(s.Subject)).ToList() : null,
+                    SubscriptionsListDetail = remote.Count > 0 && detail ? remote.Select(s => new SubDetail
+                    {
+                        Subject = Encoding.UTF8.GetString(s.Subject),
+                        Queue = s.Queue is null ? null : Encoding.UTF8.GetString(s.Queue),
+                        Sid = Encoding.UTF8.GetString(s.Sid),
+                        Msgs = Interlocked.Read(ref s.Delivered),
+                        Cid = route.Id,
+                    }).ToList() : null,
+                });
+            }
+        }
+
+        return new Routez { ServerId = _server.ServerId, Now = GoFormat.Time(now), NumRoutes = routes.Count, Routes = routes };
+    }
 
     public Leafz Leafz() => new() { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow) };
 

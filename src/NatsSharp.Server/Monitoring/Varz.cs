@@ -32,7 +32,7 @@ internal sealed class Varz
     [JsonPropertyName("max_control_line")] public int MaxControlLine { get; init; }
     [JsonPropertyName("max_payload")] public int MaxPayload { get; init; }
     [JsonPropertyName("max_pending")] public long MaxPending { get; init; }
-    [JsonPropertyName("cluster")] public EmptySection Cluster { get; init; } = EmptySection.Instance;
+    [JsonPropertyName("cluster")] public ClusterVarz Cluster { get; init; } = new();
     [JsonPropertyName("gateway")] public EmptySection Gateway { get; init; } = EmptySection.Instance;
     [JsonPropertyName("leaf")] public EmptySection Leaf { get; init; } = EmptySection.Instance;
     [JsonPropertyName("mqtt")] public EmptySection Mqtt { get; init; } = EmptySection.Instance;
