@@ -75,6 +75,9 @@ public class MonitoringClusterTests
         Assert.Equal(Shape(realCluster2).Keys.Order(), Shape(cluster).Keys.Where(k => !k.StartsWith("urls", StringComparison.Ordinal)).Order());
         JsonElement varz = await ourHttp.JsonAsync("/varz");
         Assert.Equal((1, 1), (varz.GetProperty("routes").GetInt32(), varz.GetProperty("remotes").GetInt32()));
+        var connectUrls = varz.GetProperty("connect_urls").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains($"127.0.0.1:{ours.Port}", connectUrls);
+        Assert.Contains($"127.0.0.1:{real.Port}", connectUrls);
 
         // /subsz lists only local interest; the remote subscriptions are in /routez.
         JsonElement subsz = await ourHttp.JsonAsync("/subsz?subs=1");

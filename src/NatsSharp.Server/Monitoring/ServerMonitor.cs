@@ -52,6 +52,7 @@ internal sealed class ServerMonitor
             Host = o.Host,
             Port = _server.Port,
             AuthRequired = _server.AuthRequired,
+            ConnectUrls = _server.ClusterConnectUrls()?.ToList(),
             MaxConnections = o.MaxConnections,
             MaxSubscriptions = o.MaxSubscriptions,
             PingInterval = o.PingInterval.Ticks * 100,
