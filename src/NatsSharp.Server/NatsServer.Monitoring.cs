@@ -19,8 +19,11 @@ public sealed partial class NatsServer
     internal ServerMonitor Monitor => _monitor ??= new ServerMonitor(this);
 
     /// <summary>Called from the single close path: keeps the connection for /connz?state=closed.</summary>
-    internal void RecordClosed(ClientConnection client, ClosedReason reason) =>
-        Monitor.Closed.Add(ServerMonitor.Describe(client, DateTime.UtcNow, DateTime.UtcNow, reason));
+    internal void RecordClosed(ClientConnection client, ClosedReason reason)
+    {
+        DateTime now = DateTime.UtcNow;
+        Monitor.Closed.Add(ServerMonitor.Describe(client, now, now, reason, withSubs: true));
+    }
 
     private async Task StartMonitoringAsync()
     {

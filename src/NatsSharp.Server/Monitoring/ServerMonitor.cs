@@ -163,7 +163,7 @@ internal sealed class ServerMonitor
                 continue;
             }
 
-            ConnInfo info = Describe(client, now, null, default);
+            ConnInfo info = Describe(client, now, null, default, withSubs: opts.Subs || opts.SubsDetail);
             AddOptional(info, opts, info.Subs);
             list.Add(info);
         }
@@ -234,11 +234,12 @@ internal sealed class ServerMonitor
     };
 
     /// <summary>A connection's /connz entry; <paramref name="stop"/> is set for a closed one.</summary>
-    public static ConnInfo Describe(ClientConnection client, DateTime now, DateTime? stop, ClosedReason reason)
+    public static ConnInfo Describe(ClientConnection client, DateTime now, DateTime? stop, ClosedReason reason, bool withSubs)
     {
         DateTime at = stop ?? now;
         DateTime last = client.LastActivity;
-        List<Subscription> subs = client.SubscriptionsSnapshot();
+        List<Subscription> subs = withSubs ? client.SubscriptionsSnapshot() : [];
+        int subCount = withSubs ? subs.Count : client.SubscriptionCount;
         var details = new List<SubDetail>(subs.Count);
         foreach (Subscription sub in subs)
         {
@@ -274,7 +275,7 @@ internal sealed class ServerMonitor
             OutMsgs = Volatile.Read(ref client.OutMsgs),
             InBytes = Volatile.Read(ref client.InBytes),
             OutBytes = Volatile.Read(ref client.OutBytes),
-            Subscriptions = subs.Count,
+            Subscriptions = subCount,
             Name = NullIfEmpty(connect?.Name),
             Lang = NullIfEmpty(connect?.Lang),
             Version = NullIfEmpty(connect?.Version),
