@@ -121,6 +121,10 @@ public class MonitoringTests
         using var client = new HttpClient();
         using HttpResponseMessage post = await client.PostAsync($"http://127.0.0.1:{server.Server.MonitorPort}/varz", new StringContent(""));
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        using var head = new HttpRequestMessage(HttpMethod.Head, $"http://127.0.0.1:{server.Server.MonitorPort}/varz");
+        using HttpResponseMessage headResponse = await client.SendAsync(head);
+        Assert.Equal(HttpStatusCode.OK, headResponse.StatusCode);
+        Assert.Equal("application/json", headResponse.Content.Headers.ContentType?.ToString());
     }
 
     [Fact]
