@@ -68,8 +68,8 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
         var server = new MonitorHttpServer(app, monitor, NormalizeBasePath(basePath));
         app.Run(server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
-        string address0 = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Port = new Uri(address0.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
+        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Port = new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
         return server;
     }
 

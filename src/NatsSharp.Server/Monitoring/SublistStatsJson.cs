@@ -4,7 +4,7 @@ using NatsSharp.Server.Subjects;
 namespace NatsSharp.Server.Monitoring;
 
 /// <summary>Sublist counters as /subsz and /accountz print them.</summary>
-internal class SublistStatsJson
+internal sealed class SublistStatsJson
 {
     [JsonPropertyName("num_subscriptions")] public int NumSubscriptions { get; set; }
     [JsonPropertyName("num_cache")] public int NumCache { get; set; }
