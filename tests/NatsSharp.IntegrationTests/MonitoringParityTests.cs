@@ -30,7 +30,7 @@ public class MonitoringParityTests
     public static TheoryData<string> Paths() =>
     [
         "/varz", "/connz", "/connz?subs=1", "/connz?subs=detail", "/connz?auth=1", "/connz?state=closed&subs=detail",
-        "/connz?state=all&sort=cid", "/connz?acc=NOPE", "/connz?acc=$G&sort=subs", "/connz?cid={cid}", "/routez", "/routez?subs=detail", "/leafz", "/gatewayz", "/accountz", "/accountz?acc=$G",
+        "/connz?state=all&sort=cid", "/connz?acc=NOPE", "/connz?acc=$G&sort=subs", "/connz?cid={cid}", "/routez", "/routez?subs=detail", "/leafz", "/gatewayz", "/accountz", "/accountz?acc=$G", "/accstatz", "/accstatz?unused=1",
         "/subsz", "/subsz?subs=1", "/subsz?subs=1&test=orders.new", "/healthz",
     ];
 

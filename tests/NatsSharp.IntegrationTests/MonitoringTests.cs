@@ -320,6 +320,7 @@ public class MonitoringTests
     [InlineData("/subsz?limit=z", "Error decoding int for 'limit': strconv.Atoi: parsing \"z\": invalid syntax")]
     [InlineData("/accountz?acc=NOPE", "Account NOPE does not exist")]
     [InlineData("/healthz?js-enabled-only=2", "Error decoding boolean for 'js-enabled-only': strconv.ParseBool: parsing \"2\": invalid syntax")]
+    [InlineData("/accstatz?unused=x", "Error decoding boolean for 'unused': strconv.ParseBool: parsing \"x\": invalid syntax")]
     [InlineData("/routez?subs=x", "Error decoding boolean for 'subs': strconv.ParseBool: parsing \"x\": invalid syntax")]
     public async Task Bad_parameters_get_400_with_nats_server_text(string path, string message)
     {
@@ -380,6 +381,10 @@ public class MonitoringTests
         await using RawClient c = await RawClient.ConnectedAsync(server.Port);
         await c.SendAsync("SUB x 1\r\nPING\r\n");
         await c.ExpectAsync("PONG");
+
+        JsonElement statz = (await http.JsonAsync("/accstatz")).GetProperty("account_statz")[0];
+        Assert.Equal(("$G", 1, 1), (statz.GetProperty("acc").GetString(), statz.GetProperty("conns").GetInt32(), statz.GetProperty("total_conns").GetInt32()));
+        Assert.Equal(0, statz.GetProperty("sent").GetProperty("msgs").GetInt64());
 
         JsonElement accounts = await http.JsonAsync("/accountz");
         Assert.Equal(["$G"], accounts.GetProperty("accounts").EnumerateArray().Select(e => e.GetString()));

@@ -109,6 +109,7 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
                 "/leafz" => Serialize(endpoint, LeafzQuery(context.Request.Query), Json.Leafz),
                 "/gatewayz" => Serialize(endpoint, GatewayzQuery(context.Request.Query), Json.Gatewayz),
                 "/accountz" => Serialize(endpoint, _monitor.Accountz(Get(context.Request.Query, "acc")), Json.Accountz),
+                "/accstatz" => Serialize(endpoint, _monitor.AccountStatz(Bool(context.Request.Query, "unused")), Json.AccountStatz),
                 "/subsz" => Subsz(context.Request.Query),
                 "/healthz" => Healthz(context.Request.Query),
                 _ => null,

@@ -12,4 +12,5 @@ namespace NatsSharp.Server.Monitoring;
 [JsonSerializable(typeof(Leafz))]
 [JsonSerializable(typeof(Gatewayz))]
 [JsonSerializable(typeof(Accountz))]
+[JsonSerializable(typeof(AccountStatz))]
 internal sealed partial class MonitorJson : JsonSerializerContext;

@@ -442,6 +442,28 @@ internal sealed class ServerMonitor
 
     public Gatewayz Gatewayz() => new() { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow) };
 
+    /// <summary>/accstatz: only $G exists, so its counters are the server's client totals.</summary>
+    public AccountStatz AccountStatz(bool includeUnused)
+    {
+        var stats = new List<AccountStat>();
+        int conns = _server.ClientCount;
+        if (includeUnused || conns > 0)
+        {
+            ServerStats s = _server.Stats;
+            stats.Add(new AccountStat
+            {
+                Account = Account.GlobalName,
+                Conns = conns,
+                TotalConns = conns,
+                Sent = new DataStats { Msgs = s.OutMsgs, Bytes = s.OutBytes },
+                Received = new DataStats { Msgs = s.InMsgs, Bytes = s.InBytes },
+                SlowConsumers = s.SlowConsumers,
+            });
+        }
+
+        return new AccountStatz { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow), Accounts = stats };
+    }
+
     public Accountz Accountz(string account)
     {
         string now = GoFormat.Time(DateTime.UtcNow);
