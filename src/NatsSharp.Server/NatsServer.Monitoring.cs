@@ -16,7 +16,8 @@ public sealed partial class NatsServer
     /// <summary>True when <see cref="MonitorPort"/> serves HTTPS.</summary>
     public bool MonitorIsHttps => Options.HttpPort == 0 && Options.HttpsPort != 0;
 
-    internal ServerMonitor Monitor => _monitor ??= new ServerMonitor(this);
+    // Created on first use by whichever thread gets there first; all callers see the same one.
+    internal ServerMonitor Monitor => LazyInitializer.EnsureInitialized(ref _monitor, () => new ServerMonitor(this));
 
     /// <summary>Called from the single close path: keeps the connection for /connz?state=closed.</summary>
     internal void RecordClosed(ClientConnection client, ClosedReason reason)

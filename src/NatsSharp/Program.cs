@@ -223,7 +223,7 @@ internal static class Program
         }
 
         string? portsFile = options.PortsFileDir.Length > 0
-            ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, server.MonitorPort)
+            ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, server.MonitorPort, server.MonitorIsHttps)
             : null;
 
         await Task.WhenAny(stopRequested.Task, server.Stopped).ConfigureAwait(false);
