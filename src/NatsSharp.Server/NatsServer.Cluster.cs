@@ -94,7 +94,7 @@ public sealed partial class NatsServer
     }
 
     /// <summary>connect_urls for client INFO: ours first, then every peer's (unless no_advertise).</summary>
-    private string[]? ClusterConnectUrls()
+    internal string[]? ClusterConnectUrls()
     {
         if (Cluster is null || Cluster.Options.NoAdvertise)
         {

@@ -84,7 +84,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal IEnumerable<ClientConnection> Clients => _clients.Values;
 
     /// <summary>Binds the client port and starts accepting. Throws <see cref="NatsServerException"/> on failure.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
@@ -95,14 +95,23 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTime = DateTime.UtcNow;
         LogStartup();
         Tls = Options.TlsEnabled ? TlsSetup.Load(Options) : null;
-        _listener = Listen(Options.Host, Options.Port);
+        await StartMonitoringAsync().ConfigureAwait(false);
+        try
+        {
+            _listener = Listen(Options.Host, Options.Port);
+        }
+        catch (NatsServerException)
+        {
+            await StopMonitoringAsync().ConfigureAwait(false);
+            throw;
+        }
+
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _info = CreateInfo();
         Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
         Log.Notice("Server is ready");
         StartCluster();
         _acceptLoop = AcceptLoopAsync(_listener);
-        return Task.CompletedTask;
     }
 
     /// <summary>Stops accepting, closes every connection and waits (bounded) for them to finish.</summary>
@@ -116,6 +125,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         Log.Notice("Initiating Shutdown...");
         _listener?.Dispose();
+        await StopMonitoringAsync().ConfigureAwait(false);
         if (_acceptLoop is not null)
         {
             await _acceptLoop.ConfigureAwait(false);

@@ -166,11 +166,6 @@ internal static class Program
             log.LogWarning("{Feature} is not available in this build of NatsSharp; the flag is ignored", feature);
         }
 
-        if (options.HttpPort != 0 || options.HttpsPort != 0)
-        {
-            log.LogWarning("Monitoring is not available in this build of NatsSharp; -m/--http_port is ignored");
-        }
-
         await using var server = new NatsServer(options, loggerFactory);
         server.Reloading = (old, next) => DaemonReload.ApplyHostOptions(old, next, sink, provider);
         try
@@ -235,7 +230,7 @@ internal static class Program
         }
 
         string? portsFile = options.PortsFileDir.Length > 0
-            ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, 0)
+            ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, server.MonitorPort, server.MonitorIsHttps)
             : null;
 
         await Task.WhenAny(stopRequested.Task, server.Stopped).ConfigureAwait(false);

@@ -77,6 +77,15 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
     }
 
+    /// <summary>The interest this peer sent us, for /routez?subs=1.</summary>
+    public List<Subscription> RemoteSubscriptionsSnapshot()
+    {
+        lock (_remoteSubs)
+        {
+            return [.. _remoteSubs.Values];
+        }
+    }
+
     public async Task RunAsync()
     {
         Task writer = RunWriteLoopAsync();
@@ -108,6 +117,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                StampActivity(); // once per read, for /routez last_activity
                 long inMsgs = InMsgs;
                 long inBytes = InBytes;
                 ParseStatus status = _parser.Parse(ref buffer, this);

@@ -44,6 +44,7 @@ internal sealed partial class ClientConnection
     {
         Volatile.Write(ref _pingsOut, 0);
         _rttMeasured = true;
+        MeasureRtt();
     }
 
     private void OnPingTimer()

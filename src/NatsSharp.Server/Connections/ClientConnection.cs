@@ -99,6 +99,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                StampActivity(); // once per read, for /connz last_activity
                 ParseStatus status = ProcessBuffer(ref buffer);
                 if (status == ParseStatus.Error)
                 {
@@ -467,6 +468,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private void SendPing()
     {
         Trace("->> [PING]");
+        StampPingSent();
         if (EnqueueProtocol(PingLine))
         {
             SignalFlush();
@@ -492,6 +494,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     protected override void OnClosed(ClosedReason reason)
     {
         StopTimers();
+        _server.RecordClosed(this, reason); // /connz?state=closed, before the subscriptions go
         RemoveAllSubscriptions();
         _server.RemoveClient(this);
         _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));

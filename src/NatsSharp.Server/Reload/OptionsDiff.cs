@@ -84,6 +84,7 @@ internal sealed class OptionsDiff
         Fixed("HTTPPort", o => o.HttpPort);
         Fixed("HTTPBasePath", o => o.HttpBasePath);
         Fixed("HTTPSPort", o => o.HttpsPort);
+        Fixed("HTTPSCertificate", o => o.HttpsCertificate == null ? "" : o.HttpsCertificate.Thumbprint); // not swapped live yet
         Live("authorization timeout", o => o.AuthTimeout.TotalSeconds);
         Live("max_control_line", o => o.MaxControlLine);
         Live("max_payload", o => o.MaxPayload);

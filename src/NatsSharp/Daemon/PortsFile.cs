@@ -13,7 +13,7 @@ namespace NatsSharp.Daemon;
 /// </summary>
 internal static class PortsFile
 {
-    public static string Write(string directory, string host, int clientPort, int monitorPort)
+    public static string Write(string directory, string host, int clientPort, int monitorPort, bool monitorTls = false)
     {
         string path = Path.Combine(directory, $"{InvokedName()}_{Environment.ProcessId}.ports");
         using var stream = new MemoryStream();
@@ -32,7 +32,7 @@ internal static class PortsFile
                 json.WriteStartArray("monitoring");
                 foreach (string h in AdvertisedHosts(host))
                 {
-                    json.WriteStringValue($"http://{h}:{monitorPort}");
+                    json.WriteStringValue($"{(monitorTls ? "https" : "http")}://{h}:{monitorPort}");
                 }
 
                 json.WriteEndArray();

@@ -15,14 +15,18 @@ public sealed class RealNatsServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string _dir;
 
-    private RealNatsServer(Process process, string dir, int port)
+    private RealNatsServer(Process process, string dir, int port, int monitorPort)
     {
         _process = process;
         _dir = dir;
         Port = port;
+        MonitorPort = monitorPort;
     }
 
     public int Port { get; }
+
+    /// <summary>The monitoring port when started with -m, else 0.</summary>
+    public int MonitorPort { get; }
 
     public static string Binary =>
         File.Exists(BinaryPath)
@@ -57,7 +61,10 @@ public sealed class RealNatsServer : IAsyncDisposable
         using JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(portsFile));
         string url = doc.RootElement.GetProperty("nats")[0].GetString()!;
         int port = new Uri(url).Port;
-        return new RealNatsServer(process, dir, port);
+        int monitorPort = doc.RootElement.TryGetProperty("monitoring", out JsonElement monitoring)
+            ? new Uri(monitoring[0].GetString()!).Port
+            : 0;
+        return new RealNatsServer(process, dir, port, monitorPort);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,42 @@
+namespace NatsSharp.Server.Monitoring;
+
+/// <summary>
+/// The last N closed connections for /connz?state=closed, oldest first. Written once per
+/// close (never on the message path), so a plain lock is enough.
+/// </summary>
+internal sealed class ClosedConnections
+{
+    /// <summary>nats-server keeps 10,000.</summary>
+    public const int DefaultCapacity = 10_000;
+
+    private readonly ConnInfo[] _ring;
+    private long _total;
+
+    public ClosedConnections(int capacity = DefaultCapacity) => _ring = new ConnInfo[capacity];
+
+    public void Add(ConnInfo info)
+    {
+        lock (_ring)
+        {
+            _ring[_total % _ring.Length] = info;
+            _total++;
+        }
+    }
+
+    /// <summary>A copy, oldest first.</summary>
+    public List<ConnInfo> Snapshot()
+    {
+        lock (_ring)
+        {
+            int count = (int)Math.Min(_total, _ring.Length);
+            var list = new List<ConnInfo>(count);
+            long first = _total - count;
+            for (long i = first; i < _total; i++)
+            {
+                list.Add(_ring[i % _ring.Length]);
+            }
+
+            return list;
+        }
+    }
+}

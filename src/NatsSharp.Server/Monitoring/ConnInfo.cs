@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace NatsSharp.Server.Monitoring;
+
+/// <summary>One connection in /connz, open or closed.</summary>
+internal sealed class ConnInfo
+{
+    private const JsonIgnoreCondition OmitEmpty = JsonIgnoreCondition.WhenWritingDefault;
+
+    [JsonPropertyName("cid")] public ulong Cid { get; init; }
+    [JsonPropertyName("kind")] public string Kind { get; init; } = "Client";
+    [JsonPropertyName("type")] public string Type { get; init; } = "nats";
+    [JsonPropertyName("ip")] public string Ip { get; init; } = "";
+    [JsonPropertyName("port")] public int Port { get; init; }
+    [JsonPropertyName("start")] public string Start { get; init; } = "";
+    [JsonPropertyName("last_activity")] public string LastActivity { get; init; } = "";
+    [JsonPropertyName("stop"), JsonIgnore(Condition = OmitEmpty)] public string? Stop { get; init; }
+    [JsonPropertyName("reason"), JsonIgnore(Condition = OmitEmpty)] public string? Reason { get; init; }
+    [JsonPropertyName("rtt"), JsonIgnore(Condition = OmitEmpty)] public string? Rtt { get; init; }
+    [JsonPropertyName("uptime")] public string Uptime { get; set; } = "";
+    [JsonPropertyName("idle")] public string Idle { get; set; } = "";
+    [JsonPropertyName("pending_bytes")] public int PendingBytes { get; init; }
+    [JsonPropertyName("in_msgs")] public long InMsgs { get; init; }
+    [JsonPropertyName("out_msgs")] public long OutMsgs { get; init; }
+    [JsonPropertyName("in_bytes")] public long InBytes { get; init; }
+    [JsonPropertyName("out_bytes")] public long OutBytes { get; init; }
+    [JsonPropertyName("subscriptions")] public int Subscriptions { get; init; }
+    [JsonPropertyName("name"), JsonIgnore(Condition = OmitEmpty)] public string? Name { get; init; }
+    [JsonPropertyName("lang"), JsonIgnore(Condition = OmitEmpty)] public string? Lang { get; init; }
+    [JsonPropertyName("version"), JsonIgnore(Condition = OmitEmpty)] public string? Version { get; init; }
+    [JsonPropertyName("authorized_user"), JsonIgnore(Condition = OmitEmpty)] public string? AuthorizedUser { get; set; }
+    [JsonPropertyName("account"), JsonIgnore(Condition = OmitEmpty)] public string? Account { get; set; }
+    [JsonPropertyName("subscriptions_list"), JsonIgnore(Condition = OmitEmpty)] public List<string>? SubscriptionsList { get; set; }
+    [JsonPropertyName("subscriptions_list_detail"), JsonIgnore(Condition = OmitEmpty)] public List<SubDetail>? SubscriptionsListDetail { get; set; }
+
+    // Kept for sorting and filtering; not part of the JSON.
+    [JsonIgnore] public DateTime StartTime { get; init; }
+    [JsonIgnore] public DateTime LastActivityTime { get; init; }
+    [JsonIgnore] public DateTime? StopTime { get; init; }
+    [JsonIgnore] public string User { get; init; } = "";
+    [JsonIgnore] public string AccountName { get; init; } = "";
+    [JsonIgnore] public List<SubDetail> Subs { get; init; } = [];
+
+    /// <summary>A copy whose optional parts (subs, auth) can be filled for one response.</summary>
+    public ConnInfo Copy() => (ConnInfo)MemberwiseClone();
+}
