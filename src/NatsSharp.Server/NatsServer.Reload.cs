@@ -71,6 +71,11 @@ public sealed partial class NatsServer
                 client.ApplyLimits(next, Log.IsTrace);
             }
 
+            if (diff.RoutesChanged && Cluster is not null)
+            {
+                Cluster.UpdateRoutes(next.Cluster?.Routes ?? []);
+            }
+
             if (diff.MaxConnectionsChanged)
             {
                 CloseExcessClients(next.MaxConnections);

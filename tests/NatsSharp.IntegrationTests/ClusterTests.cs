@@ -220,4 +220,64 @@ public class ClusterTests
         await c.SendAsync("CONNECT {\"verbose\":false,\"name\":\"NFAKE\",\"cluster\":\"two\"}\r\n");
         Assert.Equal(["-ERR 'Rejecting connection, cluster name \"two\" does not match \"one\"'"], await c.ReadUntilClosedAsync());
     }
+
+    [Fact]
+    public async Task Reload_adds_and_removes_routes_live()
+    {
+        await using var a = await StartNodeAsync("A");
+        await using var b = await StartNodeAsync("B");
+        Assert.Equal(0, b.Server.RouteCount);
+
+        ServerOptions withRoute = b.Server.Options.Clone();
+        withRoute.Cluster!.Routes = [new Uri($"nats-route://127.0.0.1:{a.Server.ClusterPort}")];
+        b.Server.Reload(withRoute);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 1 && b.Server.RouteCount == 1, "the route added by reload");
+        await ExpectDeliveryAsync(a.Port, b.Port, "after.reload");
+
+        ServerOptions withoutRoute = b.Server.Options.Clone();
+        withoutRoute.Cluster!.Routes = [];
+        b.Server.Reload(withoutRoute);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 0 && b.Server.RouteCount == 0, "the route removed by reload");
+        await Task.Delay(500); // a removed route must not come back by itself
+        Assert.Equal(0, b.Server.RouteCount);
+    }
+
+    [Fact]
+    public async Task A_node_in_lame_duck_mode_is_dropped_from_its_peers_connect_urls()
+    {
+        await using var a = await StartNodeAsync("A");
+        var b = await TestServer.StartAsync(o =>
+        {
+            o.ServerName = "B";
+            o.LameDuckGracePeriod = TimeSpan.FromSeconds(5);
+            o.LameDuckDuration = TimeSpan.FromSeconds(30);
+            o.Cluster = new ClusterOptions
+            {
+                Host = "127.0.0.1", Port = -1, Name = "test-cluster",
+                Routes = [new Uri($"nats-route://127.0.0.1:{a.Server.ClusterPort}")],
+            };
+        });
+        await using var bClient = await RawClient.ConnectedAsync(b.Port); // keeps B in lame duck for a while
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 1, "the route");
+        await using (var before = await RawClient.ConnectAsync(a.Port))
+        {
+            Assert.Contains($"127.0.0.1:{b.Port}", before.Info);
+        }
+
+        Task ldm = b.Server.LameDuckAsync();
+        for (int attempt = 0; ; attempt++)
+        {
+            await using var probe = await RawClient.ConnectAsync(a.Port);
+            if (!probe.Info.Contains($"127.0.0.1:{b.Port}", StringComparison.Ordinal))
+            {
+                break; // A no longer advertises B
+            }
+
+            Assert.True(attempt < 100, "A still advertises the lame-duck node B");
+            await Task.Delay(50);
+        }
+
+        await b.DisposeAsync();
+        await ldm.WaitAsync(TimeSpan.FromSeconds(10));
+    }
 }

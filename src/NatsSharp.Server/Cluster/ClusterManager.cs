@@ -24,6 +24,7 @@ internal sealed class ClusterManager
     private readonly ConcurrentDictionary<RouteConnection, Task> _running = new();
     private readonly ConcurrentDictionary<string, byte> _soliciting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _selfUrls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _removedUrls = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _interest = [];
     private readonly Dictionary<string, string[]> _peerClientUrls = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -38,9 +39,13 @@ internal sealed class ClusterManager
         Options = options;
         Dynamic = options.Name.Length == 0;
         _name = Dynamic ? NewDynamicName() : options.Name;
+        Tls = options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
     }
 
     public ClusterOptions Options { get; }
+
+    /// <summary>Route TLS, or null for plaintext routes.</summary>
+    public RouteTls? Tls { get; }
 
     public string Name => Volatile.Read(ref _name);
 
@@ -161,6 +166,11 @@ internal sealed class ClusterManager
     public void Solicit(Uri url, bool explicitRoute)
     {
         string key = $"{url.Host}:{url.Port}";
+        if (explicitRoute)
+        {
+            _removedUrls.TryRemove(key, out _);
+        }
+
         if (!_soliciting.TryAdd(key, 0))
         {
             return; // already dialing it
@@ -174,7 +184,7 @@ internal sealed class ClusterManager
         int failures = 0;
         try
         {
-            while (!_stopping.IsCancellationRequested && !_selfUrls.ContainsKey(key))
+            while (!_stopping.IsCancellationRequested && !_selfUrls.ContainsKey(key) && !_removedUrls.ContainsKey(key))
             {
                 Socket? socket = await ConnectAsync(url).ConfigureAwait(false);
                 if (socket is null)
@@ -245,6 +255,35 @@ internal sealed class ClusterManager
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Reload: dial the routes that were added, and close (without reconnecting) the ones we
+    /// dialled for routes that were removed, as nats-server does.
+    /// </summary>
+    public void UpdateRoutes(IReadOnlyList<Uri> routes)
+    {
+        static string Key(Uri u) => $"{u.Host}:{u.Port}";
+        var wanted = routes.Select(Key).ToHashSet(StringComparer.Ordinal);
+        foreach (Uri old in Options.Routes.Where(u => !wanted.Contains(Key(u))))
+        {
+            _removedUrls[Key(old)] = 0;
+            foreach (RouteConnection route in _running.Keys)
+            {
+                if (route.SolicitedUrl is { } url && Key(url) == Key(old))
+                {
+                    route.Close(Connections.ClosedReason.RouteRemoved);
+                    _log.Notice($"Removed route {old}");
+                }
+            }
+        }
+
+        var known = Options.Routes.Select(Key).ToHashSet(StringComparer.Ordinal);
+        Options.Routes = [.. routes];
+        foreach (Uri url in routes.Where(u => !known.Contains(Key(u))))
+        {
+            Solicit(url, explicitRoute: true);
         }
     }
 
@@ -526,6 +565,7 @@ internal sealed class ClusterManager
     {
         var connect = new RouteConnect
         {
+            TlsRequired = Tls is not null,
             Name = _server.ServerId,
             Cluster = Name,
             Dynamic = Dynamic,
@@ -541,7 +581,17 @@ internal sealed class ClusterManager
         return [.. "CONNECT "u8, .. json, .. "\r\n"u8];
     }
 
-    public byte[] BuildRouteInfoLine()
+    /// <summary>Tells every route we are in lame-duck mode (INFO with "ldm":true), as nats-server does.</summary>
+    public void AnnounceLameDuck()
+    {
+        byte[] line = BuildRouteInfoLine(lameDuck: true);
+        foreach (RouteConnection route in _routes.Values)
+        {
+            route.Send(line);
+        }
+    }
+
+    public byte[] BuildRouteInfoLine(bool lameDuck = false)
     {
         string host = Options.Host;
         int port = Port;
@@ -565,11 +615,14 @@ internal sealed class ClusterManager
             Port = port,
             Headers = !_server.Options.NoHeaderSupport,
             AuthRequired = AuthRequired,
+            TlsRequired = Tls is not null,
+            TlsVerify = Options.Tls is { } t && (t.TlsVerify || t.TlsMap),
             MaxPayload = _server.Options.MaxPayload,
             Ip = ip,
             Cluster = Name,
             ClusterDynamic = Dynamic,
             ConnectUrls = Options.NoAdvertise ? null : [.. _server.OwnClientUrls()],
+            LameDuckMode = lameDuck,
             Lnoc = true,
         };
         return InfoLine(info, trailingSpace: true);

@@ -32,6 +32,12 @@ public sealed class ClusterOptions
 
     public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Route TLS (<c>cluster { tls { } }</c>): the same settings as the client <c>tls</c> block, held
+    /// in the Tls* members of an options object so one loader serves both. Null = plaintext routes.
+    /// </summary>
+    public ServerOptions? Tls { get; set; }
+
     /// <summary>Delay between attempts to reach a configured route.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -39,6 +45,7 @@ public sealed class ClusterOptions
     {
         var copy = (ClusterOptions)MemberwiseClone();
         copy.Routes = [.. Routes];
+        copy.Tls = Tls?.Clone();
         return copy;
     }
 }

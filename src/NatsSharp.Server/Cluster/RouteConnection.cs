@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using NatsSharp.Server.Auth;
@@ -88,6 +89,11 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
     public async Task RunAsync()
     {
+        if (_cluster.Tls is { } tls && !await HandshakeAsync(tls).ConfigureAwait(false))
+        {
+            return;
+        }
+
         Task writer = RunWriteLoopAsync();
         _log.Debug(_prefix + "Route connection created");
         if (IsSolicited)
@@ -106,6 +112,26 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
         await ReadLoopAsync().ConfigureAwait(false);
         await writer.ConfigureAwait(false);
+    }
+
+    /// <summary>Route TLS comes before any protocol byte; a failed handshake closes the connection.</summary>
+    private async Task<bool> HandshakeAsync(RouteTls tls)
+    {
+        using var timeout = new CancellationTokenSource(tls.Timeout);
+        try
+        {
+            Stream secured = IsSolicited
+                ? await tls.ConnectAsync(Stream!, SolicitedUrl!.Host, timeout.Token).ConfigureAwait(false)
+                : await tls.AcceptAsync(Stream!, timeout.Token).ConfigureAwait(false);
+            ReplaceStream(secured);
+            return true;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            _log.Error(_prefix + $"TLS route handshake error: {(ex is OperationCanceledException ? "timeout" : ex.Message)}");
+            Close(ClosedReason.TlsHandshakeError);
+            return false;
+        }
     }
 
     private async Task ReadLoopAsync()

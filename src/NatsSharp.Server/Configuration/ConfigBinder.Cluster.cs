@@ -53,14 +53,15 @@ internal static partial class ConfigBinder
                     BindClusterAuthorization(item, cluster, errors);
                     break;
                 case "tls":
+                    var tls = new ServerOptions();
+                    BindTls(item, tls, errors);
+                    cluster.Tls = tls.TlsEnabled ? tls : null;
+                    break;
                 case "permissions":
+                    // Route permissions are not enforced yet; accepted (docs/clustering.md).
+                    break;
                 case "pool_size":
-                    // Route TLS and route permissions come with their own modules; accepted, not used yet.
-                    if (key.Equals("pool_size", StringComparison.OrdinalIgnoreCase))
-                    {
-                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
-                    }
-
+                    errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}"); // 2.10 only
                     break;
                 default:
                     if (!item.IsUsedVariable)

@@ -20,4 +20,5 @@ public enum ClosedReason
     WriteError,
     ReadError,
     TlsHandshakeError,
+    RouteRemoved,
 }

@@ -22,6 +22,7 @@ public static class ClosedReasonText
         ClosedReason.WriteError => "Write Error",
         ClosedReason.ReadError => "Read Error",
         ClosedReason.TlsHandshakeError => "TLS Handshake Failure",
+        ClosedReason.RouteRemoved => "Route Removed",
         _ => reason.ToString(),
     };
 }

@@ -42,6 +42,9 @@ internal sealed class OptionsDiff
 
     public bool MaxConnectionsChanged { get; private set; }
 
+    /// <summary>The cluster's configured routes changed: the server adds and removes routes live.</summary>
+    public bool RoutesChanged { get; private set; }
+
     /// <summary>Throws <see cref="NatsServerException"/> with nats-server's message for the first change that cannot be applied live.</summary>
     public static OptionsDiff Compute(ServerOptions old, ServerOptions next)
     {
@@ -133,6 +136,12 @@ internal sealed class OptionsDiff
             throw new NatsServerException($"config reload not supported for cluster port: old={Text(oldPort)}, new={Text(newPort)}");
         }
 
+        if (!SameRoutes(before!, after!))
+        {
+            RoutesChanged = true;
+            _reloaded.Add("cluster routes");
+        }
+
         string? changed = ClusterChange(before!, after!);
         if (changed is not null)
         {
@@ -140,21 +149,24 @@ internal sealed class OptionsDiff
         }
     }
 
+    private static bool SameRoutes(ClusterOptions a, ClusterOptions b) =>
+        a.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal).SequenceEqual(b.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+
     private static string? ClusterChange(ClusterOptions a, ClusterOptions b)
     {
-        if (!a.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal).SequenceEqual(b.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal), StringComparer.Ordinal))
-        {
-            return "routes";
-        }
-
         return a.Name != b.Name ? "name"
             : a.Username != b.Username || a.Password != b.Password || a.AuthTimeout != b.AuthTimeout ? "authorization"
             : a.Advertise != b.Advertise ? "advertise"
             : a.NoAdvertise != b.NoAdvertise ? "no_advertise"
             : a.ConnectRetries != b.ConnectRetries ? "connect_retries"
             : a.ReconnectDelay != b.ReconnectDelay ? "reconnect delay"
+            : !SameTls(a.Tls, b.Tls) ? "tls"
             : null;
     }
+
+    private static bool SameTls(ServerOptions? a, ServerOptions? b) =>
+        (a is null && b is null) || (a is not null && b is not null && a.TlsCertFile == b.TlsCertFile && a.TlsKeyFile == b.TlsKeyFile
+            && a.TlsCaFile == b.TlsCaFile && a.TlsVerify == b.TlsVerify && a.TlsMap == b.TlsMap && a.TlsTimeout == b.TlsTimeout);
 
     private void Fixed<T>(string goName, Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "")
     {

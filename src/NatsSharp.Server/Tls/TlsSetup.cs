@@ -57,6 +57,9 @@ internal sealed class TlsSetup
 
     public SslServerAuthenticationOptions AuthenticationOptions { get; }
 
+    /// <summary>The ca_file bundle, or null to trust the system store.</summary>
+    public X509Certificate2Collection? TrustedCas => _trustedCas;
+
     /// <summary>Loads the files named in the options; throws <see cref="NatsServerException"/> with the file and reason.</summary>
     public static TlsSetup Load(ServerOptions options)
     {

@@ -45,6 +45,15 @@ internal sealed class TestCertificates
         return Issue(name, "CN=localhost", san, "1.3.6.1.5.5.7.3.1", rsa, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10));
     }
 
+    /// <summary>A route certificate for 127.0.0.1/localhost: routes both accept and dial, so server and client use.</summary>
+    public (string CertFile, string KeyFile) IssueRoute(string name = "route")
+    {
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        return Issue(name, "CN=localhost", san, "1.3.6.1.5.5.7.3.1,1.3.6.1.5.5.7.3.2", false, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10));
+    }
+
     /// <summary>A client certificate; <paramref name="expired"/> makes one that ran out yesterday.</summary>
     public X509Certificate2 IssueClient(string subject, string? email = null, bool expired = false, bool rsa = false)
     {
@@ -72,7 +81,13 @@ internal sealed class TestCertificates
             ? new CertificateRequest(subject, ec, HashAlgorithmName.SHA256)
             : new CertificateRequest(subject, (RSA)key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], false));
+        var usages = new OidCollection();
+        foreach (string oid in eku.Split(','))
+        {
+            usages.Add(new Oid(oid));
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         if (san is not null)
         {
             request.CertificateExtensions.Add(san.Build());

@@ -88,16 +88,24 @@ public sealed class OptionsDiffTests
     }
 
     [Fact]
-    public void Cluster_changes_nats_server_applies_live_are_refused_until_the_cluster_module_can()
+    public void Cluster_routes_reload_live_and_other_cluster_changes_are_refused()
     {
         var before = new ServerOptions { Cluster = new ClusterOptions { Routes = [new Uri("nats-route://a:6222"), new Uri("nats-route://b:6222")] } };
         ServerOptions reordered = before.Clone();
         reordered.Cluster!.Routes.Reverse();
-        Assert.Equal(["authorization users", "accounts"], OptionsDiff.Compute(before, reordered).Reloaded);
+        OptionsDiff same = OptionsDiff.Compute(before, reordered);
+        Assert.Equal(["authorization users", "accounts"], same.Reloaded);
+        Assert.False(same.RoutesChanged);
 
         ServerOptions added = before.Clone();
         added.Cluster!.Routes.Add(new Uri("nats-route://c:6222"));
-        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, added));
-        Assert.Equal("config reload not supported for cluster routes by NatsSharp yet: restart the server to apply it", ex.Message);
+        OptionsDiff diff = OptionsDiff.Compute(before, added);
+        Assert.True(diff.RoutesChanged);
+        Assert.Contains("cluster routes", diff.Reloaded);
+
+        ServerOptions renamed = before.Clone();
+        renamed.Cluster!.Name = "other";
+        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, renamed));
+        Assert.Equal("config reload not supported for cluster name by NatsSharp yet: restart the server to apply it", ex.Message);
     }
 }

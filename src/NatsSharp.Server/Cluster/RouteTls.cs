@@ -1,0 +1,73 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using NatsSharp.Server.Tls;
+
+namespace NatsSharp.Server.Cluster;
+
+/// <summary>
+/// Route TLS as nats-server 2.9.10 does it: the handshake comes first, before any protocol
+/// byte, in both directions. The accepting side asks for the peer's certificate when
+/// <c>verify</c> is set; the dialling side always checks the peer's certificate and name
+/// against the CA, and presents its own certificate.
+/// </summary>
+internal sealed class RouteTls
+{
+    private readonly TlsSetup _setup;
+
+    public RouteTls(TlsSetup setup) => _setup = setup;
+
+    public TimeSpan Timeout => _setup.Timeout;
+
+    public async Task<Stream> AcceptAsync(Stream inner, CancellationToken cancel)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        await ssl.AuthenticateAsServerAsync(_setup.AuthenticationOptions, cancel).ConfigureAwait(false);
+        return ssl;
+    }
+
+    public async Task<Stream> ConnectAsync(Stream inner, string host, CancellationToken cancel)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            ClientCertificateContext = SslStreamCertificateContext.Create(_setup.Certificate, null, offline: true),
+            RemoteCertificateValidationCallback = ValidateServer,
+        };
+        await ssl.AuthenticateAsClientAsync(options, cancel).ConfigureAwait(false);
+        return ssl;
+    }
+
+    private bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return false;
+        }
+
+        if (_setup.TrustedCas is null)
+        {
+            return errors == SslPolicyErrors.None; // no ca_file: the system trust store decides
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.AddRange(_setup.TrustedCas);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1")); // server authentication
+        if (chain is not null)
+        {
+            foreach (X509ChainElement element in chain.ChainElements)
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        using var leaf = new X509Certificate2(certificate);
+        return custom.Build(leaf);
+    }
+}

@@ -1,0 +1,95 @@
+using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.IntegrationTests.Security;
+using NatsSharp.Server;
+using NatsSharp.Server.Cluster;
+
+namespace NatsSharp.IntegrationTests;
+
+/// <summary>Route TLS with verification in both directions, between NatsSharp nodes and with nats-server.</summary>
+public class ClusterTlsTests
+{
+    private static ServerOptions RouteTls(TestCertificates ca, string name)
+    {
+        var (cert, key) = ca.IssueRoute(name);
+        return new ServerOptions { TlsCertFile = cert, TlsKeyFile = key, TlsCaFile = ca.CaFile, TlsVerify = true };
+    }
+
+    private static Task<TestServer> StartAsync(ServerOptions tls, params int[] routePorts) =>
+        TestServer.StartAsync(o => o.Cluster = new ClusterOptions
+        {
+            Host = "127.0.0.1",
+            Port = ServerOptions.RandomPort,
+            Name = "tls-cluster",
+            ReconnectDelay = TimeSpan.FromMilliseconds(200),
+            Tls = tls,
+            Routes = [.. routePorts.Select(p => new Uri($"nats-route://127.0.0.1:{p}"))],
+        });
+
+    [Fact]
+    public async Task Routes_speak_tls_with_certificates_verified_both_ways()
+    {
+        var ca = TestCertificates.CreateAuthority();
+        await using var a = await StartAsync(RouteTls(ca, "a"));
+        await using var b = await StartAsync(RouteTls(ca, "b"), a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => a.Server.RouteCount == 1 && b.Server.RouteCount == 1, "a TLS route", TimeSpan.FromSeconds(10));
+        await ClusterTests.ExpectDeliveryAsync(a.Port, b.Port, "over.tls");
+
+        // Nothing readable comes from a TLS route port before the handshake (no plaintext INFO).
+        await using var plain = await RawClient.ConnectAsync(a.Server.ClusterPort, readInfo: false);
+        await plain.SendAsync("CONNECT {}\r\n");
+        Assert.Empty(await plain.ReadUntilClosedAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_node_with_a_certificate_from_another_ca_is_refused()
+    {
+        var ca = TestCertificates.CreateAuthority();
+        var other = TestCertificates.CreateAuthority("Some Other CA");
+        await using var a = await StartAsync(RouteTls(ca, "a"));
+        ServerOptions stranger = RouteTls(other, "x");
+        stranger.TlsCaFile = ca.CaFile; // it trusts our CA, but its own certificate is not ours
+        await using var x = await StartAsync(stranger, a.Server.ClusterPort);
+        await using var b = await StartAsync(RouteTls(ca, "b"), a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => b.Server.RouteCount == 1, "the legitimate node's route", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, x.Server.RouteCount);
+        Assert.Equal(1, a.Server.RouteCount);
+    }
+
+    [Fact]
+    public async Task Tls_routes_interoperate_with_nats_server()
+    {
+        var ca = TestCertificates.CreateAuthority();
+        var (cert, key) = ca.IssueRoute("real");
+        int realCluster = FreePort.Next();
+        string conf = Path.Combine(ca.Directory, "real.conf");
+        await File.WriteAllTextAsync(conf, $$"""
+            server_name: REAL
+            cluster {
+              name: tls-cluster
+              listen: 127.0.0.1:{{realCluster}}
+              tls { cert_file: "{{cert}}", key_file: "{{key}}", ca_file: "{{ca.CaFile}}", verify: true, timeout: 3 }
+            }
+            """);
+        await using var real = await RealNatsServer.StartAsync("-c", conf);
+        await using var ours = await StartAsync(RouteTls(ca, "ours"), realCluster);
+        await Eventually.TrueAsync(() => ours.Server.RouteCount == 1, "our TLS route to nats-server", TimeSpan.FromSeconds(15));
+        await ClusterTests.ExpectDeliveryAsync(ours.Port, real.Port, "real.to.ours");
+        await ClusterTests.ExpectDeliveryAsync(real.Port, ours.Port, "ours.to.real");
+
+        // And the other way round: a nats-server that dials us over TLS.
+        var (cert2, key2) = ca.IssueRoute("real2");
+        string conf2 = Path.Combine(ca.Directory, "real2.conf");
+        await File.WriteAllTextAsync(conf2, $$"""
+            server_name: REAL2
+            cluster {
+              name: tls-cluster
+              listen: 127.0.0.1:{{FreePort.Next()}}
+              tls { cert_file: "{{cert2}}", key_file: "{{key2}}", ca_file: "{{ca.CaFile}}", verify: true, timeout: 3 }
+              routes: [ "nats-route://127.0.0.1:{{ours.Server.ClusterPort}}" ]
+            }
+            """);
+        await using var real2 = await RealNatsServer.StartAsync("-c", conf2);
+        await Eventually.TrueAsync(() => ours.Server.RouteCount == 2, "nats-server's TLS route to us", TimeSpan.FromSeconds(15));
+        await ClusterTests.ExpectDeliveryAsync(ours.Port, real2.Port, "real2.to.ours");
+    }
+}
