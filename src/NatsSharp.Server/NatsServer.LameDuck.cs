@@ -69,7 +69,7 @@ public sealed partial class NatsServer
         Log.Notice("Closing existing clients");
         for (int i = 0; i < clients.Length; i++)
         {
-            clients[i].Close(ClosedReason.ServerShutdown);
+            clients[i].Close(ClosedReason.ServerShutdown, flushFirst: true); // the ldm INFO goes out first
             if (i == clients.Length - 1)
             {
                 break;

@@ -132,18 +132,32 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         await StopClusterAsync().ConfigureAwait(false);
+        // What is already queued (an -ERR, a lame-duck INFO) is written first; a client that
+        // does not take it within the bound is cut off.
         foreach (ClientConnection client in _clients.Values)
         {
-            client.Close(ClosedReason.ServerShutdown);
+            client.Close(ClosedReason.ServerShutdown, flushFirst: true);
         }
 
         try
         {
-            await Task.WhenAll(_clientTasks.Values).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_clientTasks.Values).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            Log.Warn("Timed out waiting for connections to close");
+            foreach (ClientConnection client in _clients.Values)
+            {
+                client.Close(ClosedReason.ServerShutdown);
+            }
+
+            try
+            {
+                await Task.WhenAll(_clientTasks.Values).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Log.Warn("Timed out waiting for connections to close");
+            }
         }
 
         Log.Notice("Server Exiting..");

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
@@ -110,7 +109,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
             _authTimer = new Timer(static s => ((RouteConnection)s!).OnAuthTimeout(), this, _cluster.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
         }
 
-        await ReadLoopAsync().ConfigureAwait(false);
+        await RunReadLoopAsync().ConfigureAwait(false);
         await writer.ConfigureAwait(false);
     }
 
@@ -134,48 +133,20 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
     }
 
-    private async Task ReadLoopAsync()
+    /// <summary>Handles every complete route command in one read, then wakes each connection written to.</summary>
+    internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
     {
-        var reader = PipeReader.Create(Stream!, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
-        try
-        {
-            while (!IsClosing)
-            {
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                StampActivity(); // once per read, for /routez last_activity
-                long inMsgs = InMsgs;
-                long inBytes = InBytes;
-                ParseStatus status = _parser.Parse(ref buffer, this);
-                _delivery.End(InMsgs - inMsgs, InBytes - inBytes);
-                if (status == ParseStatus.Error)
-                {
-                    _log.Error(_prefix + "Route parser ERROR: " + (_parser.ErrorDetail.Length > 0 ? _parser.ErrorDetail : _parser.Error.ToString()));
-                    Close(ClosedReason.ProtocolViolation);
-                    return;
-                }
+        long inMsgs = InMsgs;
+        long inBytes = InBytes;
+        ParseStatus status = _parser.Parse(ref buffer, this);
+        _delivery.End(InMsgs - inMsgs, InBytes - inBytes);
+        return status;
+    }
 
-                if (status == ParseStatus.Stopped)
-                {
-                    return;
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    Close(ClosedReason.ClientClosed);
-                    return;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
-        {
-            Close(ClosedReason.ClientClosed);
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-        }
+    protected override void OnParseError()
+    {
+        _log.Error(_prefix + "Route parser ERROR: " + (_parser.ErrorDetail.Length > 0 ? _parser.ErrorDetail : _parser.Error.ToString()));
+        Close(ClosedReason.ProtocolViolation);
     }
 
     public bool OnConnect(ReadOnlySpan<byte> json)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -86,55 +85,15 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
         StartTimers();
         SignalFlush();
-        await ReadLoopAsync().ConfigureAwait(false);
+        await RunReadLoopAsync().ConfigureAwait(false);
         await writer.ConfigureAwait(false);
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        var reader = PipeReader.Create(Stream!, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
-        try
-        {
-            while (!IsClosing)
-            {
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                StampActivity(); // once per read, for /connz last_activity
-                ParseStatus status = ProcessBuffer(ref buffer);
-                if (status == ParseStatus.Error)
-                {
-                    OnParseError();
-                    return;
-                }
-
-                if (status == ParseStatus.Stopped)
-                {
-                    return;
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    Close(ClosedReason.ClientClosed);
-                    return;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
-        {
-            Close(ClosedReason.ClientClosed);
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-        }
     }
 
     /// <summary>
     /// Handles every complete command in one read (the message hot path), then wakes each
     /// connection it queued data for. What is left in <paramref name="buffer"/> is partial.
     /// </summary>
-    internal ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
+    internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
     {
         long inMsgs = InMsgs;
         long inBytes = InBytes;
@@ -153,7 +112,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     private void Touch(Connection c) => _delivery.Touch(c);
 
-    private void OnParseError()
+    protected override void OnParseError()
     {
         switch (_parser.Error)
         {

@@ -105,21 +105,7 @@ internal abstract partial class Connection
                 dst[n++] = (byte)' ';
             }
 
-            if (headerSize > 0)
-            {
-                Utf8Formatter.TryFormat(headerSize, dst[n..], out int hw);
-                n += hw;
-                dst[n++] = (byte)' ';
-            }
-
-            Utf8Formatter.TryFormat(message.Length, dst[n..], out int w);
-            n += w;
-            dst[n++] = (byte)'\r';
-            dst[n++] = (byte)'\n';
-            message.CopyTo(dst[n..]);
-            n += message.Length;
-            dst[n++] = (byte)'\r';
-            dst[n++] = (byte)'\n';
+            n = WriteSizesAndBody(dst, n, headerSize, message);
             _activeLength += n;
             OutMsgs++;
             OutBytes += message.Length;
@@ -190,26 +176,33 @@ internal abstract partial class Connection
                 dst[n++] = (byte)' ';
             }
 
-            if (headerSize > 0)
-            {
-                Utf8Formatter.TryFormat(headerSize, dst[n..], out int hw);
-                n += hw;
-                dst[n++] = (byte)' ';
-            }
-
-            Utf8Formatter.TryFormat(message.Length, dst[n..], out int w);
-            n += w;
-            dst[n++] = (byte)'\r';
-            dst[n++] = (byte)'\n';
-            message.CopyTo(dst[n..]);
-            n += message.Length;
-            dst[n++] = (byte)'\r';
-            dst[n++] = (byte)'\n';
+            n = WriteSizesAndBody(dst, n, headerSize, message);
             _activeLength += n;
             OutMsgs++;
             OutBytes += message.Length;
             return true;
         }
+    }
+
+    /// <summary>The end every message frame shares: <c>[hdr ]total\r\n</c>, the message, <c>\r\n</c>.</summary>
+    private static int WriteSizesAndBody(Span<byte> dst, int n, int headerSize, ReadOnlySpan<byte> message)
+    {
+        if (headerSize > 0)
+        {
+            Utf8Formatter.TryFormat(headerSize, dst[n..], out int hw);
+            n += hw;
+            dst[n++] = (byte)' ';
+        }
+
+        Utf8Formatter.TryFormat(message.Length, dst[n..], out int w);
+        n += w;
+        dst[n++] = (byte)'\r';
+        dst[n++] = (byte)'\n';
+        message.CopyTo(dst[n..]);
+        n += message.Length;
+        dst[n++] = (byte)'\r';
+        dst[n++] = (byte)'\n';
+        return n;
     }
 
     /// <summary>Makes room for <paramref name="needed"/> more bytes, enforcing max_pending. Caller holds the lock.</summary>
