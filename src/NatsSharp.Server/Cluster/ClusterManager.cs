@@ -298,21 +298,21 @@ internal sealed class ClusterManager
         {
             route.RefusedAs = "self";
             _log.Debug(route.Prefix + "Detected route to self, ignoring");
-            route.Close(Connections.ClosedReason.ProtocolViolation);
+            route.Close(Connections.ClosedReason.DuplicateRoute);
             return false;
         }
 
         if (info.ServerName.Length > 0 && info.ServerName == _server.ServerName && !route.IsSolicited)
         {
             _log.Error(route.Prefix + $"Remote server has a duplicate name: \"{info.ServerName}\"");
-            route.Close(Connections.ClosedReason.ProtocolViolation);
+            route.Close(Connections.ClosedReason.DuplicateServerName);
             return false;
         }
 
         string? conflict = CheckClusterName(info.Cluster ?? "", info.ClusterDynamic);
         if (conflict is not null)
         {
-            route.SendErrAndClose(conflict, Connections.ClosedReason.ProtocolViolation);
+            route.SendErrAndClose(conflict, Connections.ClosedReason.ClusterNameConflict);
             return false;
         }
 
@@ -346,7 +346,7 @@ internal sealed class ClusterManager
         if (loser is not null)
         {
             _log.Debug(loser.Prefix + $"Detected duplicate remote route \"{info.ServerId}\"");
-            loser.Close(Connections.ClosedReason.ProtocolViolation);
+            loser.Close(Connections.ClosedReason.DuplicateRoute);
             if (ReferenceEquals(loser, route))
             {
                 return false;
@@ -481,7 +481,9 @@ internal sealed class ClusterManager
     {
         string subject = Encoding.UTF8.GetString(sub.Subject);
         string queue = sub.Queue is null ? "" : Encoding.UTF8.GetString(sub.Queue);
-        string? line;
+
+        // Sent under the lock: two changes of one subject reach every route in the order they
+        // were counted (an RS- can never overtake the RS+ before it).
         lock (_interest)
         {
             _interest.TryGetValue((subject, queue), out int count);
@@ -495,7 +497,7 @@ internal sealed class ClusterManager
                 _interest[(subject, queue)] = next;
             }
 
-            line = (count, next, queue.Length) switch
+            string? line = (count, next, queue.Length) switch
             {
                 (0, > 0, 0) => $"RS+ $G {subject}\r\n",
                 (> 0, 0, 0) => $"RS- $G {subject}\r\n",
@@ -503,32 +505,31 @@ internal sealed class ClusterManager
                 (> 0, 0, > 0) => $"RS- $G {subject} {queue}\r\n",
                 _ => null,
             };
-        }
-
-        if (line is not null)
-        {
-            byte[] bytes = Encoding.UTF8.GetBytes(line);
-            foreach (RouteConnection route in _routes.Values)
+            if (line is not null)
             {
-                route.Send(bytes);
+                byte[] bytes = Encoding.UTF8.GetBytes(line);
+                foreach (RouteConnection route in _routes.Values)
+                {
+                    route.Send(bytes);
+                }
             }
         }
     }
 
     private void SendAllInterest(RouteConnection route)
     {
-        var sb = new StringBuilder();
         lock (_interest)
         {
+            var sb = new StringBuilder();
             foreach (var ((subject, queue), count) in _interest)
             {
                 sb.Append(queue.Length == 0 ? $"RS+ $G {subject}\r\n" : $"RS+ $G {subject} {queue} {count}\r\n");
             }
-        }
 
-        if (sb.Length > 0)
-        {
-            route.Send(Encoding.UTF8.GetBytes(sb.ToString()));
+            if (sb.Length > 0)
+            {
+                route.Send(Encoding.UTF8.GetBytes(sb.ToString()));
+            }
         }
     }
 

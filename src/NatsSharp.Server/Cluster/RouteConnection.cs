@@ -171,13 +171,13 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
         if (!string.IsNullOrEmpty(connect.Lang))
         {
-            SendErrAndClose("attempted to connect to route port", ClosedReason.ProtocolViolation);
+            SendErrAndClose("attempted to connect to route port", ClosedReason.IncorrectPort);
             return false;
         }
 
         if (!string.IsNullOrEmpty(connect.Gateway))
         {
-            SendErrAndClose($"Rejecting connection from gateway \"{connect.Gateway}\" on the Route port", ClosedReason.ProtocolViolation);
+            SendErrAndClose($"Rejecting connection from gateway \"{connect.Gateway}\" on the Route port", ClosedReason.IncorrectPort);
             return false;
         }
 
@@ -192,7 +192,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         if (conflict is not null)
         {
             _log.Error(_prefix + conflict);
-            SendErrAndClose(conflict, ClosedReason.ProtocolViolation);
+            SendErrAndClose(conflict, ClosedReason.ClusterNameConflict);
             return false;
         }
 

@@ -21,4 +21,8 @@ public enum ClosedReason
     ReadError,
     TlsHandshakeError,
     RouteRemoved,
+    DuplicateRoute,
+    DuplicateServerName,
+    ClusterNameConflict,
+    IncorrectPort,
 }

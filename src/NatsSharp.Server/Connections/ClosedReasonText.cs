@@ -23,6 +23,10 @@ public static class ClosedReasonText
         ClosedReason.ReadError => "Read Error",
         ClosedReason.TlsHandshakeError => "TLS Handshake Failure",
         ClosedReason.RouteRemoved => "Route Removed",
+        ClosedReason.DuplicateRoute => "Duplicate Route",
+        ClosedReason.DuplicateServerName => "Duplicate Server Name",
+        ClosedReason.ClusterNameConflict => "Cluster Name Conflict",
+        ClosedReason.IncorrectPort => "Incorrect Port",
         _ => reason.ToString(),
     };
 }
