@@ -111,6 +111,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
         Log.Notice("Server is ready");
         StartCluster();
+        StartLeafNodes();
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -132,6 +133,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         await StopClusterAsync().ConfigureAwait(false);
+        await StopLeafNodesAsync().ConfigureAwait(false);
         // What is already queued (an -ERR, a lame-duck INFO) is written first; a client that
         // does not take it within the bound is cut off.
         foreach (ClientConnection client in _clients.Values)

@@ -81,6 +81,7 @@ public sealed partial class ServerOptions
     {
         var copy = (ServerOptions)MemberwiseClone();
         copy.Cluster = Cluster?.Clone();
+        copy.LeafNodes = LeafNodes?.Clone();
         return copy;
     }
 }

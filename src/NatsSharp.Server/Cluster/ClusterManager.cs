@@ -470,7 +470,14 @@ internal sealed class ClusterManager
     public Account? AccountOf(ReadOnlySpan<byte> name) =>
         name.SequenceEqual("$G"u8) ? _server.GlobalAccount : null;
 
-    public void RemoveRemoteSubscriptions(List<Subscription> subs) => _server.GlobalAccount.Sublist.RemoveBatch(subs);
+    public void RemoveRemoteSubscriptions(List<Subscription> subs)
+    {
+        _server.GlobalAccount.Sublist.RemoveBatch(subs);
+        foreach (Subscription sub in subs)
+        {
+            _server.LeafNodes?.OnInterest(sub, -1);
+        }
+    }
 
     /// <summary>A local client subscribed: announce 0→1 (plain) or every weight change (queue).</summary>
     public void OnLocalSubscribed(Subscription sub) => ChangeInterest(sub, +1);

@@ -274,6 +274,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
 
         acc.Sublist.Insert(sub);
+        _server.LeafNodes?.OnInterest(sub, +1); // leafs we are the hub of hear of the cluster's interest
         return true;
     }
 
@@ -298,6 +299,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
 
         acc.Sublist.Remove(sub);
+        _server.LeafNodes?.OnInterest(sub, -1);
         return true;
     }
 
@@ -320,9 +322,13 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         SublistResult result = acc.Sublist.Match(subject);
         foreach (Subscription sub in result.Plain)
         {
-            if (sub.Client is not RouteConnection)
+            if (sub.Client is ClientConnection)
             {
                 _delivery.ToSubscriber(sub, subject, reply, headerSize, message);
+            }
+            else if (sub.Client is LeafNodes.LeafConnection { WeAreHub: true })
+            {
+                _delivery.Routes.Add(sub.Client, null); // on to the leafs we are the hub of, never to another route
             }
         }
 
@@ -335,6 +341,11 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
             {
                 DeliverToLocalMember(result, queue, subject, reply, headerSize, message);
             }
+        }
+
+        if (_delivery.Routes.Count > 0)
+        {
+            _delivery.ToRoutes(acc.Name, subject, reply, headerSize, message);
         }
 
         return true;
@@ -351,13 +362,26 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
             int n = group.Length;
             int start = n == 1 ? 0 : Random.Shared.Next(n);
+            Subscription? leaf = null;
             for (int i = 0; i < n; i++)
             {
                 Subscription member = group[(start + i) % n];
-                if (member.Client is not RouteConnection && _delivery.ToSubscriber(member, subject, reply, headerSize, message))
+                if (member.Client is ClientConnection)
                 {
-                    return;
+                    if (_delivery.ToSubscriber(member, subject, reply, headerSize, message))
+                    {
+                        return;
+                    }
                 }
+                else if (member.Client is LeafNodes.LeafConnection { WeAreHub: true })
+                {
+                    leaf ??= member;
+                }
+            }
+
+            if (leaf is not null)
+            {
+                _delivery.Routes.Add(leaf.Client, leaf.Queue); // no local member: a leaf of ours takes it
             }
 
             return;

@@ -1,22 +1,24 @@
+using NatsSharp.Server.Connections;
+
 namespace NatsSharp.Server.Cluster;
 
 /// <summary>
-/// The routes one message must be forwarded to, each once, with the queue groups this server
+/// The routes and leaf connections one message must be forwarded to, each once, with the queue groups this server
 /// picked a member on that route for. Reused message after message by one read loop.
 /// </summary>
 internal sealed class RouteFanout
 {
-    private RouteConnection[] _routes = new RouteConnection[4];
+    private Connection[] _routes = new Connection[4];
     private List<byte[]>[] _queues = [[], [], [], []];
 
     public int Count { get; private set; }
 
-    public RouteConnection RouteAt(int i) => _routes[i];
+    public Connection RouteAt(int i) => _routes[i];
 
     public List<byte[]> QueuesAt(int i) => _queues[i];
 
     /// <summary>Adds the route (once) and, for a queue pick, the group name.</summary>
-    public void Add(RouteConnection route, byte[]? queue)
+    public void Add(Connection route, byte[]? queue)
     {
         int at = Array.IndexOf(_routes, route, 0, Count);
         if (at < 0)

@@ -19,7 +19,7 @@ internal static partial class ConfigBinder
     public static readonly FrozenSet<string> UnboundKeys = new[]
     {
         // Clustering, leafnodes, gateways.
-        "gateway", "leaf", "leafnodes", "connect_error_reports", "reconnect_error_reports",
+        "gateway", "connect_error_reports", "reconnect_error_reports",
         // TLS and OCSP.
         "allow_non_tls", "ocsp",
         // Accounts, multi-user auth, JWT/operator mode.
@@ -144,6 +144,10 @@ internal static partial class ConfigBinder
                 break;
             case "cluster":
                 BindCluster(value, o, errors);
+                break;
+            case "leafnodes":
+            case "leaf":
+                BindLeafNodes(value, o, errors);
                 break;
             case "authorization":
                 BindAuthorization(value, o, errors);

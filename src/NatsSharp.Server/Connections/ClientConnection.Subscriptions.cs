@@ -65,7 +65,7 @@ internal sealed partial class ClientConnection
         }
 
         _account.Sublist.Insert(sub);
-        _server.Cluster?.OnLocalSubscribed(sub);
+        _server.OnSubscriptionChanged(sub, +1);
         SendOk();
         return true;
     }
@@ -112,7 +112,7 @@ internal sealed partial class ClientConnection
         }
 
         _account.Sublist.Remove(sub);
-        _server.Cluster?.OnLocalUnsubscribed(sub);
+        _server.OnSubscriptionChanged(sub, -1);
         Trace($"<-> [DELSUB {Encoding.UTF8.GetString(sub.Sid)}]");
     }
 
@@ -135,7 +135,7 @@ internal sealed partial class ClientConnection
             _account.Sublist.RemoveBatch(all);
             foreach (Subscription sub in all)
             {
-                _server.Cluster?.OnLocalUnsubscribed(sub);
+                _server.OnSubscriptionChanged(sub, -1);
             }
         }
     }

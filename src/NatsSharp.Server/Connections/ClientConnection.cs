@@ -274,9 +274,9 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         int delivered = 0;
         foreach (Subscription sub in result.Plain)
         {
-            if (sub.Client is RouteConnection route)
+            if (sub.Client is RouteConnection or LeafNodes.LeafConnection)
             {
-                routes.Add(route, null);
+                routes.Add(sub.Client, null); // one RMSG/LMSG per route or leaf, however many subscriptions match there
                 delivered++;
             }
             else if (Deliver(sub, subject, reply, headerSize, message))
@@ -306,19 +306,19 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     /// <summary>
     /// One member per group: a local member picked at random first; only when none can take
-    /// it, a route with members of the group (it then picks one of its own).
+    /// it, a route or leaf with members of the group (it then picks one of its own).
     /// </summary>
     private bool DeliverToQueue(Subscription[] group, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
         int n = group.Length;
         int start = n == 1 ? 0 : Random.Shared.Next(n);
-        RouteConnection? remote = null;
+        Connection? remote = null;
         for (int i = 0; i < n; i++)
         {
             Subscription member = group[(start + i) % n];
-            if (member.Client is RouteConnection route)
+            if (member.Client is RouteConnection or LeafNodes.LeafConnection)
             {
-                remote ??= route;
+                remote ??= member.Client;
             }
             else if (Deliver(member, subject, reply, headerSize, message))
             {

@@ -116,8 +116,9 @@ internal abstract partial class Connection
     /// <summary>
     /// Queues one routed message: <c>RMSG account subject [reply | + reply q.. | "|" q..] size</c>,
     /// or <c>HMSG account subject ... hdr total</c> when it has headers and the peer takes them.
+    /// With no account (leafnodes): <c>LMSG subject ... size</c> / <c>HMSG subject ... hdr total</c>.
     /// </summary>
-    public bool EnqueueRoutedMessage(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
+    public bool EnqueueRoutedMessage(string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
     {
         if (headerSize > 0 && !TakesHeaders)
         {
@@ -131,7 +132,7 @@ internal abstract partial class Connection
             queueBytes += q.Length + 1;
         }
 
-        int needed = 5 + account.Length + 1 + subject.Length + 1 + 2 + reply.Length + 1 + queueBytes + 11 + 11 + 2 + message.Length + 2;
+        int needed = 5 + (account?.Length ?? 0) + 1 + subject.Length + 1 + 2 + reply.Length + 1 + queueBytes + 11 + 11 + 2 + message.Length + 2;
         lock (OutboundLock)
         {
             if (!Reserve(needed))
@@ -140,10 +141,15 @@ internal abstract partial class Connection
             }
 
             Span<byte> dst = _active.AsSpan(_activeLength);
-            int n = (headerSize > 0 ? "HMSG "u8 : "RMSG "u8).Length;
-            (headerSize > 0 ? "HMSG "u8 : "RMSG "u8).CopyTo(dst);
-            n += System.Text.Encoding.ASCII.GetBytes(account, dst[n..]);
-            dst[n++] = (byte)' ';
+            ReadOnlySpan<byte> verb = headerSize > 0 ? "HMSG "u8 : account is null ? "LMSG "u8 : "RMSG "u8;
+            verb.CopyTo(dst);
+            int n = verb.Length;
+            if (account is not null)
+            {
+                n += System.Text.Encoding.ASCII.GetBytes(account, dst[n..]);
+                dst[n++] = (byte)' ';
+            }
+
             subject.CopyTo(dst[n..]);
             n += subject.Length;
             dst[n++] = (byte)' ';

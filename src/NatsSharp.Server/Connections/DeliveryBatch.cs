@@ -105,8 +105,9 @@ internal sealed class DeliveryBatch
     {
         for (int i = 0; i < Routes.Count; i++)
         {
-            RouteConnection route = Routes.RouteAt(i);
-            if (route.EnqueueRoutedMessage(account, subject, reply, Routes.QueuesAt(i), headerSize, message))
+            Connection route = Routes.RouteAt(i);
+            string? onWire = route is LeafNodes.LeafConnection ? null : account; // leafnode messages name no account
+            if (route.EnqueueRoutedMessage(onWire, subject, reply, Routes.QueuesAt(i), headerSize, message))
             {
                 Touch(route);
                 _outMsgs++;

@@ -8,6 +8,7 @@ namespace NatsSharp.Server.Protocol;
 [JsonSerializable(typeof(ServerInfo))]
 [JsonSerializable(typeof(ConnectOptions))]
 [JsonSerializable(typeof(Cluster.RouteConnect))]
+[JsonSerializable(typeof(LeafNodes.LeafConnect))]
 internal sealed partial class ProtocolJson : JsonSerializerContext
 {
 }

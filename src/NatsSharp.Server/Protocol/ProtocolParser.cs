@@ -38,6 +38,15 @@ internal sealed class ProtocolParser
     /// </summary>
     public bool RouteMode { get; init; }
 
+    /// <summary>
+    /// Speak the leafnode protocol: like routes, but no account argument anywhere (the account
+    /// belongs to the connection) and LMSG carries no header size. Implies <see cref="RouteMode"/>.
+    /// </summary>
+    public bool LeafMode { get; init; }
+
+    /// <summary>Index of the subject in route/leaf arguments: routes name the account first.</summary>
+    private int SubjectIndex => LeafMode ? 0 : 1;
+
     /// <summary>Pass every control line to <see cref="IProtocolHandler.TraceIn"/>.</summary>
     public bool Trace { get; set; }
 
@@ -312,13 +321,16 @@ internal sealed class ProtocolParser
                 return false;
             case Verb.RMsg:
                 return ParseRoutedMessage(args, hasHeaders: false, ref command);
+            case Verb.LMsg when LeafMode:
+                return ParseRoutedMessage(args, hasHeaders: false, ref command);
             case Verb.LMsg:
-                // LMSG <origin cluster> then the HMSG arguments; the origin is not needed here.
+                // On routes: LMSG <origin cluster> then the HMSG arguments; the origin is not needed here.
                 return ParseRoutedMessage(SkipToken(args), hasHeaders: true, ref command);
             case Verb.RSub:
                 return ParseRemoteSubscription(args, ref command);
             case Verb.LSub:
-                return ParseRemoteSubscription(SkipToken(args), ref command);
+                // On routes LS+ names the origin cluster first; on leafnodes it does not.
+                return ParseRemoteSubscription(LeafMode ? args : SkipToken(args), ref command);
             case Verb.RUnsub:
             case Verb.LUnsub:
                 return ParseRemoteUnsubscription(args, ref command);
@@ -470,30 +482,31 @@ internal sealed class ProtocolParser
         Span<Range> t = stackalloc Range[MaxRoutedArgs];
         int n = Tokenize(args, t);
         int sizes = hasHeaders ? 2 : 1;
-        if (n < 2 + sizes || n > MaxRoutedArgs)
+        int b = SubjectIndex;
+        if (n < b + 1 + sizes || n > MaxRoutedArgs)
         {
             return FailArgs("processRoutedMsgArgs Parse Error", args);
         }
 
-        command.A1 = args[t[0]];
-        command.A2 = args[t[1]];
-        int middle = n - 2 - sizes;
+        command.A1 = b == 1 ? args[t[0]] : default;
+        command.A2 = args[t[b]];
+        int middle = n - (b + 1) - sizes;
         if (middle == 1)
         {
-            command.A3 = args[t[2]];
+            command.A3 = args[t[b + 1]];
         }
         else if (middle > 1)
         {
-            ReadOnlySpan<byte> marker = args[t[2]];
+            ReadOnlySpan<byte> marker = args[t[b + 1]];
             int firstQueue;
             if (marker.SequenceEqual("+"u8) && middle >= 3)
             {
-                command.A3 = args[t[3]];
-                firstQueue = 4;
+                command.A3 = args[t[b + 2]];
+                firstQueue = b + 3;
             }
             else if (marker.SequenceEqual("|"u8))
             {
-                firstQueue = 3;
+                firstQueue = b + 2;
             }
             else
             {
@@ -517,41 +530,43 @@ internal sealed class ProtocolParser
         return true;
     }
 
-    /// <summary>RS+ account subject [queue weight].</summary>
+    /// <summary>RS+ [account] subject [queue weight] (leafnodes have no account).</summary>
     private bool ParseRemoteSubscription(ReadOnlySpan<byte> args, ref Command command)
     {
-        var split = new ArgSplitter(args);
-        int count = split.Split(out var a0, out var a1, out var a2, out var a3);
-        switch (count)
+        Span<Range> t = stackalloc Range[4];
+        int n = Tokenize(args, t);
+        int b = SubjectIndex;
+        if (n == b + 1 || n == b + 3)
         {
-            case 2:
-                command.A1 = args[a0];
-                command.A2 = args[a1];
-                return true;
-            case 4:
-                command.A1 = args[a0];
-                command.A2 = args[a1];
-                command.A3 = args[a2];
-                command.Max = ParseSize(args[a3]);
+            command.A1 = b == 1 ? args[t[0]] : default;
+            command.A2 = args[t[b]];
+            if (n == b + 3)
+            {
+                command.A3 = args[t[b + 1]];
+                command.Max = ParseSize(args[t[b + 2]]);
                 return command.Max >= 0 || FailArgs("processRemoteSub Bad Weight", args);
-            default:
-                return FailArgs("processRemoteSub Parse Error", args);
+            }
+
+            return true;
         }
+
+        return FailArgs("processRemoteSub Parse Error", args);
     }
 
-    /// <summary>RS- account subject [queue].</summary>
+    /// <summary>RS- [account] subject [queue].</summary>
     private bool ParseRemoteUnsubscription(ReadOnlySpan<byte> args, ref Command command)
     {
-        var split = new ArgSplitter(args);
-        int count = split.Split(out var a0, out var a1, out var a2, out _);
-        if (count is < 2 or > 3)
+        Span<Range> t = stackalloc Range[4];
+        int n = Tokenize(args, t);
+        int b = SubjectIndex;
+        if (n < b + 1 || n > b + 2)
         {
             return FailArgs("processRemoteUnsub Parse Error", args);
         }
 
-        command.A1 = args[a0];
-        command.A2 = args[a1];
-        command.A3 = count == 3 ? args[a2] : default;
+        command.A1 = b == 1 ? args[t[0]] : default;
+        command.A2 = args[t[b]];
+        command.A3 = n == b + 2 ? args[t[b + 1]] : default;
         return true;
     }
 

@@ -56,6 +56,22 @@ internal sealed class ServerInfo
     [JsonPropertyName("ldm"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool LameDuckMode { get; set; }
 
+    /// <summary>Leafnode INFO only: the leaf must wait for the INFO that answers its CONNECT.</summary>
+    [JsonPropertyName("info_on_connect"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool InfoOnConnect { get; set; }
+
+    /// <summary>Leafnode INFO only: this INFO answers the leaf's CONNECT.</summary>
+    [JsonPropertyName("connect_info"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ConnectInfo { get; set; }
+
+    /// <summary>Leafnode INFO only: the hub's leafnode URLs (a real leaf requires the field).</summary>
+    [JsonPropertyName("leafnode_urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? LeafNodeUrls { get; set; }
+
+    /// <summary>Leafnode INFO only: the account the hub bound the leaf to.</summary>
+    [JsonPropertyName("remote_account"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RemoteAccount { get; set; }
+
     /// <summary>Route INFO only: leafnode-origin forms (LS+/LMSG) understood.</summary>
     [JsonPropertyName("lnoc"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Lnoc { get; set; }

@@ -81,6 +81,7 @@ internal sealed class OptionsDiff
         Covered(o => o.DefaultPermissions);
         NoAuthUser();
         TlsBlock();
+        LeafBlock();
         Live("ping_interval", o => o.PingInterval);
         Live("ping_max", o => o.PingMax);
         Fixed("HTTPHost", o => o.HttpHost);
@@ -234,6 +235,22 @@ internal sealed class OptionsDiff
         }
 
         Live("tls timeout", o => o.TlsTimeout.TotalSeconds);
+    }
+
+    /// <summary>nats-server reloads only the leafnode TLS settings; NatsSharp refuses any leafnodes change for now.</summary>
+    private void LeafBlock()
+    {
+        Cover("o => o.LeafNodes");
+        LeafNodes.LeafNodeOptions? a = _old.LeafNodes;
+        LeafNodes.LeafNodeOptions? b = _new.LeafNodes;
+        bool same = (a is null && b is null) || (a is not null && b is not null
+            && a.Host == b.Host && a.Port == b.Port && a.Username == b.Username && a.Password == b.Password
+            && a.AuthTimeout == b.AuthTimeout && a.ReconnectDelay == b.ReconnectDelay
+            && a.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()).SequenceEqual(b.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()), StringComparer.Ordinal));
+        if (!same)
+        {
+            throw new NatsServerException("config reload not supported for leafnodes by NatsSharp yet: restart the server to apply it");
+        }
     }
 
     /// <summary>A secret: the line says that it changed, never the value.</summary>

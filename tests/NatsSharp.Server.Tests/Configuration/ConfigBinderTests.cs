@@ -373,8 +373,6 @@ public sealed class ConfigBinderTests
     }
 
     [Theory]
-    [InlineData("leafnodes { remotes: [ {url: \"nats-leaf://127.0.0.1:7422\"} ] }")]
-    [InlineData("leaf { listen: 7422 }")]
     [InlineData("gateway { name: g, listen: 127.0.0.1:7222 }")]
     [InlineData("allow_non_tls: true")]
     [InlineData("accounts { A { users [{user: a, password: a}] } }")]

@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace NatsSharp.Server.LeafNodes;
+
+/// <summary>The CONNECT a leaf sends its hub, in nats-server's field order.</summary>
+internal sealed class LeafConnect
+{
+    [JsonPropertyName("version")] public string Version { get; set; } = ServerVersion.Compatible;
+
+    [JsonPropertyName("user"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? User { get; set; }
+
+    [JsonPropertyName("pass"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Pass { get; set; }
+
+    [JsonPropertyName("tls_required")] public bool TlsRequired { get; set; }
+    [JsonPropertyName("server_id")] public string ServerId { get; set; } = "";
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+
+    [JsonPropertyName("cluster"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Cluster { get; set; }
+
+    [JsonPropertyName("headers")] public bool Headers { get; set; } = true;
+}

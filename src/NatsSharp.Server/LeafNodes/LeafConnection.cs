@@ -1,0 +1,499 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NatsSharp.Server.Cluster;
+using NatsSharp.Server.Connections;
+using NatsSharp.Server.Logging;
+using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Subjects;
+
+namespace NatsSharp.Server.LeafNodes;
+
+/// <summary>
+/// A leafnode connection (protocol of nats-server 2.9.10, account <c>$G</c>): either a leaf
+/// server that dialled our listener (we are its hub) or a hub we dialled (we are its leaf).
+/// Interest travels as LS+/LS-, messages as LMSG/HMSG, and a message never goes back to
+/// the connection it came from.
+/// </summary>
+internal sealed class LeafConnection : Connection, IRouteProtocolHandler
+{
+    private static ReadOnlySpan<byte> PongLine => "PONG\r\n"u8;
+    private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
+
+    private readonly LeafNodeManager _manager;
+    private readonly NatsServer _server;
+    private readonly ServerLog _log;
+    private readonly ProtocolParser _parser;
+    private readonly DeliveryBatch _delivery;
+    private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
+    private readonly string _prefix;
+    private Timer? _pingTimer;
+    private Timer? _authTimer;
+    private int _pingsOut;
+    private bool _connectReceived;
+    private bool _headers = true;
+
+    public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
+        : base(id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
+    {
+        _manager = manager;
+        _server = server;
+        _log = server.Log;
+        SolicitedUrl = solicitedUrl;
+        _parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, LeafMode = true, HeadersAllowed = true, Trace = _log.IsTrace };
+        _delivery = new DeliveryBatch(server.Stats, _log);
+        _prefix = $"{RemoteHost}:{RemotePort} - lid:{id} - ";
+    }
+
+    /// <summary>The hub URL we dialled; null when a leaf dialled us.</summary>
+    public Uri? SolicitedUrl { get; }
+
+    /// <summary>True when a leaf server dialled us: we are its hub.</summary>
+    public bool WeAreHub => SolicitedUrl is null;
+
+    public bool Registered { get; private set; }
+
+    public string RemoteName { get; private set; } = "";
+
+    /// <summary>Set when the peer reported a loop or a cluster-name clash: wait 30 s before redialling.</summary>
+    public bool DelayReconnect { get; private set; }
+
+    public override bool TakesHeaders => _headers;
+
+    public string Prefix => _prefix;
+
+    public async Task RunAsync()
+    {
+        Task writer = RunWriteLoopAsync();
+        _log.Debug(_prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {Auth.Account.GlobalName}"));
+        if (WeAreHub)
+        {
+            EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: false));
+            SignalFlush();
+            _authTimer = new Timer(static s => ((LeafConnection)s!).OnAuthTimeout(), this, _manager.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
+        }
+
+        TimeSpan first = TimeSpan.FromSeconds(1 + (0.2 * Random.Shared.NextDouble()));
+        _pingTimer = new Timer(static s => ((LeafConnection)s!).OnPingTimer(), this, first, Timeout.InfiniteTimeSpan);
+        await RunReadLoopAsync().ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+    }
+
+    internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
+    {
+        long inMsgs = InMsgs;
+        long inBytes = InBytes;
+        ParseStatus status = _parser.Parse(ref buffer, this);
+        _delivery.End(InMsgs - inMsgs, InBytes - inBytes);
+        return status;
+    }
+
+    protected override void OnParseError()
+    {
+        _log.Error(_prefix + "Leafnode parser ERROR: " + (_parser.ErrorDetail.Length > 0 ? _parser.ErrorDetail : _parser.Error.ToString()));
+        Close(ClosedReason.ProtocolViolation);
+    }
+
+    /// <summary>Hub side: the leaf's CONNECT (credentials, wrong-port and cluster-name checks), then our answer INFO.</summary>
+    public bool OnConnect(ReadOnlySpan<byte> json)
+    {
+        if (!WeAreHub)
+        {
+            return true;
+        }
+
+        ConnectOptions? connect;
+        try
+        {
+            connect = JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
+        }
+        catch (JsonException ex)
+        {
+            _log.Error(_prefix + ex.Message);
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (connect is null)
+        {
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Lang))
+        {
+            SendErrAndClose("attempted to connect to leaf node port", ClosedReason.IncorrectPort);
+            return false;
+        }
+
+        if (!_manager.Authenticate(connect))
+        {
+            _log.Error(_prefix + "authentication error");
+            SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Cluster) && connect.Cluster == _server.ClusterName)
+        {
+            SendErrAndClose("remote leafnode has same cluster name", ClosedReason.ClusterNameConflict);
+            return false;
+        }
+
+        _connectReceived = true;
+        _authTimer?.Dispose();
+        _headers = connect.Headers;
+        RemoteName = connect.Name ?? "";
+        EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: true));
+        Register();
+        return true;
+    }
+
+    /// <summary>Leaf side: the hub's INFO (answer with CONNECT), then its connect_info INFO (register).</summary>
+    public bool OnInfo(ReadOnlySpan<byte> json)
+    {
+        if (WeAreHub)
+        {
+            return true;
+        }
+
+        ServerInfo? info;
+        try
+        {
+            info = JsonSerializer.Deserialize(json, ProtocolJson.Default.ServerInfo);
+        }
+        catch (JsonException ex)
+        {
+            _log.Error(_prefix + ex.Message);
+            Close(ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (info is null || Registered)
+        {
+            return true;
+        }
+
+        if (!_connectReceived)
+        {
+            if (info.ClientId == 0 || info.LeafNodeUrls is null)
+            {
+                _log.Error(_prefix + "attempted to connect to wrong port");
+                Close(ClosedReason.IncorrectPort);
+                return false;
+            }
+
+            _connectReceived = true; // "our CONNECT is sent"
+            _headers = info.Headers;
+            RemoteName = info.ServerName;
+            EnqueueProtocol(_manager.BuildConnect(SolicitedUrl!));
+            if (info.InfoOnConnect)
+            {
+                _delivery.Touch(this);
+                return true; // wait for the INFO that answers our CONNECT
+            }
+        }
+
+        Register();
+        return true;
+    }
+
+    private void Register()
+    {
+        Registered = true;
+        _log.Notice(_prefix + $"Leafnode connection created{(RemoteName.Length > 0 ? $" for server \"{RemoteName}\"" : "")}");
+        _manager.Register(this);
+        _delivery.Touch(this);
+    }
+
+    public bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
+    {
+        if (subject.SequenceEqual(_manager.LoopDetectionSubject))
+        {
+            string text = $"Loop detected for leafnode account=\"{Auth.Account.GlobalName}\". Delaying attempt to reconnect for 30s";
+            _log.Error(_prefix + text);
+            DelayReconnect = true;
+            SendErrAndClose(text, ClosedReason.ProtocolViolation);
+            return false;
+        }
+
+        if (!SubjectRules.IsValidSubscribeSubject(subject))
+        {
+            return true;
+        }
+
+        string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
+        Subscription sub;
+        lock (_remoteSubs)
+        {
+            if (_remoteSubs.ContainsKey(key))
+            {
+                return true; // a queue weight update: one entry per group routes it here
+            }
+
+            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key));
+            _remoteSubs.Add(key, sub);
+        }
+
+        _server.GlobalAccount.Sublist.Insert(sub);
+        _server.OnSubscriptionChanged(sub, +1);
+        return true;
+    }
+
+    public bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
+    {
+        string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
+        Subscription? sub;
+        lock (_remoteSubs)
+        {
+            if (!_remoteSubs.Remove(key, out sub))
+            {
+                return true;
+            }
+
+            sub.Closed = true;
+        }
+
+        _server.GlobalAccount.Sublist.Remove(sub);
+        _server.OnSubscriptionChanged(sub, -1);
+        return true;
+    }
+
+    /// <summary>
+    /// A message from this leaf connection: to local clients, to routes when we are its hub,
+    /// to other leaf connections we are the hub of, never back here.
+    /// </summary>
+    public bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
+    {
+        InMsgs++;
+        InBytes += message.Length;
+        SublistResult result = _server.GlobalAccount.Sublist.Match(subject);
+        RouteFanout forward = _delivery.Routes;
+        foreach (Subscription sub in result.Plain)
+        {
+            if (sub.Client is ClientConnection)
+            {
+                _delivery.ToSubscriber(sub, subject, reply, headerSize, message);
+            }
+            else if (MayForwardTo(sub.Client))
+            {
+                forward.Add(sub.Client, null);
+            }
+        }
+
+        while (!queues.IsEmpty)
+        {
+            int space = queues.IndexOfAny((byte)' ', (byte)'\t');
+            ReadOnlySpan<byte> queue = space < 0 ? queues : queues[..space];
+            queues = space < 0 ? default : queues[(space + 1)..];
+            if (!queue.IsEmpty)
+            {
+                DeliverToGroup(result, queue, subject, reply, headerSize, message);
+            }
+        }
+
+        if (forward.Count > 0)
+        {
+            _delivery.ToRoutes(Auth.Account.GlobalName, subject, reply, headerSize, message);
+        }
+
+        return true;
+    }
+
+    /// <summary>One hop and no echo: routes only for a leaf we are the hub of; never back to this leaf or up to another hub.</summary>
+    private bool MayForwardTo(Connection target) => target switch
+    {
+        RouteConnection => WeAreHub,
+        LeafConnection other => !ReferenceEquals(other, this) && (other.WeAreHub || WeAreHub),
+        _ => false,
+    };
+
+    private void DeliverToGroup(SublistResult result, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        foreach (Subscription[] group in result.Queues)
+        {
+            if (!group[0].Queue.AsSpan().SequenceEqual(queue))
+            {
+                continue;
+            }
+
+            int n = group.Length;
+            int start = n == 1 ? 0 : Random.Shared.Next(n);
+            Subscription? remote = null;
+            for (int i = 0; i < n; i++)
+            {
+                Subscription member = group[(start + i) % n];
+                if (member.Client is ClientConnection)
+                {
+                    if (_delivery.ToSubscriber(member, subject, reply, headerSize, message))
+                    {
+                        return;
+                    }
+                }
+                else if (remote is null && MayForwardTo(member.Client))
+                {
+                    remote = member;
+                }
+            }
+
+            if (remote is not null)
+            {
+                _delivery.Routes.Add(remote.Client, remote.Queue);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>Announces interest to the peer: plain subjects on 0↔1, queue groups on every weight change.</summary>
+    public void ChangeInterest(Subscription sub, int delta)
+    {
+        string subject = Encoding.UTF8.GetString(sub.Subject);
+        string queue = sub.Queue is null ? "" : Encoding.UTF8.GetString(sub.Queue);
+        lock (_announced)
+        {
+            _announced.TryGetValue((subject, queue), out int count);
+            int next = Math.Max(0, count + delta);
+            if (next == 0)
+            {
+                _announced.Remove((subject, queue));
+            }
+            else
+            {
+                _announced[(subject, queue)] = next;
+            }
+
+            string? line = (count, next, queue.Length) switch
+            {
+                (0, > 0, 0) => $"LS+ {subject}\r\n",
+                (> 0, 0, 0) => $"LS- {subject}\r\n",
+                (_, > 0, > 0) when next != count => $"LS+ {subject} {queue} {next}\r\n",
+                (> 0, 0, > 0) => $"LS- {subject} {queue}\r\n",
+                _ => null,
+            };
+            if (line is not null)
+            {
+                Send(Encoding.UTF8.GetBytes(line));
+            }
+        }
+    }
+
+    /// <summary>Which subscriptions this peer hears about: a leaf gets everything but its own; a hub only our local interest.</summary>
+    public bool WantsInterestFrom(Subscription sub) =>
+        !ReferenceEquals(sub.Client, this)
+        && (WeAreHub || sub.Client is ClientConnection || sub.Client is LeafConnection { WeAreHub: true });
+
+    public bool OnPing()
+    {
+        if (EnqueueProtocol(PongLine))
+        {
+            _delivery.Touch(this);
+        }
+
+        return true;
+    }
+
+    public bool OnPong()
+    {
+        Volatile.Write(ref _pingsOut, 0);
+        return true;
+    }
+
+    public bool OnOk() => true;
+
+    /// <summary>An -ERR from the peer is logged; a loop or cluster-name clash delays the next dial.</summary>
+    public bool OnErr(ReadOnlySpan<byte> text)
+    {
+        string message = Encoding.UTF8.GetString(text);
+        _log.Error(_prefix + $"Leafnode Error {message}");
+        if (message.Contains("Loop detected", StringComparison.Ordinal) || message.Contains("same cluster name", StringComparison.Ordinal))
+        {
+            DelayReconnect = true;
+        }
+
+        return true;
+    }
+
+    public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => ProtocolViolation();
+
+    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => ProtocolViolation();
+
+    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => ProtocolViolation();
+
+    private bool ProtocolViolation()
+    {
+        SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
+        return false;
+    }
+
+    public void TraceIn(ReadOnlySpan<byte> line) => _log.Trace(_prefix + "<<- [" + Encoding.UTF8.GetString(line) + "]");
+
+    public void Send(ReadOnlySpan<byte> protocol)
+    {
+        if (EnqueueProtocol(protocol))
+        {
+            SignalFlush();
+        }
+    }
+
+    internal void SendErrAndClose(string text, ClosedReason reason)
+    {
+        EnqueueProtocol(Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
+        Close(reason, flushFirst: true);
+    }
+
+    private void OnPingTimer()
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pingsOut) > _server.Options.PingMax)
+        {
+            SendErrAndClose("Stale Connection", ClosedReason.StaleConnection);
+            return;
+        }
+
+        Send(PingLine);
+        _pingTimer?.Change(_server.Options.PingInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnAuthTimeout()
+    {
+        if (!_connectReceived && !IsClosing)
+        {
+            SendErrAndClose("Authentication Timeout", ClosedReason.AuthenticationTimeout);
+        }
+    }
+
+    protected override void OnClosed(ClosedReason reason)
+    {
+        _pingTimer?.Dispose();
+        _authTimer?.Dispose();
+        List<Subscription> all;
+        lock (_remoteSubs)
+        {
+            all = [.. _remoteSubs.Values];
+            _remoteSubs.Clear();
+        }
+
+        foreach (Subscription sub in all)
+        {
+            sub.Closed = true;
+        }
+
+        if (all.Count > 0)
+        {
+            _server.GlobalAccount.Sublist.RemoveBatch(all);
+            foreach (Subscription sub in all)
+            {
+                _server.OnSubscriptionChanged(sub, -1);
+            }
+        }
+
+        _manager.Unregister(this);
+        _log.Notice(_prefix + "Leafnode connection closed: " + ClosedReasonText.Of(reason));
+    }
+}
