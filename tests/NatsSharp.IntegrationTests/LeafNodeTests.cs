@@ -202,4 +202,31 @@ public class LeafNodeTests
         List<string> rest = await fake.ReadUntilClosedAsync();
         Assert.Contains("-ERR 'Loop detected for leafnode account=\"$G\". Delaying attempt to reconnect for 30s'", rest);
     }
+
+    [Fact]
+    public async Task Leafz_and_varz_report_the_leaf_connection()
+    {
+        await using var hub = await TestServer.StartAsync(o =>
+        {
+            o.HttpPort = ServerOptions.RandomPort;
+            o.LeafNodes = new LeafNodeOptions { Host = "127.0.0.1", Port = -1 };
+        });
+        await using var leaf = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}");
+        await using var sub = await RawClient.ConnectedAsync(leaf.Port);
+        await sub.SendAsync("SUB orders.> 1\r\nPING\r\n");
+        await sub.ExpectAsync("PONG");
+        await Eventually.TrueAsync(() => hub.Server.GlobalAccount.Sublist.Count == 2, "the leaf's interest (and its $LDS) on the hub", TimeSpan.FromSeconds(10));
+
+        using var http = new MonitorHttp(hub.Server.MonitorPort);
+        var leafz = await http.JsonAsync("/leafz?subs=1");
+        Assert.Equal(1, leafz.GetProperty("leafnodes").GetInt32());
+        var entry = leafz.GetProperty("leafs")[0];
+        Assert.Equal("$G", entry.GetProperty("account").GetString());
+        Assert.Equal(2, entry.GetProperty("subscriptions").GetInt32());
+        Assert.Contains("orders.>", entry.GetProperty("subscriptions_list").EnumerateArray().Select(e => e.GetString()));
+
+        var varz = await http.JsonAsync("/varz");
+        Assert.Equal(1, varz.GetProperty("leafnodes").GetInt32());
+        Assert.Equal(hub.Server.LeafNodePort, varz.GetProperty("leaf").GetProperty("port").GetInt32());
+    }
 }

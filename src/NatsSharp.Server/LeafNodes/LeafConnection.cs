@@ -62,6 +62,15 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
 
     public override bool TakesHeaders => _headers;
 
+    /// <summary>The interest this peer announced (for /leafz).</summary>
+    public List<string> RemoteSubjects()
+    {
+        lock (_remoteSubs)
+        {
+            return [.. _remoteSubs.Keys];
+        }
+    }
+
     public string Prefix => _prefix;
 
     public async Task RunAsync()

@@ -8,5 +8,5 @@ internal sealed class Leafz
     [JsonPropertyName("server_id")] public string ServerId { get; init; } = "";
     [JsonPropertyName("now")] public string Now { get; init; } = "";
     [JsonPropertyName("leafnodes")] public int LeafNodes { get; init; }
-    [JsonPropertyName("leafs")] public List<EmptySection>? Leafs { get; init; }
+    [JsonPropertyName("leafs")] public List<LeafInfo>? Leafs { get; init; }
 }

@@ -177,8 +177,7 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
 
     private Leafz LeafzQuery(IQueryCollection q)
     {
-        Bool(q, "subs");
-        return _monitor.Leafz();
+        return _monitor.Leafz(Bool(q, "subs"));
     }
 
     private Gatewayz GatewayzQuery(IQueryCollection q)

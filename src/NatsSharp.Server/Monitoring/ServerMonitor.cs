@@ -83,6 +83,8 @@ internal sealed class ServerMonitor
             SlowConsumers = _server.Stats.SlowConsumers,
             Subscriptions = _server.GlobalAccount.Sublist.Count,
             Cluster = ClusterSection(),
+            Leaf = LeafSection(),
+            LeafNodes = _server.LeafNodeCount,
             Routes = _server.RouteCount,
             Remotes = _server.RouteCount, // one route per known remote server
             HttpReqStats = new SortedDictionary<string, long>(_requests, StringComparer.Ordinal),
@@ -438,7 +440,44 @@ internal sealed class ServerMonitor
         return new Routez { ServerId = _server.ServerId, Now = GoFormat.Time(now), NumRoutes = routes.Count, Routes = routes };
     }
 
-    public Leafz Leafz() => new() { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow) };
+    public Leafz Leafz(bool subs = false)
+    {
+        List<LeafInfo>? leafs = null;
+        foreach (LeafNodes.LeafConnection leaf in _server.LeafNodes?.All ?? [])
+        {
+            List<string> interest = leaf.RemoteSubjects();
+            (leafs ??= []).Add(new LeafInfo
+            {
+                Account = Auth.Account.GlobalName,
+                Ip = leaf.RemoteHost,
+                Port = leaf.RemotePort,
+                InMsgs = leaf.InMsgs,
+                OutMsgs = Interlocked.Read(ref leaf.OutMsgs),
+                InBytes = leaf.InBytes,
+                OutBytes = Interlocked.Read(ref leaf.OutBytes),
+                Subscriptions = interest.Count,
+                SubscriptionsList = subs ? interest : null,
+            });
+        }
+
+        return new() { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow), LeafNodes = leafs?.Count ?? 0, Leafs = leafs };
+    }
+
+    private VarzLeaf LeafSection()
+    {
+        if (_server.Options.LeafNodes is not { Port: not 0 } leaf)
+        {
+            return new VarzLeaf();
+        }
+
+        return new VarzLeaf
+        {
+            Host = leaf.Host,
+            Port = _server.LeafNodePort,
+            AuthTimeout = leaf.AuthTimeout.TotalSeconds,
+            TlsTimeout = 2,
+        };
+    }
 
     public Gatewayz Gatewayz() => new() { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow) };
 

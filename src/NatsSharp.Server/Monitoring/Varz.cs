@@ -34,7 +34,7 @@ internal sealed class Varz
     [JsonPropertyName("max_pending")] public long MaxPending { get; init; }
     [JsonPropertyName("cluster")] public ClusterVarz Cluster { get; init; } = new();
     [JsonPropertyName("gateway")] public EmptySection Gateway { get; init; } = EmptySection.Instance;
-    [JsonPropertyName("leaf")] public EmptySection Leaf { get; init; } = EmptySection.Instance;
+    [JsonPropertyName("leaf")] public VarzLeaf Leaf { get; init; } = new();
     [JsonPropertyName("mqtt")] public EmptySection Mqtt { get; init; } = EmptySection.Instance;
     [JsonPropertyName("websocket")] public EmptySection Websocket { get; init; } = EmptySection.Instance;
     [JsonPropertyName("jetstream")] public EmptySection JetStream { get; init; } = EmptySection.Instance;
