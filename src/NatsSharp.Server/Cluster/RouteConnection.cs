@@ -17,34 +17,20 @@ namespace NatsSharp.Server.Cluster;
 /// and RMSG/HMSG in both directions. Messages from a route are delivered to local clients
 /// only: routes forward one hop.
 /// </summary>
-internal sealed class RouteConnection : Connection, IRouteProtocolHandler
+internal sealed class RouteConnection : PeerConnection
 {
-    private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
-    private static ReadOnlySpan<byte> PongLine => "PONG\r\n"u8;
 
     private readonly ClusterManager _cluster;
-    private readonly NatsServer _server;
-    private readonly ServerLog _log;
-    private readonly ProtocolParser _parser;
-    private readonly DeliveryBatch _delivery;
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
-    private readonly string _prefix;
-    private Timer? _pingTimer;
     private Timer? _authTimer;
-    private int _pingsOut;
     private bool _connectReceived;
     private bool _headers = true;
 
     public RouteConnection(ClusterManager cluster, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
-        : base(id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
+        : base(server, id, socket, stream, "Route", "rid", leafMode: false)
     {
         _cluster = cluster;
-        _server = server;
-        _log = server.Log;
         SolicitedUrl = solicitedUrl;
-        _parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, HeadersAllowed = true, Trace = _log.IsTrace };
-        _delivery = new DeliveryBatch(server.Stats, _log);
-        _prefix = $"{RemoteHost}:{RemotePort} - rid:{id} - ";
     }
 
     /// <summary>The URL we dialed, or null for a route the peer dialed.</summary>
@@ -63,8 +49,6 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
     public string RefusedAs { get; set; } = "";
 
     public override bool TakesHeaders => _headers;
-
-    public string Prefix => _prefix;
 
     public int RemoteSubscriptionCount
     {
@@ -94,7 +78,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
 
         Task writer = RunWriteLoopAsync();
-        _log.Debug(_prefix + "Route connection created");
+        Log.Debug(Prefix + "Route connection created");
         if (IsSolicited)
         {
             EnqueueProtocol(_cluster.BuildConnect(SolicitedUrl!));
@@ -102,8 +86,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
         EnqueueProtocol(_cluster.BuildRouteInfoLine());
         SignalFlush();
-        TimeSpan first = TimeSpan.FromSeconds(1 + (0.2 * Random.Shared.NextDouble()));
-        _pingTimer = new Timer(static s => ((RouteConnection)s!).OnPingTimer(), this, first, Timeout.InfiniteTimeSpan);
+        StartPingTimer();
         if (_cluster.AuthRequired && !IsSolicited)
         {
             _authTimer = new Timer(static s => ((RouteConnection)s!).OnAuthTimeout(), this, _cluster.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
@@ -127,29 +110,13 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            _log.Error(_prefix + $"TLS route handshake error: {(ex is OperationCanceledException ? "timeout" : ex.Message)}");
+            Log.Error(Prefix + $"TLS route handshake error: {(ex is OperationCanceledException ? "timeout" : ex.Message)}");
             Close(ClosedReason.TlsHandshakeError);
             return false;
         }
     }
 
-    /// <summary>Handles every complete route command in one read, then wakes each connection written to.</summary>
-    internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
-    {
-        long inMsgs = InMsgs;
-        long inBytes = InBytes;
-        ParseStatus status = _parser.Parse(ref buffer, this);
-        _delivery.End(InMsgs - inMsgs, InBytes - inBytes);
-        return status;
-    }
-
-    protected override void OnParseError()
-    {
-        _log.Error(_prefix + "Route parser ERROR: " + (_parser.ErrorDetail.Length > 0 ? _parser.ErrorDetail : _parser.Error.ToString()));
-        Close(ClosedReason.ProtocolViolation);
-    }
-
-    public bool OnConnect(ReadOnlySpan<byte> json)
+    public override bool OnConnect(ReadOnlySpan<byte> json)
     {
         ConnectOptions? connect;
         try
@@ -158,7 +125,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
         catch (JsonException ex)
         {
-            _log.Error(_prefix + ex.Message);
+            Log.Error(Prefix + ex.Message);
             Close(ClosedReason.ProtocolViolation);
             return false;
         }
@@ -183,7 +150,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
         if (_cluster.AuthRequired && !_cluster.Authenticate(connect))
         {
-            _log.Error(_prefix + "authentication error");
+            Log.Error(Prefix + "authentication error");
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }
@@ -191,7 +158,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         string? conflict = _cluster.CheckClusterName(connect.Cluster ?? "", connect.ClusterDynamic);
         if (conflict is not null)
         {
-            _log.Error(_prefix + conflict);
+            Log.Error(Prefix + conflict);
             SendErrAndClose(conflict, ClosedReason.ClusterNameConflict);
             return false;
         }
@@ -206,7 +173,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         return true;
     }
 
-    public bool OnInfo(ReadOnlySpan<byte> json)
+    public override bool OnInfo(ReadOnlySpan<byte> json)
     {
         ServerInfo? info;
         try
@@ -215,7 +182,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
         catch (JsonException ex)
         {
-            _log.Error(_prefix + ex.Message);
+            Log.Error(Prefix + ex.Message);
             Close(ClosedReason.ProtocolViolation);
             return false;
         }
@@ -251,12 +218,12 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         return true;
     }
 
-    public bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
+    public override bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
     {
         Account? acc = _cluster.AccountOf(account);
         if (acc is null || !SubjectRules.IsValidSubscribeSubject(subject))
         {
-            _log.Debug(_prefix + $"Unknown account \"{Encoding.UTF8.GetString(account)}\" for remote subject \"{Encoding.UTF8.GetString(subject)}\"");
+            Log.Debug(Prefix + $"Unknown account \"{Encoding.UTF8.GetString(account)}\" for remote subject \"{Encoding.UTF8.GetString(subject)}\"");
             return true;
         }
 
@@ -274,11 +241,11 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
 
         acc.Sublist.Insert(sub);
-        _server.LeafNodes?.OnInterest(sub, +1); // leafs we are the hub of hear of the cluster's interest
+        Server.LeafNodes?.OnInterest(sub, +1); // leafs we are the hub of hear of the cluster's interest
         return true;
     }
 
-    public bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
+    public override bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
     {
         Account? acc = _cluster.AccountOf(account);
         if (acc is null)
@@ -299,7 +266,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         }
 
         acc.Sublist.Remove(sub);
-        _server.LeafNodes?.OnInterest(sub, -1);
+        Server.LeafNodes?.OnInterest(sub, -1);
         return true;
     }
 
@@ -309,7 +276,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
             : $"{Encoding.UTF8.GetString(account)} {Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
 
     /// <summary>A message from the peer: to local clients only, and to the queue groups it picked us for.</summary>
-    public bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
+    public override bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
     {
         InMsgs++;
         InBytes += message.Length;
@@ -324,11 +291,11 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
         {
             if (sub.Client is ClientConnection)
             {
-                _delivery.ToSubscriber(sub, subject, reply, headerSize, message);
+                Delivery.ToSubscriber(sub, subject, reply, headerSize, message);
             }
             else if (sub.Client is LeafNodes.LeafConnection { WeAreHub: true })
             {
-                _delivery.Routes.Add(sub.Client, null); // on to the leafs we are the hub of, never to another route
+                Delivery.Routes.Add(sub.Client, null); // on to the leafs we are the hub of, never to another route
             }
         }
 
@@ -343,9 +310,9 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
             }
         }
 
-        if (_delivery.Routes.Count > 0)
+        if (Delivery.Routes.Count > 0)
         {
-            _delivery.ToRoutes(acc.Name, subject, reply, headerSize, message);
+            Delivery.ToRoutes(acc.Name, subject, reply, headerSize, message);
         }
 
         return true;
@@ -368,7 +335,7 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
                 Subscription member = group[(start + i) % n];
                 if (member.Client is ClientConnection)
                 {
-                    if (_delivery.ToSubscriber(member, subject, reply, headerSize, message))
+                    if (Delivery.ToSubscriber(member, subject, reply, headerSize, message))
                     {
                         return;
                     }
@@ -381,87 +348,21 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
             if (leaf is not null)
             {
-                _delivery.Routes.Add(leaf.Client, leaf.Queue); // no local member: a leaf of ours takes it
+                Delivery.Routes.Add(leaf.Client, leaf.Queue); // no local member: a leaf of ours takes it
             }
 
             return;
         }
     }
 
-    public bool OnPing()
+    public override bool OnErr(ReadOnlySpan<byte> text)
     {
-        if (EnqueueProtocol(PongLine))
-        {
-            _delivery.Touch(this);
-        }
-
-        return true;
-    }
-
-    public bool OnPong()
-    {
-        Volatile.Write(ref _pingsOut, 0);
-        return true;
-    }
-
-    public bool OnOk() => true;
-
-    public bool OnErr(ReadOnlySpan<byte> text)
-    {
-        _log.Error(_prefix + $"Router Error {Encoding.UTF8.GetString(text)}");
+        Log.Error(Prefix + $"Router Error {Encoding.UTF8.GetString(text)}");
         Close(ClosedReason.ParseError);
         return false;
     }
 
     // Client operations have no place on a route.
-    public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => ProtocolViolation();
-
-    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => ProtocolViolation();
-
-    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => ProtocolViolation();
-
-    private bool ProtocolViolation()
-    {
-        SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
-        return false;
-    }
-
-    public void TraceIn(ReadOnlySpan<byte> line) => _log.Trace(_prefix + "<<- [" + Encoding.UTF8.GetString(line) + "]");
-
-    /// <summary>Queues raw protocol (RS+/RS-/INFO) from another thread and wakes the writer.</summary>
-    public void Send(ReadOnlySpan<byte> protocol)
-    {
-        if (EnqueueProtocol(protocol))
-        {
-            SignalFlush();
-        }
-    }
-
-    internal void SendErrAndClose(string text, ClosedReason reason)
-    {
-        _log.Trace(_prefix + $"->> [-ERR {text}]");
-        EnqueueProtocol(Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
-        Close(reason, flushFirst: true);
-    }
-
-    private void OnPingTimer()
-    {
-        if (IsClosing)
-        {
-            return;
-        }
-
-        if (Interlocked.Increment(ref _pingsOut) > _server.Options.PingMax)
-        {
-            _log.Debug(_prefix + "Stale Route Connection - Closing");
-            SendErrAndClose("Stale Connection", ClosedReason.StaleConnection);
-            return;
-        }
-
-        Send(PingLine);
-        _pingTimer?.Change(_server.Options.PingInterval, Timeout.InfiniteTimeSpan);
-    }
-
     private void OnAuthTimeout()
     {
         if (!_connectReceived && !IsClosing)
@@ -493,10 +394,10 @@ internal sealed class RouteConnection : Connection, IRouteProtocolHandler
 
     protected override void OnClosed(ClosedReason reason)
     {
-        _pingTimer?.Dispose();
+        StopPingTimer();
         _authTimer?.Dispose();
         RemoveRemoteSubscriptions();
         _cluster.Unregister(this);
-        _log.Notice(_prefix + "Router connection closed: " + ClosedReasonText.Of(reason));
+        Log.Notice(Prefix + "Router connection closed: " + ClosedReasonText.Of(reason));
     }
 }

@@ -16,35 +16,21 @@ namespace NatsSharp.Server.LeafNodes;
 /// Interest travels as LS+/LS-, messages as LMSG/HMSG, and a message never goes back to
 /// the connection it came from.
 /// </summary>
-internal sealed class LeafConnection : Connection, IRouteProtocolHandler
+internal sealed class LeafConnection : PeerConnection
 {
-    private static ReadOnlySpan<byte> PongLine => "PONG\r\n"u8;
-    private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
 
     private readonly LeafNodeManager _manager;
-    private readonly NatsServer _server;
-    private readonly ServerLog _log;
-    private readonly ProtocolParser _parser;
-    private readonly DeliveryBatch _delivery;
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
-    private readonly string _prefix;
-    private Timer? _pingTimer;
     private Timer? _authTimer;
-    private int _pingsOut;
     private bool _connectReceived;
     private bool _headers = true;
 
     public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
-        : base(id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
+        : base(server, id, socket, stream, "Leafnode", "lid", leafMode: true)
     {
         _manager = manager;
-        _server = server;
-        _log = server.Log;
         SolicitedUrl = solicitedUrl;
-        _parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, LeafMode = true, HeadersAllowed = true, Trace = _log.IsTrace };
-        _delivery = new DeliveryBatch(server.Stats, _log);
-        _prefix = $"{RemoteHost}:{RemotePort} - lid:{id} - ";
     }
 
     /// <summary>The hub URL we dialled; null when a leaf dialled us.</summary>
@@ -71,12 +57,10 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
         }
     }
 
-    public string Prefix => _prefix;
-
     public async Task RunAsync()
     {
         Task writer = RunWriteLoopAsync();
-        _log.Debug(_prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {Auth.Account.GlobalName}"));
+        Log.Debug(Prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {Auth.Account.GlobalName}"));
         if (WeAreHub)
         {
             EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: false));
@@ -84,29 +68,13 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
             _authTimer = new Timer(static s => ((LeafConnection)s!).OnAuthTimeout(), this, _manager.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
         }
 
-        TimeSpan first = TimeSpan.FromSeconds(1 + (0.2 * Random.Shared.NextDouble()));
-        _pingTimer = new Timer(static s => ((LeafConnection)s!).OnPingTimer(), this, first, Timeout.InfiniteTimeSpan);
+        StartPingTimer();
         await RunReadLoopAsync().ConfigureAwait(false);
         await writer.ConfigureAwait(false);
     }
 
-    internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
-    {
-        long inMsgs = InMsgs;
-        long inBytes = InBytes;
-        ParseStatus status = _parser.Parse(ref buffer, this);
-        _delivery.End(InMsgs - inMsgs, InBytes - inBytes);
-        return status;
-    }
-
-    protected override void OnParseError()
-    {
-        _log.Error(_prefix + "Leafnode parser ERROR: " + (_parser.ErrorDetail.Length > 0 ? _parser.ErrorDetail : _parser.Error.ToString()));
-        Close(ClosedReason.ProtocolViolation);
-    }
-
     /// <summary>Hub side: the leaf's CONNECT (credentials, wrong-port and cluster-name checks), then our answer INFO.</summary>
-    public bool OnConnect(ReadOnlySpan<byte> json)
+    public override bool OnConnect(ReadOnlySpan<byte> json)
     {
         if (!WeAreHub)
         {
@@ -120,7 +88,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
         }
         catch (JsonException ex)
         {
-            _log.Error(_prefix + ex.Message);
+            Log.Error(Prefix + ex.Message);
             Close(ClosedReason.ProtocolViolation);
             return false;
         }
@@ -139,12 +107,12 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
 
         if (!_manager.Authenticate(connect))
         {
-            _log.Error(_prefix + "authentication error");
+            Log.Error(Prefix + "authentication error");
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }
 
-        if (!string.IsNullOrEmpty(connect.Cluster) && connect.Cluster == _server.ClusterName)
+        if (!string.IsNullOrEmpty(connect.Cluster) && connect.Cluster == Server.ClusterName)
         {
             SendErrAndClose("remote leafnode has same cluster name", ClosedReason.ClusterNameConflict);
             return false;
@@ -160,7 +128,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
     }
 
     /// <summary>Leaf side: the hub's INFO (answer with CONNECT), then its connect_info INFO (register).</summary>
-    public bool OnInfo(ReadOnlySpan<byte> json)
+    public override bool OnInfo(ReadOnlySpan<byte> json)
     {
         if (WeAreHub)
         {
@@ -174,7 +142,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
         }
         catch (JsonException ex)
         {
-            _log.Error(_prefix + ex.Message);
+            Log.Error(Prefix + ex.Message);
             Close(ClosedReason.ProtocolViolation);
             return false;
         }
@@ -188,7 +156,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
         {
             if (info.ClientId == 0 || info.LeafNodeUrls is null)
             {
-                _log.Error(_prefix + "attempted to connect to wrong port");
+                Log.Error(Prefix + "attempted to connect to wrong port");
                 Close(ClosedReason.IncorrectPort);
                 return false;
             }
@@ -199,7 +167,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
             EnqueueProtocol(_manager.BuildConnect(SolicitedUrl!));
             if (info.InfoOnConnect)
             {
-                _delivery.Touch(this);
+                Delivery.Touch(this);
                 return true; // wait for the INFO that answers our CONNECT
             }
         }
@@ -211,17 +179,17 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
     private void Register()
     {
         Registered = true;
-        _log.Notice(_prefix + $"Leafnode connection created{(RemoteName.Length > 0 ? $" for server \"{RemoteName}\"" : "")}");
+        Log.Notice(Prefix + $"Leafnode connection created{(RemoteName.Length > 0 ? $" for server \"{RemoteName}\"" : "")}");
         _manager.Register(this);
-        _delivery.Touch(this);
+        Delivery.Touch(this);
     }
 
-    public bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
+    public override bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
     {
         if (subject.SequenceEqual(_manager.LoopDetectionSubject))
         {
             string text = $"Loop detected for leafnode account=\"{Auth.Account.GlobalName}\". Delaying attempt to reconnect for 30s";
-            _log.Error(_prefix + text);
+            Log.Error(Prefix + text);
             DelayReconnect = true;
             SendErrAndClose(text, ClosedReason.ProtocolViolation);
             return false;
@@ -245,12 +213,12 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
             _remoteSubs.Add(key, sub);
         }
 
-        _server.GlobalAccount.Sublist.Insert(sub);
-        _server.OnSubscriptionChanged(sub, +1);
+        Server.GlobalAccount.Sublist.Insert(sub);
+        Server.OnSubscriptionChanged(sub, +1);
         return true;
     }
 
-    public bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
+    public override bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
     {
         string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
         Subscription? sub;
@@ -264,8 +232,8 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
             sub.Closed = true;
         }
 
-        _server.GlobalAccount.Sublist.Remove(sub);
-        _server.OnSubscriptionChanged(sub, -1);
+        Server.GlobalAccount.Sublist.Remove(sub);
+        Server.OnSubscriptionChanged(sub, -1);
         return true;
     }
 
@@ -273,17 +241,17 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
     /// A message from this leaf connection: to local clients, to routes when we are its hub,
     /// to other leaf connections we are the hub of, never back here.
     /// </summary>
-    public bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
+    public override bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
     {
         InMsgs++;
         InBytes += message.Length;
-        SublistResult result = _server.GlobalAccount.Sublist.Match(subject);
-        RouteFanout forward = _delivery.Routes;
+        SublistResult result = Server.GlobalAccount.Sublist.Match(subject);
+        RouteFanout forward = Delivery.Routes;
         foreach (Subscription sub in result.Plain)
         {
             if (sub.Client is ClientConnection)
             {
-                _delivery.ToSubscriber(sub, subject, reply, headerSize, message);
+                Delivery.ToSubscriber(sub, subject, reply, headerSize, message);
             }
             else if (MayForwardTo(sub.Client))
             {
@@ -304,7 +272,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
 
         if (forward.Count > 0)
         {
-            _delivery.ToRoutes(Auth.Account.GlobalName, subject, reply, headerSize, message);
+            Delivery.ToRoutes(Auth.Account.GlobalName, subject, reply, headerSize, message);
         }
 
         return true;
@@ -335,7 +303,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
                 Subscription member = group[(start + i) % n];
                 if (member.Client is ClientConnection)
                 {
-                    if (_delivery.ToSubscriber(member, subject, reply, headerSize, message))
+                    if (Delivery.ToSubscriber(member, subject, reply, headerSize, message))
                     {
                         return;
                     }
@@ -348,7 +316,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
 
             if (remote is not null)
             {
-                _delivery.Routes.Add(remote.Client, remote.Queue);
+                Delivery.Routes.Add(remote.Client, remote.Queue);
             }
 
             return;
@@ -393,80 +361,17 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
         !ReferenceEquals(sub.Client, this)
         && (WeAreHub || sub.Client is ClientConnection || sub.Client is LeafConnection { WeAreHub: true });
 
-    public bool OnPing()
-    {
-        if (EnqueueProtocol(PongLine))
-        {
-            _delivery.Touch(this);
-        }
-
-        return true;
-    }
-
-    public bool OnPong()
-    {
-        Volatile.Write(ref _pingsOut, 0);
-        return true;
-    }
-
-    public bool OnOk() => true;
-
     /// <summary>An -ERR from the peer is logged; a loop or cluster-name clash delays the next dial.</summary>
-    public bool OnErr(ReadOnlySpan<byte> text)
+    public override bool OnErr(ReadOnlySpan<byte> text)
     {
         string message = Encoding.UTF8.GetString(text);
-        _log.Error(_prefix + $"Leafnode Error {message}");
+        Log.Error(Prefix + $"Leafnode Error {message}");
         if (message.Contains("Loop detected", StringComparison.Ordinal) || message.Contains("same cluster name", StringComparison.Ordinal))
         {
             DelayReconnect = true;
         }
 
         return true;
-    }
-
-    public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => ProtocolViolation();
-
-    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => ProtocolViolation();
-
-    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => ProtocolViolation();
-
-    private bool ProtocolViolation()
-    {
-        SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
-        return false;
-    }
-
-    public void TraceIn(ReadOnlySpan<byte> line) => _log.Trace(_prefix + "<<- [" + Encoding.UTF8.GetString(line) + "]");
-
-    public void Send(ReadOnlySpan<byte> protocol)
-    {
-        if (EnqueueProtocol(protocol))
-        {
-            SignalFlush();
-        }
-    }
-
-    internal void SendErrAndClose(string text, ClosedReason reason)
-    {
-        EnqueueProtocol(Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
-        Close(reason, flushFirst: true);
-    }
-
-    private void OnPingTimer()
-    {
-        if (IsClosing)
-        {
-            return;
-        }
-
-        if (Interlocked.Increment(ref _pingsOut) > _server.Options.PingMax)
-        {
-            SendErrAndClose("Stale Connection", ClosedReason.StaleConnection);
-            return;
-        }
-
-        Send(PingLine);
-        _pingTimer?.Change(_server.Options.PingInterval, Timeout.InfiniteTimeSpan);
     }
 
     private void OnAuthTimeout()
@@ -479,7 +384,7 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
 
     protected override void OnClosed(ClosedReason reason)
     {
-        _pingTimer?.Dispose();
+        StopPingTimer();
         _authTimer?.Dispose();
         List<Subscription> all;
         lock (_remoteSubs)
@@ -495,14 +400,14 @@ internal sealed class LeafConnection : Connection, IRouteProtocolHandler
 
         if (all.Count > 0)
         {
-            _server.GlobalAccount.Sublist.RemoveBatch(all);
+            Server.GlobalAccount.Sublist.RemoveBatch(all);
             foreach (Subscription sub in all)
             {
-                _server.OnSubscriptionChanged(sub, -1);
+                Server.OnSubscriptionChanged(sub, -1);
             }
         }
 
         _manager.Unregister(this);
-        _log.Notice(_prefix + "Leafnode connection closed: " + ClosedReasonText.Of(reason));
+        Log.Notice(Prefix + "Leafnode connection closed: " + ClosedReasonText.Of(reason));
     }
 }

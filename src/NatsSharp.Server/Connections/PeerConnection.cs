@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
+using NatsSharp.Server.Logging;
+using NatsSharp.Server.Protocol;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// What routes and leafnode connections share: a route-mode parser, one delivery batch per
+/// read, keepalive PINGs (first after about a second), and no client operations.
+/// </summary>
+internal abstract class PeerConnection : Connection, IRouteProtocolHandler
+{
+    private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
+    private static ReadOnlySpan<byte> PongLine => "PONG\r\n"u8;
+
+    private readonly string _kind;
+    private Timer? _pingTimer;
+    private int _pingsOut;
+
+    /// <param name="kind">"Route" or "Leafnode", for log lines.</param>
+    /// <param name="idLabel">"rid" or "lid", as nats-server prefixes its log lines.</param>
+    protected PeerConnection(NatsServer server, ulong id, Socket socket, Stream stream, string kind, string idLabel, bool leafMode)
+        : base(id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
+    {
+        Server = server;
+        Log = server.Log;
+        _kind = kind;
+        Parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, LeafMode = leafMode, HeadersAllowed = true, Trace = Log.IsTrace };
+        Delivery = new DeliveryBatch(server.Stats, Log);
+        Prefix = $"{RemoteHost}:{RemotePort} - {idLabel}:{id} - ";
+    }
+
+    public string Prefix { get; }
+
+    protected NatsServer Server { get; }
+
+    protected ServerLog Log { get; }
+
+    protected ProtocolParser Parser { get; }
+
+    protected DeliveryBatch Delivery { get; }
+
+    internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
+    {
+        long inMsgs = InMsgs;
+        long inBytes = InBytes;
+        ParseStatus status = Parser.Parse(ref buffer, this);
+        Delivery.End(InMsgs - inMsgs, InBytes - inBytes);
+        return status;
+    }
+
+    protected override void OnParseError()
+    {
+        Log.Error(Prefix + $"{_kind} parser ERROR: " + (Parser.ErrorDetail.Length > 0 ? Parser.ErrorDetail : Parser.Error.ToString()));
+        Close(ClosedReason.ProtocolViolation);
+    }
+
+    /// <summary>Keepalive: the first PING about a second in, then every ping_interval; stale after ping_max unanswered.</summary>
+    protected void StartPingTimer()
+    {
+        TimeSpan first = TimeSpan.FromSeconds(1 + (0.2 * Random.Shared.NextDouble()));
+        _pingTimer = new Timer(static s => ((PeerConnection)s!).OnPingTimer(), this, first, Timeout.InfiniteTimeSpan);
+    }
+
+    protected void StopPingTimer() => _pingTimer?.Dispose();
+
+    private void OnPingTimer()
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pingsOut) > Server.Options.PingMax)
+        {
+            Log.Debug(Prefix + $"Stale {_kind} Connection - Closing");
+            SendErrAndClose("Stale Connection", ClosedReason.StaleConnection);
+            return;
+        }
+
+        Send(PingLine);
+        _pingTimer?.Change(Server.Options.PingInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    public bool OnPing()
+    {
+        if (EnqueueProtocol(PongLine))
+        {
+            Delivery.Touch(this);
+        }
+
+        return true;
+    }
+
+    public bool OnPong()
+    {
+        Volatile.Write(ref _pingsOut, 0);
+        return true;
+    }
+
+    public bool OnOk() => true;
+
+    // Client operations have no place between servers.
+    public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => ProtocolViolation();
+
+    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => ProtocolViolation();
+
+    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => ProtocolViolation();
+
+    private bool ProtocolViolation()
+    {
+        SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
+        return false;
+    }
+
+    public void TraceIn(ReadOnlySpan<byte> line) => Log.Trace(Prefix + "<<- [" + Encoding.UTF8.GetString(line) + "]");
+
+    /// <summary>Queues raw protocol (INFO, LS+/RS+ …) from any thread and wakes the writer.</summary>
+    public void Send(ReadOnlySpan<byte> protocol)
+    {
+        if (EnqueueProtocol(protocol))
+        {
+            SignalFlush();
+        }
+    }
+
+    internal void SendErrAndClose(string text, ClosedReason reason)
+    {
+        Log.Trace(Prefix + $"->> [-ERR {text}]");
+        EnqueueProtocol(Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
+        Close(reason, flushFirst: true);
+    }
+
+    public abstract bool OnConnect(ReadOnlySpan<byte> json);
+
+    public abstract bool OnInfo(ReadOnlySpan<byte> json);
+
+    public abstract bool OnErr(ReadOnlySpan<byte> text);
+
+    public abstract bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight);
+
+    public abstract bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue);
+
+    public abstract bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message);
+}
