@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NatsSharp.Server.Auth;
+using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
@@ -21,15 +22,13 @@ internal sealed class ClusterManager
     private readonly NatsServer _server;
     private readonly ServerLog _log;
     private readonly ConcurrentDictionary<string, RouteConnection> _routes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<RouteConnection, Task> _running = new();
     private readonly ConcurrentDictionary<string, byte> _soliciting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _selfUrls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _removedUrls = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _interest = [];
     private readonly Dictionary<string, string[]> _peerClientUrls = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private Socket? _listener;
-    private Task? _acceptLoop;
+    private readonly PeerListener<RouteConnection> _peers;
     private string _name;
 
     public ClusterManager(NatsServer server, ClusterOptions options)
@@ -39,6 +38,7 @@ internal sealed class ClusterManager
         Options = options;
         Dynamic = options.Name.Length == 0;
         _name = Dynamic ? NewDynamicName() : options.Name;
+        _peers = new PeerListener<RouteConnection>(server.Log, _stopping.Token);
         Tls = options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
     }
 
@@ -61,28 +61,9 @@ internal sealed class ClusterManager
 
     public void Start()
     {
-        IPAddress address = NatsServer.ResolveListenAddress(Options.Host);
         int port = Options.Port switch { ServerOptions.RandomPort => 0, 0 => ClusterOptions.DefaultPort, _ => Options.Port };
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (OperatingSystem.IsLinux())
-            {
-                socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1)); // SO_REUSEADDR only
-            }
-
-            socket.Bind(new IPEndPoint(address, port));
-            socket.Listen(128);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            string hp = NatsServer.HostPort(Options.Host, port);
-            throw new NatsServerException($"Error listening on router port: {hp}, \"listen tcp {hp}: bind: {ex.Message}\"", ex);
-        }
-
-        _listener = socket;
-        Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        _peers.Listen(Options.Host, port, "router", socket => NewRoute(socket, solicitedUrl: null));
+        Port = _peers.Port;
         if (Dynamic)
         {
             _log.Warn("Cluster name was dynamically generated, consider setting one");
@@ -90,7 +71,6 @@ internal sealed class ClusterManager
 
         _log.Notice($"Cluster name is {Name}");
         _log.Notice($"Listening for route connections on {NatsServer.HostPort(Options.Host, Port)}");
-        _acceptLoop = AcceptLoopAsync(socket);
         foreach (Uri url in Options.Routes)
         {
             Solicit(url, explicitRoute: true);
@@ -100,67 +80,11 @@ internal sealed class ClusterManager
     public async Task StopAsync()
     {
         _stopping.Cancel();
-        _listener?.Dispose();
-        if (_acceptLoop is not null)
-        {
-            await _acceptLoop.ConfigureAwait(false);
-        }
-
-        foreach (RouteConnection route in _running.Keys)
-        {
-            route.Close(Connections.ClosedReason.ServerShutdown);
-        }
-
-        try
-        {
-            await Task.WhenAll(_running.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _log.Warn("Timed out waiting for routes to close");
-        }
+        await _peers.StopAsync("routes").ConfigureAwait(false);
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            socket.NoDelay = true;
-            _ = RunRouteAsync(socket, solicitedUrl: null);
-        }
-    }
-
-    /// <summary>Runs a route connection; the task completes with it once it has closed.</summary>
-    private Task<RouteConnection> RunRouteAsync(Socket socket, Uri? solicitedUrl)
-    {
-        var route = new RouteConnection(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl);
-        Task task = Task.Run(route.RunAsync);
-        _running[route] = task;
-        return task.ContinueWith(
-            static (_, s) =>
-            {
-                var (self, r) = ((ClusterManager, RouteConnection))s!;
-                self._running.TryRemove(r, out Task? _);
-                return r;
-            },
-            (this, route),
-            TaskScheduler.Default);
-    }
+    private RouteConnection NewRoute(Socket socket, Uri? solicitedUrl) =>
+        new(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl);
 
     /// <summary>Dials a route: configured ones are retried forever, gossiped ones connect_retries times.</summary>
     public void Solicit(Uri url, bool explicitRoute)
@@ -201,7 +125,7 @@ internal sealed class ClusterManager
                 }
 
                 failures = 0;
-                RouteConnection route = await RunRouteAsync(socket, url).ConfigureAwait(false);
+                RouteConnection route = await _peers.RunAsync(NewRoute(socket, url), static r => r.RunAsync()).ConfigureAwait(false);
                 if (route.RefusedAs == "self")
                 {
                     _selfUrls.TryAdd(key, 0);
@@ -269,7 +193,7 @@ internal sealed class ClusterManager
         foreach (Uri old in Options.Routes.Where(u => !wanted.Contains(Key(u))))
         {
             _removedUrls[Key(old)] = 0;
-            foreach (RouteConnection route in _running.Keys)
+            foreach (RouteConnection route in _peers.Running)
             {
                 if (route.SolicitedUrl is { } url && Key(url) == Key(old))
                 {

@@ -70,7 +70,7 @@ internal sealed class RouteConnection : PeerConnection
         }
     }
 
-    public async Task RunAsync()
+    public override async Task RunAsync()
     {
         if (_cluster.Tls is { } tls && !await HandshakeAsync(tls).ConfigureAwait(false))
         {

@@ -133,6 +133,9 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         Close(reason, flushFirst: true);
     }
 
+    /// <summary>Runs the connection until it closes.</summary>
+    public abstract Task RunAsync();
+
     public abstract bool OnConnect(ReadOnlySpan<byte> json);
 
     public abstract bool OnInfo(ReadOnlySpan<byte> json);

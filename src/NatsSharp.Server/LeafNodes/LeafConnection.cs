@@ -57,7 +57,7 @@ internal sealed class LeafConnection : PeerConnection
         }
     }
 
-    public async Task RunAsync()
+    public override async Task RunAsync()
     {
         Task writer = RunWriteLoopAsync();
         Log.Debug(Prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {Auth.Account.GlobalName}"));

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
@@ -19,10 +20,8 @@ internal sealed class LeafNodeManager
     private readonly NatsServer _server;
     private readonly ServerLog _log;
     private readonly ConcurrentDictionary<LeafConnection, byte> _leafs = new();
-    private readonly ConcurrentDictionary<LeafConnection, Task> _running = new();
     private readonly CancellationTokenSource _stopping = new();
-    private Socket? _listener;
-    private Task? _acceptLoop;
+    private readonly PeerListener<LeafConnection> _peers;
 
     public LeafNodeManager(NatsServer server, LeafNodeOptions options)
     {
@@ -30,6 +29,7 @@ internal sealed class LeafNodeManager
         _log = server.Log;
         Options = options;
         LoopDetectionSubject = Encoding.ASCII.GetBytes("$LDS." + RandomToken());
+        _peers = new PeerListener<LeafConnection>(server.Log, _stopping.Token);
     }
 
     public LeafNodeOptions Options { get; }
@@ -47,25 +47,10 @@ internal sealed class LeafNodeManager
     {
         if (Options.Port != 0)
         {
-            IPAddress address = NatsServer.ResolveListenAddress(Options.Host);
             int port = Options.Port == ServerOptions.RandomPort ? 0 : Options.Port;
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(address, port));
-                socket.Listen(128);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                string hp = NatsServer.HostPort(Options.Host, port);
-                throw new NatsServerException($"Error listening on leafnode port: {hp}, \"listen tcp {hp}: bind: {ex.Message}\"", ex);
-            }
-
-            _listener = socket;
-            Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            _peers.Listen(Options.Host, port, "leafnode", socket => NewLeaf(socket, solicitedUrl: null));
+            Port = _peers.Port;
             _log.Notice($"Listening for leafnode connections on {NatsServer.HostPort(Options.Host, Port)}");
-            _acceptLoop = AcceptLoopAsync(socket);
         }
 
         foreach (LeafRemote remote in Options.Remotes)
@@ -77,66 +62,11 @@ internal sealed class LeafNodeManager
     public async Task StopAsync()
     {
         _stopping.Cancel();
-        _listener?.Dispose();
-        if (_acceptLoop is not null)
-        {
-            await _acceptLoop.ConfigureAwait(false);
-        }
-
-        foreach (LeafConnection leaf in _running.Keys)
-        {
-            leaf.Close(Connections.ClosedReason.ServerShutdown);
-        }
-
-        try
-        {
-            await Task.WhenAll(_running.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _log.Warn("Timed out waiting for leafnode connections to close");
-        }
+        await _peers.StopAsync("leafnode connections").ConfigureAwait(false);
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            socket.NoDelay = true;
-            _ = RunAsync(socket, solicitedUrl: null);
-        }
-    }
-
-    private Task<LeafConnection> RunAsync(Socket socket, Uri? solicitedUrl)
-    {
-        var leaf = new LeafConnection(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl);
-        Task task = Task.Run(leaf.RunAsync);
-        _running[leaf] = task;
-        return task.ContinueWith(
-            static (_, s) =>
-            {
-                var (self, l) = ((LeafNodeManager, LeafConnection))s!;
-                self._running.TryRemove(l, out Task? _);
-                return l;
-            },
-            (this, leaf),
-            TaskScheduler.Default);
-    }
+    private LeafConnection NewLeaf(Socket socket, Uri? solicitedUrl) =>
+        new(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl);
 
     /// <summary>Dials a hub through its URLs in turn, forever, reconnect seconds apart (30 s after a loop).</summary>
     private async Task SolicitLoopAsync(LeafRemote remote)
@@ -155,7 +85,7 @@ internal sealed class LeafNodeManager
                 timeout.CancelAfter(TimeSpan.FromSeconds(2));
                 await socket.ConnectAsync(url.Host, port, timeout.Token).ConfigureAwait(false);
                 attempt = 0;
-                LeafConnection leaf = await RunAsync(socket, url).ConfigureAwait(false);
+                LeafConnection leaf = await _peers.RunAsync(NewLeaf(socket, url), static l => l.RunAsync()).ConfigureAwait(false);
                 if (leaf.DelayReconnect)
                 {
                     delay = TimeSpan.FromSeconds(30);
