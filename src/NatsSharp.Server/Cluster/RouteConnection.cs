@@ -118,21 +118,9 @@ internal sealed class RouteConnection : PeerConnection
 
     public override bool OnConnect(ReadOnlySpan<byte> json)
     {
-        ConnectOptions? connect;
-        try
-        {
-            connect = JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
-        }
-        catch (JsonException ex)
-        {
-            Log.Error(Prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
-            return false;
-        }
-
+        ConnectOptions? connect = ReadJson(json, ProtocolJson.Default.ConnectOptions);
         if (connect is null)
         {
-            Close(ClosedReason.ProtocolViolation);
             return false;
         }
 
@@ -175,21 +163,10 @@ internal sealed class RouteConnection : PeerConnection
 
     public override bool OnInfo(ReadOnlySpan<byte> json)
     {
-        ServerInfo? info;
-        try
-        {
-            info = JsonSerializer.Deserialize(json, ProtocolJson.Default.ServerInfo);
-        }
-        catch (JsonException ex)
-        {
-            Log.Error(Prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
-            return false;
-        }
-
+        ServerInfo? info = ReadJson(json, ProtocolJson.Default.ServerInfo);
         if (info is null)
         {
-            return true;
+            return false;
         }
 
         if (!Registered)

@@ -122,7 +122,23 @@ internal static partial class ConfigBinder
         return false;
     }
 
-    private static void BindClusterAuthorization(ConfigValue item, ClusterOptions cluster, List<string> errors)
+    private static void BindClusterAuthorization(ConfigValue item, ClusterOptions cluster, List<string> errors) =>
+        BindSingleUserAuthorization(item, errors, s => cluster.Username = s, s => cluster.Password = s, t => cluster.AuthTimeout = t, (key, value) =>
+        {
+            if (key is "users" or "token")
+            {
+                errors.Add($"{item.Position}: Cluster authorization does not allow multiple users");
+                return true;
+            }
+
+            return false;
+        });
+
+    /// <summary>
+    /// The one-user <c>authorization { user, password, timeout }</c> of cluster and leafnode blocks;
+    /// <paramref name="other"/> handles (and returns true for) the keys each block adds.
+    /// </summary>
+    private static void BindSingleUserAuthorization(ConfigValue item, List<string> errors, Action<string> user, Action<string> password, Action<TimeSpan> timeout, Func<string, ConfigValue, bool> other)
     {
         if (item.Kind != ConfigValueKind.Map)
         {
@@ -136,26 +152,22 @@ internal static partial class ConfigBinder
             {
                 case "user":
                 case "username":
-                    BindString(v, errors, s => cluster.Username = s);
+                    BindString(v, errors, user);
                     break;
                 case "pass":
                 case "password":
-                    BindString(v, errors, s => cluster.Password = s);
+                    BindString(v, errors, password);
                     break;
                 case "timeout":
-                    cluster.AuthTimeout = TimeSpan.FromSeconds(v.Kind switch
+                    timeout(TimeSpan.FromSeconds(v.Kind switch
                     {
                         ConfigValueKind.Integer => v.AsLong,
                         ConfigValueKind.Float => v.AsDouble,
                         _ => 1,
-                    });
-                    break;
-                case "users":
-                case "token":
-                    errors.Add($"{item.Position}: Cluster authorization does not allow multiple users");
+                    }));
                     break;
                 default:
-                    if (!v.IsUsedVariable)
+                    if (!other(key.ToLowerInvariant(), v) && !v.IsUsedVariable)
                     {
                         errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
                     }

@@ -74,48 +74,9 @@ internal static partial class ConfigBinder
         o.LeafNodes = leaf;
     }
 
-    private static void BindLeafAuthorization(ConfigValue item, LeafNodeOptions leaf, List<string> errors)
-    {
-        if (item.Kind != ConfigValueKind.Map)
-        {
-            errors.Add(TypeMismatch(item, ConfigValueKind.Map));
-            return;
-        }
-
-        foreach (var (key, v) in item.AsMap.Entries)
-        {
-            switch (key.ToLowerInvariant())
-            {
-                case "user":
-                case "username":
-                    BindString(v, errors, s => leaf.Username = s);
-                    break;
-                case "pass":
-                case "password":
-                    BindString(v, errors, s => leaf.Password = s);
-                    break;
-                case "timeout":
-                    leaf.AuthTimeout = TimeSpan.FromSeconds(v.Kind switch
-                    {
-                        ConfigValueKind.Integer => v.AsLong,
-                        ConfigValueKind.Float => v.AsDouble,
-                        _ => 1,
-                    });
-                    break;
-                case "account":
-                case "users":
-                    // Binding leafs to accounts comes with accounts (issue 7); accepted, $G is used.
-                    break;
-                default:
-                    if (!v.IsUsedVariable)
-                    {
-                        errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
-                    }
-
-                    break;
-            }
-        }
-    }
+    // Binding leafs to accounts comes with accounts; "account" and "users" are accepted and $G is used.
+    private static void BindLeafAuthorization(ConfigValue item, LeafNodeOptions leaf, List<string> errors) =>
+        BindSingleUserAuthorization(item, errors, s => leaf.Username = s, s => leaf.Password = s, t => leaf.AuthTimeout = t, (key, _) => key is "account" or "users");
 
     private static void BindLeafRemotes(ConfigValue item, LeafNodeOptions leaf, List<string> errors)
     {

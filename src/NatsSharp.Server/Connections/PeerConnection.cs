@@ -133,6 +133,31 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         Close(reason, flushFirst: true);
     }
 
+    /// <summary>
+    /// Decodes a peer's CONNECT or INFO; invalid JSON closes the connection (no -ERR, as
+    /// nats-server) and returns null.
+    /// </summary>
+    protected T? ReadJson<T>(ReadOnlySpan<byte> json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            T? value = System.Text.Json.JsonSerializer.Deserialize(json, type);
+            if (value is null)
+            {
+                Close(ClosedReason.ProtocolViolation);
+            }
+
+            return value;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            Log.Error(Prefix + ex.Message);
+            Close(ClosedReason.ProtocolViolation);
+            return null;
+        }
+    }
+
     /// <summary>Runs the connection until it closes.</summary>
     public abstract Task RunAsync();
 

@@ -81,21 +81,9 @@ internal sealed class LeafConnection : PeerConnection
             return true;
         }
 
-        ConnectOptions? connect;
-        try
-        {
-            connect = JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
-        }
-        catch (JsonException ex)
-        {
-            Log.Error(Prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
-            return false;
-        }
-
+        ConnectOptions? connect = ReadJson(json, ProtocolJson.Default.ConnectOptions);
         if (connect is null)
         {
-            Close(ClosedReason.ProtocolViolation);
             return false;
         }
 
@@ -135,19 +123,13 @@ internal sealed class LeafConnection : PeerConnection
             return true;
         }
 
-        ServerInfo? info;
-        try
+        ServerInfo? info = ReadJson(json, ProtocolJson.Default.ServerInfo);
+        if (info is null)
         {
-            info = JsonSerializer.Deserialize(json, ProtocolJson.Default.ServerInfo);
-        }
-        catch (JsonException ex)
-        {
-            Log.Error(Prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
             return false;
         }
 
-        if (info is null || Registered)
+        if (Registered)
         {
             return true;
         }
