@@ -263,74 +263,12 @@ internal sealed class RouteConnection : PeerConnection
             return true; // e.g. $SYS traffic from a nats-server peer
         }
 
-        SublistResult result = acc.Sublist.Match(subject);
-        foreach (Subscription sub in result.Plain)
-        {
-            if (sub.Client is ClientConnection)
-            {
-                Delivery.ToSubscriber(sub, subject, reply, headerSize, message);
-            }
-            else if (sub.Client is LeafNodes.LeafConnection { WeAreHub: true })
-            {
-                Delivery.Routes.Add(sub.Client, null); // on to the leafs we are the hub of, never to another route
-            }
-        }
-
-        while (!queues.IsEmpty)
-        {
-            int space = queues.IndexOfAny((byte)' ', (byte)'\t');
-            ReadOnlySpan<byte> queue = space < 0 ? queues : queues[..space];
-            queues = space < 0 ? default : queues[(space + 1)..];
-            if (!queue.IsEmpty)
-            {
-                DeliverToLocalMember(result, queue, subject, reply, headerSize, message);
-            }
-        }
-
-        if (Delivery.Routes.Count > 0)
-        {
-            Delivery.ToRoutes(acc.Name, subject, reply, headerSize, message);
-        }
-
+        DeliverFromPeer(acc.Sublist.Match(subject), acc.Name, subject, reply, queues, headerSize, message);
         return true;
     }
 
-    private void DeliverToLocalMember(SublistResult result, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
-    {
-        foreach (Subscription[] group in result.Queues)
-        {
-            if (!group[0].Queue.AsSpan().SequenceEqual(queue))
-            {
-                continue;
-            }
-
-            int n = group.Length;
-            int start = n == 1 ? 0 : Random.Shared.Next(n);
-            Subscription? leaf = null;
-            for (int i = 0; i < n; i++)
-            {
-                Subscription member = group[(start + i) % n];
-                if (member.Client is ClientConnection)
-                {
-                    if (Delivery.ToSubscriber(member, subject, reply, headerSize, message))
-                    {
-                        return;
-                    }
-                }
-                else if (member.Client is LeafNodes.LeafConnection { WeAreHub: true })
-                {
-                    leaf ??= member;
-                }
-            }
-
-            if (leaf is not null)
-            {
-                Delivery.Routes.Add(leaf.Client, leaf.Queue); // no local member: a leaf of ours takes it
-            }
-
-            return;
-        }
-    }
+    /// <summary>One hop: from a route only to local clients and the leafs we are the hub of.</summary>
+    protected override bool MayForwardTo(Connection target) => target is LeafNodes.LeafConnection { WeAreHub: true };
 
     public override bool OnErr(ReadOnlySpan<byte> text)
     {

@@ -158,6 +158,82 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         }
     }
 
+    /// <summary>Whether a message that came in here may go on to <paramref name="target"/> (one hop, no echo).</summary>
+    protected abstract bool MayForwardTo(Connection target);
+
+    /// <summary>
+    /// Delivers a message that came from this peer: to local clients, to the queue groups the
+    /// peer picked us for (a local member first), and on to the routes or leafs allowed by
+    /// <see cref="MayForwardTo"/>, one copy each.
+    /// </summary>
+    protected void DeliverFromPeer(Subjects.SublistResult result, string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
+    {
+        foreach (Subjects.Subscription sub in result.Plain)
+        {
+            if (sub.Client is ClientConnection)
+            {
+                Delivery.ToSubscriber(sub, subject, reply, headerSize, message);
+            }
+            else if (MayForwardTo(sub.Client))
+            {
+                Delivery.Routes.Add(sub.Client, null);
+            }
+        }
+
+        while (!queues.IsEmpty)
+        {
+            int space = queues.IndexOfAny((byte)' ', (byte)'\t');
+            ReadOnlySpan<byte> queue = space < 0 ? queues : queues[..space];
+            queues = space < 0 ? default : queues[(space + 1)..];
+            if (!queue.IsEmpty)
+            {
+                DeliverToGroup(result, queue, subject, reply, headerSize, message);
+            }
+        }
+
+        if (Delivery.Routes.Count > 0)
+        {
+            Delivery.ToRoutes(account, subject, reply, headerSize, message);
+        }
+    }
+
+    private void DeliverToGroup(Subjects.SublistResult result, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        foreach (Subjects.Subscription[] group in result.Queues)
+        {
+            if (!group[0].Queue.AsSpan().SequenceEqual(queue))
+            {
+                continue;
+            }
+
+            int n = group.Length;
+            int start = n == 1 ? 0 : Random.Shared.Next(n);
+            Subjects.Subscription? remote = null;
+            for (int i = 0; i < n; i++)
+            {
+                Subjects.Subscription member = group[(start + i) % n];
+                if (member.Client is ClientConnection)
+                {
+                    if (Delivery.ToSubscriber(member, subject, reply, headerSize, message))
+                    {
+                        return;
+                    }
+                }
+                else if (remote is null && MayForwardTo(member.Client))
+                {
+                    remote = member;
+                }
+            }
+
+            if (remote is not null)
+            {
+                Delivery.Routes.Add(remote.Client, remote.Queue); // no local member could take it
+            }
+
+            return;
+        }
+    }
+
     /// <summary>Runs the connection until it closes.</summary>
     public abstract Task RunAsync();
 

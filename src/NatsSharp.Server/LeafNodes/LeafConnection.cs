@@ -227,83 +227,17 @@ internal sealed class LeafConnection : PeerConnection
     {
         InMsgs++;
         InBytes += message.Length;
-        SublistResult result = Server.GlobalAccount.Sublist.Match(subject);
-        RouteFanout forward = Delivery.Routes;
-        foreach (Subscription sub in result.Plain)
-        {
-            if (sub.Client is ClientConnection)
-            {
-                Delivery.ToSubscriber(sub, subject, reply, headerSize, message);
-            }
-            else if (MayForwardTo(sub.Client))
-            {
-                forward.Add(sub.Client, null);
-            }
-        }
-
-        while (!queues.IsEmpty)
-        {
-            int space = queues.IndexOfAny((byte)' ', (byte)'\t');
-            ReadOnlySpan<byte> queue = space < 0 ? queues : queues[..space];
-            queues = space < 0 ? default : queues[(space + 1)..];
-            if (!queue.IsEmpty)
-            {
-                DeliverToGroup(result, queue, subject, reply, headerSize, message);
-            }
-        }
-
-        if (forward.Count > 0)
-        {
-            Delivery.ToRoutes(Auth.Account.GlobalName, subject, reply, headerSize, message);
-        }
-
+        DeliverFromPeer(Server.GlobalAccount.Sublist.Match(subject), Auth.Account.GlobalName, subject, reply, queues, headerSize, message);
         return true;
     }
 
     /// <summary>One hop and no echo: routes only for a leaf we are the hub of; never back to this leaf or up to another hub.</summary>
-    private bool MayForwardTo(Connection target) => target switch
+    protected override bool MayForwardTo(Connection target) => target switch
     {
         RouteConnection => WeAreHub,
         LeafConnection other => !ReferenceEquals(other, this) && (other.WeAreHub || WeAreHub),
         _ => false,
     };
-
-    private void DeliverToGroup(SublistResult result, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
-    {
-        foreach (Subscription[] group in result.Queues)
-        {
-            if (!group[0].Queue.AsSpan().SequenceEqual(queue))
-            {
-                continue;
-            }
-
-            int n = group.Length;
-            int start = n == 1 ? 0 : Random.Shared.Next(n);
-            Subscription? remote = null;
-            for (int i = 0; i < n; i++)
-            {
-                Subscription member = group[(start + i) % n];
-                if (member.Client is ClientConnection)
-                {
-                    if (Delivery.ToSubscriber(member, subject, reply, headerSize, message))
-                    {
-                        return;
-                    }
-                }
-                else if (remote is null && MayForwardTo(member.Client))
-                {
-                    remote = member;
-                }
-            }
-
-            if (remote is not null)
-            {
-                Delivery.Routes.Add(remote.Client, remote.Queue);
-            }
-
-            return;
-        }
-    }
 
     /// <summary>Announces interest to the peer: plain subjects on 0↔1, queue groups on every weight change.</summary>
     public void ChangeInterest(Subscription sub, int delta)
