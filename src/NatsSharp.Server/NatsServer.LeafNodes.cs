@@ -50,6 +50,9 @@ public sealed partial class NatsServer
             }
         }
 
-        LeafNodes?.OnInterest(sub, delta);
+        if (sub.AccountName == Auth.Account.GlobalName)
+        {
+            LeafNodes?.OnInterest(sub, delta); // leaf connections are bound to $G so far
+        }
     }
 }

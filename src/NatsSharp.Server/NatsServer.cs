@@ -42,6 +42,12 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
         ServerId = ServerIdentity.NewServerId();
         GlobalAccount = new Account(Account.GlobalName, !Options.DisableSublistCache);
+        _accounts[Account.GlobalName] = GlobalAccount;
+        foreach (AccountOptions account in Options.Accounts)
+        {
+            _accounts[account.Name] = new Account(account.Name, !Options.DisableSublistCache);
+        }
+
         _authenticator = new Authenticator(Options);
     }
 
@@ -73,6 +79,11 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal ServerLog Log { get; }
 
     internal Account GlobalAccount { get; }
+
+    private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+
+    /// <summary>A configured account by name ("$G" included), or null.</summary>
+    internal Account? FindAccount(string name) => _accounts.TryGetValue(name, out Account? account) ? account : null;
 
     internal bool AuthRequired => Volatile.Read(ref _authenticator).Required;
 

@@ -25,15 +25,15 @@ internal sealed class Authenticator
         _singlePassword = options.Password;
         _token = options.AuthToken;
         _noAuthUser = options.NoAuthUser;
-        foreach (User user in options.Users)
+        foreach (var (user, account) in options.AllUsers())
         {
-            var identity = new ClientIdentity(user.Username, "", Compile(user.Permissions));
+            var identity = new ClientIdentity(user.Username, "", Compile(user.Permissions), account);
             _users[user.Username] = (user, identity);
         }
 
-        foreach (NkeyUser user in options.NkeyUsers)
+        foreach (var (user, account) in options.AllNkeyUsers())
         {
-            _nkeys[user.PublicKey] = new ClientIdentity("", user.PublicKey, Compile(user.Permissions));
+            _nkeys[user.PublicKey] = new ClientIdentity("", user.PublicKey, Compile(user.Permissions), account);
         }
 
         ValidateOptions(options);
@@ -164,12 +164,12 @@ internal sealed class Authenticator
             return;
         }
 
-        if (options.Users.Count == 0)
+        if (!options.AllUsers().Any())
         {
             throw new NatsServerException($"no_auth_user: \"{noAuthUser}\" present, but users are not defined");
         }
 
-        if (!options.Users.Any(u => u.Username == noAuthUser))
+        if (!options.AllUsers().Any(u => u.User.Username == noAuthUser))
         {
             throw new NatsServerException($"no_auth_user: \"{noAuthUser}\" not present as user in authorization block or account configuration");
         }

@@ -5,12 +5,16 @@ internal sealed class ClientIdentity
 {
     public static readonly ClientIdentity Anonymous = new("", "", null);
 
-    public ClientIdentity(string user, string nkey, CompiledPermissions? permissions)
+    public ClientIdentity(string user, string nkey, CompiledPermissions? permissions, string account = Auth.Account.GlobalName)
     {
         User = user;
         Nkey = nkey;
         Permissions = permissions;
+        Account = account;
     }
+
+    /// <summary>The account the user belongs to (<c>$G</c> for users outside any account).</summary>
+    public string Account { get; }
 
     public string User { get; }
 

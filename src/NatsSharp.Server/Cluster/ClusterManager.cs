@@ -25,7 +25,7 @@ internal sealed class ClusterManager
     private readonly ConcurrentDictionary<string, byte> _soliciting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _selfUrls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _removedUrls = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Subject, string Queue), int> _interest = [];
+    private readonly Dictionary<(string Account, string Subject, string Queue), int> _interest = [];
     private readonly Dictionary<string, string[]> _peerClientUrls = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly PeerListener<RouteConnection> _peers;
@@ -390,14 +390,18 @@ internal sealed class ClusterManager
     private static bool FixedTimeEquals(string? given, string expected) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given ?? ""), Encoding.UTF8.GetBytes(expected));
 
-    /// <summary>Only the default account travels over routes so far; others are ignored.</summary>
+    /// <summary>An account named on a route (RS+/RMSG): $G without a lookup, configured ones by name, unknown ones (e.g. $SYS) ignored.</summary>
     public Account? AccountOf(ReadOnlySpan<byte> name) =>
-        name.SequenceEqual("$G"u8) ? _server.GlobalAccount : null;
+        name.SequenceEqual("$G"u8) ? _server.GlobalAccount : _server.FindAccount(Encoding.UTF8.GetString(name));
 
     public void RemoveRemoteSubscriptions(List<Subscription> subs)
     {
-        _server.GlobalAccount.Sublist.RemoveBatch(subs);
-        foreach (Subscription sub in subs)
+        foreach (var perAccount in subs.GroupBy(s => s.AccountName))
+        {
+            _server.FindAccount(perAccount.Key)?.Sublist.RemoveBatch([.. perAccount]);
+        }
+
+        foreach (Subscription sub in subs.Where(s => s.AccountName == Account.GlobalName))
         {
             _server.LeafNodes?.OnInterest(sub, -1);
         }
@@ -410,6 +414,7 @@ internal sealed class ClusterManager
 
     private void ChangeInterest(Subscription sub, int delta)
     {
+        string account = sub.AccountName;
         string subject = Encoding.UTF8.GetString(sub.Subject);
         string queue = sub.Queue is null ? "" : Encoding.UTF8.GetString(sub.Queue);
 
@@ -417,23 +422,23 @@ internal sealed class ClusterManager
         // were counted (an RS- can never overtake the RS+ before it).
         lock (_interest)
         {
-            _interest.TryGetValue((subject, queue), out int count);
+            _interest.TryGetValue((account, subject, queue), out int count);
             int next = Math.Max(0, count + delta);
             if (next == 0)
             {
-                _interest.Remove((subject, queue));
+                _interest.Remove((account, subject, queue));
             }
             else
             {
-                _interest[(subject, queue)] = next;
+                _interest[(account, subject, queue)] = next;
             }
 
             string? line = (count, next, queue.Length) switch
             {
-                (0, > 0, 0) => $"RS+ $G {subject}\r\n",
-                (> 0, 0, 0) => $"RS- $G {subject}\r\n",
-                (_, > 0, > 0) when next != count => $"RS+ $G {subject} {queue} {next}\r\n",
-                (> 0, 0, > 0) => $"RS- $G {subject} {queue}\r\n",
+                (0, > 0, 0) => $"RS+ {account} {subject}\r\n",
+                (> 0, 0, 0) => $"RS- {account} {subject}\r\n",
+                (_, > 0, > 0) when next != count => $"RS+ {account} {subject} {queue} {next}\r\n",
+                (> 0, 0, > 0) => $"RS- {account} {subject} {queue}\r\n",
                 _ => null,
             };
             if (line is not null)
@@ -452,9 +457,9 @@ internal sealed class ClusterManager
         lock (_interest)
         {
             var sb = new StringBuilder();
-            foreach (var ((subject, queue), count) in _interest)
+            foreach (var ((account, subject, queue), count) in _interest)
             {
-                sb.Append(queue.Length == 0 ? $"RS+ $G {subject}\r\n" : $"RS+ $G {subject} {queue} {count}\r\n");
+                sb.Append(queue.Length == 0 ? $"RS+ {account} {subject}\r\n" : $"RS+ {account} {subject} {queue} {count}\r\n");
             }
 
             if (sb.Length > 0)

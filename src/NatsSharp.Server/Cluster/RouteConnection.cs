@@ -213,12 +213,15 @@ internal sealed class RouteConnection : PeerConnection
                 return true; // a queue weight update: one entry per group is enough for routing
             }
 
-            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key));
+            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = acc.Name };
             _remoteSubs.Add(key, sub);
         }
 
         acc.Sublist.Insert(sub);
-        Server.LeafNodes?.OnInterest(sub, +1); // leafs we are the hub of hear of the cluster's interest
+        if (acc == Server.GlobalAccount)
+        {
+            Server.LeafNodes?.OnInterest(sub, +1);
+        } // leafs we are the hub of hear of the cluster's interest
         return true;
     }
 
@@ -243,7 +246,10 @@ internal sealed class RouteConnection : PeerConnection
         }
 
         acc.Sublist.Remove(sub);
-        Server.LeafNodes?.OnInterest(sub, -1);
+        if (acc == Server.GlobalAccount)
+        {
+            Server.LeafNodes?.OnInterest(sub, -1);
+        }
         return true;
     }
 

@@ -23,7 +23,7 @@ internal static partial class ConfigBinder
         // TLS and OCSP.
         "allow_non_tls", "ocsp",
         // Accounts, multi-user auth, JWT/operator mode.
-        "accounts", "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
+        "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
         "mappings", "maps", "operator", "operators", "roots", "root", "root_operators", "root_operator",
         "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
         "resolver_pinned_accounts", "trusted", "trusted_keys",
@@ -144,6 +144,9 @@ internal static partial class ConfigBinder
                 break;
             case "cluster":
                 BindCluster(value, o, errors);
+                break;
+            case "accounts":
+                BindAccounts(value, o, errors);
                 break;
             case "leafnodes":
             case "leaf":

@@ -27,6 +27,12 @@ internal sealed partial class ClientConnection
     internal void ApplyIdentity(ClientIdentity identity)
     {
         _identity = identity;
+        if (SubscriptionCount == 0)
+        {
+            // A client lives in its user's account (bound at CONNECT; a reload does not move it).
+            _account = _server.FindAccount(identity.Account) ?? _server.GlobalAccount;
+        }
+
         CompiledPermissions? perms = identity.Permissions;
         _replies = perms?.Response is null ? null : new Dictionary<string, ReplyGrant>(StringComparer.Ordinal);
         _deliveryFilter = null;

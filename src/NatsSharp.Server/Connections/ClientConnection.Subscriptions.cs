@@ -60,7 +60,7 @@ internal sealed partial class ClientConnection
                 return true;
             }
 
-            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), sid.ToArray());
+            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), sid.ToArray()) { AccountName = _account.Name };
             _subs.Add(key, sub);
         }
 

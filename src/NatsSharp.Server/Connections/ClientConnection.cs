@@ -26,7 +26,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private readonly NatsServer _server;
     private readonly ServerLog _log;
     private readonly ProtocolParser _parser;
-    private readonly Account _account;
+    private Account _account;
 
     // Connections this read batch queued data for; each is signalled once at the end.
     private readonly DeliveryBatch _delivery;

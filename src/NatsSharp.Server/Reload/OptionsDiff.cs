@@ -79,6 +79,7 @@ internal sealed class OptionsDiff
         Covered(o => o.Users);               // part of "authorization users", always listed
         Covered(o => o.NkeyUsers);
         Covered(o => o.DefaultPermissions);
+        Covered(o => o.Accounts);            // part of "accounts", always listed
         NoAuthUser();
         TlsBlock();
         LeafBlock();

@@ -34,4 +34,7 @@ internal sealed class Subscription
     public volatile bool Closed;
 
     public bool IsQueue => Queue is not null;
+
+    /// <summary>The account whose subject space holds this subscription ("$G" by default); routes name it.</summary>
+    public string AccountName { get; init; } = "$G";
 }

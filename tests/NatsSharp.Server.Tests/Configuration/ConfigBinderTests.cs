@@ -375,7 +375,6 @@ public sealed class ConfigBinderTests
     [Theory]
     [InlineData("gateway { name: g, listen: 127.0.0.1:7222 }")]
     [InlineData("allow_non_tls: true")]
-    [InlineData("accounts { A { users [{user: a, password: a}] } }")]
     [InlineData("system_account: SYS\nsystem: SYS2")]
     [InlineData("no_system_account: true\nno_system: true\nno_sys_acc: true")]
     [InlineData("jetstream { store_dir: /tmp/js }\nstore_dir: /tmp/js\nstoredir: /tmp/js")]

@@ -1,0 +1,16 @@
+using NatsSharp.Server.Auth;
+
+namespace NatsSharp.Server;
+
+public sealed partial class ServerOptions
+{
+    /// <summary>The <c>accounts { }</c> block: users outside any account belong to <c>$G</c>.</summary>
+    public IReadOnlyList<AccountOptions> Accounts { get; set; } = [];
+
+    /// <summary>Users of the authorization block and of every account, with the account each belongs to.</summary>
+    internal IEnumerable<(User User, string Account)> AllUsers() =>
+        Users.Select(u => (u, Account.GlobalName)).Concat(Accounts.SelectMany(a => a.Users.Select(u => (u, a.Name))));
+
+    internal IEnumerable<(NkeyUser User, string Account)> AllNkeyUsers() =>
+        NkeyUsers.Select(u => (u, Account.GlobalName)).Concat(Accounts.SelectMany(a => a.NkeyUsers.Select(u => (u, a.Name))));
+}

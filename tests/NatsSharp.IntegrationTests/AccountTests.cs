@@ -1,0 +1,97 @@
+using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.Server;
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Cluster;
+
+namespace NatsSharp.IntegrationTests;
+
+/// <summary>Accounts: each has its own subject space, on one server and across routes.</summary>
+public class AccountTests
+{
+    private static void TwoAccounts(ServerOptions o)
+    {
+        o.Accounts =
+        [
+            new AccountOptions { Name = "A", Users = [new User { Username = "a", Password = "a" }, new User { Username = "a2", Password = "a2" }] },
+            new AccountOptions { Name = "B", Users = [new User { Username = "b", Password = "b" }] },
+        ];
+    }
+
+    private static Task<RawClient> ConnectAs(int port, string user) =>
+        RawClient.ConnectedAsync(port, $"{{\"verbose\":false,\"user\":\"{user}\",\"pass\":\"{user}\"}}");
+
+    [Fact]
+    public async Task A_user_of_one_account_never_sees_another_accounts_messages()
+    {
+        await using var server = await TestServer.StartAsync(TwoAccounts);
+        await using var a = await ConnectAs(server.Port, "a");
+        await using var b = await ConnectAs(server.Port, "b");
+        await a.SendAsync("SUB foo 1\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await b.SendAsync("SUB foo 1\r\nPUB foo 5\r\nfromB\r\nPING\r\n");
+        await b.ExpectAsync("MSG foo 1 5");
+        await b.ExpectAsync("fromB");
+        await b.ExpectAsync("PONG");
+
+        await using var a2 = await ConnectAs(server.Port, "a2");
+        await a2.SendAsync("PUB foo 5\r\nfromA\r\nPING\r\n");
+        await a2.ExpectAsync("PONG");
+        await a.ExpectAsync("MSG foo 1 5");
+        await a.ExpectAsync("fromA"); // and not B's message before it
+        await a.SendAsync("PING\r\n");
+        await a.ExpectAsync("PONG");
+    }
+
+    [Fact]
+    public async Task Accounts_stay_apart_across_routes()
+    {
+        await using var n1 = await TestServer.StartAsync(o =>
+        {
+            TwoAccounts(o);
+            o.Cluster = new ClusterOptions { Host = "127.0.0.1", Port = -1, Name = "acc" };
+        });
+        await using var n2 = await TestServer.StartAsync(o =>
+        {
+            TwoAccounts(o);
+            o.Cluster = new ClusterOptions
+            {
+                Host = "127.0.0.1", Port = -1, Name = "acc", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Routes = [new Uri($"nats-route://127.0.0.1:{n1.Server.ClusterPort}")],
+            };
+        });
+        await Eventually.TrueAsync(() => n1.Server.RouteCount == 1 && n2.Server.RouteCount == 1, "the route");
+
+        await using var a = await ConnectAs(n1.Port, "a");
+        await a.SendAsync("SUB orders 1\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await using var b = await ConnectAs(n2.Port, "b");
+        await using var a2 = await ConnectAs(n2.Port, "a2");
+
+        // A's interest crosses the route under A's name: a2 on the other node reaches a.
+        for (int attempt = 0; ; attempt++)
+        {
+            await b.SendAsync("PUB orders 1\r\nb\r\nPING\r\n");
+            await b.ExpectAsync("PONG");
+            await a2.SendAsync("PUB orders 1\r\na\r\nPING\r\n");
+            await a2.ExpectAsync("PONG");
+            try
+            {
+                await a.ExpectAsync("MSG orders 1 1", TimeSpan.FromMilliseconds(200));
+                await a.ExpectAsync("a"); // never "b"
+                break;
+            }
+            catch (TimeoutException) when (attempt < 50)
+            {
+            }
+        }
+
+        // Whatever else arrived came from account A too.
+        await Task.Delay(300);
+        await a.SendAsync("PING\r\n");
+        for (string line = await a.ReadLineAsync(); line != "PONG"; line = await a.ReadLineAsync())
+        {
+            Assert.Equal("MSG orders 1 1", line);
+            Assert.Equal("a", await a.ReadLineAsync());
+        }
+    }
+}
