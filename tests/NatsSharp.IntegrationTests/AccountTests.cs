@@ -94,4 +94,60 @@ public class AccountTests
             Assert.Equal("a", await a.ReadLineAsync());
         }
     }
+
+    [Fact]
+    public async Task Accounts_stay_apart_in_a_mixed_cluster_with_nats_server()
+    {
+        int realCluster = FreePort.Next();
+        string conf = Path.Combine(Directory.CreateTempSubdirectory("acc-real-").FullName, "real.conf");
+        await File.WriteAllTextAsync(conf, $$"""
+            server_name: REAL
+            accounts {
+              A: { users: [ {user: a, password: a}, {user: a2, password: a2} ] }
+              B: { users: [ {user: b, password: b} ] }
+            }
+            cluster { name: acc, listen: 127.0.0.1:{{realCluster}} }
+            """);
+        await using var real = await RealNatsServer.StartAsync("-c", conf);
+        await using var ours = await TestServer.StartAsync(o =>
+        {
+            TwoAccounts(o);
+            o.Cluster = new ClusterOptions
+            {
+                Host = "127.0.0.1", Port = -1, Name = "acc", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Routes = [new Uri($"nats-route://127.0.0.1:{realCluster}")],
+            };
+        });
+        await Eventually.TrueAsync(() => ours.Server.RouteCount == 1, "our route to nats-server", TimeSpan.FromSeconds(15));
+
+        await using var a = await ConnectAs(real.Port, "a");      // account A on nats-server
+        await a.SendAsync("SUB orders 1\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await using var b = await ConnectAs(ours.Port, "b");      // account B on NatsSharp
+        await using var a2 = await ConnectAs(ours.Port, "a2");    // account A on NatsSharp
+        for (int attempt = 0; ; attempt++)
+        {
+            await b.SendAsync("PUB orders 1\r\nb\r\nPING\r\n");
+            await b.ExpectAsync("PONG");
+            await a2.SendAsync("PUB orders 1\r\na\r\nPING\r\n");
+            await a2.ExpectAsync("PONG");
+            try
+            {
+                await a.ExpectAsync("MSG orders 1 1", TimeSpan.FromMilliseconds(200));
+                await a.ExpectAsync("a");
+                break;
+            }
+            catch (TimeoutException) when (attempt < 50)
+            {
+            }
+        }
+
+        await Task.Delay(300);
+        await a.SendAsync("PING\r\n");
+        for (string line = await a.ReadLineAsync(); line != "PONG"; line = await a.ReadLineAsync())
+        {
+            Assert.Equal("MSG orders 1 1", line);
+            Assert.Equal("a", await a.ReadLineAsync()); // nothing from account B
+        }
+    }
 }
