@@ -21,14 +21,17 @@ public sealed partial class NatsServer
         ArgumentNullException.ThrowIfNull(options);
         Authenticator.ValidateOptions(options);
         var next = new Authenticator(options);
-        Options.Username = options.Username;
-        Options.Password = options.Password;
-        Options.AuthToken = options.AuthToken;
-        Options.Users = options.Users;
-        Options.NkeyUsers = options.NkeyUsers;
-        Options.NoAuthUser = options.NoAuthUser;
-        Options.DefaultPermissions = options.DefaultPermissions;
-        Options.AuthTimeout = options.AuthTimeout;
+        ServerOptions merged = Options.Clone(); // readers keep a consistent snapshot: swap, never mutate
+        merged.Username = options.Username;
+        merged.Password = options.Password;
+        merged.AuthToken = options.AuthToken;
+        merged.Users = options.Users;
+        merged.NkeyUsers = options.NkeyUsers;
+        merged.Accounts = options.Accounts;
+        merged.NoAuthUser = options.NoAuthUser;
+        merged.DefaultPermissions = options.DefaultPermissions;
+        merged.AuthTimeout = options.AuthTimeout;
+        Volatile.Write(ref _options, merged);
         Volatile.Write(ref _authenticator, next);
         if (Volatile.Read(ref _state) == 1)
         {
@@ -66,14 +69,16 @@ public sealed partial class NatsServer
     /// <summary>Switches new connections to already loaded TLS settings.</summary>
     internal void ApplyTls(ServerOptions options, TlsSetup next)
     {
-        Options.TlsCertFile = options.TlsCertFile;
-        Options.TlsKeyFile = options.TlsKeyFile;
-        Options.TlsCaFile = options.TlsCaFile;
-        Options.TlsVerify = options.TlsVerify;
-        Options.TlsMap = options.TlsMap;
-        Options.TlsTimeout = options.TlsTimeout;
-        Options.TlsCipherSuites = options.TlsCipherSuites;
-        Options.TlsCurvePreferences = options.TlsCurvePreferences;
+        ServerOptions merged = Options.Clone();
+        merged.TlsCertFile = options.TlsCertFile;
+        merged.TlsKeyFile = options.TlsKeyFile;
+        merged.TlsCaFile = options.TlsCaFile;
+        merged.TlsVerify = options.TlsVerify;
+        merged.TlsMap = options.TlsMap;
+        merged.TlsTimeout = options.TlsTimeout;
+        merged.TlsCipherSuites = options.TlsCipherSuites;
+        merged.TlsCurvePreferences = options.TlsCurvePreferences;
+        Volatile.Write(ref _options, merged);
         Tls = next;
         ServerInfo updated = _info.Clone();
         updated.TlsVerify = next.Verify;

@@ -35,7 +35,7 @@ internal sealed class ClusterManager
     {
         _server = server;
         _log = server.Log;
-        Options = options;
+        Options = options.Clone(); // our own copy: reload updates it (routes) without touching the options object
         Dynamic = options.Name.Length == 0;
         _name = Dynamic ? NewDynamicName() : options.Name;
         _peers = new PeerListener<RouteConnection>(server.Log, _stopping.Token);

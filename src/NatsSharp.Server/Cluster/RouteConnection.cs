@@ -19,24 +19,14 @@ namespace NatsSharp.Server.Cluster;
 /// </summary>
 internal sealed class RouteConnection : PeerConnection
 {
-
     private readonly ClusterManager _cluster;
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
-    private Timer? _authTimer;
-    private bool _connectReceived;
-    private bool _headers = true;
 
     public RouteConnection(ClusterManager cluster, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
-        : base(server, id, socket, stream, "Route", "rid", leafMode: false)
+        : base(server, id, socket, stream, solicitedUrl, "Route", "rid", leafMode: false)
     {
         _cluster = cluster;
-        SolicitedUrl = solicitedUrl;
     }
-
-    /// <summary>The URL we dialed, or null for a route the peer dialed.</summary>
-    public Uri? SolicitedUrl { get; }
-
-    public bool IsSolicited => SolicitedUrl is not null;
 
     /// <summary>The peer's server id, known from its CONNECT or INFO.</summary>
     public string RemoteId { get; private set; } = "";
@@ -48,7 +38,6 @@ internal sealed class RouteConnection : PeerConnection
     /// <summary>Why the registration was refused (self or duplicate), so the solicitor knows whether to retry.</summary>
     public string RefusedAs { get; set; } = "";
 
-    public override bool TakesHeaders => _headers;
 
     public int RemoteSubscriptionCount
     {
@@ -89,7 +78,7 @@ internal sealed class RouteConnection : PeerConnection
         StartPingTimer();
         if (_cluster.AuthRequired && !IsSolicited)
         {
-            _authTimer = new Timer(static s => ((RouteConnection)s!).OnAuthTimeout(), this, _cluster.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
+            StartAuthTimer(_cluster.Options.AuthTimeout);
         }
 
         await RunReadLoopAsync().ConfigureAwait(false);
@@ -151,8 +140,7 @@ internal sealed class RouteConnection : PeerConnection
             return false;
         }
 
-        _connectReceived = true;
-        _authTimer?.Dispose();
+        MarkConnectDone();
         if (RemoteId.Length == 0 && !string.IsNullOrEmpty(connect.Name))
         {
             RemoteId = connect.Name; // the route CONNECT carries the server id
@@ -171,7 +159,7 @@ internal sealed class RouteConnection : PeerConnection
 
         if (!Registered)
         {
-            if (_cluster.AuthRequired && !IsSolicited && !_connectReceived)
+            if (_cluster.AuthRequired && !IsSolicited && !ConnectDone)
             {
                 SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
                 return false;
@@ -179,7 +167,7 @@ internal sealed class RouteConnection : PeerConnection
 
             RemoteInfo = info;
             RemoteId = info.ServerId;
-            _headers = info.Headers;
+            PeerHeaders = info.Headers;
             return _cluster.Register(this, info);
         }
 
@@ -284,14 +272,6 @@ internal sealed class RouteConnection : PeerConnection
     }
 
     // Client operations have no place on a route.
-    private void OnAuthTimeout()
-    {
-        if (!_connectReceived && !IsClosing)
-        {
-            SendErrAndClose("Authentication Timeout", ClosedReason.AuthenticationTimeout);
-        }
-    }
-
     /// <summary>Drops the peer's interest, for a route that is closing or being replaced.</summary>
     private void RemoveRemoteSubscriptions()
     {
@@ -315,8 +295,7 @@ internal sealed class RouteConnection : PeerConnection
 
     protected override void OnClosed(ClosedReason reason)
     {
-        StopPingTimer();
-        _authTimer?.Dispose();
+        StopTimers();
         RemoveRemoteSubscriptions();
         _cluster.Unregister(this);
         Log.Notice(Prefix + "Router connection closed: " + ClosedReasonText.Of(reason));

@@ -17,14 +17,17 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 
     private readonly string _kind;
     private Timer? _pingTimer;
+    private Timer? _authTimer;
     private int _pingsOut;
 
     /// <param name="kind">"Route" or "Leafnode", for log lines.</param>
     /// <param name="idLabel">"rid" or "lid", as nats-server prefixes its log lines.</param>
-    protected PeerConnection(NatsServer server, ulong id, Socket socket, Stream stream, string kind, string idLabel, bool leafMode)
+    /// <param name="solicitedUrl">The URL we dialled, or null for a peer that dialled us.</param>
+    protected PeerConnection(NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl, string kind, string idLabel, bool leafMode)
         : base(id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
     {
         Server = server;
+        SolicitedUrl = solicitedUrl;
         Log = server.Log;
         _kind = kind;
         Parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, LeafMode = leafMode, HeadersAllowed = true, Trace = Log.IsTrace };
@@ -33,6 +36,37 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     }
 
     public string Prefix { get; }
+
+    /// <summary>The URL we dialled; null when the peer dialled us.</summary>
+    public Uri? SolicitedUrl { get; }
+
+    public bool IsSolicited => SolicitedUrl is not null;
+
+    /// <summary>Whether HMSG may go to this peer (from its INFO or CONNECT).</summary>
+    protected bool PeerHeaders { get; set; } = true;
+
+    public override bool TakesHeaders => PeerHeaders;
+
+    /// <summary>The CONNECT exchange is done (received on the accepting side, sent on the dialling one).</summary>
+    protected bool ConnectDone { get; private set; }
+
+    /// <summary>The peer must complete the CONNECT exchange within <paramref name="timeout"/>.</summary>
+    protected void StartAuthTimer(TimeSpan timeout) =>
+        _authTimer = new Timer(static s => ((PeerConnection)s!).OnAuthTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
+
+    protected void MarkConnectDone()
+    {
+        ConnectDone = true;
+        _authTimer?.Dispose();
+    }
+
+    private void OnAuthTimeout()
+    {
+        if (!ConnectDone && !IsClosing)
+        {
+            SendErrAndClose("Authentication Timeout", ClosedReason.AuthenticationTimeout);
+        }
+    }
 
     protected NatsServer Server { get; }
 
@@ -64,7 +98,12 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         _pingTimer = new Timer(static s => ((PeerConnection)s!).OnPingTimer(), this, first, Timeout.InfiniteTimeSpan);
     }
 
-    protected void StopPingTimer() => _pingTimer?.Dispose();
+    /// <summary>Stops both timers (keepalive and authorization) at close.</summary>
+    protected void StopTimers()
+    {
+        _pingTimer?.Dispose();
+        _authTimer?.Dispose();
+    }
 
     private void OnPingTimer()
     {

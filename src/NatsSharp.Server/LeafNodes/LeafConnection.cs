@@ -18,26 +18,18 @@ namespace NatsSharp.Server.LeafNodes;
 /// </summary>
 internal sealed class LeafConnection : PeerConnection
 {
-
     private readonly LeafNodeManager _manager;
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
-    private Timer? _authTimer;
-    private bool _connectReceived;
-    private bool _headers = true;
 
     public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
-        : base(server, id, socket, stream, "Leafnode", "lid", leafMode: true)
+        : base(server, id, socket, stream, solicitedUrl, "Leafnode", "lid", leafMode: true)
     {
         _manager = manager;
-        SolicitedUrl = solicitedUrl;
     }
 
-    /// <summary>The hub URL we dialled; null when a leaf dialled us.</summary>
-    public Uri? SolicitedUrl { get; }
-
     /// <summary>True when a leaf server dialled us: we are its hub.</summary>
-    public bool WeAreHub => SolicitedUrl is null;
+    public bool WeAreHub => !IsSolicited;
 
     public bool Registered { get; private set; }
 
@@ -46,7 +38,6 @@ internal sealed class LeafConnection : PeerConnection
     /// <summary>Set when the peer reported a loop or a cluster-name clash: wait 30 s before redialling.</summary>
     public bool DelayReconnect { get; private set; }
 
-    public override bool TakesHeaders => _headers;
 
     /// <summary>The interest this peer announced (for /leafz).</summary>
     public List<string> RemoteSubjects()
@@ -65,7 +56,7 @@ internal sealed class LeafConnection : PeerConnection
         {
             EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: false));
             SignalFlush();
-            _authTimer = new Timer(static s => ((LeafConnection)s!).OnAuthTimeout(), this, _manager.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
+            StartAuthTimer(_manager.Options.AuthTimeout);
         }
 
         StartPingTimer();
@@ -106,9 +97,8 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
-        _connectReceived = true;
-        _authTimer?.Dispose();
-        _headers = connect.Headers;
+        MarkConnectDone();
+        PeerHeaders = connect.Headers;
         RemoteName = connect.Name ?? "";
         EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: true));
         Register();
@@ -134,7 +124,7 @@ internal sealed class LeafConnection : PeerConnection
             return true;
         }
 
-        if (!_connectReceived)
+        if (!ConnectDone)
         {
             if (info.ClientId == 0 || info.LeafNodeUrls is null)
             {
@@ -143,8 +133,8 @@ internal sealed class LeafConnection : PeerConnection
                 return false;
             }
 
-            _connectReceived = true; // "our CONNECT is sent"
-            _headers = info.Headers;
+            MarkConnectDone(); // our CONNECT is sent
+            PeerHeaders = info.Headers;
             RemoteName = info.ServerName;
             EnqueueProtocol(_manager.BuildConnect(SolicitedUrl!));
             if (info.InfoOnConnect)
@@ -290,18 +280,9 @@ internal sealed class LeafConnection : PeerConnection
         return true;
     }
 
-    private void OnAuthTimeout()
-    {
-        if (!_connectReceived && !IsClosing)
-        {
-            SendErrAndClose("Authentication Timeout", ClosedReason.AuthenticationTimeout);
-        }
-    }
-
     protected override void OnClosed(ClosedReason reason)
     {
-        StopPingTimer();
-        _authTimer?.Dispose();
+        StopTimers();
         List<Subscription> all;
         lock (_remoteSubs)
         {
