@@ -1,3 +1,4 @@
+using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.LeafNodes;
 using NatsSharp.Server.Subjects;
@@ -38,7 +39,8 @@ public sealed partial class NatsServer
     /// </summary>
     internal void OnSubscriptionChanged(Subscription sub, int delta)
     {
-        if (sub.Client is ClientConnection or LeafConnection { WeAreHub: true })
+        UpdateShadows(sub, delta);
+        if (sub.Client is ClientConnection or LeafConnection { WeAreHub: true } || (sub.Client is InternalClient && sub.Import is not ServiceImport))
         {
             if (delta > 0)
             {

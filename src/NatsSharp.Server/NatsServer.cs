@@ -123,6 +123,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Log.Notice("Server is ready");
         StartCluster();
         StartLeafNodes();
+        InstallImports();
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -187,6 +188,10 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         Authenticator.ValidateOptions(options);
+        if (Accounts.AccountLinks.Validate(options.Accounts) is [string first, ..])
+        {
+            throw new NatsServerException(first);
+        }
     }
 
     private void LogStartup()

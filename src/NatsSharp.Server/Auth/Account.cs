@@ -1,3 +1,4 @@
+using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Auth;
@@ -11,9 +12,25 @@ internal sealed class Account
     {
         Name = name;
         Sublist = new Sublist(enableCache);
+        Responses = new ServiceResponses(this);
     }
 
     public string Name { get; }
 
     public Sublist Sublist { get; }
+
+    /// <summary>Streams this account imports; set once at start, before any client connects.</summary>
+    public IReadOnlyList<StreamImport> StreamImports { get; set; } = [];
+
+    /// <summary>Services this account imports (for monitoring; their subscriptions do the work).</summary>
+    public IReadOnlyList<ServiceImport> ServiceImports { get; set; } = [];
+
+    /// <summary>This account's exports, as configured.</summary>
+    public IReadOnlyList<AccountExport> Exports { get; set; } = [];
+
+    /// <summary>Reply mappings of this account's service requests.</summary>
+    public ServiceResponses Responses { get; }
+
+    /// <summary>Owns the subscriptions the server makes for this account's imports.</summary>
+    public InternalClient Internal { get; } = new();
 }

@@ -1,6 +1,8 @@
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.Auth;
 
-/// <summary>One entry of <c>accounts { NAME: { users: [...] } }</c>: an isolated subject space and its users.</summary>
+/// <summary>One entry of <c>accounts { NAME: { users: [...], exports: [...], imports: [...] } }</c>.</summary>
 public sealed class AccountOptions
 {
     public required string Name { get; init; }
@@ -8,4 +10,10 @@ public sealed class AccountOptions
     public IReadOnlyList<User> Users { get; init; } = [];
 
     public IReadOnlyList<NkeyUser> NkeyUsers { get; init; } = [];
+
+    /// <summary>Streams and services other accounts may import from this one.</summary>
+    public IReadOnlyList<AccountExport> Exports { get; init; } = [];
+
+    /// <summary>Streams and services this account takes from others.</summary>
+    public IReadOnlyList<AccountImport> Imports { get; init; } = [];
 }

@@ -264,79 +264,18 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         reply.StartsWith("_R_."u8) || reply.StartsWith("$JS.ACK."u8) || reply.StartsWith("_GR_."u8);
 
     /// <summary>
-    /// Delivers one publication to every matching subscription of this client's account:
-    /// local subscribers directly, and each route with interest once (RMSG).
+    /// Delivers one publication into this client's account (DeliveryBatch.Publish: local
+    /// subscribers, queue groups, routes and leafs, imports); a requester with no_responders
+    /// hears a 503 when nobody took it.
     /// </summary>
     private void Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        SublistResult result = _account.Sublist.Match(subject);
-        RouteFanout routes = _delivery.Routes;
-        int delivered = 0;
-        foreach (Subscription sub in result.Plain)
-        {
-            if (sub.Client is RouteConnection or LeafNodes.LeafConnection)
-            {
-                routes.Add(sub.Client, null); // one RMSG/LMSG per route or leaf, however many subscriptions match there
-                delivered++;
-            }
-            else if (Deliver(sub, subject, reply, headerSize, message))
-            {
-                delivered++;
-            }
-        }
-
-        foreach (Subscription[] group in result.Queues)
-        {
-            if (DeliverToQueue(group, subject, reply, headerSize, message))
-            {
-                delivered++;
-            }
-        }
-
-        if (routes.Count > 0)
-        {
-            _delivery.ToRoutes(_account.Name, subject, reply, headerSize, message);
-        }
-
+        int delivered = _delivery.Publish(_account, _echo ? null : this, subject, reply, headerSize, message);
         if (delivered == 0 && _noResponders && !reply.IsEmpty)
         {
             SendNoResponders(reply);
         }
     }
-
-    /// <summary>
-    /// One member per group: a local member picked at random first; only when none can take
-    /// it, a route or leaf with members of the group (it then picks one of its own).
-    /// </summary>
-    private bool DeliverToQueue(Subscription[] group, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
-    {
-        int n = group.Length;
-        int start = n == 1 ? 0 : Random.Shared.Next(n);
-        Connection? remote = null;
-        for (int i = 0; i < n; i++)
-        {
-            Subscription member = group[(start + i) % n];
-            if (member.Client is RouteConnection or LeafNodes.LeafConnection)
-            {
-                remote ??= member.Client;
-            }
-            else if (Deliver(member, subject, reply, headerSize, message))
-            {
-                return true;
-            }
-        }
-
-        if (remote is not null)
-        {
-            _delivery.Routes.Add(remote, group[0].Queue);
-            return true;
-        }
-
-        return false;
-    }
-
-    private bool Deliver(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) =>
-        (_echo || !ReferenceEquals(sub.Client, this)) && _delivery.ToSubscriber(sub, subject, reply, headerSize, message);
 
     /// <summary>The 503 status a requester with no_responders gets when nobody received its request.</summary>
     private void SendNoResponders(ReadOnlySpan<byte> reply)

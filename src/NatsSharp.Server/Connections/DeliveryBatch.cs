@@ -1,4 +1,7 @@
+using NatsSharp.Server.Accounts;
+using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
+using NatsSharp.Server.LeafNodes;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Subjects;
 
@@ -6,11 +9,20 @@ namespace NatsSharp.Server.Connections;
 
 /// <summary>
 /// What one read loop does to deliver messages: queue MSG frames for local subscribers,
-/// remember every connection it touched, and at the end of the read wake each of them once
-/// and add the counters to the server's totals. Owned by one read loop; never shared.
+/// carry messages across account imports, remember every connection it touched, and at the
+/// end of the read wake each of them once and add the counters to the server's totals.
+/// Owned by one read loop; never shared.
 /// </summary>
 internal sealed class DeliveryBatch
 {
+    // Imports that lead back to where they started stop after this many account hops.
+    private const int MaxImportHops = 8;
+
+    // Service imports and responses met while delivering one message; run once its routes are written.
+    private readonly List<Subscription> _importWork = [];
+    private readonly List<byte[]> _oneQueue = [];
+    private byte[] _mapped = new byte[256]; // a stream import's mapped subject
+
     private readonly HashSet<Connection> _touched = [];
     private readonly ServerStats _stats;
     private readonly ServerLog _log;
@@ -26,6 +38,89 @@ internal sealed class DeliveryBatch
 
     /// <summary>Per-message scratch for the routes a message goes to (reused, never allocated per message).</summary>
     public RouteFanout Routes { get; } = new();
+
+    /// <summary>
+    /// False for a route's read loop: a request that came over a route was already handed to
+    /// the service it imports by the server it was published on.
+    /// </summary>
+    public bool RunsServiceImports { get; init; } = true;
+
+    public bool HasImportWork => _importWork.Count > 0;
+
+    /// <summary>
+    /// Delivers a message published on this server into <paramref name="account"/>: every local
+    /// subscriber, one member per queue group (a local one first), each route or leaf with
+    /// interest once, then the imports it triggers. <paramref name="skip"/> is a publisher that
+    /// does not want its own messages. Returns how many deliveries were made.
+    /// </summary>
+    public int Publish(Account account, Connection? skip, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, int hops = 0)
+    {
+        SublistResult result = account.Sublist.Match(subject);
+        int delivered = 0;
+        foreach (Subscription sub in result.Plain)
+        {
+            if (sub.Import is null && sub.Client is RouteConnection or LeafConnection)
+            {
+                Routes.Add(sub.Client, null); // one RMSG/LMSG per route or leaf, however many subscriptions match there
+                delivered++;
+            }
+            else if (!ReferenceEquals(sub.Client, skip) && ToSubscriber(sub, subject, reply, headerSize, message))
+            {
+                delivered++;
+            }
+        }
+
+        foreach (Subscription[] group in result.Queues)
+        {
+            if (ToQueue(group, skip, subject, reply, headerSize, message))
+            {
+                delivered++;
+            }
+        }
+
+        if (Routes.Count > 0)
+        {
+            ToRoutes(account.Name, subject, reply, headerSize, message);
+        }
+
+        if (_importWork.Count > 0)
+        {
+            RunImports(subject, reply, headerSize, message, hops);
+        }
+
+        return delivered;
+    }
+
+    /// <summary>
+    /// One member per group: a local member picked at random first; only when none can take
+    /// it, a route or leaf with members of the group (it then picks one of its own).
+    /// </summary>
+    private bool ToQueue(Subscription[] group, Connection? skip, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        int n = group.Length;
+        int start = n == 1 ? 0 : Random.Shared.Next(n);
+        Connection? remote = null;
+        for (int i = 0; i < n; i++)
+        {
+            Subscription member = group[(start + i) % n];
+            if (member.Import is null && member.Client is RouteConnection or LeafConnection)
+            {
+                remote ??= member.Client;
+            }
+            else if (!ReferenceEquals(member.Client, skip) && ToSubscriber(member, subject, reply, headerSize, message))
+            {
+                return true;
+            }
+        }
+
+        if (remote is not null)
+        {
+            Routes.Add(remote, group[0].Queue);
+            return true;
+        }
+
+        return false;
+    }
 
     public void Touch(Connection c)
     {
@@ -43,6 +138,11 @@ internal sealed class DeliveryBatch
         if (sub.Closed)
         {
             return false;
+        }
+
+        if (sub.Import is not null)
+        {
+            return ToImport(sub, subject, reply, headerSize, message);
         }
 
         // A wildcard subscription may cover subjects its user may not subscribe to: filter here,
@@ -116,6 +216,83 @@ internal sealed class DeliveryBatch
         }
 
         Routes.Clear();
+    }
+
+    /// <summary>
+    /// A subscription the server made for an import. A stream's shadow delivers to the
+    /// subscriber it stands for, under the mapped subject; service requests and responses wait
+    /// in <see cref="_importWork"/> until the message's routes are written (<see cref="RunImports"/>).
+    /// </summary>
+    private bool ToImport(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        switch (sub.Import)
+        {
+            case StreamImport stream:
+                Subscription origin = sub.Origin!;
+                int length = stream.MapToImporter(subject, ref _mapped);
+                ReadOnlySpan<byte> mapped = _mapped.AsSpan(0, length);
+                if (origin.Client is LeafConnection leaf)
+                {
+                    _oneQueue.Clear();
+                    if (origin.Queue is not null)
+                    {
+                        _oneQueue.Add(origin.Queue);
+                    }
+
+                    if (!leaf.EnqueueRoutedMessage(null, mapped, reply, _oneQueue, headerSize, message))
+                    {
+                        return false;
+                    }
+
+                    Touch(leaf);
+                    _outMsgs++;
+                    _outBytes += message.Length;
+                    return true;
+                }
+
+                return ToSubscriber(origin, mapped, reply, headerSize, message);
+            case ServiceImport when !RunsServiceImports:
+                return false;
+            default:
+                _importWork.Add(sub);
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// Hands the service requests met while delivering a message to the exporting accounts
+    /// (with a reply subject mapped back to the requester), and responses back to the accounts
+    /// that asked.
+    /// </summary>
+    public void RunImports(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, int hops = 0)
+    {
+        Subscription[] work = [.. _importWork];
+        _importWork.Clear();
+        if (hops >= MaxImportHops)
+        {
+            _log.Debug($"Dropping a message on \"{NatsServer.Utf8(subject)}\" after {hops} import hops");
+            return;
+        }
+
+        foreach (Subscription sub in work)
+        {
+            switch (sub.Import)
+            {
+                case ServiceImport service:
+                    byte[] buffer = new byte[subject.Length + 64];
+                    int length = service.MapToExporter(subject, ref buffer);
+                    byte[] mappedReply = reply.IsEmpty ? [] : service.Importer.Responses.Register(reply, service);
+                    Publish(service.Exporter, null, buffer.AsSpan(0, length), mappedReply, headerSize, message, hops + 1);
+                    break;
+                case ServiceResponses responses:
+                    if (responses.Take(subject) is { } requesterReply)
+                    {
+                        Publish(responses.Importer, null, requesterReply, default, headerSize, message, hops + 1);
+                    }
+
+                    break;
+            }
+        }
     }
 
     /// <summary>After a read: wake every connection written to, once, and add up the counters.</summary>

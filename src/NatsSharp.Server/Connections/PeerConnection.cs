@@ -31,7 +31,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         Log = server.Log;
         _kind = kind;
         Parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, LeafMode = leafMode, HeadersAllowed = true, Trace = Log.IsTrace };
-        Delivery = new DeliveryBatch(server.Stats, Log);
+        Delivery = new DeliveryBatch(server.Stats, Log) { RunsServiceImports = leafMode };
         Prefix = $"{RemoteHost}:{RemotePort} - {idLabel}:{id} - ";
     }
 
@@ -209,13 +209,20 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     {
         foreach (Subjects.Subscription sub in result.Plain)
         {
-            if (sub.Client is ClientConnection)
+            if (IsLocal(sub))
             {
                 Delivery.ToSubscriber(sub, subject, reply, headerSize, message);
             }
             else if (MayForwardTo(sub.Client))
             {
-                Delivery.Routes.Add(sub.Client, null);
+                if (sub.Import is null)
+                {
+                    Delivery.Routes.Add(sub.Client, null);
+                }
+                else
+                {
+                    Delivery.ToSubscriber(sub, subject, reply, headerSize, message); // a stream import's shadow for a leaf's subscription
+                }
             }
         }
 
@@ -234,7 +241,16 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         {
             Delivery.ToRoutes(account, subject, reply, headerSize, message);
         }
+
+        if (Delivery.HasImportWork)
+        {
+            Delivery.RunImports(subject, reply, headerSize, message);
+        }
     }
+
+    /// <summary>A client here, or a subscription the server made for an import of a client or of an account.</summary>
+    private static bool IsLocal(Subjects.Subscription sub) =>
+        sub.Client is ClientConnection or Accounts.InternalClient;
 
     private void DeliverToGroup(Subjects.SublistResult result, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
@@ -251,7 +267,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             for (int i = 0; i < n; i++)
             {
                 Subjects.Subscription member = group[(start + i) % n];
-                if (member.Client is ClientConnection)
+                if (IsLocal(member) || (member.Import is not null && MayForwardTo(member.Client)))
                 {
                     if (Delivery.ToSubscriber(member, subject, reply, headerSize, message))
                     {

@@ -37,4 +37,13 @@ internal sealed class Subscription
 
     /// <summary>The account whose subject space holds this subscription ("$G" by default); routes name it.</summary>
     public string AccountName { get; init; } = "$G";
+
+    /// <summary>Set on subscriptions the server makes for imports: what a message on it turns into (null for ordinary ones).</summary>
+    public Accounts.ImportBinding? Import { get; init; }
+
+    /// <summary>For a stream import's shadow: the subscription in the importing account it delivers to.</summary>
+    public Subscription? Origin { get; init; }
+
+    /// <summary>The shadows this subscription has in exporting accounts (stream imports), removed with it.</summary>
+    public Subscription[]? Shadows;
 }
