@@ -31,6 +31,23 @@ public sealed class NatsServerParityTests
         "system_account: 1\n", "SYSTEM_ACCOUNT: 1\n", "max_sub_tokens: 0\n", "max_sub_tokens: 300\n", "server_tags: [a, 1]\n",
         "no_auth_user: ghost\n", "max_connections: 99999999999\n", "\"a\\tb\": 1\n", "ünï: 1\nfoo: 2\n", "x: [ # c\n a // d\n ]\n",
         "port: 4222\r\ndebug: true\r\n", "x: (\r\n)\r\n", "port: 1 / / 2\n", "} port: 1\n", "/\n", "x { a: 1 b: 2 }\n",
+        // accounts: exports and imports
+        "accounts {\n A: { exports: [{stream: \"foo.>\"}, {service: \"help.*\", response_type: stream}] }\n B: { imports: [{stream: {account: A, subject: \"foo.>\"}, prefix: p}, {service: {account: A, subject: \"help.*\"}, to: \"ahelp.*\"}] }\n}\n",
+        "accounts {\n A: { exports: [{stream: priv, accounts: [C]}] }\n B: { imports: [{stream: {account: A, subject: priv}}] }\n C: {}\n}\n",
+        "accounts {\n B: { imports: [{stream: {account: Z, subject: x}}, {service: {account: Z, subject: y}}] }\n}\n",
+        "accounts {\n A: { exports: [{stream: \"foo.>\"}] }\n B: { imports: [{stream: {account: A, subject: foo.x}, prefix: \"w.*\"}] }\n}\n",
+        "accounts {\n A: { exports: [{stream: \"foo.>\"}] }\n B: { imports: [{stream: {account: A, subject: foo.x}, prefix: w, to: y}] }\n}\n",
+        "accounts {\n A: { exports: 5 }\n}\n", "accounts {\n A: { exports: [5] }\n}\n", "accounts {\n A: { imports: \"x\" }\n}\n",
+        "accounts {\n A: { exports: [{stream: foo, bogus: 1}] }\n}\n", "accounts {\n A: { exports: [{service: foo, response_type: weird}] }\n}\n",
+        "accounts {\n A: { exports: [{stream: foo, response_type: stream}] }\n}\n",
+        "accounts {\n A: { exports: [{service: foo, threshold: \"2x\"}] }\n}\n",
+        "accounts {\n A: { exports: [{service: foo, accounts: [Q]}] }\n}\n",
+        "accounts {\n A: { exports: [{service: foo}] }\n B: { imports: [{service: {account: A}}] }\n}\n",
+        "accounts {\n A: { exports: [{service: foo}] }\n B: { imports: [{service: {account: A, subject: foo, x: 1}}] }\n}\n",
+        "accounts {\n A: { exports: [{service: foo}, {service: bar}] }\n B: { imports: [{service: {account: A, subject: foo}, to: s}, {service: {account: A, subject: bar}, to: s}] }\n}\n",
+        "accounts {\n A: { exports: [{service: foo}] }\n B: { imports: [{service: {account: A, subject: bar}}] }\n}\n",
+        "accounts {\n A: { exports: [{service: foo}] }\n B: { imports: [{service: \"A\"}] }\n}\n",
+        "accounts {\n A: { exports: [{stream: \"a.>\"}] }\n B: { imports: [{stream: {account: A, subject: \"a.>\"}}, {stream: {account: A, subject: \"a.>\"}, prefix: z}] }\n}\n",
     ];
 
     [Theory]

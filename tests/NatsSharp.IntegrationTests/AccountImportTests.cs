@@ -1,0 +1,331 @@
+using System.Text;
+using NATS.Client;
+using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.Server;
+using NatsSharp.Server.Cluster;
+using NatsSharp.Server.Configuration;
+
+namespace NatsSharp.IntegrationTests;
+
+/// <summary>
+/// Stream and service exports/imports between accounts. Each conversation runs on NatsSharp and
+/// on the real nats-server 2.9.10 with the same config, and must read the same on both; then
+/// across a NatsSharp route and in a mixed cluster with nats-server.
+/// </summary>
+public class AccountImportTests
+{
+    private const string Accounts = """
+        accounts {
+          A: {
+            users: [ {user: a, password: a}, {user: a2, password: a2} ]
+            exports: [
+              {stream: "foo.>"}
+              {stream: "orders.*"}
+              {service: "help.*"}
+              {service: "feed", response_type: stream}
+            ]
+          }
+          B: {
+            users: [ {user: b, password: b}, {user: b2, password: b2} ]
+            imports: [
+              {stream: {account: A, subject: "foo.>"}, prefix: "p"}
+              {stream: {account: A, subject: "orders.*"}, to: "in.orders.*"}
+              {service: {account: A, subject: "help.*"}, to: "ahelp.*"}
+              {service: {account: A, subject: "feed"}}
+            ]
+          }
+        }
+        """;
+
+    private static async Task<TestServer> StartOursAsync(string config, Action<ServerOptions>? more = null)
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("imports-").FullName, "ours.conf");
+        await File.WriteAllTextAsync(file, config);
+        ServerOptions loaded = ConfigBinder.Load(file).Options;
+        return await TestServer.StartAsync(o =>
+        {
+            o.Accounts = loaded.Accounts;
+            more?.Invoke(o);
+        });
+    }
+
+    private static async Task<RealNatsServer> StartRealAsync(string config)
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("imports-real-").FullName, "real.conf");
+        await File.WriteAllTextAsync(file, config);
+        return await RealNatsServer.StartAsync("-c", file);
+    }
+
+    private static Task<RawClient> ConnectAs(int port, string user) =>
+        RawClient.ConnectedAsync(port, $"{{\"verbose\":false,\"user\":\"{user}\",\"pass\":\"{user}\"}}");
+
+    /// <summary>Runs <paramref name="conversation"/> against NatsSharp and against nats-server with <see cref="Accounts"/>.</summary>
+    private static async Task OnBothAsync(Func<int, Task> conversation)
+    {
+        await using (TestServer ours = await StartOursAsync(Accounts))
+        {
+            await conversation(ours.Port);
+        }
+
+        await using RealNatsServer real = await StartRealAsync(Accounts);
+        await conversation(real.Port);
+    }
+
+    [Fact]
+    public Task An_imported_stream_arrives_under_its_prefix_and_nothing_else_crosses() => OnBothAsync(async port =>
+    {
+        await using var a = await ConnectAs(port, "a");
+        await using var b = await ConnectAs(port, "b");
+        await b.SendAsync("SUB p.foo.* 1\r\nSUB > 2\r\nPING\r\n");
+        await b.ExpectAsync("PONG");
+        await a.SendAsync("PUB foo.bar 2\r\nhi\r\nPUB secret 2\r\nno\r\nPUB foo.a.b 4\r\ndeep\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+
+        // p.foo.* gets foo.bar; ">" gets both exported ones; "secret" is never exported.
+        Assert.Equal(["MSG p.foo.a.b 2 4 deep", "MSG p.foo.bar 1 2 hi", "MSG p.foo.bar 2 2 hi"], await DrainAsync(b));
+    });
+
+    [Fact]
+    public Task A_stream_import_with_to_maps_wildcards() => OnBothAsync(async port =>
+    {
+        await using var a = await ConnectAs(port, "a");
+        await using var b = await ConnectAs(port, "b");
+        await b.SendAsync("SUB in.orders.* 1\r\nSUB in.orders.eu 2\r\nPING\r\n");
+        await b.ExpectAsync("PONG");
+        await a.SendAsync("PUB orders.eu 1\r\n1\r\nPUB orders.us 1\r\n2\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        Assert.Equal(["MSG in.orders.eu 1 1 1", "MSG in.orders.eu 2 1 1", "MSG in.orders.us 1 1 2"], await DrainAsync(b));
+    });
+
+    [Fact]
+    public async Task Auto_unsubscribe_counts_imported_messages()
+    {
+        // nats-server 2.9.10 keeps delivering past UNSUB's max here (its shadow copies of the
+        // subscription count on their own); NatsSharp stops at max, as for any other message.
+        await using TestServer server = await StartOursAsync(Accounts);
+        await using var a = await ConnectAs(server.Port, "a");
+        await using var b = await ConnectAs(server.Port, "b");
+        await b.SendAsync("SUB in.orders.eu 2\r\nUNSUB 2 1\r\nPING\r\n");
+        await b.ExpectAsync("PONG");
+        await a.SendAsync("PUB orders.eu 1\r\n1\r\nPUB orders.eu 1\r\n2\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        Assert.Equal(["MSG in.orders.eu 2 1 1"], await DrainAsync(b));
+        Assert.Empty(server.Server.FindAccount("A")!.Sublist.Match("orders.eu"u8).Plain); // the shadow went with it
+    }
+
+    /// <summary>Every MSG (with its payload) until the answer to a PING, sorted.</summary>
+    private static async Task<List<string>> DrainAsync(RawClient client)
+    {
+        var got = new List<string>();
+        await client.SendAsync("PING\r\n");
+        for (string line = await client.ReadLineAsync(); line != "PONG"; line = await client.ReadLineAsync())
+        {
+            got.Add(line + " " + await client.ReadLineAsync());
+        }
+
+        got.Sort(StringComparer.Ordinal);
+        return got;
+    }
+
+    [Fact]
+    public Task Queue_members_of_the_importing_account_share_an_imported_stream() => OnBothAsync(async port =>
+    {
+        await using var a = await ConnectAs(port, "a");
+        await using var b1 = await ConnectAs(port, "b");
+        await using var b2 = await ConnectAs(port, "b2");
+        await b1.SendAsync("SUB p.foo.q workers 1\r\nPING\r\n");
+        await b1.ExpectAsync("PONG");
+        await b2.SendAsync("SUB p.foo.q workers 1\r\nPING\r\n");
+        await b2.ExpectAsync("PONG");
+        const int n = 20;
+        var pubs = new StringBuilder();
+        for (int i = 0; i < n; i++)
+        {
+            pubs.Append("PUB foo.q 1\r\nx\r\n");
+        }
+
+        await a.SendAsync(pubs.Append("PING\r\n").ToString());
+        await a.ExpectAsync("PONG");
+        int total = 0;
+        foreach (RawClient b in new[] { b1, b2 })
+        {
+            await b.SendAsync("PING\r\n");
+            for (string line = await b.ReadLineAsync(); line != "PONG"; line = await b.ReadLineAsync())
+            {
+                Assert.Equal("MSG p.foo.q 1 1", line);
+                Assert.Equal("x", await b.ReadLineAsync());
+                total++;
+            }
+        }
+
+        Assert.Equal(n, total); // each message to exactly one member
+    });
+
+    [Fact]
+    public Task A_service_request_reaches_the_exporter_with_a_mapped_reply_and_one_response_comes_back() => OnBothAsync(async port =>
+    {
+        await using var a = await ConnectAs(port, "a");
+        await using var b = await ConnectAs(port, "b");
+        await a.SendAsync("SUB help.* 9\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await b.SendAsync("SUB _INBOX.r 1\r\nPUB ahelp.x _INBOX.r 3\r\nreq\r\nPING\r\n");
+        await b.ExpectAsync("PONG");
+
+        string[] request = (await a.ReadLineAsync()).Split(' ');
+        Assert.Equal(["MSG", "help.x", "9"], request[..3]);
+        Assert.StartsWith("_R_.", request[3]); // the requester's inbox is not shown to the exporter
+        Assert.Equal("req", await a.ReadLineAsync());
+
+        // A singleton service: the first response goes back, the second is dropped.
+        await a.SendAsync($"PUB {request[3]} 3\r\nans\r\nPUB {request[3]} 4\r\nans2\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await b.ExpectAsync("MSG _INBOX.r 1 3");
+        await b.ExpectAsync("ans");
+        await b.SendAsync("PING\r\n");
+        await b.ExpectAsync("PONG");
+    });
+
+    [Fact]
+    public Task A_streamed_service_may_answer_many_times() => OnBothAsync(async port =>
+    {
+        await using var a = await ConnectAs(port, "a");
+        await using var b = await ConnectAs(port, "b");
+        await a.SendAsync("SUB feed 1\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await b.SendAsync("SUB _INBOX.f 1\r\nPUB feed _INBOX.f 0\r\n\r\nPING\r\n");
+        await b.ExpectAsync("PONG");
+        string reply = (await a.ReadLineAsync()).Split(' ')[3];
+        await a.ReadLineAsync();
+        await a.SendAsync($"PUB {reply} 1\r\n1\r\nPUB {reply} 1\r\n2\r\nPUB {reply} 1\r\n3\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        for (int i = 1; i <= 3; i++)
+        {
+            await b.ExpectAsync("MSG _INBOX.f 1 1");
+            await b.ExpectAsync(i.ToString());
+        }
+    });
+
+    [Fact]
+    public async Task NATS_Client_requests_an_imported_service()
+    {
+        await using TestServer server = await StartOursAsync(Accounts);
+        using IConnection responder = Connect(server.Port, "a");
+        using IAsyncSubscription sub = responder.SubscribeAsync("help.*", (_, e) =>
+            responder.Publish(e.Message.Reply, Encoding.UTF8.GetBytes("re:" + e.Message.Subject + ":" + Encoding.UTF8.GetString(e.Message.Data))));
+        responder.Flush();
+        using IConnection requester = Connect(server.Port, "b");
+        for (int i = 0; i < 20; i++)
+        {
+            Msg reply = requester.Request($"ahelp.t{i}", Encoding.UTF8.GetBytes($"m{i}"), 5000);
+            Assert.Equal($"re:help.t{i}:m{i}", Encoding.UTF8.GetString(reply.Data));
+        }
+
+        Assert.Equal(0, server.Server.FindAccount("B")!.Responses.Count); // singleton mappings are used up
+    }
+
+    private static IConnection Connect(int port, string user)
+    {
+        Options options = ConnectionFactory.GetDefaultOptions();
+        options.Url = $"nats://{user}:{user}@127.0.0.1:{port}";
+        options.AllowReconnect = false;
+        return new ConnectionFactory().CreateConnection(options);
+    }
+
+    [Fact]
+    public async Task Imports_work_across_a_route_without_duplicates()
+    {
+        await using var n1 = await StartOursAsync(Accounts, o => o.Cluster = new ClusterOptions { Host = "127.0.0.1", Port = -1, Name = "imp" });
+        await using var n2 = await StartOursAsync(Accounts, o => o.Cluster = new ClusterOptions
+        {
+            Host = "127.0.0.1", Port = -1, Name = "imp", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+            Routes = [new Uri($"nats-route://127.0.0.1:{n1.Server.ClusterPort}")],
+        });
+        await Eventually.TrueAsync(() => n1.Server.RouteCount == 1 && n2.Server.RouteCount == 1, "the route");
+        await RequestAndStreamAcrossAsync(requesterPort: n1.Port, responderPort: n2.Port);
+        await RequestAndStreamAcrossAsync(requesterPort: n2.Port, responderPort: n1.Port);
+    }
+
+    [Fact]
+    public async Task Imports_work_in_a_mixed_cluster_with_nats_server()
+    {
+        int realCluster = FreePort.Next();
+        await using RealNatsServer real = await StartRealAsync(Accounts + $"\ncluster {{ name: imp, listen: 127.0.0.1:{realCluster} }}\n");
+        await using TestServer ours = await StartOursAsync(Accounts, o => o.Cluster = new ClusterOptions
+        {
+            Host = "127.0.0.1", Port = -1, Name = "imp", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+            Routes = [new Uri($"nats-route://127.0.0.1:{realCluster}")],
+        });
+        await Eventually.TrueAsync(() => ours.Server.RouteCount == 1, "our route to nats-server", TimeSpan.FromSeconds(15));
+        await RequestAndStreamAcrossAsync(requesterPort: ours.Port, responderPort: real.Port);
+        await RequestAndStreamAcrossAsync(requesterPort: real.Port, responderPort: ours.Port);
+    }
+
+    /// <summary>
+    /// B on one server requests A's service on the other and gets exactly one answer; A's stream
+    /// published there reaches B's subscriber here exactly once.
+    /// </summary>
+    private static async Task RequestAndStreamAcrossAsync(int requesterPort, int responderPort)
+    {
+        await using var a = await ConnectAs(responderPort, "a");
+        await a.SendAsync("SUB help.* 9\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await using var b = await ConnectAs(requesterPort, "b");
+        await b.SendAsync("SUB _INBOX.x 1\r\nSUB p.foo.> 2\r\nPING\r\n");
+        await b.ExpectAsync("PONG");
+
+        // Interest crosses the route asynchronously: ask until the service answers.
+        string[] request = [];
+        for (int attempt = 0; request.Length == 0; attempt++)
+        {
+            await b.SendAsync("PUB ahelp.q _INBOX.x 1\r\n?\r\nPING\r\n");
+            await b.ExpectAsync("PONG");
+            try
+            {
+                request = (await a.ReadLineAsync(TimeSpan.FromMilliseconds(300))).Split(' ');
+            }
+            catch (TimeoutException) when (attempt < 50)
+            {
+            }
+        }
+
+        Assert.Equal("help.q", request[1]);
+        Assert.Equal("?", await a.ReadLineAsync());
+        await a.SendAsync($"PUB {request[3]} 2\r\nok\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await b.ExpectAsync("MSG _INBOX.x 1 2");
+        await b.ExpectAsync("ok");
+
+        // The stream: publish until one arrives, then count what a final batch brings.
+        for (int attempt = 0; ; attempt++)
+        {
+            await a.SendAsync("PUB foo.probe 1\r\n.\r\nPING\r\n");
+            await a.ExpectAsync("PONG");
+            try
+            {
+                await b.ExpectAsync("MSG p.foo.probe 2 1", TimeSpan.FromMilliseconds(300));
+                await b.ExpectAsync(".");
+                break;
+            }
+            catch (TimeoutException) when (attempt < 50)
+            {
+            }
+        }
+
+        await Task.Delay(300); // let stray probes land before counting
+        await b.SendAsync("PING\r\n");
+        for (string line = await b.ReadLineAsync(); line != "PONG"; line = await b.ReadLineAsync())
+        {
+            await b.ReadLineAsync();
+        }
+
+        await a.SendAsync("PUB foo.n 1\r\n1\r\nPUB foo.n 1\r\n2\r\nPUB foo.n 1\r\n3\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        for (int i = 1; i <= 3; i++)
+        {
+            await b.ExpectAsync("MSG p.foo.n 2 1");
+            await b.ExpectAsync(i.ToString());
+        }
+
+        await b.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300)); // no second copy
+    }
+}
