@@ -82,6 +82,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
 
+    /// <summary>Every account: "$G" and the configured ones.</summary>
+    internal IEnumerable<Account> AllAccounts => _accounts.Values;
+
     /// <summary>A configured account by name ("$G" included), or null.</summary>
     internal Account? FindAccount(string name) => _accounts.TryGetValue(name, out Account? account) ? account : null;
 

@@ -8,6 +8,9 @@ internal sealed partial class ClientConnection
     private long _pingSentTimestamp;
     private long _rttTicks;
 
+    /// <summary>The account this client lives in (its user's, from CONNECT on).</summary>
+    public string AccountName => Volatile.Read(ref _account).Name;
+
     /// <summary>The last measured PING→PONG time; zero until the first PONG answers a server PING.</summary>
     public TimeSpan Rtt => TimeSpan.FromTicks(Volatile.Read(ref _rttTicks));
 
