@@ -45,6 +45,16 @@ public sealed class ExportImportConfigTests
     }
 
     [Fact]
+    public void A_stream_import_with_both_prefix_and_to_is_refused()
+    {
+        // nats-server catches this only when its (random) map order reads "to" last; we always do.
+        using var dir = new TempConfigDir();
+        var ex = Assert.Throws<ConfigException>(() => ConfigBinder.Load(dir.Write("t.conf",
+            "accounts {\n A: { exports: [{stream: \"foo.>\"}] }\n B: { imports: [{stream: {account: A, subject: foo.x}, prefix: w, to: y}] }\n}\n")));
+        Assert.EndsWith("t.conf:3:67: Stream import can not have a 'prefix' and a 'to' property", ex.Message);
+    }
+
+    [Fact]
     public void An_embedder_gets_the_same_check_as_a_config_file()
     {
         var options = new ServerOptions

@@ -36,7 +36,6 @@ public sealed class NatsServerParityTests
         "accounts {\n A: { exports: [{stream: priv, accounts: [C]}] }\n B: { imports: [{stream: {account: A, subject: priv}}] }\n C: {}\n}\n",
         "accounts {\n B: { imports: [{stream: {account: Z, subject: x}}, {service: {account: Z, subject: y}}] }\n}\n",
         "accounts {\n A: { exports: [{stream: \"foo.>\"}] }\n B: { imports: [{stream: {account: A, subject: foo.x}, prefix: \"w.*\"}] }\n}\n",
-        "accounts {\n A: { exports: [{stream: \"foo.>\"}] }\n B: { imports: [{stream: {account: A, subject: foo.x}, prefix: w, to: y}] }\n}\n",
         "accounts {\n A: { exports: 5 }\n}\n", "accounts {\n A: { exports: [5] }\n}\n", "accounts {\n A: { imports: \"x\" }\n}\n",
         "accounts {\n A: { exports: [{stream: foo, bogus: 1}] }\n}\n", "accounts {\n A: { exports: [{service: foo, response_type: weird}] }\n}\n",
         "accounts {\n A: { exports: [{stream: foo, response_type: stream}] }\n}\n",
