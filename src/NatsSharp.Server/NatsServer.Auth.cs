@@ -21,6 +21,11 @@ public sealed partial class NatsServer
         ArgumentNullException.ThrowIfNull(options);
         Authenticator.ValidateOptions(options);
         var next = new Authenticator(options);
+        foreach (AccountOptions account in options.Accounts)
+        {
+            _accounts.GetOrAdd(account.Name, name => new Account(name, !options.DisableSublistCache)); // users of a new account need it before they are re-checked
+        }
+
         ServerOptions merged = Options.Clone(); // readers keep a consistent snapshot: swap, never mutate
         merged.Username = options.Username;
         merged.Password = options.Password;

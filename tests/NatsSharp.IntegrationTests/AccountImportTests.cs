@@ -329,3 +329,65 @@ public class AccountImportTests
         await b.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300)); // no second copy
     }
 }
+
+/// <summary>What a reload may change about accounts: users and new accounts live; exports and imports need a restart.</summary>
+public class AccountReloadTests
+{
+    private static ServerOptions Next(TestServer server, Action<ServerOptions> change)
+    {
+        ServerOptions next = server.Server.Options.Clone();
+        change(next);
+        return next;
+    }
+
+    private static Server.Auth.AccountOptions Account(string name, params string[] users) =>
+        new() { Name = name, Users = [.. users.Select(u => new Server.Auth.User { Username = u, Password = u })] };
+
+    private static Task<RawClient> ConnectAs(int port, string user) =>
+        RawClient.ConnectedAsync(port, $"{{\"verbose\":false,\"user\":\"{user}\",\"pass\":\"{user}\"}}");
+
+    [Fact]
+    public async Task A_new_account_added_on_reload_is_its_own_subject_space_and_a_moved_user_is_disconnected()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Users = [new Server.Auth.User { Username = "g", Password = "g" }];
+            o.Accounts = [Account("A", "a", "mover")];
+        });
+        await using var g = await ConnectAs(server.Port, "g");
+        await g.SendAsync("SUB news 1\r\nPING\r\n");
+        await g.ExpectAsync("PONG");
+        await using var mover = await ConnectAs(server.Port, "mover");
+
+        server.Server.Reload(Next(server, o => o.Accounts = [Account("A", "a"), Account("C", "c", "mover")]));
+
+        Assert.Equal(["-ERR 'Authorization Violation'"], await mover.ReadUntilClosedAsync());
+        await using var c = await ConnectAs(server.Port, "c");
+        await c.SendAsync("SUB news 1\r\nPUB news 1\r\nc\r\nPING\r\n");
+        await c.ExpectAsync("MSG news 1 1");
+        await c.ExpectAsync("c");
+        await c.ExpectAsync("PONG");
+        await g.SendAsync("PING\r\n");
+        await g.ExpectAsync("PONG"); // the global account never saw C's message
+    }
+
+    [Fact]
+    public async Task Changing_imports_on_reload_is_refused_and_the_running_links_stay()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Accounts =
+        [
+            new Server.Auth.AccountOptions { Name = "A", Users = [new Server.Auth.User { Username = "a", Password = "a" }], Exports = [new Server.Accounts.AccountExport { Kind = Server.Accounts.ExchangeKind.Stream, Subject = "foo" }] },
+            new Server.Auth.AccountOptions { Name = "B", Users = [new Server.Auth.User { Username = "b", Password = "b" }], Imports = [new Server.Accounts.AccountImport { Kind = Server.Accounts.ExchangeKind.Stream, Account = "A", Subject = "foo" }] },
+        ]);
+        var ex = Assert.Throws<NatsServerException>(() => server.Server.Reload(Next(server, o => o.Accounts = [Account("A", "a"), Account("B", "b")])));
+        Assert.Equal("config reload not supported for accounts exports/imports by NatsSharp yet: restart the server to apply them", ex.Message);
+
+        await using var a = await ConnectAs(server.Port, "a");
+        await using var b = await ConnectAs(server.Port, "b");
+        await b.SendAsync("SUB foo 1\r\nPING\r\n");
+        await b.ExpectAsync("PONG");
+        await a.SendAsync("PUB foo 1\r\nx\r\nPING\r\n");
+        await a.ExpectAsync("PONG");
+        await b.ExpectAsync("MSG foo 1 1");
+    }
+}

@@ -69,6 +69,14 @@ internal sealed partial class ClientConnection
             return;
         }
 
+        if (identity.Account != _account.Name)
+        {
+            // Its subscriptions live in the old account's subject space: it reconnects into the new one.
+            _log.Error(_prefix + $"Account changed from \"{_account.Name}\" to \"{identity.Account}\" on reload");
+            SendErrAndCloseFromTimer("Authorization Violation", ClosedReason.AuthenticationFailure);
+            return;
+        }
+
         ApplyIdentity(identity);
         CompiledPermissions? perms = identity.Permissions;
         if (perms is null)

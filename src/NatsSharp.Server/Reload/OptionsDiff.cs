@@ -80,6 +80,7 @@ internal sealed class OptionsDiff
         Covered(o => o.NkeyUsers);
         Covered(o => o.DefaultPermissions);
         Covered(o => o.Accounts);            // part of "accounts", always listed
+        AccountLinks();
         NoAuthUser();
         TlsBlock();
         LeafBlock();
@@ -148,6 +149,18 @@ internal sealed class OptionsDiff
         if (changed is not null)
         {
             throw new NatsServerException($"config reload not supported for cluster {changed} by NatsSharp yet: restart the server to apply it");
+        }
+    }
+
+    /// <summary>Accounts and their users reload live; re-linking exports and imports needs a restart.</summary>
+    private void AccountLinks()
+    {
+        static string Links(ServerOptions o) => string.Join(";", o.Accounts.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a =>
+            a.Name + ":" + string.Join(",", a.Exports.Select(e => $"{e.Kind}/{e.Subject}/{string.Join("+", e.Accounts)}/{e.ResponseType}/{e.ResponseThreshold}"))
+            + ":" + string.Join(",", a.Imports.Select(i => $"{i.Kind}/{i.Account}/{i.Subject}/{i.LocalSubject}/{i.Share}"))));
+        if (Links(_old) != Links(_new) && (_old.Accounts.Any(a => a.Exports.Count + a.Imports.Count > 0) || _new.Accounts.Any(a => a.Exports.Count + a.Imports.Count > 0)))
+        {
+            throw new NatsServerException("config reload not supported for accounts exports/imports by NatsSharp yet: restart the server to apply them");
         }
     }
 
