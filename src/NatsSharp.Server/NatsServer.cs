@@ -191,6 +191,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         Authenticator.ValidateOptions(options);
+        if (options.SystemAccount.Length > 0 && !options.Accounts.Any(a => a.Name == options.SystemAccount))
+        {
+            throw new NatsServerException("error resolving system account: account missing");
+        }
+
         if (Accounts.AccountLinks.Validate(options.Accounts) is [string first, ..])
         {
             throw new NatsServerException(first);

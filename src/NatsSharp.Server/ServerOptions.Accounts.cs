@@ -7,6 +7,12 @@ public sealed partial class ServerOptions
     /// <summary>The <c>accounts { }</c> block: users outside any account belong to <c>$G</c>.</summary>
     public IReadOnlyList<AccountOptions> Accounts { get; set; } = [];
 
+    /// <summary>
+    /// <c>system_account</c>: must name a configured account, as nats-server checks at start.
+    /// NatsSharp has no system traffic ($SYS events, requests), so it is only validated.
+    /// </summary>
+    public string SystemAccount { get; set; } = "";
+
     /// <summary>Users of the authorization block and of every account, with the account each belongs to.</summary>
     internal IEnumerable<(User User, string Account)> AllUsers() =>
         Users.Select(u => (u, Account.GlobalName)).Concat(Accounts.SelectMany(a => a.Users.Select(u => (u, a.Name))));

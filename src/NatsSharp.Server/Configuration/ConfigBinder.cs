@@ -63,7 +63,7 @@ internal static partial class ConfigBinder
         var warnings = new List<string>();
 
         // nats-server looks at the system account first, by exact key name.
-        ValidateSystemAccount(tree.Root, errors);
+        BindSystemAccount(tree.Root, options, errors);
 
         foreach (var (key, value) in tree.Root.Entries)
         {
@@ -330,7 +330,7 @@ internal static partial class ConfigBinder
         }
     }
 
-    private static void ValidateSystemAccount(ConfigMap root, List<string> errors)
+    private static void BindSystemAccount(ConfigMap root, ServerOptions options, List<string> errors)
     {
         if (!root.TryGetValue("system_account", out ConfigValue value) && !root.TryGetValue("system", out value))
         {
@@ -339,6 +339,10 @@ internal static partial class ConfigBinder
         if (value.Kind != ConfigValueKind.String)
         {
             errors.Add($"{value.Position}: system account name must be a string");
+        }
+        else
+        {
+            options.SystemAccount = value.AsString;
         }
     }
 

@@ -81,6 +81,7 @@ internal sealed class OptionsDiff
         Covered(o => o.DefaultPermissions);
         Covered(o => o.Accounts);            // part of "accounts", always listed
         AccountLinks();
+        Fixed("SystemAccount", o => o.SystemAccount);
         NoAuthUser();
         TlsBlock();
         LeafBlock();

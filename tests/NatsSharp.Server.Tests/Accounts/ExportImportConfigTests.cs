@@ -69,4 +69,17 @@ public sealed class ExportImportConfigTests
         var ex = Assert.Throws<NatsServerException>(() => NatsServer.Validate(options));
         Assert.Equal("Error adding stream import \"priv\": stream import not authorized", ex.Message);
     }
+
+    [Fact]
+    public void A_system_account_must_be_a_configured_account()
+    {
+        using var dir = new TempConfigDir();
+        ServerOptions named = ConfigBinder.Load(dir.Write("ok.conf", "system_account: SYS\naccounts { SYS: {} }\n")).Options;
+        Assert.Equal("SYS", named.SystemAccount);
+        NatsServer.Validate(named);
+
+        ServerOptions missing = ConfigBinder.Load(dir.Write("bad.conf", "system_account: \"$SYS\"\n")).Options;
+        var ex = Assert.Throws<NatsServerException>(() => NatsServer.Validate(missing)); // nats-server: the same text at start, exit 1
+        Assert.Equal("error resolving system account: account missing", ex.Message);
+    }
 }
