@@ -187,6 +187,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         Authenticator.ValidateOptions(options);
+        NatsSharp.Server.LeafNodes.LeafNodeOptions.Validate(options);
     }
 
     private void LogStartup()
