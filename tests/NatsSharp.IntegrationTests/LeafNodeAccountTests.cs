@@ -288,7 +288,10 @@ public class LeafNodeAccountTests
             TwoAccounts(o);
             o.Cluster = new ClusterOptions
             {
-                Host = "127.0.0.1", Port = ServerOptions.RandomPort, Name = "hubs", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Host = "127.0.0.1",
+                Port = ServerOptions.RandomPort,
+                Name = "hubs",
+                ReconnectDelay = TimeSpan.FromMilliseconds(200),
                 Routes = [new Uri($"nats-route://127.0.0.1:{n1.Server.ClusterPort}")],
             };
         });
