@@ -20,6 +20,12 @@ public sealed partial class NatsServer
     {
         if (Options.LeafNodes is { } options)
         {
+            if (options.Account.Length > 0 && options.Username.Length == 0 && options.Users.Count == 0 && !AuthRequired)
+            {
+                // nats-server 2.9.10 behaves the same way; say so instead of binding silently to $G.
+                Log.Warn($"Leafnode authorization account \"{options.Account}\" applies only when clients must authenticate: leafs without credentials are bound to $G");
+            }
+
             LeafNodes = new LeafNodeManager(this, options);
             LeafNodes.Start();
         }
@@ -34,8 +40,8 @@ public sealed partial class NatsServer
     }
 
     /// <summary>
-    /// A subscription was added (+1) or removed (-1) in $G. Routes hear of local interest:
-    /// clients and the leafs we are the hub of. Leaf connections hear of what each should.
+    /// A subscription was added (+1) or removed (-1) in its account. Routes hear of local interest:
+    /// clients and the leafs we are the hub of. Leaf connections bound to that account hear of what each should.
     /// </summary>
     internal void OnSubscriptionChanged(Subscription sub, int delta)
     {
@@ -52,9 +58,6 @@ public sealed partial class NatsServer
             }
         }
 
-        if (sub.AccountName == Auth.Account.GlobalName)
-        {
-            LeafNodes?.OnInterest(sub, delta); // leaf connections are bound to $G so far
-        }
+        LeafNodes?.OnInterest(sub, delta);
     }
 }

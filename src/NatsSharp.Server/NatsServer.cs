@@ -200,6 +200,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             throw new NatsServerException(first);
         }
+        NatsSharp.Server.LeafNodes.LeafNodeOptions.Validate(options);
     }
 
     private void LogStartup()

@@ -45,6 +45,7 @@ public class AccountImportTests
         return await TestServer.StartAsync(o =>
         {
             o.Accounts = loaded.Accounts;
+            o.LeafNodes = loaded.LeafNodes;
             more?.Invoke(o);
         });
     }
@@ -241,8 +242,8 @@ public class AccountImportTests
             Routes = [new Uri($"nats-route://127.0.0.1:{n1.Server.ClusterPort}")],
         });
         await Eventually.TrueAsync(() => n1.Server.RouteCount == 1 && n2.Server.RouteCount == 1, "the route");
-        await RequestAndStreamAcrossAsync(requesterPort: n1.Port, responderPort: n2.Port);
-        await RequestAndStreamAcrossAsync(requesterPort: n2.Port, responderPort: n1.Port);
+        await RequestAndStreamAcrossAsync(() => ConnectAs(n1.Port, "b"), () => ConnectAs(n2.Port, "a"));
+        await RequestAndStreamAcrossAsync(() => ConnectAs(n2.Port, "b"), () => ConnectAs(n1.Port, "a"));
     }
 
     [Fact]
@@ -256,20 +257,54 @@ public class AccountImportTests
             Routes = [new Uri($"nats-route://127.0.0.1:{realCluster}")],
         });
         await Eventually.TrueAsync(() => ours.Server.RouteCount == 1, "our route to nats-server", TimeSpan.FromSeconds(15));
-        await RequestAndStreamAcrossAsync(requesterPort: ours.Port, responderPort: real.Port);
-        await RequestAndStreamAcrossAsync(requesterPort: real.Port, responderPort: ours.Port);
+        await RequestAndStreamAcrossAsync(() => ConnectAs(ours.Port, "b"), () => ConnectAs(real.Port, "a"));
+        await RequestAndStreamAcrossAsync(() => ConnectAs(real.Port, "b"), () => ConnectAs(ours.Port, "a"));
+    }
+
+    /// <summary>The hub's accounts, with leaf user "lb" bound to the importing account B.</summary>
+    private static string HubConfig(int leafPort) =>
+        Accounts + $"\nleafnodes {{ listen: \"127.0.0.1:{leafPort}\", authorization {{ users: [ {{user: lb, password: lb, account: B}} ] }} }}\n";
+
+    private static Task<RawClient> ConnectAnonymous(int port) => RawClient.ConnectedAsync(port, "{\"verbose\":false}");
+
+    [Fact]
+    public async Task A_leaf_bound_to_the_importing_account_uses_its_imports_on_a_NatsSharp_or_nats_server_hub()
+    {
+        foreach (bool realHub in new[] { false, true })
+        {
+            int leafPort = FreePort.Next();
+            await using IAsyncDisposable hub = realHub ? await StartRealAsync(HubConfig(leafPort)) : await StartOursAsync(HubConfig(leafPort));
+            int hubClientPort = hub is RealNatsServer r ? r.Port : ((TestServer)hub).Port;
+            await using TestServer leaf = await TestServer.StartAsync(o => o.LeafNodes = new Server.LeafNodes.LeafNodeOptions
+            {
+                ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Remotes = [new Server.LeafNodes.LeafRemote { Urls = [new Uri($"nats-leaf://lb:lb@127.0.0.1:{leafPort}")] }],
+            });
+            await Eventually.TrueAsync(() => leaf.Server.LeafNodeCount == 1, "the leaf connection", TimeSpan.FromSeconds(15));
+            await RequestAndStreamAcrossAsync(() => ConnectAnonymous(leaf.Port), () => ConnectAs(hubClientPort, "a"));
+        }
+    }
+
+    [Fact]
+    public async Task A_nats_server_leaf_bound_to_the_importing_account_uses_the_imports_of_a_NatsSharp_hub()
+    {
+        int leafPort = FreePort.Next();
+        await using TestServer hub = await StartOursAsync(HubConfig(leafPort));
+        await using RealNatsServer leaf = await StartRealAsync($"leafnodes {{ reconnect: 1, remotes: [ {{ url: \"nats-leaf://lb:lb@127.0.0.1:{leafPort}\" }} ] }}\n");
+        await Eventually.TrueAsync(() => hub.Server.LeafNodeCount == 1, "the nats-server leaf", TimeSpan.FromSeconds(15));
+        await RequestAndStreamAcrossAsync(() => ConnectAnonymous(leaf.Port), () => ConnectAs(hub.Port, "a"));
     }
 
     /// <summary>
-    /// B on one server requests A's service on the other and gets exactly one answer; A's stream
-    /// published there reaches B's subscriber here exactly once.
+    /// B (or a leaf bound to B) on one server requests A's service on the other and gets exactly
+    /// one answer; A's stream published there reaches B's subscriber here exactly once.
     /// </summary>
-    private static async Task RequestAndStreamAcrossAsync(int requesterPort, int responderPort)
+    private static async Task RequestAndStreamAcrossAsync(Func<Task<RawClient>> requester, Func<Task<RawClient>> responder)
     {
-        await using var a = await ConnectAs(responderPort, "a");
+        await using var a = await responder();
         await a.SendAsync("SUB help.* 9\r\nPING\r\n");
         await a.ExpectAsync("PONG");
-        await using var b = await ConnectAs(requesterPort, "b");
+        await using var b = await requester();
         await b.SendAsync("SUB _INBOX.x 1\r\nSUB p.foo.> 2\r\nPING\r\n");
         await b.ExpectAsync("PONG");
 

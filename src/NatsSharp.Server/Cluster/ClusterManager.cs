@@ -401,7 +401,7 @@ internal sealed class ClusterManager
             _server.FindAccount(perAccount.Key)?.Sublist.RemoveBatch([.. perAccount]);
         }
 
-        foreach (Subscription sub in subs.Where(s => s.AccountName == Account.GlobalName))
+        foreach (Subscription sub in subs)
         {
             _server.LeafNodes?.OnInterest(sub, -1);
         }

@@ -206,10 +206,7 @@ internal sealed class RouteConnection : PeerConnection
         }
 
         acc.Sublist.Insert(sub);
-        if (acc == Server.GlobalAccount)
-        {
-            Server.LeafNodes?.OnInterest(sub, +1);
-        } // leafs we are the hub of hear of the cluster's interest
+        Server.LeafNodes?.OnInterest(sub, +1); // leafs we are the hub of hear of the cluster's interest in their account
         return true;
     }
 
@@ -234,10 +231,7 @@ internal sealed class RouteConnection : PeerConnection
         }
 
         acc.Sublist.Remove(sub);
-        if (acc == Server.GlobalAccount)
-        {
-            Server.LeafNodes?.OnInterest(sub, -1);
-        }
+        Server.LeafNodes?.OnInterest(sub, -1);
         return true;
     }
 

@@ -53,6 +53,9 @@ internal static partial class ConfigBinder
                 case "remotes":
                     BindLeafRemotes(item, leaf, errors);
                     break;
+                case "compression":
+                    BindCompression(item, errors, c => leaf.Compression = c);
+                    break;
                 case "tls":
                 case "advertise":
                 case "leafnode_advertise":
@@ -74,9 +77,154 @@ internal static partial class ConfigBinder
         o.LeafNodes = leaf;
     }
 
-    // Binding leafs to accounts comes with accounts; "account" and "users" are accepted and $G is used.
+    /// <summary>
+    /// <c>authorization { user, password, account, timeout, users: [ {user, password, account} ] }</c>;
+    /// whether the accounts exist is checked at start-up, as nats-server does.
+    /// </summary>
     private static void BindLeafAuthorization(ConfigValue item, LeafNodeOptions leaf, List<string> errors) =>
-        BindSingleUserAuthorization(item, errors, s => leaf.Username = s, s => leaf.Password = s, t => leaf.AuthTimeout = t, (key, _) => key is "account" or "users");
+        BindSingleUserAuthorization(item, errors, s => leaf.Username = s, s => leaf.Password = s, t => leaf.AuthTimeout = t, (key, value) =>
+        {
+            switch (key)
+            {
+                case "account":
+                    BindString(value, errors, s => leaf.Account = s);
+                    return true;
+                case "users":
+                    BindLeafUsers(value, leaf, errors);
+                    return true;
+                default:
+                    return false;
+            }
+        });
+
+    /// <summary>nats-server's parseLeafUsers: a list of <c>{ user, password, account }</c>.</summary>
+    private static void BindLeafUsers(ConfigValue value, LeafNodeOptions leaf, List<string> errors)
+    {
+        if (value.Kind != ConfigValueKind.Array)
+        {
+            errors.Add($"{value.Position}: Expected users field to be an array, got {value.ToGoString()}");
+            return;
+        }
+
+        leaf.Users = [];
+        foreach (ConfigValue entry in value.AsArray)
+        {
+            if (entry.Kind != ConfigValueKind.Map)
+            {
+                errors.Add($"{entry.Position}: Expected user entry to be a map/struct, got {entry.ToGoString()}");
+                continue;
+            }
+
+            string user = "", password = "", account = "";
+            foreach (var (key, v) in entry.AsMap.Entries)
+            {
+                switch (key.ToLowerInvariant())
+                {
+                    case "user":
+                    case "username":
+                        BindString(v, errors, s => user = s);
+                        break;
+                    case "pass":
+                    case "password":
+                        BindString(v, errors, s => password = s);
+                        break;
+                    case "account":
+                        BindString(v, errors, s => account = s);
+                        break;
+                    default:
+                        if (!v.IsUsedVariable)
+                        {
+                            errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
+                        }
+
+                        break;
+                }
+            }
+
+            leaf.Users.Add(new LeafUser { Username = user, Password = password, Account = account });
+        }
+    }
+
+    /// <summary>
+    /// <c>compression</c> (nats-server 2.10): a mode string, a boolean, or
+    /// <c>{ mode: s2_auto, rtt_thresholds: ["10ms", ...] }</c>. NatsSharp validates it and never compresses.
+    /// </summary>
+    private static void BindCompression(ConfigValue value, List<string> errors, Action<CompressionOptions> set)
+    {
+        string mode;
+        var rtts = new List<TimeSpan>();
+        ConfigPosition at = value.Position;
+        switch (value.Kind)
+        {
+            case ConfigValueKind.String:
+                mode = value.AsString;
+                break;
+            case ConfigValueKind.Bool:
+                mode = value.AsBool ? CompressionOptions.S2Auto : CompressionOptions.Off;
+                break;
+            case ConfigValueKind.Map:
+                mode = "";
+                foreach (var (key, v) in value.AsMap.Entries)
+                {
+                    switch (key.ToLowerInvariant())
+                    {
+                        case "mode":
+                            BindString(v, errors, s => (mode, at) = (s, v.Position));
+                            break;
+                        case "rtt_thresholds":
+                        case "thresholds":
+                        case "rtts":
+                        case "rtt":
+                            BindRttThresholds(v, errors, rtts);
+                            break;
+                        default:
+                            if (!v.IsUsedVariable)
+                            {
+                                errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
+                            }
+
+                            break;
+                    }
+                }
+
+                break;
+            default:
+                errors.Add($"{value.Position}: field \"compression\" should be a boolean or a structure, got {value.GoTypeName}");
+                return;
+        }
+
+        if (CompressionOptions.Normalize(mode, rtts, out string error) is null)
+        {
+            errors.Add($"{at}: {error}");
+            return;
+        }
+
+        set(new CompressionOptions { Mode = mode, RttThresholds = rtts });
+    }
+
+    private static void BindRttThresholds(ConfigValue value, List<string> errors, List<TimeSpan> rtts)
+    {
+        if (value.Kind != ConfigValueKind.Array)
+        {
+            errors.Add(TypeMismatch(value, ConfigValueKind.Array));
+            return;
+        }
+
+        foreach (ConfigValue v in value.AsArray)
+        {
+            if (TryType(v, ConfigValueKind.String, errors))
+            {
+                if (GoDuration.TryParse(v.AsString, out long nanoseconds, out string error))
+                {
+                    rtts.Add(FromNanoseconds(nanoseconds));
+                }
+                else
+                {
+                    errors.Add($"{v.Position}: {error}");
+                }
+            }
+        }
+    }
 
     private static void BindLeafRemotes(ConfigValue item, LeafNodeOptions leaf, List<string> errors)
     {
@@ -115,8 +263,15 @@ internal static partial class ConfigBinder
                         }
 
                         break;
+                    case "account":
+                    case "local":
+                        BindString(v, errors, s => remote.LocalAccount = s);
+                        break;
+                    case "compression":
+                        BindCompression(v, errors, c => remote.Compression = c);
+                        break;
                     default:
-                        // account, credentials, tls, hub, deny_*, ws_*: accepted, not used yet.
+                        // credentials, tls, hub, deny_*, ws_*: accepted, not used yet.
                         break;
                 }
             }

@@ -21,4 +21,8 @@ internal sealed class LeafConnect
     public string? Cluster { get; set; }
 
     [JsonPropertyName("headers")] public bool Headers { get; set; } = true;
+
+    /// <summary>2.10's answer to a hub that offers compression (we send "off"); 2.9 hubs ignore it.</summary>
+    [JsonPropertyName("compress_mode"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CompressMode { get; set; }
 }

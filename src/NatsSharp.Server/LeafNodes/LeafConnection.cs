@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
@@ -11,22 +12,33 @@ using NatsSharp.Server.Subjects;
 namespace NatsSharp.Server.LeafNodes;
 
 /// <summary>
-/// A leafnode connection (protocol of nats-server 2.9.10, account <c>$G</c>): either a leaf
-/// server that dialled our listener (we are its hub) or a hub we dialled (we are its leaf).
-/// Interest travels as LS+/LS-, messages as LMSG/HMSG, and a message never goes back to
-/// the connection it came from.
+/// A leafnode connection (protocol of nats-server 2.9.10): either a leaf server that dialled
+/// our listener (we are its hub) or a hub we dialled (we are its leaf). It is bound to one local
+/// account — the remote's <c>account</c> when we dial, the leaf user's account once its CONNECT
+/// is accepted — whose interest travels as LS+/LS- and whose messages travel as LMSG/HMSG; a
+/// message never goes back to the connection it came from.
 /// </summary>
 internal sealed class LeafConnection : PeerConnection
 {
     private readonly LeafNodeManager _manager;
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
+    private Account? _account;
 
-    public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
+    /// <param name="account">The local account of the remote we dialled; null when the leaf dialled us (bound at CONNECT).</param>
+    public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl, Account? account)
         : base(server, id, socket, stream, solicitedUrl, "Leafnode", "lid", leafMode: true)
     {
         _manager = manager;
+        _account = account;
+        Nonce = solicitedUrl is null ? LeafNodeManager.RandomToken() : null;
     }
+
+    /// <summary>The local account this connection is bound to (null until an accepted leaf's CONNECT is authorized).</summary>
+    public Account? Account => Volatile.Read(ref _account);
+
+    /// <summary>The nonce of our first INFO (hub side), for an nkey leaf's signature.</summary>
+    public string? Nonce { get; }
 
     /// <summary>True when a leaf server dialled us: we are its hub.</summary>
     public bool WeAreHub => !IsSolicited;
@@ -51,7 +63,7 @@ internal sealed class LeafConnection : PeerConnection
     public override async Task RunAsync()
     {
         Task writer = RunWriteLoopAsync();
-        Log.Debug(Prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {Auth.Account.GlobalName}"));
+        Log.Notice(Prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {_account!.Name}"));
         if (WeAreHub)
         {
             EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: false));
@@ -84,9 +96,9 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
-        if (!_manager.Authenticate(connect))
+        if (_manager.BindAccount(connect, Nonce) is not { } account)
         {
-            Log.Error(Prefix + "authentication error");
+            Log.Error(Prefix + Server.CurrentAuthenticator.DescribeFailure(connect));
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }
@@ -98,6 +110,7 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         MarkConnectDone();
+        Volatile.Write(ref _account, account);
         PeerHeaders = connect.Headers;
         RemoteName = connect.Name ?? "";
         EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: true));
@@ -136,7 +149,7 @@ internal sealed class LeafConnection : PeerConnection
             MarkConnectDone(); // our CONNECT is sent
             PeerHeaders = info.Headers;
             RemoteName = info.ServerName;
-            EnqueueProtocol(_manager.BuildConnect(SolicitedUrl!));
+            EnqueueProtocol(_manager.BuildConnect(SolicitedUrl!, info.Compression is { Length: > 0 } and not CompressionOptions.Off and not CompressionOptions.NotSupported));
             if (info.InfoOnConnect)
             {
                 Delivery.Touch(this);
@@ -151,16 +164,21 @@ internal sealed class LeafConnection : PeerConnection
     private void Register()
     {
         Registered = true;
-        Log.Notice(Prefix + $"Leafnode connection created{(RemoteName.Length > 0 ? $" for server \"{RemoteName}\"" : "")}");
+        Log.Debug(Prefix + $"Leafnode connection registered for account {_account!.Name}{(RemoteName.Length > 0 ? $" with server \"{RemoteName}\"" : "")}");
         _manager.Register(this);
         Delivery.Touch(this);
     }
 
     public override bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
     {
-        if (subject.SequenceEqual(_manager.LoopDetectionSubject))
+        if (Account is not { } bound)
         {
-            string text = $"Loop detected for leafnode account=\"{Auth.Account.GlobalName}\". Delaying attempt to reconnect for 30s";
+            return true; // nothing before the CONNECT binds an account
+        }
+
+        if (subject.SequenceEqual(_manager.LoopDetectionSubject(bound)))
+        {
+            string text = $"Loop detected for leafnode account=\"{bound.Name}\". Delaying attempt to reconnect for 30s";
             Log.Error(Prefix + text);
             DelayReconnect = true;
             SendErrAndClose(text, ClosedReason.ProtocolViolation);
@@ -181,17 +199,22 @@ internal sealed class LeafConnection : PeerConnection
                 return true; // a queue weight update: one entry per group routes it here
             }
 
-            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key));
+            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = bound.Name };
             _remoteSubs.Add(key, sub);
         }
 
-        Server.GlobalAccount.Sublist.Insert(sub);
+        bound.Sublist.Insert(sub);
         Server.OnSubscriptionChanged(sub, +1);
         return true;
     }
 
     public override bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
     {
+        if (Account is not { } bound)
+        {
+            return true;
+        }
+
         string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
         Subscription? sub;
         lock (_remoteSubs)
@@ -204,20 +227,24 @@ internal sealed class LeafConnection : PeerConnection
             sub.Closed = true;
         }
 
-        Server.GlobalAccount.Sublist.Remove(sub);
+        bound.Sublist.Remove(sub);
         Server.OnSubscriptionChanged(sub, -1);
         return true;
     }
 
     /// <summary>
-    /// A message from this leaf connection: to local clients, to routes when we are its hub,
-    /// to other leaf connections we are the hub of, never back here.
+    /// A message from this leaf connection, into its bound account: to local clients, to routes
+    /// when we are its hub, to other leaf connections we are the hub of, never back here.
     /// </summary>
     public override bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
     {
         InMsgs++;
         InBytes += message.Length;
-        DeliverFromPeer(Server.GlobalAccount.Sublist.Match(subject), Auth.Account.GlobalName, subject, reply, queues, headerSize, message);
+        if (_account is { } bound)
+        {
+            DeliverFromPeer(bound.Sublist.Match(subject), bound.Name, subject, reply, queues, headerSize, message);
+        }
+
         return true;
     }
 
@@ -265,7 +292,7 @@ internal sealed class LeafConnection : PeerConnection
     /// <summary>Which subscriptions this peer hears about: a leaf gets everything but its own; a hub only our local interest.</summary>
     public bool WantsInterestFrom(Subscription sub) =>
         !ReferenceEquals(sub.Client, this)
-        && (WeAreHub || sub.Client is ClientConnection || sub.Client is LeafConnection { WeAreHub: true });
+        && (WeAreHub || sub.Client is ClientConnection or Accounts.InternalClient || sub.Client is LeafConnection { WeAreHub: true });
 
     /// <summary>An -ERR from the peer is logged; a loop or cluster-name clash delays the next dial.</summary>
     public override bool OnErr(ReadOnlySpan<byte> text)
@@ -297,7 +324,7 @@ internal sealed class LeafConnection : PeerConnection
 
         if (all.Count > 0)
         {
-            Server.GlobalAccount.Sublist.RemoveBatch(all);
+            _account!.Sublist.RemoveBatch(all);
             foreach (Subscription sub in all)
             {
                 Server.OnSubscriptionChanged(sub, -1);
@@ -305,6 +332,6 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         _manager.Unregister(this);
-        Log.Notice(Prefix + "Leafnode connection closed: " + ClosedReasonText.Of(reason));
+        Log.Notice(Prefix + "Leafnode connection closed: " + ClosedReasonText.Of(reason) + " account: " + (Account?.Name ?? ""));
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
@@ -14,12 +15,14 @@ namespace NatsSharp.Server.LeafNodes;
 /// <summary>
 /// The leafnode side of a server: the listener leaf servers dial (we are their hub), the
 /// remotes we dial (we are their leaf), and interest propagation to every leaf connection.
+/// Each connection is bound to one local account and hears only about that account's interest.
 /// </summary>
 internal sealed class LeafNodeManager
 {
     private readonly NatsServer _server;
     private readonly ServerLog _log;
     private readonly ConcurrentDictionary<LeafConnection, byte> _leafs = new();
+    private readonly ConcurrentDictionary<string, byte[]> _loopSubjects = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly PeerListener<LeafConnection> _peers;
 
@@ -28,14 +31,14 @@ internal sealed class LeafNodeManager
         _server = server;
         _log = server.Log;
         Options = options;
-        LoopDetectionSubject = Encoding.ASCII.GetBytes("$LDS." + RandomToken());
         _peers = new PeerListener<LeafConnection>(server.Log, _stopping.Token);
     }
 
     public LeafNodeOptions Options { get; }
 
-    /// <summary>Our <c>$LDS.</c> subject: seeing it come back from a leaf means a loop.</summary>
-    public byte[] LoopDetectionSubject { get; }
+    /// <summary>Our <c>$LDS.</c> subject for an account (one per account, as nats-server): seeing it come back means a loop.</summary>
+    public byte[] LoopDetectionSubject(Account account) =>
+        _loopSubjects.GetOrAdd(account.Name, static _ => Encoding.ASCII.GetBytes("$LDS." + RandomToken()));
 
     public int Port { get; private set; }
 
@@ -65,12 +68,21 @@ internal sealed class LeafNodeManager
         await _peers.StopAsync("leafnode connections").ConfigureAwait(false);
     }
 
-    private LeafConnection NewLeaf(Socket socket, Uri? solicitedUrl) =>
-        new(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl);
+    /// <param name="account">The remote's local account for a connection we dial; null for an accepted one (bound at CONNECT).</param>
+    private LeafConnection NewLeaf(Socket socket, Uri? solicitedUrl, Account? account = null) =>
+        new(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl, account);
 
     /// <summary>Dials a hub through its URLs in turn, forever, reconnect seconds apart (30 s after a loop).</summary>
     private async Task SolicitLoopAsync(LeafRemote remote)
     {
+        string accountName = remote.LocalAccount.Length == 0 ? Account.GlobalName : remote.LocalAccount;
+        if (_server.FindAccount(accountName) is not { } account)
+        {
+            // Only $SYS gets here (start-up checks refuse other unknown accounts): NatsSharp has no system account.
+            _log.Error($"Unable to lookup account {accountName} for solicited leafnode connection: account not found");
+            return;
+        }
+
         int next = 0;
         int attempt = 0;
         while (!_stopping.IsCancellationRequested && remote.Urls.Count > 0)
@@ -85,7 +97,7 @@ internal sealed class LeafNodeManager
                 timeout.CancelAfter(TimeSpan.FromSeconds(2));
                 await socket.ConnectAsync(url.Host, port, timeout.Token).ConfigureAwait(false);
                 attempt = 0;
-                LeafConnection leaf = await _peers.RunAsync(NewLeaf(socket, url), static l => l.RunAsync()).ConfigureAwait(false);
+                LeafConnection leaf = await _peers.RunAsync(NewLeaf(socket, url, account), static l => l.RunAsync()).ConfigureAwait(false);
                 if (leaf.DelayReconnect)
                 {
                     delay = TimeSpan.FromSeconds(30);
@@ -109,11 +121,12 @@ internal sealed class LeafNodeManager
         }
     }
 
-    /// <summary>A leaf connection is up: it hears about the interest it should, and our loop-detection subject.</summary>
+    /// <summary>A leaf connection is up: it hears about its account's interest, and our loop-detection subject for it.</summary>
     public void Register(LeafConnection leaf)
     {
+        Account account = leaf.Account!;
         _leafs[leaf] = 0;
-        foreach (Subscription sub in _server.GlobalAccount.Sublist.All())
+        foreach (Subscription sub in account.Sublist.All())
         {
             if (leaf.WantsInterestFrom(sub))
             {
@@ -121,29 +134,29 @@ internal sealed class LeafNodeManager
             }
         }
 
-        leaf.Send([.. "LS+ "u8, .. LoopDetectionSubject, .. "\r\n"u8]);
+        leaf.Send([.. "LS+ "u8, .. LoopDetectionSubject(account), .. "\r\n"u8]);
     }
 
     public void Unregister(LeafConnection leaf) => _leafs.TryRemove(leaf, out _);
 
-    /// <summary>A subscription came or went somewhere: tell each leaf connection that should hear of it.</summary>
+    /// <summary>A subscription came or went somewhere: tell each leaf connection of its account that should hear of it.</summary>
     public void OnInterest(Subscription sub, int delta)
     {
         foreach (LeafConnection leaf in _leafs.Keys)
         {
-            if (leaf.WantsInterestFrom(sub))
+            if (leaf.Account!.Name == sub.AccountName && leaf.WantsInterestFrom(sub))
             {
                 leaf.ChangeInterest(sub, delta);
             }
         }
     }
 
-    public bool Authenticate(ConnectOptions connect) =>
-        Options.Username.Length == 0
-        || (FixedTimeEquals(connect.User, Options.Username) & FixedTimeEquals(connect.Pass, Options.Password));
-
-    private static bool FixedTimeEquals(string? given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given ?? ""), Encoding.UTF8.GetBytes(expected));
+    /// <summary>The account an accepted leaf binds to from its CONNECT, or null when its credentials are refused.</summary>
+    public Account? BindAccount(ConnectOptions connect, string? nonce)
+    {
+        string? name = LeafAuthorization.BindAccount(_server.Options, _server.CurrentAuthenticator, connect, nonce);
+        return name is null ? null : _server.FindAccount(name);
+    }
 
     /// <summary>The hub's INFO: the first one (info_on_connect) and the one answering CONNECT (connect_info).</summary>
     public byte[] BuildInfoLine(LeafConnection leaf, bool connectInfo)
@@ -163,18 +176,19 @@ internal sealed class LeafNodeManager
             MaxPayload = _server.Options.MaxPayload,
             Ip = hostPort,
             ClientId = leaf.Id,
-            Nonce = connectInfo ? null : RandomToken(),
+            Nonce = connectInfo ? null : leaf.Nonce,
             Cluster = _server.ClusterName.Length > 0 ? _server.ClusterName : null,
             InfoOnConnect = true,
             ConnectInfo = connectInfo,
             LeafNodeUrls = [hostPort],
-            RemoteAccount = connectInfo ? Auth.Account.GlobalName : null,
+            RemoteAccount = connectInfo ? leaf.Account?.Name : null,
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
         return [.. "INFO "u8, .. json, .. " \r\n"u8];
     }
 
-    public byte[] BuildConnect(Uri url)
+    /// <param name="compressionOffered">The hub's INFO named a compression mode (2.10): we answer "off", as we never compress.</param>
+    public byte[] BuildConnect(Uri url, bool compressionOffered)
     {
         var connect = new LeafConnect
         {
@@ -182,6 +196,7 @@ internal sealed class LeafNodeManager
             Name = _server.ServerName,
             Cluster = _server.ClusterName.Length > 0 ? _server.ClusterName : _server.ServerName,
             Headers = !_server.Options.NoHeaderSupport,
+            CompressMode = compressionOffered ? CompressionOptions.Off : null,
         };
         if (!string.IsNullOrEmpty(url.UserInfo))
         {
@@ -194,7 +209,7 @@ internal sealed class LeafNodeManager
         return [.. "CONNECT "u8, .. json, .. "\r\n"u8];
     }
 
-    private static string RandomToken()
+    internal static string RandomToken()
     {
         const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         Span<byte> random = stackalloc byte[22];

@@ -177,7 +177,7 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
 
     private Leafz LeafzQuery(IQueryCollection q)
     {
-        return _monitor.Leafz(Bool(q, "subs"));
+        return _monitor.Leafz(Bool(q, "subs"), Get(q, "acc"));
     }
 
     private Gatewayz GatewayzQuery(IQueryCollection q)

@@ -440,15 +440,22 @@ internal sealed class ServerMonitor
         return new Routez { ServerId = _server.ServerId, Now = GoFormat.Time(now), NumRoutes = routes.Count, Routes = routes };
     }
 
-    public Leafz Leafz(bool subs = false)
+    /// <summary>/leafz: every leaf connection, or those bound to <paramref name="account"/> (<c>acc=</c>).</summary>
+    public Leafz Leafz(bool subs = false, string account = "")
     {
         List<LeafInfo>? leafs = null;
         foreach (LeafNodes.LeafConnection leaf in _server.LeafNodes?.All ?? [])
         {
+            string bound = leaf.Account?.Name ?? "";
+            if (account.Length > 0 && bound != account)
+            {
+                continue;
+            }
+
             List<string> interest = leaf.RemoteSubjects();
             (leafs ??= []).Add(new LeafInfo
             {
-                Account = Auth.Account.GlobalName,
+                Account = bound,
                 Ip = leaf.RemoteHost,
                 Port = leaf.RemotePort,
                 InMsgs = leaf.InMsgs,

@@ -72,6 +72,10 @@ internal sealed class ServerInfo
     [JsonPropertyName("remote_account"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RemoteAccount { get; set; }
 
+    /// <summary>Leafnode INFO only (2.10): the hub's compression mode; we read it, never send it.</summary>
+    [JsonPropertyName("compression"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Compression { get; set; }
+
     /// <summary>Route INFO only: leafnode-origin forms (LS+/LMSG) understood.</summary>
     [JsonPropertyName("lnoc"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Lnoc { get; set; }

@@ -256,12 +256,7 @@ internal sealed class OptionsDiff
     private void LeafBlock()
     {
         Cover("o => o.LeafNodes");
-        LeafNodes.LeafNodeOptions? a = _old.LeafNodes;
-        LeafNodes.LeafNodeOptions? b = _new.LeafNodes;
-        bool same = (a is null && b is null) || (a is not null && b is not null
-            && a.Host == b.Host && a.Port == b.Port && a.Username == b.Username && a.Password == b.Password
-            && a.AuthTimeout == b.AuthTimeout && a.ReconnectDelay == b.ReconnectDelay
-            && a.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()).SequenceEqual(b.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()), StringComparer.Ordinal));
+        bool same = LeafNodes.LeafNodeOptions.SameSettings(_old.LeafNodes, _new.LeafNodes);
         if (!same)
         {
             throw new NatsServerException("config reload not supported for leafnodes by NatsSharp yet: restart the server to apply it");

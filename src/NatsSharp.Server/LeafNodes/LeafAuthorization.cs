@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Protocol;
+
+namespace NatsSharp.Server.LeafNodes;
+
+/// <summary>
+/// Which local account an accepted leaf connection binds to, from its CONNECT (nats-server's
+/// isLeafNodeAuthorized): the leafnodes block's own authorization if it has users, otherwise the
+/// server's client users, otherwise <c>authorization.account</c> (or <c>$G</c>).
+/// </summary>
+internal static class LeafAuthorization
+{
+    /// <summary>The account name to bind to, or null to refuse the leaf.</summary>
+    public static string? BindAccount(ServerOptions options, Authenticator clients, ConnectOptions connect, string? nonce)
+    {
+        LeafNodeOptions leaf = options.LeafNodes!;
+        string user = connect.User ?? "";
+        string pass = connect.Pass ?? "";
+        if (leaf.Username.Length > 0)
+        {
+            bool ok = SameText(user, leaf.Username) & Authenticator.PasswordMatches(leaf.Password, pass);
+            return ok ? OrGlobal(leaf.Account) : null;
+        }
+
+        if (leaf.Users.Count > 0)
+        {
+            LeafUser? match = leaf.Users.Find(u => u.Username == user);
+            return match is not null && Authenticator.PasswordMatches(match.Password, pass) ? OrGlobal(match.Account) : null;
+        }
+
+        // No leafnode users: a leaf that presents a client user's credentials gets that user's
+        // account. Without client authorization at all, nats-server binds every leaf to $G
+        // (even with authorization.account set).
+        if (!clients.Required)
+        {
+            return Account.GlobalName;
+        }
+
+        if (!string.IsNullOrEmpty(connect.Nkey) && options.AllNkeyUsers().Any())
+        {
+            return clients.Authenticate(connect, nonce, null)?.Account;
+        }
+
+        if (options.AllUsers().Any())
+        {
+            if (user.Length == 0 && pass.Length == 0 && string.IsNullOrEmpty(connect.AuthToken) && clients.NoAuthIdentity is { } noAuth)
+            {
+                return noAuth.Account;
+            }
+
+            if (user.Length > 0)
+            {
+                foreach (var (u, account) in options.AllUsers())
+                {
+                    if (u.Username == user)
+                    {
+                        return Authenticator.PasswordMatches(u.Password, pass) ? account : null;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        // A token or single client user does not apply to leafs: they bind to the configured account.
+        return OrGlobal(leaf.Account);
+    }
+
+    private static string OrGlobal(string account) => account.Length == 0 ? Account.GlobalName : account;
+
+    private static bool SameText(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
+}
