@@ -83,7 +83,7 @@ public class AccountImportTests
         await a.ExpectAsync("PONG");
 
         // p.foo.* gets foo.bar; ">" gets both exported ones; "secret" is never exported.
-        Assert.Equal(["MSG p.foo.a.b 2 4 deep", "MSG p.foo.bar 1 2 hi", "MSG p.foo.bar 2 2 hi"], await DrainAsync(b));
+        Assert.Equal(["MSG p.foo.a.b 2 4 deep", "MSG p.foo.bar 1 2 hi", "MSG p.foo.bar 2 2 hi"], await b.DrainMessagesAsync());
     });
 
     [Fact]
@@ -95,7 +95,7 @@ public class AccountImportTests
         await b.ExpectAsync("PONG");
         await a.SendAsync("PUB orders.eu 1\r\n1\r\nPUB orders.us 1\r\n2\r\nPING\r\n");
         await a.ExpectAsync("PONG");
-        Assert.Equal(["MSG in.orders.eu 1 1 1", "MSG in.orders.eu 2 1 1", "MSG in.orders.us 1 1 2"], await DrainAsync(b));
+        Assert.Equal(["MSG in.orders.eu 1 1 1", "MSG in.orders.eu 2 1 1", "MSG in.orders.us 1 1 2"], await b.DrainMessagesAsync());
     });
 
     [Fact]
@@ -110,22 +110,8 @@ public class AccountImportTests
         await b.ExpectAsync("PONG");
         await a.SendAsync("PUB orders.eu 1\r\n1\r\nPUB orders.eu 1\r\n2\r\nPING\r\n");
         await a.ExpectAsync("PONG");
-        Assert.Equal(["MSG in.orders.eu 2 1 1"], await DrainAsync(b));
+        Assert.Equal(["MSG in.orders.eu 2 1 1"], await b.DrainMessagesAsync());
         Assert.Empty(server.Server.FindAccount("A")!.Sublist.Match("orders.eu"u8).Plain); // the shadow went with it
-    }
-
-    /// <summary>Every MSG (with its payload) until the answer to a PING, sorted.</summary>
-    private static async Task<List<string>> DrainAsync(RawClient client)
-    {
-        var got = new List<string>();
-        await client.SendAsync("PING\r\n");
-        for (string line = await client.ReadLineAsync(); line != "PONG"; line = await client.ReadLineAsync())
-        {
-            got.Add(line + " " + await client.ReadLineAsync());
-        }
-
-        got.Sort(StringComparer.Ordinal);
-        return got;
     }
 
     [Fact]
@@ -147,19 +133,8 @@ public class AccountImportTests
 
         await a.SendAsync(pubs.Append("PING\r\n").ToString());
         await a.ExpectAsync("PONG");
-        int total = 0;
-        foreach (RawClient b in new[] { b1, b2 })
-        {
-            await b.SendAsync("PING\r\n");
-            for (string line = await b.ReadLineAsync(); line != "PONG"; line = await b.ReadLineAsync())
-            {
-                Assert.Equal("MSG p.foo.q 1 1", line);
-                Assert.Equal("x", await b.ReadLineAsync());
-                total++;
-            }
-        }
-
-        Assert.Equal(n, total); // each message to exactly one member
+        List<string> got = [.. await b1.DrainMessagesAsync(), .. await b2.DrainMessagesAsync()];
+        Assert.Equal(Enumerable.Repeat("MSG p.foo.q 1 1 x", n), got); // each message to exactly one member
     });
 
     [Fact]
@@ -347,11 +322,7 @@ public class AccountImportTests
         }
 
         await Task.Delay(300); // let stray probes land before counting
-        await b.SendAsync("PING\r\n");
-        for (string line = await b.ReadLineAsync(); line != "PONG"; line = await b.ReadLineAsync())
-        {
-            await b.ReadLineAsync();
-        }
+        await b.DrainMessagesAsync();
 
         await a.SendAsync("PUB foo.n 1\r\n1\r\nPUB foo.n 1\r\n2\r\nPUB foo.n 1\r\n3\r\nPING\r\n");
         await a.ExpectAsync("PONG");

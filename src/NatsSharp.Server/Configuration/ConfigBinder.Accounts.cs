@@ -175,11 +175,7 @@ internal static partial class ConfigBinder
                     case "account_token_position":
                         break; // accepted: latency tracking needs the system account; token positions need JWTs
                     default:
-                        if (!v.IsUsedVariable)
-                        {
-                            errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
-                        }
-
+                        UnknownField(key, v, errors);
                         break;
                 }
             }
@@ -262,11 +258,7 @@ internal static partial class ConfigBinder
                         BindBool(v, errors, b => share = b);
                         break;
                     default:
-                        if (!v.IsUsedVariable)
-                        {
-                            errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
-                        }
-
+                        UnknownField(key, v, errors);
                         break;
                 }
             }
@@ -320,11 +312,7 @@ internal static partial class ConfigBinder
                     BindString(v, errors, s => subject = s);
                     break;
                 default:
-                    if (!v.IsUsedVariable)
-                    {
-                        errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
-                    }
-
+                    UnknownField(key, v, errors);
                     break;
             }
         }
@@ -342,5 +330,14 @@ internal static partial class ConfigBinder
         }
 
         return true;
+    }
+
+    /// <summary>A key nats-server does not know here (variables used elsewhere excepted).</summary>
+    private static void UnknownField(string key, ConfigValue value, List<string> errors)
+    {
+        if (!value.IsUsedVariable)
+        {
+            errors.Add($"{value.Position}: unknown field {GoCompat.Quote(key)}");
+        }
     }
 }

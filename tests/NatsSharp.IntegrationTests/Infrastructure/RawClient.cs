@@ -134,6 +134,20 @@ public sealed class RawClient : IAsyncDisposable
         return line;
     }
 
+    /// <summary>Sends PING and returns every message that arrives before the PONG, as "MSG … payload", sorted.</summary>
+    public async Task<List<string>> DrainMessagesAsync()
+    {
+        var got = new List<string>();
+        await SendAsync("PING\r\n");
+        for (string line = await ReadLineAsync(); line != "PONG"; line = await ReadLineAsync())
+        {
+            got.Add(line + " " + await ReadLineAsync());
+        }
+
+        got.Sort(StringComparer.Ordinal);
+        return got;
+    }
+
     /// <summary>Reads lines until the server closes; returns them. Fails if it stays open.</summary>
     public async Task<List<string>> ReadUntilClosedAsync(TimeSpan? timeout = null)
     {
