@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using NatsSharp.Server;
+using NatsSharp.Server.Accounts;
+using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 
 namespace NatsSharp.Benchmarks;
@@ -23,6 +25,12 @@ public class MessagePathBenchmarks
     private byte[] _pubBatch = [];
     private byte[] _hpubBatch = [];
 
+    // Account A exports foo.>, account B imports it under the prefix "p".
+    private NatsServer? _importServer;
+    private ClientConnection? _exporter;
+    private ClientConnection? _importer;
+    private byte[] _importBatch = [];
+
     [GlobalSetup]
     public void Setup()
     {
@@ -43,11 +51,34 @@ public class MessagePathBenchmarks
 
         _pubBatch = Encoding.ASCII.GetBytes(pub.ToString());
         _hpubBatch = Encoding.ASCII.GetBytes(hpub.ToString());
+        SetupImport();
     }
 
-    private ClientConnection Connect(ulong id, string connect)
+    private void SetupImport()
     {
-        var c = new ClientConnection(_server!, id, null!, Stream.Null);
+        _importServer = new NatsServer(new ServerOptions
+        {
+            Host = "127.0.0.1",
+            Port = ServerOptions.RandomPort,
+            Accounts =
+            [
+                new AccountOptions { Name = "A", Users = [new User { Username = "a", Password = "a" }], Exports = [new AccountExport { Kind = ExchangeKind.Stream, Subject = "foo.>" }] },
+                new AccountOptions { Name = "B", Users = [new User { Username = "b", Password = "b" }], Imports = [new AccountImport { Kind = ExchangeKind.Stream, Account = "A", Subject = "foo.>", Prefix = "p" }] },
+            ],
+        });
+        _importServer.StartAsync().GetAwaiter().GetResult(); // imports are linked at start
+        _exporter = Connect(11, "{\"verbose\":false,\"pedantic\":false,\"user\":\"a\",\"pass\":\"a\"}", _importServer);
+        _importer = Connect(12, "{\"verbose\":false,\"pedantic\":false,\"user\":\"b\",\"pass\":\"b\"}", _importServer);
+        _importer.OnSubscribe("p.foo.*"u8, default, "1"u8);
+        _importBatch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("PUB foo.bar 16\r\n0123456789abcdef\r\n", MessagesPerRead)));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _importServer?.StopAsync().GetAwaiter().GetResult();
+
+    private ClientConnection Connect(ulong id, string connect, NatsServer? server = null)
+    {
+        var c = new ClientConnection(server ?? _server!, id, null!, Stream.Null);
         c.OnConnect(Encoding.ASCII.GetBytes(connect));
         c.DiscardPendingOutbound();
         return c;
@@ -67,5 +98,13 @@ public class MessagePathBenchmarks
         var buffer = new ReadOnlySequence<byte>(_hpubBatch);
         _publisher!.ProcessBuffer(ref buffer);
         return _headerSubscriber!.DiscardPendingOutbound();
+    }
+
+    [Benchmark(OperationsPerInvoke = MessagesPerRead, Description = "PUB 16B -> subscriber of an importing account")]
+    public int PublishThroughStreamImport()
+    {
+        var buffer = new ReadOnlySequence<byte>(_importBatch);
+        _exporter!.ProcessBuffer(ref buffer);
+        return _importer!.DiscardPendingOutbound();
     }
 }
