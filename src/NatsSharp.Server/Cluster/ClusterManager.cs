@@ -40,7 +40,19 @@ internal sealed class ClusterManager
         _name = Dynamic ? NewDynamicName() : options.Name;
         _peers = new PeerListener<RouteConnection>(server.Log, _stopping.Token);
         Tls = options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
+        Permissions = options.Permissions is { } p ? new CompiledPermissions(p) : null;
     }
+
+    /// <summary>Route permissions: import limits the interest we announce, export the interest we accept.</summary>
+    public CompiledPermissions? Permissions { get; }
+
+    /// <summary>Whether our interest in <paramref name="subject"/> may be announced to routes (import).</summary>
+    private bool MayImport(string subject) =>
+        Permissions is null || Permissions.CanPublish(Encoding.UTF8.GetBytes(subject));
+
+    /// <summary>Whether a route's interest in <paramref name="subject"/> is accepted (export: we may send it that).</summary>
+    public bool MayExport(ReadOnlySpan<byte> subject) =>
+        Permissions is null || Permissions.CanSubscribe(subject, default);
 
     public ClusterOptions Options { get; }
 
@@ -441,7 +453,7 @@ internal sealed class ClusterManager
                 (> 0, 0, > 0) => $"RS- {account} {subject} {queue}\r\n",
                 _ => null,
             };
-            if (line is not null)
+            if (line is not null && MayImport(subject))
             {
                 byte[] bytes = Encoding.UTF8.GetBytes(line);
                 foreach (RouteConnection route in _routes.Values)
@@ -457,7 +469,7 @@ internal sealed class ClusterManager
         lock (_interest)
         {
             var sb = new StringBuilder();
-            foreach (var ((account, subject, queue), count) in _interest)
+            foreach (var ((account, subject, queue), count) in _interest.Where(i => MayImport(i.Key.Subject)))
             {
                 sb.Append(queue.Length == 0 ? $"RS+ {account} {subject}\r\n" : $"RS+ {account} {subject} {queue} {count}\r\n");
             }

@@ -38,6 +38,13 @@ public sealed class ClusterOptions
     /// </summary>
     public ServerOptions? Tls { get; set; }
 
+    /// <summary>
+    /// <c>cluster { permissions { import, export } }</c>, held as Publish (import: the interest we
+    /// announce, so what we receive) and Subscribe (export: the remote interest we accept, so
+    /// what we send), as nats-server maps them. Null = no limits.
+    /// </summary>
+    public Auth.Permissions? Permissions { get; set; }
+
     /// <summary>Delay between attempts to reach a configured route.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 

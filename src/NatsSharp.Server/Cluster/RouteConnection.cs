@@ -192,6 +192,12 @@ internal sealed class RouteConnection : PeerConnection
             return true;
         }
 
+        if (!_cluster.MayExport(subject))
+        {
+            Log.Debug(Prefix + $"Can not export \"{Encoding.UTF8.GetString(subject)}\", ignoring remote subscription request");
+            return true;
+        }
+
         string key = RemoteKey(account, subject, queue);
         Subscription sub;
         lock (_remoteSubs)

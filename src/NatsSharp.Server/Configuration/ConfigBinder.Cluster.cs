@@ -58,7 +58,7 @@ internal static partial class ConfigBinder
                     cluster.Tls = tls.TlsEnabled ? tls : null;
                     break;
                 case "permissions":
-                    // Route permissions are not enforced yet; accepted (docs/clustering.md).
+                    cluster.Permissions = ParsePermissions(item, errors); // import/export, as publish/subscribe
                     break;
                 case "pool_size":
                     errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}"); // 2.10 only

@@ -168,10 +168,14 @@ internal sealed class OptionsDiff
     private static bool SameRoutes(ClusterOptions a, ClusterOptions b) =>
         a.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal).SequenceEqual(b.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
+    private static string Describe(Auth.Permissions? p) => p is null ? "" :
+        $"{string.Join(",", p.Publish?.Allow ?? [])}|{string.Join(",", p.Publish?.Deny ?? [])}|{string.Join(",", p.Subscribe?.Allow ?? [])}|{string.Join(",", p.Subscribe?.Deny ?? [])}";
+
     private static string? ClusterChange(ClusterOptions a, ClusterOptions b)
     {
         return a.Name != b.Name ? "name"
             : a.Username != b.Username || a.Password != b.Password || a.AuthTimeout != b.AuthTimeout ? "authorization"
+            : Describe(a.Permissions) != Describe(b.Permissions) ? "permissions"
             : a.Advertise != b.Advertise ? "advertise"
             : a.NoAdvertise != b.NoAdvertise ? "no_advertise"
             : a.ConnectRetries != b.ConnectRetries ? "connect_retries"

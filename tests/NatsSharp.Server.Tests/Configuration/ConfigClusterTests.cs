@@ -36,6 +36,21 @@ public sealed class ConfigClusterTests
     }
 
     [Fact]
+    public void Route_permissions_bind_import_as_publish_and_export_as_subscribe()
+    {
+        ServerOptions o = Bind("""
+            cluster {
+              listen: 127.0.0.1:6333
+              permissions { import: ["orders.>"], export: { allow: ["events.>"], deny: ["events.secret"] } }
+            }
+            """).Options;
+        NatsSharp.Server.Auth.Permissions p = o.Cluster!.Permissions!;
+        Assert.Equal(["orders.>"], p.Publish!.Allow!);
+        Assert.Equal(["events.>"], p.Subscribe!.Allow!);
+        Assert.Equal(["events.secret"], p.Subscribe.Deny!);
+    }
+
+    [Fact]
     public void Host_and_port_keys_and_defaults()
     {
         ClusterOptions c = Bind("cluster { host: 10.0.0.1\nport: 7000 }").Options.Cluster!;
