@@ -54,6 +54,8 @@ internal static partial class ConfigBinder
                     BindLeafRemotes(item, leaf, errors);
                     break;
                 case "tls":
+                    BindLeafHubTls(item, leaf, errors);
+                    break;
                 case "advertise":
                 case "leafnode_advertise":
                 case "no_advertise":
@@ -71,6 +73,7 @@ internal static partial class ConfigBinder
             }
         }
 
+        CheckLeafHubTls(value, leaf, errors);
         o.LeafNodes = leaf;
     }
 
@@ -116,10 +119,13 @@ internal static partial class ConfigBinder
 
                         break;
                     default:
-                        // account, credentials, tls, hub, deny_*, ws_*: accepted, not used yet.
+                        // account, hub, deny_*: accepted, not used yet.
+                        BindLeafRemoteTransport(key.ToLowerInvariant(), v, remote, errors);
                         break;
                 }
             }
+
+            CheckLeafRemoteUrls(entry, remote, errors);
 
             leaf.Remotes.Add(remote);
         }

@@ -22,11 +22,18 @@ internal sealed class LeafConnection : PeerConnection
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
 
-    public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
+    public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl, LeafRemote? remote = null)
         : base(server, id, socket, stream, solicitedUrl, "Leafnode", "lid", leafMode: true)
     {
         _manager = manager;
+        Remote = remote;
     }
+
+    /// <summary>The remote we dialled (null when we are the hub).</summary>
+    public LeafRemote? Remote { get; }
+
+    /// <summary>We dialled and upgraded to TLS (our CONNECT says tls_required).</summary>
+    public bool DialledWithTls { get; init; }
 
     /// <summary>True when a leaf server dialled us: we are its hub.</summary>
     public bool WeAreHub => !IsSolicited;
@@ -50,11 +57,30 @@ internal sealed class LeafConnection : PeerConnection
 
     public override async Task RunAsync()
     {
-        Task writer = RunWriteLoopAsync();
         Log.Debug(Prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {Auth.Account.GlobalName}"));
+        byte[]? info = WeAreHub ? _manager.BuildInfoLine(this, connectInfo: false) : null;
+        if (info is not null && _manager.HubTls is { } tls)
+        {
+            // The leaf dialled our TLS listener: INFO in plaintext then TLS (or TLS first), before the loops start.
+            Stream? secured = await tls.AcceptAsync(Stream!, info, Log, Prefix).ConfigureAwait(false);
+            if (secured is null)
+            {
+                Close(ClosedReason.TlsHandshakeError);
+                return;
+            }
+
+            ReplaceStream(secured);
+            info = tls.HandshakeFirst ? info : null;
+        }
+
+        Task writer = RunWriteLoopAsync();
         if (WeAreHub)
         {
-            EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: false));
+            if (info is not null)
+            {
+                EnqueueProtocol(info);
+            }
+
             SignalFlush();
             StartAuthTimer(_manager.Options.AuthTimeout);
         }
@@ -136,7 +162,13 @@ internal sealed class LeafConnection : PeerConnection
             MarkConnectDone(); // our CONNECT is sent
             PeerHeaders = info.Headers;
             RemoteName = info.ServerName;
-            EnqueueProtocol(_manager.BuildConnect(SolicitedUrl!));
+            if (_manager.BuildConnect(this, info.Nonce) is not { } connect)
+            {
+                Close(ClosedReason.WriteError);
+                return false;
+            }
+
+            EnqueueProtocol(connect);
             if (info.InfoOnConnect)
             {
                 Delivery.Touch(this);

@@ -17,6 +17,9 @@ public sealed class LeafNodeOptions
 
     public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary><c>tls { }</c>: leaf servers that dial us must speak TLS; null = plaintext.</summary>
+    public LeafTlsOptions? Tls { get; set; }
+
     /// <summary>Hubs to connect to, each with its list of URLs (tried in turn).</summary>
     public List<LeafRemote> Remotes { get; set; } = [];
 
@@ -26,7 +29,8 @@ public sealed class LeafNodeOptions
     public LeafNodeOptions Clone()
     {
         var copy = (LeafNodeOptions)MemberwiseClone();
-        copy.Remotes = [.. Remotes.Select(r => new LeafRemote { Urls = [.. r.Urls] })];
+        copy.Remotes = [.. Remotes.Select(r => r.Clone())];
+        copy.Tls = Tls?.Clone();
         return copy;
     }
 }

@@ -247,12 +247,18 @@ internal sealed class OptionsDiff
         bool same = (a is null && b is null) || (a is not null && b is not null
             && a.Host == b.Host && a.Port == b.Port && a.Username == b.Username && a.Password == b.Password
             && a.AuthTimeout == b.AuthTimeout && a.ReconnectDelay == b.ReconnectDelay
-            && a.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()).SequenceEqual(b.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()), StringComparer.Ordinal));
+            && a.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()).SequenceEqual(b.Remotes.SelectMany(r => r.Urls).Select(u => u.ToString()), StringComparer.Ordinal)
+            && SameLeafTls(a.Tls, b.Tls)
+            && a.Remotes.Count == b.Remotes.Count
+            && a.Remotes.Zip(b.Remotes).All(p => SameLeafTls(p.First.Tls, p.Second.Tls) && p.First.Credentials == p.Second.Credentials
+                && p.First.WebSocketCompression == p.Second.WebSocketCompression && p.First.WebSocketNoMasking == p.Second.WebSocketNoMasking));
         if (!same)
         {
             throw new NatsServerException("config reload not supported for leafnodes by NatsSharp yet: restart the server to apply it");
         }
     }
+
+    private static bool SameLeafTls(LeafNodes.LeafTlsOptions? a, LeafNodes.LeafTlsOptions? b) => a is null ? b is null : a.SameAs(b);
 
     /// <summary>A secret: the line says that it changed, never the value.</summary>
     private void Changed(string line, Func<ServerOptions, string> get, [CallerArgumentExpression(nameof(get))] string property = "")
