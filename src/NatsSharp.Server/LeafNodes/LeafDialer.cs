@@ -33,6 +33,8 @@ internal sealed class LeafDialer
         _tls = LeafRemoteTls.Load(remote.Tls);
     }
 
+    public LeafRemote Remote => _remote;
+
     /// <summary>The port to dial: the URL's, 7422 for leafnode URLs without one, 80/443 for websocket URLs without one.</summary>
     public static int PortOf(Uri url) =>
         LeafRemote.IsWebSocketUrl(url) ? url.Port : (url.IsDefaultPort || url.Port <= 0 ? LeafNodeOptions.DefaultPort : url.Port);

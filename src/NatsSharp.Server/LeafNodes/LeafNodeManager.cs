@@ -63,9 +63,10 @@ internal sealed class LeafNodeManager
         }
 
         // Dialers load the remotes' TLS files now, so a bad one stops the start with its name.
-        foreach (var (remote, dialer) in Options.Remotes.Select(r => (r, new LeafDialer(r, _log))).ToList())
+        List<LeafDialer> dialers = [.. Options.Remotes.Select(r => new LeafDialer(r, _log))];
+        foreach (LeafDialer dialer in dialers)
         {
-            _ = SolicitLoopAsync(remote, dialer);
+            _ = SolicitLoopAsync(dialer);
         }
     }
 
@@ -79,8 +80,9 @@ internal sealed class LeafNodeManager
         new(this, _server, _server.NextConnectionId(), socket, stream, solicitedUrl, remote) { DialledWithTls = tls };
 
     /// <summary>Dials a hub through its URLs in turn, forever, reconnect seconds apart (30 s after a loop).</summary>
-    private async Task SolicitLoopAsync(LeafRemote remote, LeafDialer dialer)
+    private async Task SolicitLoopAsync(LeafDialer dialer)
     {
+        LeafRemote remote = dialer.Remote;
         int next = 0;
         int attempt = 0;
         while (!_stopping.IsCancellationRequested && remote.Urls.Count > 0)
