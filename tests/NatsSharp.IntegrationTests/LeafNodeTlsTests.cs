@@ -24,6 +24,7 @@ public class LeafNodeTlsTests
         TestServer.StartAsync(o =>
         {
             o.ServerName = "HUB";
+            o.HttpPort = ServerOptions.RandomPort;
             o.LeafNodes = new LeafNodeOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort, Tls = tls };
         });
 
@@ -53,6 +54,12 @@ public class LeafNodeTlsTests
         Assert.Contains("\"tls_required\":true", plain.Info);
         Assert.Contains("\"tls_verify\":true", plain.Info);
         Assert.Contains("\"leafnode_urls\"", plain.Info);
+
+        using var http = new MonitorHttp(hub.Server.MonitorPort);
+        var varzLeaf = (await http.JsonAsync("/varz")).GetProperty("leaf");
+        Assert.True(varzLeaf.GetProperty("tls_required").GetBoolean());
+        Assert.True(varzLeaf.GetProperty("tls_verify").GetBoolean());
+        Assert.Equal(2, varzLeaf.GetProperty("tls_timeout").GetDouble());
     }
 
     [Fact]

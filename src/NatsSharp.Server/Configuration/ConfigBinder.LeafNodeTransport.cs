@@ -14,12 +14,26 @@ internal static partial class ConfigBinder
     private static void BindLeafHubTls(ConfigValue item, LeafNodeOptions leaf, List<string> errors) =>
         leaf.Tls = BindLeafTls(item, errors);
 
-    /// <summary>The listener needs a certificate (nats-server would start and fail every handshake).</summary>
+    /// <summary>
+    /// The listener needs a certificate (nats-server would start and fail every handshake); with TLS the
+    /// default authorization timeout is the TLS timeout plus one second, as nats-server's.
+    /// </summary>
     private static void CheckLeafHubTls(ConfigValue block, LeafNodeOptions leaf, List<string> errors)
     {
-        if (leaf.Port != 0 && leaf.Tls is { HasCertificate: false } && block.AsMap.Find("tls") is { } tls)
+        if (leaf.Tls is null || block.AsMap.Find("tls") is not { } tls)
+        {
+            return;
+        }
+
+        if (leaf.Port != 0 && !leaf.Tls.HasCertificate)
         {
             errors.Add($"{tls.Position}: leafnode tls: 'cert_file' and 'key_file' are required to accept leafnode connections");
+        }
+
+        bool explicitTimeout = block.AsMap.Find("authorization") is { Kind: ConfigValueKind.Map } auth && auth.AsMap.Find("timeout") is not null;
+        if (!explicitTimeout)
+        {
+            leaf.AuthTimeout = leaf.Tls.Timeout + TimeSpan.FromSeconds(1);
         }
     }
 

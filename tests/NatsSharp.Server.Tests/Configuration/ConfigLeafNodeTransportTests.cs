@@ -50,6 +50,8 @@ public sealed class ConfigLeafNodeTransportTests : IDisposable
         Assert.True(tls.HandshakeFirst);
         Assert.Equal(TimeSpan.FromSeconds(3), tls.Timeout);
         Assert.Equal(["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"], tls.CipherSuites);
+        Assert.Equal(TimeSpan.FromSeconds(4), leaf.AuthTimeout); // nats-server: TLS timeout + 1 s unless set
+        Assert.Equal(TimeSpan.FromSeconds(1), Bind($$"""leafnodes { listen: 127.0.0.1:7422, authorization { timeout: 1 }, tls { cert_file: "{{_cert}}", key_file: "{{_key}}" } }""").Options.LeafNodes!.AuthTimeout);
     }
 
     [Fact]
