@@ -130,8 +130,9 @@ public class LeafNodeWebSocketTests
 
         // The same hub's certificate is refused by a leaf that trusts another CA.
         var foreign = TestCertificates.CreateAuthority("Some Other CA");
-        await using var distrustful = await StartLeafAsync(new LeafRemote { Urls = [new Uri($"wss://127.0.0.1:{wsPort}")], Tls = new LeafTlsOptions { CaFile = foreign.CaFile } });
-        await Task.Delay(TimeSpan.FromSeconds(1)); // several dial attempts (200 ms apart); none may succeed
+        using var logs = new LogCapture();
+        await using var distrustful = await StartLeafAsync(new LeafRemote { Urls = [new Uri($"wss://127.0.0.1:{wsPort}")], Tls = new LeafTlsOptions { CaFile = foreign.CaFile } }, logs);
+        await Eventually.TrueAsync(() => logs.Lines.Count(l => l.Contains("TLS leafnode handshake error", StringComparison.Ordinal)) >= 2, "two refused handshakes", TimeSpan.FromSeconds(10));
         Assert.Equal(0, distrustful.Server.LeafNodeCount);
     }
 }
