@@ -57,6 +57,8 @@ internal static partial class ConfigBinder
                     BindCompression(item, errors, c => leaf.Compression = c);
                     break;
                 case "tls":
+                    BindLeafHubTls(item, leaf, errors);
+                    break;
                 case "advertise":
                 case "leafnode_advertise":
                 case "no_advertise":
@@ -74,6 +76,7 @@ internal static partial class ConfigBinder
             }
         }
 
+        CheckLeafHubTls(value, leaf, errors);
         o.LeafNodes = leaf;
     }
 
@@ -271,10 +274,13 @@ internal static partial class ConfigBinder
                         BindCompression(v, errors, c => remote.Compression = c);
                         break;
                     default:
-                        // credentials, tls, hub, deny_*, ws_*: accepted, not used yet.
+                        // hub, deny_*: accepted, not used yet.
+                        BindLeafRemoteTransport(key.ToLowerInvariant(), v, remote, errors);
                         break;
                 }
             }
+
+            CheckLeafRemoteUrls(entry, remote, errors);
 
             leaf.Remotes.Add(remote);
         }

@@ -6,7 +6,9 @@ internal static partial class ConfigBinder
     /// <summary>Curve names nats-server accepts in <c>curve_preferences</c>.</summary>
     internal static readonly string[] TlsCurveNames = ["X25519", "CurveP256", "CurveP384", "CurveP521"];
 
-    private static void BindTls(ConfigValue value, ServerOptions o, List<string> errors)
+    /// <param name="extraField">Binds keys only some blocks have (leafnodes: <c>handshake_first</c>, <c>insecure</c>); true when it took the key.</param>
+    /// <param name="certificateOptional">A dialling side's block (leafnode remote): no certificate at all is fine.</param>
+    private static void BindTls(ConfigValue value, ServerOptions o, List<string> errors, Func<string, ConfigValue, bool>? extraField = null, bool certificateOptional = false)
     {
         if (value.Kind != ConfigValueKind.Map)
         {
@@ -22,6 +24,11 @@ internal static partial class ConfigBinder
         foreach (var (name, item) in value.AsMap.Entries)
         {
             string k = name.ToLowerInvariant();
+            if (extraField?.Invoke(k, item) == true)
+            {
+                continue;
+            }
+
             switch (k)
             {
                 case "cert_file":
@@ -112,13 +119,14 @@ internal static partial class ConfigBinder
             }
         }
 
-        if (key.Length == 0)
+        bool noCertificate = certificateOptional && key.Length == 0 && cert.Length == 0;
+        if (key.Length == 0 && !noCertificate)
         {
             errors.Add($"{value.Position}: missing 'key_file' in TLS configuration");
             return;
         }
 
-        if (cert.Length == 0)
+        if (cert.Length == 0 && !noCertificate)
         {
             errors.Add($"{value.Position}: missing 'cert_file' in TLS configuration");
             return;
@@ -131,7 +139,14 @@ internal static partial class ConfigBinder
         candidate.TlsCaFile = ca;
         try
         {
-            _ = Tls.TlsSetup.Load(candidate);
+            if (!noCertificate)
+            {
+                _ = Tls.TlsSetup.Load(candidate);
+            }
+            else if (ca.Length > 0)
+            {
+                _ = Tls.TlsSetup.LoadCas(ca);
+            }
         }
         catch (NatsServerException e)
         {

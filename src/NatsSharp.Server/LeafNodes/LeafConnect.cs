@@ -7,6 +7,13 @@ internal sealed class LeafConnect
 {
     [JsonPropertyName("version")] public string Version { get; set; } = ServerVersion.Compatible;
 
+    [JsonPropertyName("jwt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Jwt { get; set; }
+
+    /// <summary>The hub's nonce signed with the credentials' seed, base64url without padding.</summary>
+    [JsonPropertyName("sig"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sig { get; set; }
+
     [JsonPropertyName("user"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? User { get; set; }
 

@@ -26,11 +26,13 @@ internal sealed class LeafConnection : PeerConnection
     private Account? _account;
 
     /// <param name="account">The local account of the remote we dialled; null when the leaf dialled us (bound at CONNECT).</param>
-    public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl, Account? account)
+    /// <param name="remote">The remote we dialled (null when we are the hub).</param>
+    public LeafConnection(LeafNodeManager manager, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl, Account? account, LeafRemote? remote = null)
         : base(server, id, socket, stream, solicitedUrl, "Leafnode", "lid", leafMode: true)
     {
         _manager = manager;
         _account = account;
+        Remote = remote;
         Nonce = solicitedUrl is null ? LeafNodeManager.RandomToken() : null;
     }
 
@@ -39,6 +41,12 @@ internal sealed class LeafConnection : PeerConnection
 
     /// <summary>The nonce of our first INFO (hub side), for an nkey leaf's signature.</summary>
     public string? Nonce { get; }
+
+    /// <summary>The remote we dialled (null when we are the hub).</summary>
+    public LeafRemote? Remote { get; }
+
+    /// <summary>We dialled and upgraded to TLS (our CONNECT says tls_required).</summary>
+    public bool DialledWithTls { get; init; }
 
     /// <summary>True when a leaf server dialled us: we are its hub.</summary>
     public bool WeAreHub => !IsSolicited;
@@ -62,11 +70,30 @@ internal sealed class LeafConnection : PeerConnection
 
     public override async Task RunAsync()
     {
-        Task writer = RunWriteLoopAsync();
         Log.Notice(Prefix + "Leafnode connection created" + (WeAreHub ? "" : $" for account: {_account!.Name}"));
+        byte[]? info = WeAreHub ? _manager.BuildInfoLine(this, connectInfo: false) : null;
+        if (info is not null && _manager.HubTls is { } tls)
+        {
+            // The leaf dialled our TLS listener: INFO in plaintext then TLS (or TLS first), before the loops start.
+            Stream? secured = await tls.AcceptAsync(Stream!, info, Log, Prefix).ConfigureAwait(false);
+            if (secured is null)
+            {
+                Close(ClosedReason.TlsHandshakeError);
+                return;
+            }
+
+            ReplaceStream(secured);
+            info = tls.HandshakeFirst ? info : null;
+        }
+
+        Task writer = RunWriteLoopAsync();
         if (WeAreHub)
         {
-            EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: false));
+            if (info is not null)
+            {
+                EnqueueProtocol(info);
+            }
+
             SignalFlush();
             StartAuthTimer(_manager.Options.AuthTimeout);
         }
@@ -149,7 +176,13 @@ internal sealed class LeafConnection : PeerConnection
             MarkConnectDone(); // our CONNECT is sent
             PeerHeaders = info.Headers;
             RemoteName = info.ServerName;
-            EnqueueProtocol(_manager.BuildConnect(SolicitedUrl!, info.Compression is { Length: > 0 } and not CompressionOptions.Off and not CompressionOptions.NotSupported));
+            if (_manager.BuildConnect(this, info.Nonce, info.Compression is { Length: > 0 } and not CompressionOptions.Off and not CompressionOptions.NotSupported) is not { } connect)
+            {
+                Close(ClosedReason.WriteError);
+                return false;
+            }
+
+            EnqueueProtocol(connect);
             if (info.InfoOnConnect)
             {
                 Delivery.Touch(this);

@@ -32,9 +32,13 @@ internal sealed class LeafNodeManager
         _log = server.Log;
         Options = options;
         _peers = new PeerListener<LeafConnection>(server.Log, _stopping.Token);
+        HubTls = options.Tls is { } tls && options.Port != 0 ? LeafHubTls.Load(tls) : null;
     }
 
     public LeafNodeOptions Options { get; }
+
+    /// <summary>TLS on our leafnode listener, or null for plaintext.</summary>
+    public LeafHubTls? HubTls { get; }
 
     /// <summary>Our <c>$LDS.</c> subject for an account (one per account, as nats-server): seeing it come back means a loop.</summary>
     public byte[] LoopDetectionSubject(Account account) =>
@@ -51,14 +55,21 @@ internal sealed class LeafNodeManager
         if (Options.Port != 0)
         {
             int port = Options.Port == ServerOptions.RandomPort ? 0 : Options.Port;
-            _peers.Listen(Options.Host, port, "leafnode", socket => NewLeaf(socket, solicitedUrl: null));
+            _peers.Listen(Options.Host, port, "leafnode", socket => NewLeaf(socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl: null, remote: null, account: null));
             Port = _peers.Port;
             _log.Notice($"Listening for leafnode connections on {NatsServer.HostPort(Options.Host, Port)}");
         }
 
-        foreach (LeafRemote remote in Options.Remotes)
+        if (Options.Tls?.Insecure == true || Options.Remotes.Any(r => r.Tls?.Insecure == true))
         {
-            _ = SolicitLoopAsync(remote);
+            _log.Warn("TLS certificate chain and hostname of solicited leafnodes will not be verified. DO NOT USE IN PRODUCTION!");
+        }
+
+        // Dialers load the remotes' TLS files now, so a bad one stops the start with its name.
+        List<LeafDialer> dialers = [.. Options.Remotes.Select(r => new LeafDialer(r, _log))];
+        foreach (LeafDialer dialer in dialers)
+        {
+            _ = SolicitLoopAsync(dialer);
         }
     }
 
@@ -69,12 +80,13 @@ internal sealed class LeafNodeManager
     }
 
     /// <param name="account">The remote's local account for a connection we dial; null for an accepted one (bound at CONNECT).</param>
-    private LeafConnection NewLeaf(Socket socket, Uri? solicitedUrl, Account? account = null) =>
-        new(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl, account);
+    private LeafConnection NewLeaf(Socket socket, Stream stream, Uri? solicitedUrl, LeafRemote? remote, Account? account, bool tls = false) =>
+        new(this, _server, _server.NextConnectionId(), socket, stream, solicitedUrl, account, remote) { DialledWithTls = tls };
 
     /// <summary>Dials a hub through its URLs in turn, forever, reconnect seconds apart (30 s after a loop).</summary>
-    private async Task SolicitLoopAsync(LeafRemote remote)
+    private async Task SolicitLoopAsync(LeafDialer dialer)
     {
+        LeafRemote remote = dialer.Remote;
         string accountName = remote.LocalAccount.Length == 0 ? Account.GlobalName : remote.LocalAccount;
         if (_server.FindAccount(accountName) is not { } account)
         {
@@ -88,26 +100,26 @@ internal sealed class LeafNodeManager
         while (!_stopping.IsCancellationRequested && remote.Urls.Count > 0)
         {
             Uri url = remote.Urls[next++ % remote.Urls.Count];
-            int port = url.IsDefaultPort || url.Port <= 0 ? LeafNodeOptions.DefaultPort : url.Port;
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             TimeSpan delay = Options.ReconnectDelay;
+            LeafDial? dial = null;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                timeout.CancelAfter(TimeSpan.FromSeconds(2));
-                await socket.ConnectAsync(url.Host, port, timeout.Token).ConfigureAwait(false);
+                dial = await dialer.DialAsync(url, _stopping.Token).ConfigureAwait(false);
                 attempt = 0;
-                LeafConnection leaf = await _peers.RunAsync(NewLeaf(socket, url, account), static l => l.RunAsync()).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                attempt++;
+                _log.Debug($"Error trying to connect as leafnode to remote server \"{url.Host}:{LeafDialer.PortOf(url)}\" (attempt {attempt}): {ex.Message}");
+            }
+
+            if (dial is not null)
+            {
+                LeafConnection leaf = await _peers.RunAsync(NewLeaf(dial.Socket, dial.Stream, url, remote, account, dial.Tls), static l => l.RunAsync()).ConfigureAwait(false);
                 if (leaf.DelayReconnect)
                 {
                     delay = TimeSpan.FromSeconds(30);
                 }
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-            {
-                socket.Dispose();
-                attempt++;
-                _log.Debug($"Error trying to connect as leafnode to remote server \"{url.Host}:{port}\" (attempt {attempt}): {ex.Message}");
             }
 
             try
@@ -173,6 +185,8 @@ internal sealed class LeafNodeManager
             Port = Port,
             Headers = !_server.Options.NoHeaderSupport,
             AuthRequired = true, // a leaf always sends CONNECT
+            TlsRequired = HubTls is not null,
+            TlsVerify = HubTls?.Verify == true,
             MaxPayload = _server.Options.MaxPayload,
             Ip = hostPort,
             ClientId = leaf.Id,
@@ -187,18 +201,33 @@ internal sealed class LeafNodeManager
         return [.. "INFO "u8, .. json, .. " \r\n"u8];
     }
 
+    /// <summary>Our CONNECT to a hub, signed with the remote's credentials file if it has one; null if that file is unusable (logged).</summary>
     /// <param name="compressionOffered">The hub's INFO named a compression mode (2.10): we answer "off", as we never compress.</param>
-    public byte[] BuildConnect(Uri url, bool compressionOffered)
+    public byte[]? BuildConnect(LeafConnection leaf, string? nonce, bool compressionOffered)
     {
+        Uri url = leaf.SolicitedUrl!;
         var connect = new LeafConnect
         {
+            TlsRequired = leaf.DialledWithTls,
             ServerId = _server.ServerId,
             Name = _server.ServerName,
             Cluster = _server.ClusterName.Length > 0 ? _server.ClusterName : _server.ServerName,
             Headers = !_server.Options.NoHeaderSupport,
             CompressMode = compressionOffered ? CompressionOptions.Off : null,
         };
-        if (!string.IsNullOrEmpty(url.UserInfo))
+        if (leaf.Remote is { Credentials.Length: > 0 } remote)
+        {
+            _log.Debug(leaf.Prefix + $"Authenticating with credentials file \"{remote.Credentials}\"");
+            if (!LeafCredentials.TrySign(remote.Credentials, nonce ?? "", out string jwt, out string sig, out string error))
+            {
+                _log.Error(leaf.Prefix + error);
+                return null;
+            }
+
+            connect.Jwt = jwt;
+            connect.Sig = sig;
+        }
+        else if (!string.IsNullOrEmpty(url.UserInfo))
         {
             string[] parts = url.UserInfo.Split(':', 2);
             connect.User = Uri.UnescapeDataString(parts[0]);

@@ -26,6 +26,9 @@ public sealed class LeafNodeOptions
 
     public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary><c>tls { }</c>: leaf servers that dial us must speak TLS; null = plaintext.</summary>
+    public LeafTlsOptions? Tls { get; set; }
+
     /// <summary>Hubs to connect to, each with its list of URLs (tried in turn).</summary>
     public List<LeafRemote> Remotes { get; set; } = [];
 
@@ -39,7 +42,8 @@ public sealed class LeafNodeOptions
     {
         var copy = (LeafNodeOptions)MemberwiseClone();
         copy.Users = [.. Users];
-        copy.Remotes = [.. Remotes.Select(r => new LeafRemote { Urls = [.. r.Urls], LocalAccount = r.LocalAccount, Compression = r.Compression })];
+        copy.Remotes = [.. Remotes.Select(r => r.Clone())];
+        copy.Tls = Tls?.Clone();
         return copy;
     }
 

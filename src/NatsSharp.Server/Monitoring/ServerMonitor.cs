@@ -482,7 +482,9 @@ internal sealed class ServerMonitor
             Host = leaf.Host,
             Port = _server.LeafNodePort,
             AuthTimeout = leaf.AuthTimeout.TotalSeconds,
-            TlsTimeout = 2,
+            TlsTimeout = leaf.Tls?.Timeout.TotalSeconds ?? 2,
+            TlsRequired = leaf.Tls is not null,
+            TlsVerify = leaf.Tls?.Verify == true,
         };
     }
 

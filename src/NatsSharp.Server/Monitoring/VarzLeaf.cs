@@ -11,4 +11,6 @@ internal sealed class VarzLeaf
     [JsonPropertyName("port"), JsonIgnore(Condition = OmitEmpty)] public int Port { get; init; }
     [JsonPropertyName("auth_timeout"), JsonIgnore(Condition = OmitEmpty)] public double AuthTimeout { get; init; }
     [JsonPropertyName("tls_timeout"), JsonIgnore(Condition = OmitEmpty)] public double TlsTimeout { get; init; }
+    [JsonPropertyName("tls_required"), JsonIgnore(Condition = OmitEmpty)] public bool TlsRequired { get; init; }
+    [JsonPropertyName("tls_verify"), JsonIgnore(Condition = OmitEmpty)] public bool TlsVerify { get; init; }
 }

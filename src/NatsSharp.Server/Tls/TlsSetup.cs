@@ -45,7 +45,7 @@ internal sealed class TlsSetup
             ClientCertificateRequired = Verify,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = ValidateClientCertificate,
-            CipherSuitesPolicy = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? null : new CipherSuitesPolicy(Suites(options)),
+            CipherSuitesPolicy = CipherPolicy(options),
         };
     }
 
@@ -89,32 +89,39 @@ internal sealed class TlsSetup
             throw new NatsServerException($"error parsing X509 certificate/key pair: {ex.Message}{where}", ex);
         }
 
-        X509Certificate2Collection? cas = null;
-        if (options.TlsCaFile.Length > 0)
-        {
-            try
-            {
-                RequireFile(options.TlsCaFile);
-                cas = new X509Certificate2Collection();
-                cas.ImportFromPemFile(options.TlsCaFile);
-            }
-            catch (FileNotFoundException ex)
-            {
-                throw new NatsServerException(ex.Message, ex); // as Go: "open <file>: no such file or directory"
-            }
-            catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                throw new NatsServerException($"failed to parse root ca certificate: {ex.Message} (ca_file {options.TlsCaFile})", ex);
-            }
-
-            if (cas.Count == 0)
-            {
-                throw new NatsServerException($"failed to parse root ca certificate (ca_file {options.TlsCaFile}: no PEM certificate in it)");
-            }
-        }
-
+        X509Certificate2Collection? cas = options.TlsCaFile.Length > 0 ? LoadCas(options.TlsCaFile) : null;
         return new TlsSetup(options, certificate, intermediates, cas);
     }
+
+    /// <summary>Loads a ca_file bundle; throws <see cref="NatsServerException"/> with nats-server's texts.</summary>
+    public static X509Certificate2Collection LoadCas(string caFile)
+    {
+        var cas = new X509Certificate2Collection();
+        try
+        {
+            RequireFile(caFile);
+            cas.ImportFromPemFile(caFile);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new NatsServerException(ex.Message, ex); // as Go: "open <file>: no such file or directory"
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new NatsServerException($"failed to parse root ca certificate: {ex.Message} (ca_file {caFile})", ex);
+        }
+
+        if (cas.Count == 0)
+        {
+            throw new NatsServerException($"failed to parse root ca certificate (ca_file {caFile}: no PEM certificate in it)");
+        }
+
+        return cas;
+    }
+
+    /// <summary>The TLS 1.2 suites .NET will offer (null where the platform does not let us choose).</summary>
+    public static CipherSuitesPolicy? CipherPolicy(ServerOptions options) =>
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? null : new CipherSuitesPolicy(Suites(options));
 
     /// <summary>The TLS 1.2 suites .NET will offer (unknown names were rejected by the config binder).</summary>
     private static IEnumerable<TlsCipherSuite> Suites(ServerOptions options)

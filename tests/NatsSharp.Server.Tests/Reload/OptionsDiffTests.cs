@@ -108,4 +108,33 @@ public sealed class OptionsDiffTests
         var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, renamed));
         Assert.Equal("config reload not supported for cluster name by NatsSharp yet: restart the server to apply it", ex.Message);
     }
+
+    [Fact]
+    public void Leafnode_transport_changes_are_refused()
+    {
+        var before = new ServerOptions
+        {
+            LeafNodes = new LeafNodes.LeafNodeOptions
+            {
+                Tls = new LeafNodes.LeafTlsOptions { CertFile = "a.pem", KeyFile = "a-key.pem" },
+                Remotes = [new LeafNodes.LeafRemote { Urls = [new Uri("tls://hub:7422")], Credentials = "a.creds" }],
+            },
+        };
+        Assert.Equal(["authorization users", "accounts"], OptionsDiff.Compute(before, before.Clone()).Reloaded);
+
+        foreach (Action<LeafNodes.LeafNodeOptions> change in new Action<LeafNodes.LeafNodeOptions>[]
+        {
+            l => l.Tls!.Verify = true,
+            l => l.Tls!.HandshakeFirst = true,
+            l => l.Remotes[0].Credentials = "b.creds",
+            l => l.Remotes[0].Tls = new LeafNodes.LeafTlsOptions { Insecure = true },
+            l => l.Remotes[0].WebSocketCompression = true,
+        })
+        {
+            ServerOptions next = before.Clone();
+            change(next.LeafNodes!);
+            var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, next));
+            Assert.Contains("leafnodes", ex.Message);
+        }
+    }
 }
