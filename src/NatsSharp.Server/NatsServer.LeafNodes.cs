@@ -27,7 +27,7 @@ public sealed partial class NatsServer
             }
 
             LeafNodes = new LeafNodeManager(this, options);
-            LeafNodes.Start();
+            LeafNodes.Listen();
         }
     }
 

@@ -74,6 +74,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     public int ClientCount => _clients.Count;
 
+    /// <summary>Shutdown has begun.</summary>
+    internal bool IsStopping => Volatile.Read(ref _state) == 2;
+
     public DateTime StartTime { get; private set; }
 
     internal ServerLog Log { get; }
@@ -124,8 +127,9 @@ public sealed partial class NatsServer : IAsyncDisposable
         _info = CreateInfo();
         Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
         Log.Notice("Server is ready");
+        StartLeafNodes();         // the listener first: route INFO carries our leafnode URL
         StartCluster();
-        StartLeafNodes();
+        LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         InstallImports();
         _acceptLoop = AcceptLoopAsync(_listener);
     }

@@ -293,6 +293,7 @@ internal sealed class ClusterManager
         SendAllInterest(route);
         Gossip(route, info);
         SetPeerClientUrls(info.ServerId, Options.NoAdvertise ? [] : info.ConnectUrls ?? []);
+        _server.LeafNodes?.SetPeerUrl(info.ServerId, info.LeafNodeUrls is [string leafUrl] ? leafUrl : null);
         return true;
     }
 
@@ -317,6 +318,7 @@ internal sealed class ClusterManager
         if (removed)
         {
             SetPeerClientUrls(route.RemoteId, null);
+            _server.LeafNodes?.SetPeerUrl(route.RemoteId, null);
             if (!route.IsSolicited && route.RemoteInfo?.Ip is { Length: > 0 } ip && Uri.TryCreate(ip, UriKind.Absolute, out Uri? url))
             {
                 Solicit(url, explicitRoute: false); // try to get the peer back, a few times
@@ -571,6 +573,7 @@ internal sealed class ClusterManager
             Cluster = Name,
             ClusterDynamic = Dynamic,
             ConnectUrls = Options.NoAdvertise ? null : [.. _server.OwnClientUrls()],
+            LeafNodeUrls = _server.LeafNodes?.AdvertisedToCluster is { } leafUrl ? [leafUrl] : null,
             LameDuckMode = lameDuck,
             Lnoc = true,
         };

@@ -61,7 +61,11 @@ internal static partial class ConfigBinder
                     break;
                 case "advertise":
                 case "leafnode_advertise":
+                    BindString(item, errors, a => leaf.Advertise = a);
+                    break;
                 case "no_advertise":
+                    BindBool(item, errors, b => leaf.NoAdvertise = b);
+                    break;
                 case "min_version":
                 case "minimum_version":
                     // Accepted; not used yet (docs/leafnodes.md).

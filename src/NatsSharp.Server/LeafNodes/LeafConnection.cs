@@ -159,6 +159,11 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
+        if (info.ClientId != 0 && info.LeafNodeUrls is { Length: > 0 } urls)
+        {
+            _manager.OnHubUrls(this, urls); // first and async INFO alike: the hub cluster's current list
+        }
+
         if (Registered)
         {
             return true;

@@ -35,6 +35,35 @@ internal sealed class LeafDialer
 
     public LeafRemote Remote => _remote;
 
+    private Uri[] _discovered = [];
+
+    /// <summary>The URLs to rotate through: those the hub's cluster advertised (not already configured), then the configured ones.</summary>
+    public IReadOnlyList<Uri> Urls => [.. Volatile.Read(ref _discovered), .. _remote.Urls];
+
+    /// <summary>
+    /// The hub's latest <c>leafnode_urls</c> (host:port each), as nats-server keeps them: the newest list
+    /// replaces the last one. Websocket remotes keep their configured URLs (the hub's websocket URLs are not gossiped here).
+    /// </summary>
+    public void SetDiscovered(IEnumerable<string> hostPorts)
+    {
+        if (_remote.IsWebSocket)
+        {
+            return;
+        }
+
+        var found = new List<Uri>();
+        foreach (string hostPort in hostPorts)
+        {
+            if (Uri.TryCreate("nats-leaf://" + hostPort, UriKind.Absolute, out Uri? url)
+                && !_remote.Urls.Any(u => u.Host == url.Host && PortOf(u) == PortOf(url)))
+            {
+                found.Add(url);
+            }
+        }
+
+        Volatile.Write(ref _discovered, [.. found]);
+    }
+
     /// <summary>The port to dial: the URL's, 7422 for leafnode URLs without one, 80/443 for websocket URLs without one.</summary>
     public static int PortOf(Uri url) =>
         LeafRemote.IsWebSocketUrl(url) ? url.Port : (url.IsDefaultPort || url.Port <= 0 ? LeafNodeOptions.DefaultPort : url.Port);

@@ -23,6 +23,8 @@ internal sealed class LeafNodeManager
     private readonly ServerLog _log;
     private readonly ConcurrentDictionary<LeafConnection, byte> _leafs = new();
     private readonly ConcurrentDictionary<string, byte[]> _loopSubjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _peerUrls = new(StringComparer.Ordinal); // server id -> leafnode URL
+    private readonly ConcurrentDictionary<LeafRemote, LeafDialer> _dialers = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly PeerListener<LeafConnection> _peers;
 
@@ -50,7 +52,8 @@ internal sealed class LeafNodeManager
 
     public IEnumerable<LeafConnection> All => _leafs.Keys;
 
-    public void Start()
+    /// <summary>Binds the leafnode listener (before the cluster starts, so route INFO can carry our leafnode URL).</summary>
+    public void Listen()
     {
         if (Options.Port != 0)
         {
@@ -59,7 +62,11 @@ internal sealed class LeafNodeManager
             Port = _peers.Port;
             _log.Notice($"Listening for leafnode connections on {NatsServer.HostPort(Options.Host, Port)}");
         }
+    }
 
+    /// <summary>Starts dialling the remotes (after the cluster started, so our CONNECT names the cluster).</summary>
+    public void StartRemotes()
+    {
         if (Options.Tls?.Insecure == true || Options.Remotes.Any(r => r.Tls?.Insecure == true))
         {
             _log.Warn("TLS certificate chain and hostname of solicited leafnodes will not be verified. DO NOT USE IN PRODUCTION!");
@@ -69,6 +76,7 @@ internal sealed class LeafNodeManager
         List<LeafDialer> dialers = [.. Options.Remotes.Select(r => new LeafDialer(r, _log))];
         foreach (LeafDialer dialer in dialers)
         {
+            _dialers[dialer.Remote] = dialer;
             _ = SolicitLoopAsync(dialer);
         }
     }
@@ -99,7 +107,8 @@ internal sealed class LeafNodeManager
         int attempt = 0;
         while (!_stopping.IsCancellationRequested && remote.Urls.Count > 0)
         {
-            Uri url = remote.Urls[next++ % remote.Urls.Count];
+            IReadOnlyList<Uri> urls = dialer.Urls; // the hub's cluster's URLs first, then the configured ones
+            Uri url = urls[next++ % urls.Count];
             TimeSpan delay = Options.ReconnectDelay;
             LeafDial? dial = null;
             try
@@ -171,9 +180,9 @@ internal sealed class LeafNodeManager
     }
 
     /// <summary>The hub's INFO: the first one (info_on_connect) and the one answering CONNECT (connect_info).</summary>
-    public byte[] BuildInfoLine(LeafConnection leaf, bool connectInfo)
+    public byte[] BuildInfoLine(LeafConnection leaf, bool connectInfo, bool update = false)
     {
-        string hostPort = NatsServer.HostPort(Options.Host is "0.0.0.0" or "" ? "127.0.0.1" : Options.Host, Port);
+        string hostPort = OwnUrl;
         var info = new ServerInfo
         {
             ServerId = _server.ServerId,
@@ -181,8 +190,8 @@ internal sealed class LeafNodeManager
             Version = ServerVersion.Compatible,
             Proto = 1,
             Go = ServerVersion.Runtime,
-            Host = Options.Host,
-            Port = Port,
+            Host = Options.Advertise.Length > 0 ? hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']') : Options.Host,
+            Port = Options.Advertise.Length > 0 ? int.Parse(hostPort.AsSpan(hostPort.LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture) : Port,
             Headers = !_server.Options.NoHeaderSupport,
             AuthRequired = true, // a leaf always sends CONNECT
             TlsRequired = HubTls is not null,
@@ -190,15 +199,69 @@ internal sealed class LeafNodeManager
             MaxPayload = _server.Options.MaxPayload,
             Ip = hostPort,
             ClientId = leaf.Id,
-            Nonce = connectInfo ? null : leaf.Nonce,
+            Nonce = connectInfo || update ? null : leaf.Nonce,
             Cluster = _server.ClusterName.Length > 0 ? _server.ClusterName : null,
             InfoOnConnect = true,
             ConnectInfo = connectInfo,
-            LeafNodeUrls = [hostPort],
+            LeafNodeUrls = [.. LeafNodeUrls()],
             RemoteAccount = connectInfo ? leaf.Account?.Name : null,
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
         return [.. "INFO "u8, .. json, .. " \r\n"u8];
+    }
+
+    /// <summary>This server's leafnode URL (host:port) as leafs should dial it: <c>advertise</c>, else the listen address.</summary>
+    public string OwnUrl
+    {
+        get
+        {
+            if (Options.Advertise.Length > 0)
+            {
+                string a = Options.Advertise;
+                int colon = a.LastIndexOf(':');
+                return colon > 0 && !a.EndsWith(']') ? a : NatsServer.HostPort(a.Trim('[', ']'), Port);
+            }
+
+            return NatsServer.HostPort(Options.Host is "0.0.0.0" or "" ? "127.0.0.1" : Options.Host, Port);
+        }
+    }
+
+    /// <summary>What we tell the rest of the cluster (route INFO): our URL, unless <c>no_advertise</c> or no listener.</summary>
+    public string? AdvertisedToCluster => Port > 0 && !Options.NoAdvertise ? OwnUrl : null;
+
+    /// <summary>The leafnode URLs of our cluster (ours first), for leafs to reconnect to.</summary>
+    public List<string> LeafNodeUrls() => [.. new[] { OwnUrl }.Concat(_peerUrls.Values.Order(StringComparer.Ordinal)).Distinct()];
+
+    /// <summary>
+    /// A cluster peer's leafnode URL arrived with its route (or left with it): the leafs we are the
+    /// hub of get an INFO with the new list, as nats-server sends.
+    /// </summary>
+    public void SetPeerUrl(string serverId, string? url)
+    {
+        if (_server.IsStopping)
+        {
+            return; // routes closing at shutdown must not make our leafs forget the rest of the cluster
+        }
+
+        bool changed = url is null ? _peerUrls.TryRemove(serverId, out _) : _peerUrls.TryGetValue(serverId, out string? old) ? old != url && _peerUrls.TryUpdate(serverId, url, old) : _peerUrls.TryAdd(serverId, url);
+        if (!changed || Port == 0)
+        {
+            return;
+        }
+
+        foreach (LeafConnection leaf in _leafs.Keys.Where(l => l.WeAreHub))
+        {
+            leaf.Send(BuildInfoLine(leaf, connectInfo: false, update: true));
+        }
+    }
+
+    /// <summary>Leaf side: the hub's INFO listed its cluster's leafnode URLs; the remote tries them too.</summary>
+    public void OnHubUrls(LeafConnection leaf, string[] urls)
+    {
+        if (leaf.Remote is { } remote && _dialers.TryGetValue(remote, out LeafDialer? dialer))
+        {
+            dialer.SetDiscovered(urls);
+        }
     }
 
     /// <summary>Our CONNECT to a hub, signed with the remote's credentials file if it has one; null if that file is unusable (logged).</summary>
@@ -227,9 +290,10 @@ internal sealed class LeafNodeManager
             connect.Jwt = jwt;
             connect.Sig = sig;
         }
-        else if (!string.IsNullOrEmpty(url.UserInfo))
+        else if ((string.IsNullOrEmpty(url.UserInfo) ? leaf.Remote?.Urls.FirstOrDefault(u => u.UserInfo.Length > 0)?.UserInfo : url.UserInfo) is { Length: > 0 } userInfo)
         {
-            string[] parts = url.UserInfo.Split(':', 2);
+            // A URL learnt from the hub carries no credentials: those of the first configured URL that has some go with it, as in nats-server.
+            string[] parts = userInfo.Split(':', 2);
             connect.User = Uri.UnescapeDataString(parts[0]);
             connect.Pass = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
         }

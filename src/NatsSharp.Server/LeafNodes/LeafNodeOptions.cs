@@ -26,6 +26,12 @@ public sealed class LeafNodeOptions
 
     public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary><c>advertise</c>: the host:port leafs are told to use for this server instead of the listen address.</summary>
+    public string Advertise { get; set; } = "";
+
+    /// <summary><c>no_advertise</c>: do not tell the rest of the cluster (and so its leafs) about this server's leafnode URL.</summary>
+    public bool NoAdvertise { get; set; }
+
     /// <summary><c>tls { }</c>: leaf servers that dial us must speak TLS; null = plaintext.</summary>
     public LeafTlsOptions? Tls { get; set; }
 
@@ -106,6 +112,7 @@ public sealed class LeafNodeOptions
     internal static bool SameSettings(LeafNodeOptions? a, LeafNodeOptions? b) =>
         (a is null && b is null) || (a is not null && b is not null
             && a.Host == b.Host && a.Port == b.Port && a.Username == b.Username && a.Password == b.Password && a.Account == b.Account
+            && a.Advertise == b.Advertise && a.NoAdvertise == b.NoAdvertise
             && a.AuthTimeout == b.AuthTimeout && a.ReconnectDelay == b.ReconnectDelay && SameCompression(a.Compression, b.Compression)
             && a.Users.Select(u => (u.Username, u.Password, u.Account)).SequenceEqual(b.Users.Select(u => (u.Username, u.Password, u.Account)))
             && a.Remotes.Count == b.Remotes.Count

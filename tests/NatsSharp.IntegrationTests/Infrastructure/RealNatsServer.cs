@@ -67,8 +67,17 @@ public sealed class RealNatsServer : IAsyncDisposable
         return new RealNatsServer(process, dir, port, monitorPort);
     }
 
+    private bool _disposed;
+
+    /// <summary>Kills the server (idempotent: a test may stop it early and dispose again).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
