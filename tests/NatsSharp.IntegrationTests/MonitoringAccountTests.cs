@@ -39,7 +39,7 @@ public class MonitoringAccountTests
         }
         """;
 
-    private static async Task<TestServer> StartOursAsync()
+    private static async Task<TestServer> StartOursAsync(string systemAccount = "", LeafNodeOptions? leafNodes = null)
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("monacc-").FullName, "ours.conf");
         await File.WriteAllTextAsync(file, Accounts);
@@ -47,6 +47,8 @@ public class MonitoringAccountTests
         return await TestServer.StartAsync(o =>
         {
             o.Accounts = loaded.Accounts;
+            o.SystemAccount = systemAccount;
+            o.LeafNodes = leafNodes;
             o.HttpPort = ServerOptions.RandomPort;
         });
     }
@@ -126,6 +128,20 @@ public class MonitoringAccountTests
 
         var (status, _, body) = await http.GetAsync("/accountz?acc=NOPE");
         Assert.Equal((HttpStatusCode.BadRequest, "Account NOPE does not exist"), (status, body));
+    }
+
+    [Fact]
+    public async Task A_configured_system_account_is_reported_as_nats_server_reports_it()
+    {
+        await using TestServer server = await StartOursAsync(systemAccount: "C");
+        using var http = new MonitorHttp(server.Server.MonitorPort);
+        Assert.Equal("C", (await http.JsonAsync("/varz")).GetProperty("system_account").GetString());
+        Assert.Equal("C", (await http.JsonAsync("/accountz")).GetProperty("system_account").GetString());
+        JsonElement c = await http.JsonAsync("/accountz?acc=C");
+        Assert.Equal("C", c.GetProperty("system_account").GetString());
+        Assert.Equal(["account_name", "update_time", "is_system", "expired"], c.GetProperty("account_detail").EnumerateObject().Select(p => p.Name).Take(4));
+        Assert.True(c.GetProperty("account_detail").GetProperty("is_system").GetBoolean());
+        Assert.False((await http.JsonAsync("/accountz?acc=A")).GetProperty("account_detail").TryGetProperty("is_system", out _));
     }
 
     [Fact]
@@ -238,11 +254,8 @@ public class MonitoringAccountTests
     [Fact]
     public async Task An_accounts_leafnode_connections_show_in_connz_accountz_and_accstatz()
     {
-        await using TestServer hub = await TestServer.StartAsync(o =>
-        {
-            o.HttpPort = ServerOptions.RandomPort;
-            o.LeafNodes = new LeafNodeOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort };
-        });
+        // Leafs that dial the hub without credentials are bound to account A.
+        await using TestServer hub = await StartOursAsync(leafNodes: new LeafNodeOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort, Account = "A" });
         await using TestServer leaf = await TestServer.StartAsync(o =>
         {
             o.ServerName = "LEAF";
@@ -252,20 +265,22 @@ public class MonitoringAccountTests
         using var http = new MonitorHttp(hub.Server.MonitorPort);
 
         // Filtered by account, /connz lists the account's leafnode connections as nats-server does.
-        JsonElement connz = await http.JsonAsync("/connz?acc=$G&subs=1");
+        JsonElement connz = await UntilAsync(http, "/connz?acc=A&subs=1", z => z.GetProperty("total").GetInt32() == 1);
         JsonElement conn = connz.GetProperty("connections").EnumerateArray().Single();
         Assert.Equal(("Leafnode", "LEAF"), (conn.GetProperty("kind").GetString(), conn.GetProperty("name").GetString()));
         Assert.False(conn.TryGetProperty("type", out _));
         Assert.StartsWith("$LDS.", conn.GetProperty("subscriptions_list")[0].GetString());
+        Assert.Equal(0, (await http.JsonAsync("/connz?acc=$G")).GetProperty("total").GetInt32());
         Assert.Equal(0, (await http.JsonAsync("/connz")).GetProperty("total").GetInt32()); // clients only
 
-        JsonElement detail = (await http.JsonAsync("/accountz?acc=$G")).GetProperty("account_detail");
+        JsonElement detail = (await http.JsonAsync("/accountz?acc=A")).GetProperty("account_detail");
         Assert.Equal((1, 0), (detail.GetProperty("leafnode_connections").GetInt32(), detail.GetProperty("client_connections").GetInt32()));
+        Assert.Equal(0, (await http.JsonAsync("/accountz?acc=$G")).GetProperty("account_detail").GetProperty("leafnode_connections").GetInt32());
 
         // A leafnode alone does not list the account; unused=1 shows it.
         Assert.Equal(0, (await http.JsonAsync("/accstatz")).GetProperty("account_statz").GetArrayLength());
-        JsonElement stat = (await http.JsonAsync("/accstatz?unused=1")).GetProperty("account_statz")[0];
-        Assert.Equal(("$G", 0, 1, 1), (stat.GetProperty("acc").GetString(), stat.GetProperty("conns").GetInt32(), stat.GetProperty("leafnodes").GetInt32(), stat.GetProperty("total_conns").GetInt32()));
+        JsonElement stat = Stat(await http.JsonAsync("/accstatz?unused=1"), "A")!.Value;
+        Assert.Equal((0, 1, 1), (stat.GetProperty("conns").GetInt32(), stat.GetProperty("leafnodes").GetInt32(), stat.GetProperty("total_conns").GetInt32()));
     }
 
     /// <summary>Keys that only one side has on purpose (docs/compatibility.md).</summary>
@@ -339,6 +354,58 @@ public class MonitoringAccountTests
             Assert.Equal((r.GetProperty("conns").GetInt32(), Compact(r.GetProperty("received"))), (o.GetProperty("conns").GetInt32(), Compact(o.GetProperty("received"))));
         }
     }
+
+    [Fact]
+    public async Task A_leafnode_in_connz_by_account_matches_nats_server()
+    {
+        // The same hub config on both (leafs without credentials land in A), a NatsSharp leaf on each.
+        int realLeafPort = FreePort.Next();
+        string Hub(int port) => $"leafnodes {{ listen: \"127.0.0.1:{port}\", authorization {{ account: A }} }}\n" + Accounts;
+        string dir = Directory.CreateTempSubdirectory("monacc-leaf-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "real.conf"), "no_system_account: true\n" + Hub(realLeafPort));
+        await File.WriteAllTextAsync(Path.Combine(dir, "ours.conf"), Hub(FreePort.Next()));
+        await using RealNatsServer real = await RealNatsServer.StartAsync("-c", Path.Combine(dir, "real.conf"), "-m", "-1");
+        ServerOptions loaded = ConfigBinder.Load(Path.Combine(dir, "ours.conf")).Options;
+        await using TestServer ours = await TestServer.StartAsync(o =>
+        {
+            o.Accounts = loaded.Accounts;
+            o.LeafNodes = loaded.LeafNodes;
+            o.HttpPort = ServerOptions.RandomPort;
+        });
+        using var realHttp = new MonitorHttp(real.MonitorPort);
+        using var ourHttp = new MonitorHttp(ours.Server.MonitorPort);
+        await using TestServer realLeaf = await StartLeafAsync(realLeafPort);
+        await using TestServer ourLeaf = await StartLeafAsync(ours.Server.LeafNodePort);
+        foreach (MonitorHttp http in new[] { realHttp, ourHttp })
+        {
+            await UntilAsync(http, "/accountz?acc=A", z => z.GetProperty("account_detail").GetProperty("leafnode_connections").GetInt32() == 1);
+        }
+
+        // nats-server shows the leaf's version and a measured rtt; NatsSharp has no version for it.
+        var ignored = new HashSet<string>(KnownDifferences) { "connections[].version" };
+        foreach (string path in new[] { "/connz?acc=A&subs=1&auth=1", "/connz?acc=A&subs=detail", "/accountz?acc=A", "/accstatz?unused=1", "/leafz?acc=A" })
+        {
+            var (_, _, realBody) = await realHttp.GetAsync(path);
+            var (_, _, ourBody) = await ourHttp.GetAsync(path);
+            JsonShape.AssertSame(path, realBody, ourBody, ignored);
+        }
+
+        JsonElement realConn = (await realHttp.JsonAsync("/connz?acc=A")).GetProperty("connections")[0];
+        JsonElement ourConn = (await ourHttp.JsonAsync("/connz?acc=A")).GetProperty("connections")[0];
+        Assert.Equal(KeyOrder(realConn).Where(k => k != "version"), KeyOrder(ourConn));
+        Assert.Equal(realConn.GetProperty("kind").GetString(), ourConn.GetProperty("kind").GetString());
+    }
+
+    private static Task<TestServer> StartLeafAsync(int hubLeafPort) =>
+        TestServer.StartAsync(o =>
+        {
+            o.ServerName = "LEAF";
+            o.LeafNodes = new LeafNodeOptions
+            {
+                ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Remotes = [new LeafRemote { Urls = [new Uri($"nats-leaf://127.0.0.1:{hubLeafPort}")] }],
+            };
+        });
 
     private static (long Msgs, long Bytes)? Received(JsonElement statz, string account) =>
         Stat(statz, account) is { } s ? (s.GetProperty("received").GetProperty("msgs").GetInt64(), s.GetProperty("received").GetProperty("bytes").GetInt64()) : null;

@@ -9,6 +9,7 @@ internal sealed class AccountInfo
 
     [JsonPropertyName("account_name")] public string AccountName { get; init; } = "";
     [JsonPropertyName("update_time")] public string UpdateTime { get; init; } = "";
+    [JsonPropertyName("is_system"), JsonIgnore(Condition = OmitEmpty)] public bool IsSystem { get; init; }
     [JsonPropertyName("expired")] public bool Expired { get; init; }
     [JsonPropertyName("complete")] public bool Complete { get; init; } = true;
     [JsonPropertyName("jetstream_enabled")] public bool JetStreamEnabled { get; init; }

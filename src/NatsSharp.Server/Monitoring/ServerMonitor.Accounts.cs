@@ -27,7 +27,7 @@ internal sealed partial class ServerMonitor
         string now = GoFormat.Time(DateTime.UtcNow);
         if (name.Length == 0)
         {
-            return new Accountz { ServerId = _server.ServerId, Now = now, Accounts = [.. SortedAccounts().Select(a => a.Name)] };
+            return new Accountz { ServerId = _server.ServerId, Now = now, SystemAccount = SystemAccountName(), Accounts = [.. SortedAccounts().Select(a => a.Name)] };
         }
 
         Account account = _server.FindAccount(name) ?? throw new MonitorQueryException($"Account {name} does not exist");
@@ -38,10 +38,12 @@ internal sealed partial class ServerMonitor
         {
             ServerId = _server.ServerId,
             Now = now,
+            SystemAccount = SystemAccountName(),
             AccountDetail = new AccountInfo
             {
                 AccountName = account.Name,
                 UpdateTime = GoFormat.Time(_server.StartTime),
+                IsSystem = account.Name == SystemAccountName(),
                 LeafNodeConnections = usage.Leafs,
                 ClientConnections = usage.Clients,
                 Subscriptions = stats.NumSubscriptions,
@@ -89,8 +91,11 @@ internal sealed partial class ServerMonitor
     /// <summary>"$G" first, then the configured accounts by name (nats-server's order is its map's, i.e. random).</summary>
     private IEnumerable<Account> SortedAccounts() => _server.AllAccounts.OrderBy(a => a.Name, StringComparer.Ordinal);
 
-    /// <summary>The account a leafnode connection is bound to (leafnodes bind "$G" only so far).</summary>
-    private static string LeafAccount(LeafConnection leaf) => Account.GlobalName;
+    /// <summary>The account a leafnode connection is bound to ("" until its CONNECT or INFO binds it).</summary>
+    private static string LeafAccount(LeafConnection leaf) => leaf.Account?.Name ?? "";
+
+    /// <summary>The configured <c>system_account</c>, reported as nats-server reports its system account (it carries no system traffic here).</summary>
+    private string? SystemAccountName() => _server.Options.SystemAccount is { Length: > 0 } name ? name : null;
 
     private List<LeafConnection> AccountLeafs(string account) =>
         [.. (_server.LeafNodes?.All ?? []).Where(l => LeafAccount(l) == account).OrderBy(l => l.Id)];

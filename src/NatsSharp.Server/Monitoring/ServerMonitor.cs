@@ -86,6 +86,7 @@ internal sealed partial class ServerMonitor
             Remotes = _server.RouteCount, // one route per known remote server
             HttpReqStats = new SortedDictionary<string, long>(_requests, StringComparer.Ordinal),
             ConfigLoadTime = GoFormat.Time(_server.StartTime),
+            SystemAccount = SystemAccountName(),
             NatsSharpVersion = ServerVersion.Product,
         };
     }
