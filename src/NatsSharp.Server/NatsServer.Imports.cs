@@ -36,7 +36,7 @@ public sealed partial class NatsServer
                 }
 
                 AccountExport export = AccountLinks.FindExport(options[import.Account], ExchangeKind.Service, import.Subject, config.Name)!;
-                var service = new ServiceImport(importer, exporter, import.LocalSubject, import.Subject, export);
+                var service = new ServiceImport(importer, exporter, import.LocalSubject, import.Subject, export) { Share = import.Share };
                 services.Add(service);
                 Subscribe(importer, importer.Internal, service.From, service);
                 if (responseSubs.Add(exporter))

@@ -19,12 +19,8 @@ public sealed partial class NatsServer
     // Created on first use by whichever thread gets there first; all callers see the same one.
     internal ServerMonitor Monitor => LazyInitializer.EnsureInitialized(ref _monitor, () => new ServerMonitor(this));
 
-    /// <summary>Called from the single close path: keeps the connection for /connz?state=closed.</summary>
-    internal void RecordClosed(ClientConnection client, ClosedReason reason)
-    {
-        DateTime now = DateTime.UtcNow;
-        Monitor.Closed.Add(ServerMonitor.Describe(client, now, now, reason, withSubs: true));
-    }
+    /// <summary>Called from the single close path: keeps the connection for /connz?state=closed and its counters for /accstatz.</summary>
+    internal void RecordClosed(ClientConnection client, ClosedReason reason) => Monitor.RecordClosed(client, reason);
 
     private async Task StartMonitoringAsync()
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.Server;
 
@@ -53,13 +52,7 @@ public class MonitoringParityTests
         var (ourStatus, ourType, ourBody) = await ourHttp.GetAsync(await WithCidAsync(ourHttp, path));
         Assert.Equal(realStatus, ourStatus);
         Assert.Equal(realType, ourType);
-        Dictionary<string, string> expected = Shape(realBody);
-        Dictionary<string, string> actual = Shape(ourBody);
-        var missing = expected.Keys.Except(actual.Keys).Except(KnownDifferences).Order(StringComparer.Ordinal).ToList();
-        var extra = actual.Keys.Except(expected.Keys).Except(KnownDifferences).Order(StringComparer.Ordinal).ToList();
-        var wrongType = expected.Keys.Intersect(actual.Keys).Where(k => expected[k] != actual[k]).Select(k => $"{k}: {expected[k]} vs {actual[k]}").ToList();
-        Assert.True(missing.Count == 0 && extra.Count == 0 && wrongType.Count == 0,
-            $"{path}\nmissing: {string.Join(", ", missing)}\nextra: {string.Join(", ", extra)}\ntypes (nats-server vs ours): {string.Join(", ", wrongType)}\nnats-server:\n{realBody}\nours:\n{ourBody}");
+        JsonShape.AssertSame(path, realBody, ourBody, KnownDifferences);
     }
 
     /// <summary>Client ids differ between the servers (nats-server's internal clients take some): use each one's first.</summary>
@@ -95,44 +88,6 @@ public class MonitoringParityTests
         {
             await sub.DisposeAsync();
             await pub.DisposeAsync();
-        }
-    }
-
-    /// <summary>Every key path (arrays as "[]") with its JSON kind.</summary>
-    private static Dictionary<string, string> Shape(string body)
-    {
-        var shape = new Dictionary<string, string>(StringComparer.Ordinal);
-        string json = body.StartsWith('{') || body.StartsWith('[') ? body : "\"" + body + "\"";
-        using JsonDocument doc = JsonDocument.Parse(json);
-        Walk(doc.RootElement, "", shape);
-        return shape;
-    }
-
-    private static void Walk(JsonElement e, string path, Dictionary<string, string> shape)
-    {
-        string kind = e.ValueKind switch
-        {
-            JsonValueKind.True or JsonValueKind.False => "bool",
-            _ => e.ValueKind.ToString(),
-        };
-        if (path.Length > 0)
-        {
-            shape[path] = kind;
-        }
-
-        if (e.ValueKind == JsonValueKind.Object)
-        {
-            foreach (JsonProperty p in e.EnumerateObject())
-            {
-                Walk(p.Value, path.Length == 0 ? p.Name : path + "." + p.Name, shape);
-            }
-        }
-        else if (e.ValueKind == JsonValueKind.Array)
-        {
-            foreach (JsonElement item in e.EnumerateArray())
-            {
-                Walk(item, path + "[]", shape);
-            }
         }
     }
 }

@@ -40,6 +40,9 @@ internal sealed class ServiceImport : ImportBinding
 
     public TimeSpan ResponseThreshold { get; }
 
+    /// <summary>The import's <c>share</c> flag, as configured (shown by /accountz).</summary>
+    public bool Share { get; init; }
+
     /// <summary>The request's subject in the exporting account; returns the length written to <paramref name="buffer"/>.</summary>
     public int MapToExporter(ReadOnlySpan<byte> subject, ref byte[] buffer)
     {

@@ -16,7 +16,7 @@ internal sealed class ServiceResponses : ImportBinding
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private int _registered;
 
-    private sealed record Pending(byte[] Reply, ServiceResponseType Type, long ExpiresAt);
+    private sealed record Pending(byte[] Reply, ServiceResponseType Type, long ExpiresAt, ServiceImport Import);
 
     public ServiceResponses(Account importer)
     {
@@ -40,7 +40,7 @@ internal sealed class ServiceResponses : ImportBinding
     {
         string mapped = Prefix + RandomToken(10);
         long expires = Environment.TickCount64 + (long)import.ResponseThreshold.TotalMilliseconds;
-        _pending[mapped] = new Pending(reply.ToArray(), import.ResponseType, expires);
+        _pending[mapped] = new Pending(reply.ToArray(), import.ResponseType, expires, import);
         if (Interlocked.Increment(ref _registered) % 256 == 0)
         {
             DropExpired();
@@ -72,6 +72,22 @@ internal sealed class ServiceResponses : ImportBinding
         }
 
         return pending.Reply;
+    }
+
+    /// <summary>The mappings still waiting for a response (for /accountz "responses").</summary>
+    public List<(string Subject, byte[] Reply, ServiceImport Import)> Waiting()
+    {
+        long now = Environment.TickCount64;
+        var waiting = new List<(string, byte[], ServiceImport)>();
+        foreach (var (key, pending) in _pending)
+        {
+            if (now <= pending.ExpiresAt)
+            {
+                waiting.Add((key, pending.Reply, pending.Import));
+            }
+        }
+
+        return waiting;
     }
 
     private void DropExpired()

@@ -9,6 +9,7 @@ internal sealed class Accountz
 
     [JsonPropertyName("server_id")] public string ServerId { get; init; } = "";
     [JsonPropertyName("now")] public string Now { get; init; } = "";
+    [JsonPropertyName("system_account"), JsonIgnore(Condition = OmitEmpty)] public string? SystemAccount { get; init; }
     [JsonPropertyName("accounts"), JsonIgnore(Condition = OmitEmpty)] public List<string>? Accounts { get; init; }
     [JsonPropertyName("account_detail"), JsonIgnore(Condition = OmitEmpty)] public AccountInfo? AccountDetail { get; init; }
 }

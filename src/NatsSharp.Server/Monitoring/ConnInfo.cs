@@ -9,7 +9,7 @@ internal sealed class ConnInfo
 
     [JsonPropertyName("cid")] public ulong Cid { get; init; }
     [JsonPropertyName("kind")] public string Kind { get; init; } = "Client";
-    [JsonPropertyName("type")] public string Type { get; init; } = "nats";
+    [JsonPropertyName("type"), JsonIgnore(Condition = OmitEmpty)] public string? Type { get; init; } = "nats"; // leafnodes have none
     [JsonPropertyName("ip")] public string Ip { get; init; } = "";
     [JsonPropertyName("port")] public int Port { get; init; }
     [JsonPropertyName("start")] public string Start { get; init; } = "";

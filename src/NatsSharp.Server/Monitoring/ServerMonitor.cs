@@ -12,12 +12,9 @@ namespace NatsSharp.Server.Monitoring;
 /// The monitoring data, independent of HTTP: builds each endpoint's typed response from
 /// the server's live state, with nats-server's rules for paging, sorting and filtering.
 /// </summary>
-internal sealed class ServerMonitor
+internal sealed partial class ServerMonitor
 {
     public const int DefaultListSize = 1024;
-
-    private static readonly string[] SortKeys =
-        ["cid", "start", "subs", "pending", "msgs_to", "msgs_from", "bytes_to", "bytes_from", "last", "idle", "uptime", "stop", "reason"];
 
     private readonly NatsServer _server;
     private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
@@ -81,7 +78,7 @@ internal sealed class ServerMonitor
             InBytes = _server.Stats.InBytes,
             OutBytes = _server.Stats.OutBytes,
             SlowConsumers = _server.Stats.SlowConsumers,
-            Subscriptions = _server.GlobalAccount.Sublist.Count,
+            Subscriptions = _server.AllAccounts.Sum(a => a.Sublist.Count), // every account's, as nats-server
             Cluster = ClusterSection(),
             Leaf = LeafSection(),
             LeafNodes = _server.LeafNodeCount,
@@ -89,6 +86,7 @@ internal sealed class ServerMonitor
             Remotes = _server.RouteCount, // one route per known remote server
             HttpReqStats = new SortedDictionary<string, long>(_requests, StringComparer.Ordinal),
             ConfigLoadTime = GoFormat.Time(_server.StartTime),
+            SystemAccount = SystemAccountName(),
             NatsSharpVersion = ServerVersion.Product,
         };
     }
@@ -111,268 +109,6 @@ internal sealed class ServerMonitor
 
             return _cpu;
         }
-    }
-
-    public Connz Connz(ConnzOptions opts)
-    {
-        string sort = opts.Sort.Length == 0 ? "cid" : opts.Sort;
-        if (Array.IndexOf(SortKeys, sort) < 0)
-        {
-            throw new MonitorQueryException($"invalid sorting option: {sort}");
-        }
-
-        int offset = Math.Max(0, opts.Offset);
-        int limit = opts.Limit <= 0 ? DefaultListSize : opts.Limit;
-        if (sort is "stop" or "reason" && opts.State != ConnState.Closed)
-        {
-            throw new MonitorQueryException($"sort by {sort} only valid on closed connections");
-        }
-
-        if (opts.Cid > 0)
-        {
-            limit = 1;
-        }
-
-        DateTime now = DateTime.UtcNow;
-        if (opts.Account.Length > 0 && opts.Account != Account.GlobalName)
-        {
-            // nats-server answers an unknown account with an almost empty Connz.
-            return new Connz { Now = GoFormat.Time(now), Offset = offset, Limit = limit, Connections = null };
-        }
-
-        List<ClientConnection> open = opts.State == ConnState.Closed ? [] : [.. _server.Clients];
-        List<ConnInfo> closed = opts.State == ConnState.Open ? [] : Closed.Snapshot();
-        int total = open.Count + closed.Count;
-        if (opts.Cid > 0)
-        {
-            // As nats-server: with state=all a cid is looked up among closed connections only.
-            if (opts.State == ConnState.Open)
-            {
-                open = open.Where(c => c.Id == opts.Cid).ToList();
-            }
-            else
-            {
-                open = [];
-                closed = closed.Where(c => c.Cid == opts.Cid).Take(1).ToList();
-            }
-        }
-
-        var list = new List<ConnInfo>(open.Count + closed.Count);
-        foreach (ClientConnection client in open)
-        {
-            if (opts.User.Length > 0 && client.ConnectInfo?.User != opts.User)
-            {
-                continue;
-            }
-
-            ConnInfo info = Describe(client, now, null, default, withSubs: opts.Subs || opts.SubsDetail);
-            AddOptional(info, opts, info.Subs);
-            list.Add(info);
-        }
-
-        foreach (ConnInfo cc in closed)
-        {
-            if (opts.User.Length > 0 && cc.User != opts.User)
-            {
-                continue;
-            }
-
-            ConnInfo info = cc.Copy();
-            AddOptional(info, opts, cc.Subs);
-            list.Add(info);
-        }
-
-        List<ConnInfo> sorted = Sort(list, sort, now);
-        int from = Math.Min(offset, sorted.Count);
-        int to = (int)Math.Min((long)offset + limit, sorted.Count);
-        List<ConnInfo> page = sorted.GetRange(from, to - from);
-        return new Connz
-        {
-            ServerId = _server.ServerId,
-            Now = GoFormat.Time(now),
-            NumConnections = page.Count,
-            Total = total,
-            Offset = offset,
-            Limit = limit,
-            Connections = page,
-        };
-    }
-
-    private static void AddOptional(ConnInfo info, ConnzOptions opts, List<SubDetail> subs)
-    {
-        if (subs.Count > 0)
-        {
-            if (opts.SubsDetail)
-            {
-                info.SubscriptionsListDetail = subs;
-            }
-            else if (opts.Subs)
-            {
-                info.SubscriptionsList = subs.Select(s => s.Subject).ToList();
-            }
-        }
-
-        if (opts.Auth)
-        {
-            info.AuthorizedUser = info.User.Length > 0 ? info.User : null;
-            info.Account = info.AccountName.Length > 0 && info.AccountName != Account.GlobalName ? info.AccountName : null;
-        }
-    }
-
-    private static List<ConnInfo> Sort(List<ConnInfo> list, string sort, DateTime now) => sort switch
-    {
-        "subs" => [.. list.OrderByDescending(c => c.Subscriptions)],
-        "pending" => [.. list.OrderByDescending(c => c.PendingBytes)],
-        "msgs_to" => [.. list.OrderByDescending(c => c.OutMsgs)],
-        "msgs_from" => [.. list.OrderByDescending(c => c.InMsgs)],
-        "bytes_to" => [.. list.OrderByDescending(c => c.OutBytes)],
-        "bytes_from" => [.. list.OrderByDescending(c => c.InBytes)],
-        "last" => [.. list.OrderByDescending(c => c.LastActivityTime)],
-        "idle" => [.. list.OrderByDescending(c => c.LastActivityTime - c.StartTime)], // nats-server's definition
-        "uptime" => [.. list.OrderBy(c => (c.StopTime ?? now) - c.StartTime)],
-        "stop" => [.. list.OrderByDescending(c => c.StopTime)],
-        "reason" => [.. list.OrderBy(c => c.Reason, StringComparer.Ordinal)],
-        _ => [.. list.OrderBy(c => c.Cid)], // cid, start
-    };
-
-    /// <summary>A connection's /connz entry; <paramref name="stop"/> is set for a closed one.</summary>
-    public static ConnInfo Describe(ClientConnection client, DateTime now, DateTime? stop, ClosedReason reason, bool withSubs)
-    {
-        DateTime at = stop ?? now;
-        DateTime last = client.LastActivity;
-        List<Subscription> subs = withSubs ? client.SubscriptionsSnapshot() : [];
-        int subCount = withSubs ? subs.Count : client.SubscriptionCount;
-        var details = new List<SubDetail>(subs.Count);
-        foreach (Subscription sub in subs)
-        {
-            details.Add(new SubDetail
-            {
-                // nats-server keeps the account in the details it saves for closed connections.
-                Account = stop is null ? null : Account.GlobalName,
-                Subject = Encoding.UTF8.GetString(sub.Subject),
-                Queue = sub.Queue is null ? null : Encoding.UTF8.GetString(sub.Queue),
-                Sid = Encoding.UTF8.GetString(sub.Sid),
-                Msgs = Interlocked.Read(ref sub.Delivered),
-                Max = sub.MaxMsgs,
-                Cid = client.Id,
-                AccountName = Account.GlobalName,
-            });
-        }
-
-        var connect = client.ConnectInfo;
-        return new ConnInfo
-        {
-            Cid = client.Id,
-            Ip = client.RemoteHost,
-            Port = client.RemotePort,
-            Start = GoFormat.Time(client.Started),
-            LastActivity = GoFormat.Time(last),
-            Stop = stop is null ? null : GoFormat.Time(stop.Value),
-            Reason = stop is null ? null : ClosedReasonText.Of(reason),
-            Rtt = GoFormat.Duration(TruncateRtt(client.Rtt)),
-            Uptime = GoFormat.Uptime(at - client.Started),
-            Idle = GoFormat.Uptime(at - last),
-            PendingBytes = (int)client.PendingBytes,
-            InMsgs = Volatile.Read(ref client.InMsgs),
-            OutMsgs = Volatile.Read(ref client.OutMsgs),
-            InBytes = Volatile.Read(ref client.InBytes),
-            OutBytes = Volatile.Read(ref client.OutBytes),
-            Subscriptions = subCount,
-            Name = NullIfEmpty(connect?.Name),
-            Lang = NullIfEmpty(connect?.Lang),
-            Version = NullIfEmpty(connect?.Version),
-            StartTime = client.Started,
-            LastActivityTime = last,
-            StopTime = stop,
-            User = connect?.User ?? "",
-            AccountName = Account.GlobalName,
-            Subs = details,
-        };
-    }
-
-    /// <summary>nats-server shows sub-millisecond RTTs to the microsecond.</summary>
-    private static TimeSpan TruncateRtt(TimeSpan rtt) =>
-        rtt > TimeSpan.FromMicroseconds(1) && rtt < TimeSpan.FromMilliseconds(1)
-            ? TimeSpan.FromTicks(rtt.Ticks - (rtt.Ticks % TimeSpan.TicksPerMicrosecond))
-            : rtt;
-
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-    /// <summary>/subsz. Returns either the bare sublist counters or, with subs=1 and matches, the full page.</summary>
-    public object Subsz(bool subs, int offset, int limit, string test, string account)
-    {
-        offset = Math.Max(0, offset);
-        limit = limit <= 0 ? DefaultListSize : limit;
-        if (test.Length > 0 && !SubjectRules.IsValidPublishSubject(Encoding.UTF8.GetBytes(test)))
-        {
-            throw new MonitorQueryException($"invalid test subject, must be valid publish subject: {test}");
-        }
-
-        var stats = new SublistStatsJson();
-        bool included = account.Length == 0 || account == Account.GlobalName;
-        Sublist sublist = _server.GlobalAccount.Sublist;
-        if (included)
-        {
-            stats.CopyFrom(sublist.Stats());
-        }
-
-        if (!subs || !included)
-        {
-            return stats;
-        }
-
-        byte[] testBytes = Encoding.UTF8.GetBytes(test);
-        var details = new List<SubDetail>();
-        foreach (Subscription sub in sublist.All())
-        {
-            // Only local interest, as nats-server: routes' subscriptions are in /routez.
-            if (sub.Client is not ClientConnection)
-            {
-                continue;
-            }
-
-            if (test.Length > 0 && !SubjectRules.Matches(testBytes, sub.Subject))
-            {
-                continue;
-            }
-
-            details.Add(new SubDetail
-            {
-                Account = Account.GlobalName,
-                Subject = Encoding.UTF8.GetString(sub.Subject),
-                Queue = sub.Queue is null ? null : Encoding.UTF8.GetString(sub.Queue),
-                Sid = Encoding.UTF8.GetString(sub.Sid),
-                Msgs = Interlocked.Read(ref sub.Delivered),
-                Max = sub.MaxMsgs,
-                Cid = sub.Client.Id,
-            });
-        }
-
-        int from = Math.Min(offset, details.Count);
-        int to = (int)Math.Min((long)offset + limit, details.Count);
-        List<SubDetail> page = details.GetRange(from, to - from);
-        if (page.Count == 0)
-        {
-            return stats; // nats-server prints only the counters when the list is empty
-        }
-
-        return new Subsz
-        {
-            ServerId = _server.ServerId,
-            Now = GoFormat.Time(DateTime.UtcNow),
-            NumSubscriptions = stats.NumSubscriptions,
-            NumCache = stats.NumCache,
-            NumInserts = stats.NumInserts,
-            NumRemoves = stats.NumRemoves,
-            NumMatches = stats.NumMatches,
-            CacheHitRate = stats.CacheHitRate,
-            MaxFanout = stats.MaxFanout,
-            AvgFanout = stats.AvgFanout,
-            Total = page.Count, // nats-server reports the page size here
-            Offset = offset,
-            Limit = limit,
-            SubscriptionsList = page,
-        };
     }
 
     private ClusterVarz ClusterSection()
@@ -489,56 +225,4 @@ internal sealed class ServerMonitor
     }
 
     public Gatewayz Gatewayz() => new() { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow) };
-
-    /// <summary>/accstatz: only $G exists, so its counters are the server's client totals.</summary>
-    public AccountStatz AccountStatz(bool includeUnused)
-    {
-        var stats = new List<AccountStat>();
-        int conns = _server.ClientCount;
-        if (includeUnused || conns > 0)
-        {
-            ServerStats s = _server.Stats;
-            stats.Add(new AccountStat
-            {
-                Account = Account.GlobalName,
-                Conns = conns,
-                TotalConns = conns,
-                Sent = new DataStats { Msgs = s.OutMsgs, Bytes = s.OutBytes },
-                Received = new DataStats { Msgs = s.InMsgs, Bytes = s.InBytes },
-                SlowConsumers = s.SlowConsumers,
-            });
-        }
-
-        return new AccountStatz { ServerId = _server.ServerId, Now = GoFormat.Time(DateTime.UtcNow), Accounts = stats };
-    }
-
-    public Accountz Accountz(string account)
-    {
-        string now = GoFormat.Time(DateTime.UtcNow);
-        if (account.Length == 0)
-        {
-            return new Accountz { ServerId = _server.ServerId, Now = now, Accounts = [Account.GlobalName] };
-        }
-
-        if (account != Account.GlobalName)
-        {
-            throw new MonitorQueryException($"Account {account} does not exist");
-        }
-
-        var stats = new SublistStatsJson();
-        stats.CopyFrom(_server.GlobalAccount.Sublist.Stats());
-        return new Accountz
-        {
-            ServerId = _server.ServerId,
-            Now = now,
-            AccountDetail = new AccountInfo
-            {
-                AccountName = Account.GlobalName,
-                UpdateTime = GoFormat.Time(_server.StartTime),
-                ClientConnections = _server.ClientCount,
-                Subscriptions = stats.NumSubscriptions,
-                SublistStats = stats,
-            },
-        };
-    }
 }
