@@ -277,6 +277,14 @@ internal static partial class ConfigBinder
                     case "compression":
                         BindCompression(v, errors, c => remote.Compression = c);
                         break;
+                    case "deny_imports":
+                    case "deny_import":
+                        remote.DenyImports = ParsePermSubjects(v, errors) ?? [];
+                        break;
+                    case "deny_exports":
+                    case "deny_export":
+                        remote.DenyExports = ParsePermSubjects(v, errors) ?? [];
+                        break;
                     default:
                         // hub, deny_*: accepted, not used yet.
                         BindLeafRemoteTransport(key.ToLowerInvariant(), v, remote, errors);

@@ -206,7 +206,16 @@ internal sealed class DeliveryBatch
         for (int i = 0; i < Routes.Count; i++)
         {
             Connection route = Routes.RouteAt(i);
-            string? onWire = route is LeafNodes.LeafConnection ? null : account; // leafnode messages name no account
+            string? onWire = account;
+            if (route is LeafConnection leafConnection)
+            {
+                onWire = null; // leafnode messages name no account
+                if (!leafConnection.MaySend(subject))
+                {
+                    continue; // deny_exports
+                }
+            }
+
             if (route.EnqueueRoutedMessage(onWire, subject, reply, Routes.QueuesAt(i), headerSize, message))
             {
                 Touch(route);
@@ -233,6 +242,11 @@ internal sealed class DeliveryBatch
                 ReadOnlySpan<byte> mapped = _mapped.AsSpan(0, length);
                 if (origin.Client is LeafConnection leaf)
                 {
+                    if (!leaf.MaySend(mapped))
+                    {
+                        return false;
+                    }
+
                     _oneQueue.Clear();
                     if (origin.Queue is not null)
                     {

@@ -33,6 +33,15 @@ internal sealed class LeafConnection : PeerConnection
         _manager = manager;
         _account = account;
         Remote = remote;
+        if (remote is { DenyImports.Count: > 0 } or { DenyExports.Count: > 0 })
+        {
+            // As nats-server maps them: exports are what we may publish to the hub, imports what we may subscribe to.
+            Permissions = new Auth.CompiledPermissions(new Auth.Permissions
+            {
+                Publish = remote.DenyExports.Count > 0 ? new Auth.SubjectPermission { Deny = remote.DenyExports } : null,
+                Subscribe = remote.DenyImports.Count > 0 ? new Auth.SubjectPermission { Deny = remote.DenyImports } : null,
+            });
+        }
         Nonce = solicitedUrl is null ? LeafNodeManager.RandomToken() : null;
     }
 
@@ -44,6 +53,12 @@ internal sealed class LeafConnection : PeerConnection
 
     /// <summary>The remote we dialled (null when we are the hub).</summary>
     public LeafRemote? Remote { get; }
+
+    /// <summary>The remote's <c>deny_imports</c>/<c>deny_exports</c>, or null when it has none.</summary>
+    public Auth.CompiledPermissions? Permissions { get; }
+
+    /// <summary>Whether a message on <paramref name="subject"/> may be sent to this peer (<c>deny_exports</c>).</summary>
+    public bool MaySend(ReadOnlySpan<byte> subject) => Permissions is null || Permissions.CanPublish(subject);
 
     /// <summary>We dialled and upgraded to TLS (our CONNECT says tls_required).</summary>
     public bool DialledWithTls { get; init; }
@@ -228,6 +243,12 @@ internal sealed class LeafConnection : PeerConnection
             return true;
         }
 
+        if (SubjectRules.IsLiteral(subject) && !MaySend(subject))
+        {
+            Log.Debug(Prefix + $"Permissions Violation for Subscription to \"{Encoding.UTF8.GetString(subject)}\""); // deny_exports
+            return true;
+        }
+
         string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
         Subscription sub;
         lock (_remoteSubs)
@@ -278,7 +299,7 @@ internal sealed class LeafConnection : PeerConnection
     {
         InMsgs++;
         InBytes += message.Length;
-        if (_account is { } bound)
+        if (_account is { } bound && (Permissions is null || Permissions.CanSubscribe(subject, default))) // deny_imports
         {
             DeliverFromPeer(bound.Sublist.Match(subject), bound.Name, subject, reply, queues, headerSize, message);
         }
@@ -330,7 +351,8 @@ internal sealed class LeafConnection : PeerConnection
     /// <summary>Which subscriptions this peer hears about: a leaf gets everything but its own; a hub only our local interest.</summary>
     public bool WantsInterestFrom(Subscription sub) =>
         !ReferenceEquals(sub.Client, this)
-        && (WeAreHub || sub.Client is ClientConnection or Accounts.InternalClient || sub.Client is LeafConnection { WeAreHub: true });
+        && (WeAreHub || sub.Client is ClientConnection or Accounts.InternalClient || sub.Client is LeafConnection { WeAreHub: true })
+        && (Permissions is null || Permissions.CanSubscribe(sub.Subject, default)); // deny_imports: no interest, so nothing sent here
 
     /// <summary>An -ERR from the peer is logged; a loop or cluster-name clash delays the next dial.</summary>
     public override bool OnErr(ReadOnlySpan<byte> text)

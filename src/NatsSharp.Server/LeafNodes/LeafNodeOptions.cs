@@ -117,6 +117,7 @@ public sealed class LeafNodeOptions
             && a.Users.Select(u => (u.Username, u.Password, u.Account)).SequenceEqual(b.Users.Select(u => (u.Username, u.Password, u.Account)))
             && a.Remotes.Count == b.Remotes.Count
             && a.Remotes.Zip(b.Remotes).All(p => p.First.LocalAccount == p.Second.LocalAccount && SameCompression(p.First.Compression, p.Second.Compression)
+                && p.First.DenyImports.SequenceEqual(p.Second.DenyImports) && p.First.DenyExports.SequenceEqual(p.Second.DenyExports)
                 && p.First.Urls.Select(u => u.ToString()).SequenceEqual(p.Second.Urls.Select(u => u.ToString()), StringComparer.Ordinal)));
 
     private static bool SameCompression(CompressionOptions a, CompressionOptions b) =>

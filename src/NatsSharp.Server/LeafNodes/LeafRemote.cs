@@ -12,6 +12,12 @@ public sealed class LeafRemote
     /// <summary><c>account</c> / <c>local</c>: the local account this connection binds to; empty means <c>$G</c>.</summary>
     public string LocalAccount { get; set; } = "";
 
+    /// <summary><c>deny_imports</c>: subjects this leaf will not receive from the hub (it does not announce interest in them).</summary>
+    public IReadOnlyList<string> DenyImports { get; set; } = [];
+
+    /// <summary><c>deny_exports</c>: subjects this leaf will not send to the hub (it ignores the hub's interest in them).</summary>
+    public IReadOnlyList<string> DenyExports { get; set; } = [];
+
     /// <summary><c>compression</c> (2.10): validated, always negotiated off.</summary>
     public CompressionOptions Compression { get; set; } = new();
 

@@ -10,6 +10,19 @@ public sealed class ConfigLeafNodeAccountTests
     private const string Accounts = "accounts { A { users [{user: a, password: a}] }, B { users [{user: b, password: b}] } }\n";
 
     [Fact]
+    public void Remote_deny_imports_and_exports_take_a_subject_or_a_list()
+    {
+        ServerOptions o = Bind("""
+            leafnodes {
+              remotes = [ { url: "nats-leaf://127.0.0.1:7422", deny_imports: "secret.>", deny_exports: ["private.>", "audit"] } ]
+            }
+            """).Options;
+        LeafRemote remote = o.LeafNodes!.Remotes[0];
+        Assert.Equal(["secret.>"], remote.DenyImports);
+        Assert.Equal(["private.>", "audit"], remote.DenyExports);
+    }
+
+    [Fact]
     public void Leaf_authorization_binds_users_with_their_accounts()
     {
         LeafNodeOptions leaf = Bind(Accounts + """
