@@ -9,7 +9,6 @@ namespace NatsSharp.IntegrationTests.Security;
 internal static class GoClient
 {
     private const string Install = "apt-get install -y golang-go golang-github-nats-io-go-nats-dev golang-github-nats-io-nkeys-dev";
-    private const string GoPath = "/usr/share/gocode";
 
     private const string Source = """
         package main
@@ -90,35 +89,5 @@ internal static class GoClient
         return ((await stdout).Trim() + " " + (await stderr).Trim()).Trim();
     }
 
-    private static async Task<string> BuildAsync()
-    {
-        if (!File.Exists("/usr/bin/go") || !Directory.Exists(Path.Combine(GoPath, "src/github.com/nats-io/nats.go")))
-        {
-            throw new InvalidOperationException($"MISSING PEER: the Go NATS client is needed for this test ({Install}).");
-        }
-
-        string dir = Directory.CreateTempSubdirectory("natssharp-goclient-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(dir, "main.go"), Source);
-        string output = Path.Combine(dir, "goclient");
-        var psi = new ProcessStartInfo("/usr/bin/go") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "build", "-o", output, "main.go" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["GO111MODULE"] = "off";
-        psi.Environment["GOPATH"] = GoPath;
-        psi.Environment["GOCACHE"] = Path.Combine(dir, "cache");
-        psi.Environment["GOFLAGS"] = "";
-        using Process p = Process.Start(psi)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(cts.Token);
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"building the Go NATS client failed ({Install}): {await err}");
-        }
-
-        return output;
-    }
+    private static Task<string> BuildAsync() => GoProgram.BuildAsync(Source, "github.com/nats-io/nats.go", "the Go NATS client", Install);
 }

@@ -10,7 +10,6 @@ namespace NatsSharp.IntegrationTests.Security;
 internal sealed class GoJwt
 {
     private const string Install = "apt-get install -y golang-go golang-github-nats-io-jwt-dev golang-github-nats-io-nkeys-dev";
-    private const string GoPath = "/usr/share/gocode";
 
     private const string Source = """
         package main
@@ -117,35 +116,5 @@ internal sealed class GoJwt
         return new GoJwt(dir, lines[0], lines[1]);
     }
 
-    private static async Task<string> BuildAsync()
-    {
-        if (!File.Exists("/usr/bin/go") || !Directory.Exists(Path.Combine(GoPath, "src/github.com/nats-io/jwt/v2")))
-        {
-            throw new InvalidOperationException($"MISSING PEER: the Go jwt library is needed for this test ({Install}).");
-        }
-
-        string dir = Directory.CreateTempSubdirectory("natssharp-gojwt-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(dir, "main.go"), Source);
-        string output = Path.Combine(dir, "gojwt");
-        var psi = new ProcessStartInfo("/usr/bin/go") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "build", "-o", output, "main.go" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["GO111MODULE"] = "off";
-        psi.Environment["GOPATH"] = GoPath;
-        psi.Environment["GOCACHE"] = Path.Combine(dir, "cache");
-        psi.Environment["GOFLAGS"] = "";
-        using Process p = Process.Start(psi)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(cts.Token);
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"building the Go jwt generator failed ({Install}): {await err}");
-        }
-
-        return output;
-    }
+    private static Task<string> BuildAsync() => GoProgram.BuildAsync(Source, "github.com/nats-io/jwt/v2", "the Go jwt library", Install);
 }
