@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NatsSharp.Server.Auth;
 
 /// <summary>
@@ -7,7 +9,9 @@ namespace NatsSharp.Server.Auth;
 /// </summary>
 public sealed class SubjectPermission
 {
+    [JsonPropertyName("allow"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Allow { get; init; }
 
+    [JsonPropertyName("deny"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Deny { get; init; }
 }

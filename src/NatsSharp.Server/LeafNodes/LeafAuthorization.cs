@@ -12,6 +12,24 @@ namespace NatsSharp.Server.LeafNodes;
 /// </summary>
 internal static class LeafAuthorization
 {
+    /// <summary>
+    /// The account to bind to and, for a leaf that logged in as a client user, that user's
+    /// permissions; null to refuse the leaf.
+    /// </summary>
+    public static (string Account, CompiledPermissions? Permissions)? Bind(ServerOptions options, Authenticator clients, ConnectOptions connect, string? nonce)
+    {
+        if (BindAccount(options, clients, connect, nonce) is not { } account)
+        {
+            return null;
+        }
+
+        // Only client users carry permissions (leafnode users have none, as in nats-server).
+        LeafNodeOptions leaf = options.LeafNodes!;
+        bool clientUser = leaf.Username.Length == 0 && leaf.Users.Count == 0 && clients.Required;
+        CompiledPermissions? permissions = clientUser ? clients.Authenticate(connect, nonce, null)?.Permissions : null;
+        return (account, permissions);
+    }
+
     /// <summary>The account name to bind to, or null to refuse the leaf.</summary>
     public static string? BindAccount(ServerOptions options, Authenticator clients, ConnectOptions connect, string? nonce)
     {

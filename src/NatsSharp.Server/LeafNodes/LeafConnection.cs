@@ -33,15 +33,7 @@ internal sealed class LeafConnection : PeerConnection
         _manager = manager;
         _account = account;
         Remote = remote;
-        if (remote is { DenyImports.Count: > 0 } or { DenyExports.Count: > 0 })
-        {
-            // As nats-server maps them: exports are what we may publish to the hub, imports what we may subscribe to.
-            Permissions = new Auth.CompiledPermissions(new Auth.Permissions
-            {
-                Publish = remote.DenyExports.Count > 0 ? new Auth.SubjectPermission { Deny = remote.DenyExports } : null,
-                Subscribe = remote.DenyImports.Count > 0 ? new Auth.SubjectPermission { Deny = remote.DenyImports } : null,
-            });
-        }
+        Permissions = SpokePermissions(remote, import: null, export: null);
         Nonce = solicitedUrl is null ? LeafNodeManager.RandomToken() : null;
     }
 
@@ -54,8 +46,30 @@ internal sealed class LeafConnection : PeerConnection
     /// <summary>The remote we dialled (null when we are the hub).</summary>
     public LeafRemote? Remote { get; }
 
-    /// <summary>The remote's <c>deny_imports</c>/<c>deny_exports</c>, or null when it has none.</summary>
-    public Auth.CompiledPermissions? Permissions { get; }
+    /// <summary>
+    /// What may cross this connection, or null for anything: a remote's <c>deny_exports</c> (Publish:
+    /// what we send) and <c>deny_imports</c> (Subscribe: what we take), or, on the hub, the
+    /// permissions of the client user the leaf logged in as, seen from our side.
+    /// </summary>
+    public Auth.CompiledPermissions? Permissions { get; private set; }
+
+    /// <summary>
+    /// A leaf's own limits: what the hub said its user may receive (<c>import</c>) and send
+    /// (<c>export</c>), narrowed by the remote's <c>deny_imports</c>/<c>deny_exports</c>. Null when there are none.
+    /// </summary>
+    private static Auth.CompiledPermissions? SpokePermissions(LeafRemote? remote, Auth.SubjectPermission? import, Auth.SubjectPermission? export)
+    {
+        static Auth.SubjectPermission? Merge(Auth.SubjectPermission? given, IReadOnlyList<string> deny) =>
+            deny.Count == 0 ? given : new Auth.SubjectPermission { Allow = given?.Allow, Deny = [.. given?.Deny ?? [], .. deny] };
+
+        Auth.SubjectPermission? publish = Merge(export, remote?.DenyExports ?? []);
+        Auth.SubjectPermission? subscribe = Merge(import, remote?.DenyImports ?? []);
+        return publish is null && subscribe is null ? null : new Auth.CompiledPermissions(new Auth.Permissions { Publish = publish, Subscribe = subscribe });
+    }
+
+    /// <summary>Loop detection and gateway reply subjects are never subject to permissions (as nats-server).</summary>
+    private static bool IsExemptFromPermissions(ReadOnlySpan<byte> subject) =>
+        subject.StartsWith("$LDS."u8) || subject.StartsWith("_GR_."u8) || subject.StartsWith("$GR."u8);
 
     /// <summary>Whether a message on <paramref name="subject"/> may be sent to this peer (<c>deny_exports</c>).</summary>
     public bool MaySend(ReadOnlySpan<byte> subject) => Permissions is null || Permissions.CanPublish(subject);
@@ -138,7 +152,7 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
-        if (_manager.BindAccount(connect, Nonce) is not { } account)
+        if (_manager.BindAccount(connect, Nonce) is not ({ } account, var userPermissions))
         {
             Log.Error(Prefix + Server.CurrentAuthenticator.DescribeFailure(connect));
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
@@ -152,6 +166,13 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         MarkConnectDone();
+        if (userPermissions is { Source: var p })
+        {
+            // The user may publish what it sends us and subscribe to what we send it: from this
+            // connection's side the two swap (as nats-server swaps them for a hub's leaf).
+            Permissions = new Auth.CompiledPermissions(new Auth.Permissions { Publish = p.Subscribe, Subscribe = p.Publish });
+        }
+
         Volatile.Write(ref _account, account);
         PeerHeaders = connect.Headers;
         RemoteName = connect.Name ?? "";
@@ -177,6 +198,11 @@ internal sealed class LeafConnection : PeerConnection
         if (info.ClientId != 0 && info.LeafNodeUrls is { Length: > 0 } urls)
         {
             _manager.OnHubUrls(this, urls); // first and async INFO alike: the hub cluster's current list
+        }
+
+        if (info.ConnectInfo && (info.Import is not null || info.Export is not null))
+        {
+            Permissions = SpokePermissions(Remote, info.Import, info.Export); // before Register announces our interest
         }
 
         if (Registered)
@@ -243,10 +269,19 @@ internal sealed class LeafConnection : PeerConnection
             return true;
         }
 
-        if (SubjectRules.IsLiteral(subject) && !MaySend(subject))
+        if (SubjectRules.IsLiteral(subject) && !IsExemptFromPermissions(subject) && !MaySend(subject))
         {
-            Log.Debug(Prefix + $"Permissions Violation for Subscription to \"{Encoding.UTF8.GetString(subject)}\""); // deny_exports
-            return true;
+            string text = $"Permissions Violation for Subscription to \"{Encoding.UTF8.GetString(subject)}\"";
+            if (!WeAreHub)
+            {
+                Log.Debug(Prefix + text); // deny_exports or the hub's export limit: just never send it
+                return true;
+            }
+
+            // Our leaf's user may not receive this: as nats-server, tell it and cut it off.
+            Log.Error(Prefix + $"Subscription Violation on \"{Encoding.UTF8.GetString(subject)}\" - Check other side configuration");
+            SendErrAndClose(text, ClosedReason.ProtocolViolation);
+            return false;
         }
 
         string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";

@@ -172,11 +172,16 @@ internal sealed class LeafNodeManager
         }
     }
 
-    /// <summary>The account an accepted leaf binds to from its CONNECT, or null when its credentials are refused.</summary>
-    public Account? BindAccount(ConnectOptions connect, string? nonce)
+    /// <summary>The account an accepted leaf binds to from its CONNECT and its user's permissions; null when its credentials are refused.</summary>
+    public (Account Account, Auth.CompiledPermissions? Permissions)? BindAccount(ConnectOptions connect, string? nonce)
     {
-        string? name = LeafAuthorization.BindAccount(_server.Options, _server.CurrentAuthenticator, connect, nonce);
-        return name is null ? null : _server.FindAccount(name);
+        if (LeafAuthorization.Bind(_server.Options, _server.CurrentAuthenticator, connect, nonce) is not { } binding
+            || _server.FindAccount(binding.Account) is not { } account)
+        {
+            return null;
+        }
+
+        return (account, binding.Permissions);
     }
 
     /// <summary>The hub's INFO: the first one (info_on_connect) and the one answering CONNECT (connect_info).</summary>
@@ -205,6 +210,8 @@ internal sealed class LeafNodeManager
             ConnectInfo = connectInfo,
             LeafNodeUrls = [.. LeafNodeUrls()],
             RemoteAccount = connectInfo ? leaf.Account?.Name : null,
+            Import = connectInfo ? leaf.Permissions?.Source.Publish : null,   // ours to send = its to receive
+            Export = connectInfo ? leaf.Permissions?.Source.Subscribe : null, // ours to take = its to send
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
         return [.. "INFO "u8, .. json, .. " \r\n"u8];

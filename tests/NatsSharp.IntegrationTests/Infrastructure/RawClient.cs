@@ -129,7 +129,7 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>Reads the next line, skipping server PINGs (answered) unless asked for.</summary>
     public async Task<string> ExpectAsync(string expected, TimeSpan? timeout = null)
     {
-        string line = await ReadLineAsync(timeout);
+        string line = expected == "PING" ? await ReadLineAsync(timeout) : await ReadLineSkippingPingsAsync(timeout);
         Assert.Equal(expected, line);
         return line;
     }
@@ -139,7 +139,7 @@ public sealed class RawClient : IAsyncDisposable
     {
         var got = new List<string>();
         await SendAsync("PING\r\n");
-        for (string line = await ReadLineAsync(); line != "PONG"; line = await ReadLineAsync())
+        for (string line = await ReadLineSkippingPingsAsync(); line != "PONG"; line = await ReadLineSkippingPingsAsync())
         {
             got.Add(line + " " + await ReadLineAsync());
         }
