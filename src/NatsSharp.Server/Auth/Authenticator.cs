@@ -27,13 +27,13 @@ internal sealed class Authenticator
         _noAuthUser = options.NoAuthUser;
         foreach (var (user, account) in options.AllUsers())
         {
-            var identity = new ClientIdentity(user.Username, "", Compile(user.Permissions), account);
+            var identity = new ClientIdentity(user.Username, "", Compile(user.Permissions), account, user.AllowedConnectionTypes);
             _users[user.Username] = (user, identity);
         }
 
         foreach (var (user, account) in options.AllNkeyUsers())
         {
-            _nkeys[user.PublicKey] = new ClientIdentity("", user.PublicKey, Compile(user.Permissions), account);
+            _nkeys[user.PublicKey] = new ClientIdentity("", user.PublicKey, Compile(user.Permissions), account, user.AllowedConnectionTypes);
         }
 
         ValidateOptions(options);
@@ -53,7 +53,14 @@ internal sealed class Authenticator
         _noAuthUser.Length > 0 && _users.TryGetValue(_noAuthUser, out var entry) ? entry.Identity : null;
 
     /// <summary>The client's identity, or null if it must be refused.</summary>
-    public ClientIdentity? Authenticate(ConnectOptions connect, string? nonce, IReadOnlyList<string>? certificateNames)
+    /// <summary>
+    /// Who the CONNECT authenticates as, or null. <paramref name="connectionType"/> is what is connecting
+    /// (a client, a leaf…): a user whose <c>allowed_connection_types</c> leave it out is refused.
+    /// </summary>
+    public ClientIdentity? Authenticate(ConnectOptions connect, string? nonce, IReadOnlyList<string>? certificateNames, string connectionType = ConnectionTypes.Standard) =>
+        Identify(connect, nonce, certificateNames) is { } identity && identity.Allows(connectionType) ? identity : null;
+
+    private ClientIdentity? Identify(ConnectOptions connect, string? nonce, IReadOnlyList<string>? certificateNames)
     {
         if (!Required)
         {

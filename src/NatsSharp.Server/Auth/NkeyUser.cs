@@ -6,4 +6,7 @@ public sealed class NkeyUser
     public required string PublicKey { get; init; }
 
     public Permissions? Permissions { get; init; }
+
+    /// <summary><c>allowed_connection_types</c> (upper case, see <see cref="ConnectionTypes"/>); empty allows every kind.</summary>
+    public IReadOnlyList<string> AllowedConnectionTypes { get; init; } = [];
 }

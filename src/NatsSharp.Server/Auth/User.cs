@@ -9,4 +9,7 @@ public sealed class User
 
     /// <summary>Null means "everything" (or <c>default_permissions</c>, applied when the config is bound).</summary>
     public Permissions? Permissions { get; init; }
+
+    /// <summary><c>allowed_connection_types</c> (upper case, see <see cref="ConnectionTypes"/>); empty allows every kind.</summary>
+    public IReadOnlyList<string> AllowedConnectionTypes { get; init; } = [];
 }

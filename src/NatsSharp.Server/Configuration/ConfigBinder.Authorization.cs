@@ -128,10 +128,10 @@ internal static partial class ConfigBinder
 
         o.DefaultPermissions = defaults;
         o.Users = users.Select(u => u.Permissions is null && defaults is not null
-            ? new User { Username = u.Username, Password = u.Password, Permissions = defaults }
+            ? new User { Username = u.Username, Password = u.Password, Permissions = defaults, AllowedConnectionTypes = u.AllowedConnectionTypes }
             : u).ToArray();
         o.NkeyUsers = nkeys.Select(n => n.Permissions is null && defaults is not null
-            ? new NkeyUser { PublicKey = n.PublicKey, Permissions = defaults }
+            ? new NkeyUser { PublicKey = n.PublicKey, Permissions = defaults, AllowedConnectionTypes = n.AllowedConnectionTypes }
             : n).ToArray();
     }
 
@@ -149,6 +149,7 @@ internal static partial class ConfigBinder
             string password = "";
             string nkey = "";
             Permissions? permissions = null;
+            IReadOnlyList<string> connectionTypes = [];
             // nats-server reports entry-level errors at the last value it read.
             ConfigPosition at = entry.Position;
             foreach (var (key, item) in entry.AsMap.Entries)
@@ -187,7 +188,7 @@ internal static partial class ConfigBinder
                     case "allowed_connection_types":
                     case "connection_types":
                     case "clients":
-                        // Only standard client connections exist so far; the list is accepted.
+                        connectionTypes = ParseConnectionTypes(item, errors);
                         break;
                     default:
                         if (!item.IsUsedVariable)
@@ -214,14 +215,52 @@ internal static partial class ConfigBinder
                 }
                 else
                 {
-                    nkeys.Add(new NkeyUser { PublicKey = nkey, Permissions = permissions });
+                    nkeys.Add(new NkeyUser { PublicKey = nkey, Permissions = permissions, AllowedConnectionTypes = connectionTypes });
                 }
             }
             else
             {
-                users.Add(new User { Username = name, Password = password, Permissions = permissions });
+                users.Add(new User { Username = name, Password = password, Permissions = permissions, AllowedConnectionTypes = connectionTypes });
             }
         }
+    }
+
+    /// <summary><c>allowed_connection_types</c>: a name or a list of them, upper-cased; unknown names are an error (nats-server's texts).</summary>
+    private static IReadOnlyList<string> ParseConnectionTypes(ConfigValue value, List<string> errors)
+    {
+        var names = new List<string>();
+        if (value.Kind == ConfigValueKind.String)
+        {
+            names.Add(value.AsString);
+        }
+        else if (value.Kind == ConfigValueKind.Array)
+        {
+            foreach (ConfigValue item in value.AsArray)
+            {
+                if (item.Kind == ConfigValueKind.String)
+                {
+                    names.Add(item.AsString);
+                }
+                else
+                {
+                    errors.Add($"{item.Position}: error parsing allowed connection types: unsupported type in array {item.GoTypeName}");
+                }
+            }
+        }
+        else
+        {
+            errors.Add($"{value.Position}: error parsing allowed connection types: unsupported type {value.GoTypeName}");
+            return [];
+        }
+
+        List<string> upper = [.. names.Select(n => n.ToUpperInvariant())];
+        List<string> unknown = [.. upper.Where(n => !ConnectionTypes.Known.Contains(n))];
+        if (unknown.Count > 0)
+        {
+            errors.Add($"{value.Position}: invalid connection types [{string.Join(" ", unknown.Select(GoCompat.Quote))}]");
+        }
+
+        return [.. upper.Where(ConnectionTypes.Known.Contains).Distinct()];
     }
 
     /// <summary>A <c>permissions { publish, subscribe, allow_responses }</c> map.</summary>

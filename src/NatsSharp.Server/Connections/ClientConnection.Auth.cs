@@ -26,7 +26,7 @@ internal sealed partial class ClientConnection
             Nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(11)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
-        if (auth.Required && auth.NoAuthIdentity is { } identity)
+        if (auth.Required && auth.NoAuthIdentity is { } identity && identity.Allows(ConnectionTypes.Standard))
         {
             ApplyIdentity(identity);
             _parser.RequireConnect = false;

@@ -26,7 +26,7 @@ internal static class LeafAuthorization
         // Only client users carry permissions (leafnode users have none, as in nats-server).
         LeafNodeOptions leaf = options.LeafNodes!;
         bool clientUser = leaf.Username.Length == 0 && leaf.Users.Count == 0 && clients.Required;
-        CompiledPermissions? permissions = clientUser ? clients.Authenticate(connect, nonce, null)?.Permissions : null;
+        CompiledPermissions? permissions = clientUser ? clients.Authenticate(connect, nonce, null, ConnectionTypes.Leafnode)?.Permissions : null;
         return (account, permissions);
     }
 
@@ -58,12 +58,12 @@ internal static class LeafAuthorization
 
         if (!string.IsNullOrEmpty(connect.Nkey) && options.AllNkeyUsers().Any())
         {
-            return clients.Authenticate(connect, nonce, null)?.Account;
+            return clients.Authenticate(connect, nonce, null, ConnectionTypes.Leafnode)?.Account;
         }
 
         if (options.AllUsers().Any())
         {
-            if (user.Length == 0 && pass.Length == 0 && string.IsNullOrEmpty(connect.AuthToken) && clients.NoAuthIdentity is { } noAuth)
+            if (user.Length == 0 && pass.Length == 0 && string.IsNullOrEmpty(connect.AuthToken) && clients.NoAuthIdentity is { } noAuth && noAuth.Allows(ConnectionTypes.Leafnode))
             {
                 return noAuth.Account;
             }
@@ -74,7 +74,8 @@ internal static class LeafAuthorization
                 {
                     if (u.Username == user)
                     {
-                        return Authenticator.PasswordMatches(u.Password, pass) ? account : null;
+                        bool allowed = u.AllowedConnectionTypes.Count == 0 || u.AllowedConnectionTypes.Contains(ConnectionTypes.Leafnode);
+                        return allowed && Authenticator.PasswordMatches(u.Password, pass) ? account : null;
                     }
                 }
 

@@ -31,6 +31,11 @@ public sealed class NatsServerParityTests
         "system_account: 1\n", "SYSTEM_ACCOUNT: 1\n", "max_sub_tokens: 0\n", "max_sub_tokens: 300\n", "server_tags: [a, 1]\n",
         "no_auth_user: ghost\n", "max_connections: 99999999999\n", "\"a\\tb\": 1\n", "ünï: 1\nfoo: 2\n", "x: [ # c\n a // d\n ]\n",
         "port: 4222\r\ndebug: true\r\n", "x: (\r\n)\r\n", "port: 1 / / 2\n", "} port: 1\n", "/\n", "x { a: 1 b: 2 }\n",
+        // users' allowed_connection_types
+        "authorization { users: [ {user: a, password: a, allowed_connection_types: [\"STANDARD\", \"foo\", \"Bar\"]} ] }\n",
+        "authorization { users: [ {user: a, password: a, allowed_connection_types: \"leafnode\"} ] }\n",
+        "authorization { users: [ {user: a, password: a, allowed_connection_types: [1]} ] }\n",
+        "authorization { users: [ {user: a, password: a, clients: true} ] }\n",
         // accounts: exports and imports
         "accounts {\n A: { exports: [{stream: \"foo.>\"}, {service: \"help.*\", response_type: stream}] }\n B: { imports: [{stream: {account: A, subject: \"foo.>\"}, prefix: p}, {service: {account: A, subject: \"help.*\"}, to: \"ahelp.*\"}] }\n}\n",
         "accounts {\n A: { exports: [{stream: priv, accounts: [C]}] }\n B: { imports: [{stream: {account: A, subject: priv}}] }\n C: {}\n}\n",
