@@ -83,8 +83,24 @@ public sealed partial class NatsServer
         merged.TlsTimeout = options.TlsTimeout;
         merged.TlsCipherSuites = options.TlsCipherSuites;
         merged.TlsCurvePreferences = options.TlsCurvePreferences;
+        merged.TlsPinnedCerts = options.TlsPinnedCerts;
+        bool pinsChanged = Tls is null || !Tls.PinnedCerts.SetEquals(next.PinnedCerts);
         Volatile.Write(ref _options, merged);
         Tls = next;
+        if (pinsChanged && next.PinnedCerts.Count > 0)
+        {
+            // As nats-server: clients whose key is no longer pinned are disconnected.
+            List<ClientConnection> unpinned = [.. _clients.Values.Where(c => c.PinnedKeyId is null || !next.PinnedCerts.Contains(c.PinnedKeyId))];
+            if (unpinned.Count > 0)
+            {
+                Log.Notice($"Disconnect {unpinned.Count} clients due to pinned certs reload");
+                foreach (ClientConnection client in unpinned)
+                {
+                    client.Close(ClosedReason.TlsHandshakeError);
+                }
+            }
+        }
+
         ServerInfo updated = _info.Clone();
         updated.TlsVerify = next.Verify;
         _info = updated;

@@ -27,6 +27,9 @@ public sealed partial class ServerOptions
     /// <summary><c>tls.cipher_suites</c>: Go names of the TLS 1.2 suites to offer; empty = modern defaults.</summary>
     public IReadOnlyList<string> TlsCipherSuites { get; set; } = [];
 
+    /// <summary><c>tls.pinned_certs</c>: lower-case hex SHA-256 of the DER SubjectPublicKeyInfo of each allowed peer key; empty = no pinning.</summary>
+    public IReadOnlyList<string> TlsPinnedCerts { get; set; } = [];
+
     /// <summary><c>tls.curve_preferences</c>: accepted for compatibility; .NET leaves curve choice to OpenSSL.</summary>
     public IReadOnlyList<string> TlsCurvePreferences { get; set; } = [];
 }

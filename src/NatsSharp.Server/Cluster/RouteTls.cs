@@ -23,7 +23,7 @@ internal sealed class RouteTls
     {
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         await ssl.AuthenticateAsServerAsync(_setup.AuthenticationOptions, cancel).ConfigureAwait(false);
-        return ssl;
+        return Pinned(ssl);
     }
 
     public async Task<Stream> ConnectAsync(Stream inner, string host, CancellationToken cancel)
@@ -38,6 +38,18 @@ internal sealed class RouteTls
             RemoteCertificateValidationCallback = ValidateServer,
         };
         await ssl.AuthenticateAsClientAsync(options, cancel).ConfigureAwait(false);
+        return Pinned(ssl);
+    }
+
+    /// <summary>The peer's key must be one of <c>pinned_certs</c> when the block has any (nats-server's error text).</summary>
+    private SslStream Pinned(SslStream ssl)
+    {
+        if (!PinnedCertificates.Allows(_setup.PinnedCerts, ssl.RemoteCertificate))
+        {
+            ssl.Dispose();
+            throw new AuthenticationException("certificate not pinned");
+        }
+
         return ssl;
     }
 

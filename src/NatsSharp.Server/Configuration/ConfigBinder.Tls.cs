@@ -108,6 +108,12 @@ internal static partial class ConfigBinder
                     }
                     break;
                 case "pinned_certs":
+                    if (!BindPinnedCerts(item, o, errors))
+                    {
+                        return;
+                    }
+
+                    break;
                 case "connection_rate_limit":
                 case "verify_cert_and_check_known_urls":
                 case "ocsp_peer":
@@ -203,6 +209,32 @@ internal static partial class ConfigBinder
         }
 
         names = [.. list];
+        return true;
+    }
+
+    /// <summary>A list of 64-digit hex SHA-256 key ids (nats-server's texts for anything else).</summary>
+    private static bool BindPinnedCerts(ConfigValue item, ServerOptions o, List<string> errors)
+    {
+        if (item.Kind != ConfigValueKind.Array)
+        {
+            errors.Add($"{item.Position}: error parsing tls config, expected 'pinned_certs' to be a list of hex-encoded sha256 of DER encoded SubjectPublicKeyInfo");
+            return false;
+        }
+
+        var pins = new List<string>();
+        foreach (ConfigValue entry in item.AsArray)
+        {
+            string key = entry.Kind == ConfigValueKind.String ? entry.AsString.ToLowerInvariant() : entry.ToGoString();
+            if (key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
+            {
+                errors.Add($"{entry.Position}: error parsing tls config, 'pinned_certs' key {key} does not look like hex-encoded sha256 of DER encoded SubjectPublicKeyInfo");
+                return false;
+            }
+
+            pins.Add(key);
+        }
+
+        o.TlsPinnedCerts = pins;
         return true;
     }
 }

@@ -14,6 +14,9 @@ internal sealed partial class ClientConnection
 {
     private const byte TlsHandshakeRecord = 0x16;
 
+    /// <summary>The key id of the client's certificate (for a pinned_certs reload), or null without one.</summary>
+    internal string? PinnedKeyId { get; private set; }
+
     /// <summary>Sends INFO, then runs the server side of the handshake within tls.timeout. False if the client is gone.</summary>
     private async Task<bool> UpgradeToTlsAsync(TlsSetup tls)
     {
@@ -59,11 +62,20 @@ internal sealed partial class ClientConnection
             return false;
         }
 
+        if (!Tls.PinnedCertificates.Allows(tls.PinnedCerts, ssl.RemoteCertificate))
+        {
+            _log.Error(_prefix + "TLS handshake error: certificate not pinned");
+            ssl.Dispose();
+            Close(ClosedReason.TlsHandshakeError);
+            return false;
+        }
+
         ReplaceStream(ssl);
         if (ssl.RemoteCertificate is X509Certificate remote)
         {
             using var cert = new X509Certificate2(remote);
             CertificateNames = Tls.CertificateNames.Of(cert);
+            PinnedKeyId = Tls.PinnedCertificates.KeyId(cert);
         }
 
         _log.Debug(_prefix + $"TLS handshake complete");

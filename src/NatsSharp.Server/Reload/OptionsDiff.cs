@@ -248,6 +248,7 @@ internal sealed class OptionsDiff
         Covered(o => o.TlsMap);
         Covered(o => o.TlsCipherSuites);
         Covered(o => o.TlsCurvePreferences);
+        Covered(o => o.TlsPinnedCerts);
         if (_new.TlsEnabled)
         {
             _reloaded.Add("tls = enabled");

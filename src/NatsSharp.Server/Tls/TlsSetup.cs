@@ -36,6 +36,7 @@ internal sealed class TlsSetup
     {
         Verify = options.TlsVerify || options.TlsMap;
         Timeout = options.TlsTimeout;
+        PinnedCerts = new HashSet<string>(options.TlsPinnedCerts, StringComparer.Ordinal);
         _trustedCas = cas;
         Certificate = certificate;
         AuthenticationOptions = new SslServerAuthenticationOptions
@@ -50,6 +51,9 @@ internal sealed class TlsSetup
     }
 
     public bool Verify { get; }
+
+    /// <summary><c>pinned_certs</c> key ids; empty = no pinning.</summary>
+    public IReadOnlySet<string> PinnedCerts { get; }
 
     public TimeSpan Timeout { get; }
 

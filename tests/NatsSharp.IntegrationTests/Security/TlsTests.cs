@@ -77,7 +77,7 @@ public class TlsTests
     }
 
     /// <summary>Refused either during the handshake or right after it (TLS 1.3 reports the client certificate verdict late).</summary>
-    private static async Task AssertRefusedAsync(int port, X509Certificate2 ca, X509Certificate2? clientCert)
+    internal static async Task AssertRefusedAsync(int port, X509Certificate2 ca, X509Certificate2? clientCert)
     {
         TlsClient c;
         try

@@ -14,6 +14,28 @@ public class AuthorizationConfigTests
         return ConfigBinder.Load(dir.Write("t.conf", text)).Options;
     }
 
+    private const string Files = "cert_file: /tmp/nref/certs/server-cert.pem, key_file: /tmp/nref/certs/server-key.pem";
+
+    [Theory]
+    [InlineData("pinned_certs: \"abc\"", "error parsing tls config, expected 'pinned_certs' to be a list of hex-encoded sha256 of DER encoded SubjectPublicKeyInfo")]
+    [InlineData("pinned_certs: [\"xyz\"]", "error parsing tls config, 'pinned_certs' key xyz does not look like hex-encoded sha256 of DER encoded SubjectPublicKeyInfo")]
+    public void Pinned_certs_must_be_a_list_of_sha256_key_ids(string entry, string expected)
+    {
+        ReferenceCertificates.Ensure();
+        using var dir = new TempConfigDir();
+        var ex = Assert.Throws<ConfigException>(() => ConfigBinder.Load(dir.Write("t.conf", $"tls {{ {Files}, {entry} }}\n")));
+        Assert.Matches(@"t\.conf:1:\d+: " + System.Text.RegularExpressions.Regex.Escape(expected) + "$", ex.Message);
+    }
+
+    [Fact]
+    public void Pinned_certs_are_bound_lower_case()
+    {
+        ReferenceCertificates.Ensure();
+        string id = new string('A', 64);
+        ServerOptions o = Bind($"tls {{ {Files}, pinned_certs: [\"{id}\"] }}\n");
+        Assert.Equal([new string('a', 64)], o.TlsPinnedCerts);
+    }
+
     [Fact]
     public void Users_permissions_variables_and_defaults_are_bound()
     {
