@@ -41,6 +41,24 @@ public class ClusterTlsTests
     }
 
     [Fact]
+    public async Task A_node_whose_key_is_not_pinned_gets_no_route()
+    {
+        var ca = TestCertificates.CreateAuthority();
+        ServerOptions bTls = RouteTls(ca, "b");
+        using var bCert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(bTls.TlsCertFile));
+        string bKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bCert.PublicKey.ExportSubjectPublicKeyInfo()));
+        ServerOptions aTls = RouteTls(ca, "a");
+        aTls.TlsPinnedCerts = [bKey]; // a admits b only
+        await using var a = await StartAsync(aTls);
+        await using var x = await StartAsync(RouteTls(ca, "x"), a.Server.ClusterPort); // same CA, key not pinned
+        await using var b = await StartAsync(bTls, a.Server.ClusterPort);
+        await Eventually.TrueAsync(() => b.Server.RouteCount == 1, "the pinned node's route", TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+        Assert.Equal(0, x.Server.RouteCount);
+        Assert.Equal(1, a.Server.RouteCount);
+    }
+
+    [Fact]
     public async Task A_node_with_a_certificate_from_another_ca_is_refused()
     {
         var ca = TestCertificates.CreateAuthority();
