@@ -84,6 +84,7 @@ public sealed partial class NatsServer
         merged.TlsCipherSuites = options.TlsCipherSuites;
         merged.TlsCurvePreferences = options.TlsCurvePreferences;
         merged.TlsPinnedCerts = options.TlsPinnedCerts;
+        merged.TlsRateLimit = options.TlsRateLimit;
         bool pinsChanged = Tls is null || !Tls.PinnedCerts.SetEquals(next.PinnedCerts);
         Volatile.Write(ref _options, merged);
         Tls = next;
@@ -105,4 +106,23 @@ public sealed partial class NatsServer
         updated.TlsVerify = next.Verify;
         _info = updated;
     }
+
+    private Timer? _tlsRateLog;
+
+    /// <summary>Once a second, a warning with how many TLS connections <c>connection_rate_limit</c> refused (as nats-server).</summary>
+    private void StartTlsRateLog() =>
+        _tlsRateLog = new Timer(
+            static s =>
+            {
+                var server = (NatsServer)s!;
+                if (server.Tls?.RateLimiter?.TakeBlocked() is > 0 and long blocked)
+                {
+                    server.Log.Warn($"Rejected {blocked} connections due to TLS rate limiting");
+                }
+            },
+            this,
+            TimeSpan.FromSeconds(1),
+            TimeSpan.FromSeconds(1));
+
+    private void StopTlsRateLog() => _tlsRateLog?.Dispose();
 }

@@ -112,6 +112,10 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTime = DateTime.UtcNow;
         LogStartup();
         Tls = Options.TlsEnabled ? TlsSetup.Load(Options) : null;
+        if (Tls is not null)
+        {
+            StartTlsRateLog();
+        }
         await StartMonitoringAsync().ConfigureAwait(false);
         try
         {
@@ -145,6 +149,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         Log.Notice("Initiating Shutdown...");
         _listener?.Dispose();
+        StopTlsRateLog();
         await StopMonitoringAsync().ConfigureAwait(false);
         if (_acceptLoop is not null)
         {

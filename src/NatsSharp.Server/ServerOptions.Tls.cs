@@ -30,6 +30,9 @@ public sealed partial class ServerOptions
     /// <summary><c>tls.pinned_certs</c>: lower-case hex SHA-256 of the DER SubjectPublicKeyInfo of each allowed peer key; empty = no pinning.</summary>
     public IReadOnlyList<string> TlsPinnedCerts { get; set; } = [];
 
+    /// <summary><c>tls.connection_rate_limit</c>: TLS handshakes allowed to start per second; 0 = no limit.</summary>
+    public long TlsRateLimit { get; set; }
+
     /// <summary><c>tls.curve_preferences</c>: accepted for compatibility; .NET leaves curve choice to OpenSSL.</summary>
     public IReadOnlyList<string> TlsCurvePreferences { get; set; } = [];
 }

@@ -115,6 +115,14 @@ internal static partial class ConfigBinder
 
                     break;
                 case "connection_rate_limit":
+                    if (item.Kind != ConfigValueKind.Integer)
+                    {
+                        errors.Add($"{item.Position}: error parsing tls config, 'connection_rate_limit' wrong type");
+                        return;
+                    }
+
+                    o.TlsRateLimit = item.AsLong;
+                    break;
                 case "verify_cert_and_check_known_urls":
                 case "ocsp_peer":
                     errors.Add($"{item.Position}: error parsing tls config, '{k}' is not supported by NatsSharp yet");

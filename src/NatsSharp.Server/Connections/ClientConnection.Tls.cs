@@ -44,6 +44,14 @@ internal sealed partial class ClientConnection
                 return false;
             }
 
+            if (tls.RateLimiter is { } limiter && !limiter.Allow())
+            {
+                // As nats-server: refused in plaintext before the handshake, counted for the warning.
+                await plain.WriteAsync("-ERR 'Connection throttling is active. Please try again later.'\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);
+                Close(ClosedReason.MaxConnectionsExceeded);
+                return false;
+            }
+
             ssl = new SslStream(plain, leaveInnerStreamOpen: false);
             await ssl.AuthenticateAsServerAsync(tls.AuthenticationOptions, timeout.Token).ConfigureAwait(false);
         }

@@ -249,6 +249,7 @@ internal sealed class OptionsDiff
         Covered(o => o.TlsCipherSuites);
         Covered(o => o.TlsCurvePreferences);
         Covered(o => o.TlsPinnedCerts);
+        Covered(o => o.TlsRateLimit);
         if (_new.TlsEnabled)
         {
             _reloaded.Add("tls = enabled");

@@ -37,6 +37,7 @@ internal sealed class TlsSetup
         Verify = options.TlsVerify || options.TlsMap;
         Timeout = options.TlsTimeout;
         PinnedCerts = new HashSet<string>(options.TlsPinnedCerts, StringComparer.Ordinal);
+        RateLimiter = options.TlsRateLimit > 0 ? new TlsRateLimiter(options.TlsRateLimit) : null;
         _trustedCas = cas;
         Certificate = certificate;
         AuthenticationOptions = new SslServerAuthenticationOptions
@@ -51,6 +52,9 @@ internal sealed class TlsSetup
     }
 
     public bool Verify { get; }
+
+    /// <summary><c>connection_rate_limit</c>, or null for no limit.</summary>
+    public TlsRateLimiter? RateLimiter { get; }
 
     /// <summary><c>pinned_certs</c> key ids; empty = no pinning.</summary>
     public IReadOnlySet<string> PinnedCerts { get; }
