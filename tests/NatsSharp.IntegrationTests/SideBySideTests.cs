@@ -37,6 +37,8 @@ public class SideBySideTests
         { "payload without crlf", "CONNECT {\"verbose\":false}\r\nPUB a 2\r\nhi\nPING\r\n" },
         { "zero payload", "CONNECT {\"verbose\":false}\r\nSUB z 1\r\nPUB z 0\r\n\r\nPING\r\n" },
         { "repeat sid", "CONNECT {\"verbose\":true}\r\nSUB foo s\r\nSUB foo s\r\nPUB foo 1\r\nx\r\nPING\r\n" },
+        { "second connect keeps what it does not say", "CONNECT {\"verbose\":false,\"echo\":false}\r\nCONNECT {\"name\":\"again\"}\r\nSUB e 1\r\nPUB e 1\r\nx\r\nPING\r\n" },
+        { "second connect changes what it says", "CONNECT {\"verbose\":false}\r\nCONNECT {\"verbose\":true}\r\nPING\r\n" },
     };
 
     [Theory]

@@ -145,7 +145,9 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         ConnectOptions? connect;
         try
         {
-            connect = JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
+            connect = ConnectInfo is { } previous
+                ? Reconnect(previous, json)
+                : JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
         }
         catch (JsonException ex)
         {
@@ -204,6 +206,26 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
         SendOk();
         return true;
+    }
+
+    /// <summary>
+    /// A second CONNECT changes only the fields it names, as nats-server decodes it over the
+    /// first (rare, so the round trip through a JSON tree is fine).
+    /// </summary>
+    private static ConnectOptions? Reconnect(ConnectOptions previous, ReadOnlySpan<byte> json)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(json.ToArray()) is not System.Text.Json.Nodes.JsonObject changes)
+        {
+            return JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions); // not an object: the usual error
+        }
+
+        var merged = (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(previous, ProtocolJson.Default.ConnectOptions)!;
+        foreach (var (key, value) in changes)
+        {
+            merged[key] = value?.DeepClone();
+        }
+
+        return merged.Deserialize(ProtocolJson.Default.ConnectOptions);
     }
 
     public bool OnInfo(ReadOnlySpan<byte> json)
