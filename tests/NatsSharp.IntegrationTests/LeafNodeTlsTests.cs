@@ -63,6 +63,34 @@ public class LeafNodeTlsTests
     }
 
     [Fact]
+    public async Task Pinned_certs_on_either_side_admit_only_the_pinned_key()
+    {
+        var ca = TestCertificates.CreateAuthority();
+        LeafTlsOptions leafTls = LeafTls(ca);
+        LeafTlsOptions hubTls = HubTls(ca);
+        static string KeyOf(LeafTlsOptions tls)
+        {
+            using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(tls.CertFile));
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cert.PublicKey.ExportSubjectPublicKeyInfo()));
+        }
+
+        hubTls.PinnedCerts = [KeyOf(leafTls)];
+        await using var hub = await StartHubAsync(hubTls);
+        LeafTlsOptions strangerTls = LeafTls(ca); // same CA, another key: the hub refuses it
+        await using var stranger = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", strangerTls, "STRANGER");
+        LeafTlsOptions wrongPin = LeafTls(ca);
+        wrongPin.PinnedCerts = [new string('0', 64)]; // this leaf pins a key the hub does not have
+        await using var picky = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", wrongPin, "PICKY");
+        leafTls.PinnedCerts = [KeyOf(hubTls)];
+        await using var leaf = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", leafTls);
+        await Eventually.TrueAsync(() => leaf.Server.LeafNodeCount == 1, "the pinned leaf", TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+        Assert.Equal(0, stranger.Server.LeafNodeCount);
+        Assert.Equal(0, picky.Server.LeafNodeCount);
+        Assert.Equal(1, hub.Server.LeafNodeCount);
+    }
+
+    [Fact]
     public async Task Handshake_first_on_both_sides_starts_with_tls()
     {
         var ca = TestCertificates.CreateAuthority();

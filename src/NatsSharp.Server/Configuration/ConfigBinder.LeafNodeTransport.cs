@@ -112,6 +112,7 @@ internal static partial class ConfigBinder
         result.Timeout = settings.TlsTimeout;
         result.CipherSuites = settings.TlsCipherSuites;
         result.CurvePreferences = settings.TlsCurvePreferences;
+        result.PinnedCerts = settings.TlsPinnedCerts;
         return result;
     }
 

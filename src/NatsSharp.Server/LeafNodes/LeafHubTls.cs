@@ -45,6 +45,11 @@ internal sealed class LeafHubTls
 
             log.Debug(prefix + "Starting TLS leafnode server handshake");
             await ssl.AuthenticateAsServerAsync(_setup.AuthenticationOptions, timeout.Token).ConfigureAwait(false);
+            if (!PinnedCertificates.Allows(_setup.PinnedCerts, ssl.RemoteCertificate))
+            {
+                throw new AuthenticationException("certificate not pinned");
+            }
+
             log.Debug(prefix + $"TLS handshake complete ({ssl.SslProtocol}, {ssl.NegotiatedCipherSuite})");
             return ssl;
         }

@@ -17,10 +17,12 @@ internal sealed class LeafRemoteTls
     private readonly X509Certificate2Collection? _trustedCas;
     private readonly SslStreamCertificateContext? _certificate;
     private readonly CipherSuitesPolicy? _ciphers;
+    private readonly HashSet<string> _pinned;
 
     private LeafRemoteTls(LeafTlsOptions options)
     {
         _options = options;
+        _pinned = new HashSet<string>(options.PinnedCerts, StringComparer.Ordinal);
         ServerOptions settings = options.ToServerOptions();
         if (options.HasCertificate)
         {
@@ -75,6 +77,11 @@ internal sealed class LeafRemoteTls
         try
         {
             await ssl.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
+            if (!PinnedCertificates.Allows(_pinned, ssl.RemoteCertificate))
+            {
+                throw new AuthenticationException("certificate not pinned");
+            }
+
             return ssl;
         }
         catch

@@ -39,6 +39,9 @@ public sealed class LeafTlsOptions
     /// </summary>
     public bool HandshakeFirst { get; set; }
 
+    /// <summary><c>pinned_certs</c>: key ids (lower-case hex SHA-256 of the SubjectPublicKeyInfo) the peer's certificate must have; empty = any.</summary>
+    public IReadOnlyList<string> PinnedCerts { get; set; } = [];
+
     public bool HasCertificate => CertFile.Length > 0;
 
     public LeafTlsOptions Clone() => (LeafTlsOptions)MemberwiseClone();
@@ -53,6 +56,7 @@ public sealed class LeafTlsOptions
         TlsTimeout = Timeout,
         TlsCipherSuites = CipherSuites,
         TlsCurvePreferences = CurvePreferences,
+        TlsPinnedCerts = PinnedCerts,
     };
 
     /// <summary>Value equality, for the reload check.</summary>
@@ -60,5 +64,5 @@ public sealed class LeafTlsOptions
         other is not null && CertFile == other.CertFile && KeyFile == other.KeyFile && CaFile == other.CaFile
         && Verify == other.Verify && Insecure == other.Insecure && Timeout == other.Timeout
         && CipherSuites.SequenceEqual(other.CipherSuites) && CurvePreferences.SequenceEqual(other.CurvePreferences)
-        && HandshakeFirst == other.HandshakeFirst;
+        && HandshakeFirst == other.HandshakeFirst && PinnedCerts.SequenceEqual(other.PinnedCerts);
 }
