@@ -148,6 +148,33 @@ public sealed class RawClient : IAsyncDisposable
         return got;
     }
 
+    /// <summary>
+    /// Like <see cref="DrainMessagesAsync"/>, leaving out the probes a test sent (payload ".") to wait
+    /// for interest: on a loaded machine a late one may still arrive.
+    /// </summary>
+    public async Task<List<string>> DrainMessagesWithoutProbesAsync() =>
+        [.. (await DrainMessagesAsync()).Where(m => !m.EndsWith(" .", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// Collects messages (probes left out) until at least <paramref name="expected"/> arrived or about
+    /// five seconds passed, then waits a little more for anything extra (a duplicate, a leak) and
+    /// returns them all, sorted. Bounded in time and rounds.
+    /// </summary>
+    public async Task<List<string>> CollectMessagesAsync(int expected)
+    {
+        var got = new List<string>();
+        for (int round = 0; round < 50 && got.Count < expected; round++)
+        {
+            await Task.Delay(100);
+            got.AddRange(await DrainMessagesWithoutProbesAsync());
+        }
+
+        await Task.Delay(300);
+        got.AddRange(await DrainMessagesWithoutProbesAsync());
+        got.Sort(StringComparer.Ordinal);
+        return got;
+    }
+
     /// <summary>Reads lines until the server closes; returns them. Fails if it stays open.</summary>
     public async Task<List<string>> ReadUntilClosedAsync(TimeSpan? timeout = null)
     {
