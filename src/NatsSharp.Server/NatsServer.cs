@@ -200,6 +200,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         Authenticator.ValidateOptions(options);
+        UnsupportedFeatures.Validate(options);
         if (options.SystemAccount.Length > 0 && !options.Accounts.Any(a => a.Name == options.SystemAccount))
         {
             throw new NatsServerException("error resolving system account: account missing");
@@ -223,6 +224,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         if (Options.ConfigFile.Length > 0)
         {
             Log.Notice($"Using configuration file: {Options.ConfigFile}");
+        }
+
+        foreach (string warning in UnsupportedFeatures.Warnings(Options))
+        {
+            Log.Warn(warning);
         }
 
         if (Options.MaxPayload > 8 * 1024 * 1024)

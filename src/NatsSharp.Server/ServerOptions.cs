@@ -77,6 +77,12 @@ public sealed partial class ServerOptions
     public string ConfigFile { get; set; } = "";
 
     /// <summary>A copy; nested option blocks are copied too, so the copy can be changed freely.</summary>
+    /// <summary>
+    /// Config keys NatsSharp accepts but does not act on (<see cref="Configuration.ConfigBinder.UnboundKeys"/>),
+    /// as found in the file: the server warns about features it ignores and refuses operator (JWT) mode.
+    /// </summary>
+    public IReadOnlyList<string> UnboundConfigKeys { get; set; } = [];
+
     public ServerOptions Clone()
     {
         var copy = (ServerOptions)MemberwiseClone();

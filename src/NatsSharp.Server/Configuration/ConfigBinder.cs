@@ -277,6 +277,7 @@ internal static partial class ConfigBinder
                 if (UnboundKeys.Contains(key))
                 {
                     ValidateUnbound(key, value, errors);
+                    o.UnboundConfigKeys = [.. o.UnboundConfigKeys, key.ToLowerInvariant()]; // the server warns or refuses at start
                 }
                 else if (!value.IsUsedVariable)
                 {
