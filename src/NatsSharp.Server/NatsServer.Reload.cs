@@ -71,6 +71,11 @@ public sealed partial class NatsServer
                 client.ApplyLimits(next, Log.IsTrace);
             }
 
+            if (diff.ClusterChanged && Cluster is not null)
+            {
+                Cluster.Reload(next.Cluster!, diff.ClusterPermissionsChanged);
+            }
+
             if (diff.RoutesChanged && Cluster is not null)
             {
                 Cluster.UpdateRoutes(next.Cluster?.Routes ?? []);
