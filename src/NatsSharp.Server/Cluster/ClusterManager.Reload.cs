@@ -54,10 +54,11 @@ internal sealed partial class ClusterManager
     private void ApplyPermissions(Auth.Permissions? oldPermissions)
     {
         var was = oldPermissions is null ? null : new CompiledPermissions(oldPermissions);
-        Permissions = Options.Permissions is { } p ? new CompiledPermissions(p) : null;
         byte[] info = BuildRouteInfoLine();
         lock (_interest)
         {
+            // Swapped under the interest lock, so a concurrent (un)subscribe is announced by exactly one side.
+            Permissions = Options.Permissions is { } p ? new CompiledPermissions(p) : null;
             var sb = new StringBuilder();
             foreach (var ((account, subject, queue), count) in _interest)
             {

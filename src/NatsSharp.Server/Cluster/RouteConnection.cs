@@ -37,8 +37,11 @@ internal sealed class RouteConnection : PeerConnection
     /// <summary>A later INFO from the peer itself (e.g. after it reloaded its permissions).</summary>
     public void UpdateRemoteInfo(ServerInfo info) => RemoteInfo = info;
 
-    /// <summary>Whether the CONNECT of this accepted route matches the (reloaded) route authorization.</summary>
-    public bool PresentedValidCredentials() => _connect is { } c && _cluster.Authenticate(c);
+    /// <summary>
+    /// Whether the CONNECT of this accepted route matches the (reloaded) route authorization;
+    /// a route still before its CONNECT is checked when it arrives.
+    /// </summary>
+    public bool PresentedValidCredentials() => _connect is not { } c || _cluster.Authenticate(c);
 
     /// <summary>Reload made the route's credentials invalid: closed as nats-server's authViolation.</summary>
     public void AuthorizationViolation()
