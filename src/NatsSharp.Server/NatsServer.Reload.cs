@@ -49,6 +49,7 @@ public sealed partial class NatsServer
 
             // Certificates are loaded before anything changes, so a bad file leaves the old config in force.
             TlsSetup? tls = Tls is not null ? TlsSetup.Load(next) : null;
+            NatsSharp.Server.Cluster.RouteTls? routeTls = diff.ClusterTlsChanged ? NatsSharp.Server.Cluster.ClusterManager.LoadTls(next.Cluster!) : null;
 
             Volatile.Write(ref _options, next);
             Log.IsDebug = next.Debug;
@@ -73,7 +74,7 @@ public sealed partial class NatsServer
 
             if (diff.ClusterChanged && Cluster is not null)
             {
-                Cluster.Reload(next.Cluster!, diff.ClusterPermissionsChanged);
+                Cluster.Reload(next.Cluster!, diff.ClusterPermissionsChanged, (routeTls, diff.ClusterTlsChanged));
             }
 
             if (diff.RoutesChanged && Cluster is not null)

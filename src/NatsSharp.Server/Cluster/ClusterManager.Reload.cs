@@ -5,15 +5,26 @@ namespace NatsSharp.Server.Cluster;
 
 /// <summary>
 /// Live reload of <c>cluster {}</c>, as nats-server 2.9.10 applies it: routes are added and
-/// removed; name, authorization, permissions, advertise, no_advertise and connect_retries take
-/// effect at once. (Host and port are refused before this runs, see OptionsDiff.)
+/// removed; name, authorization, permissions, advertise, no_advertise, connect_retries and tls
+/// take effect at once. (Host and port are refused before this runs, see OptionsDiff.)
 /// </summary>
 internal sealed partial class ClusterManager
 {
-    /// <summary>Applies the reloaded settings other than routes (see <see cref="UpdateRoutes"/>).</summary>
-    public void Reload(ClusterOptions next, bool permissionsChanged)
+    /// <summary>
+    /// Applies the reloaded settings other than routes (see <see cref="UpdateRoutes"/>).
+    /// <paramref name="tls"/> is the new route TLS when it changed (loaded before anything changed).
+    /// </summary>
+    public void Reload(ClusterOptions next, bool permissionsChanged, (RouteTls? Value, bool Changed) tls)
     {
+        if (tls.Changed)
+        {
+            // As nats-server: routes already up keep their connection; new ones use the new settings.
+            Options.Tls = next.Tls?.Clone();
+            Tls = tls.Value;
+        }
+
         Auth.Permissions? oldPermissions = Options.Permissions;
+        bool clientsSeeChange = next.NoAdvertise != Options.NoAdvertise || (next.Name.Length > 0 && next.Name != Name);
         Options.Username = next.Username;
         Options.Password = next.Password;
         Options.AuthTimeout = next.AuthTimeout;
@@ -43,7 +54,10 @@ internal sealed partial class ClusterManager
             ApplyPermissions(oldPermissions);
         }
 
-        _server.OnClusterChanged(); // connect_urls (no_advertise) and the cluster name in client INFO
+        if (clientsSeeChange)
+        {
+            _server.OnClusterChanged(); // connect_urls (no_advertise) and the cluster name in client INFO
+        }
     }
 
     /// <summary>

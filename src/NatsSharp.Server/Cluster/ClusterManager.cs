@@ -39,7 +39,7 @@ internal sealed partial class ClusterManager
         Dynamic = options.Name.Length == 0;
         _name = Dynamic ? NewDynamicName() : options.Name;
         _peers = new PeerListener<RouteConnection>(server.Log, _stopping.Token);
-        Tls = options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
+        Tls = LoadTls(options);
         Permissions = options.Permissions is { } p ? new CompiledPermissions(p) : null;
     }
 
@@ -56,8 +56,12 @@ internal sealed partial class ClusterManager
 
     public ClusterOptions Options { get; }
 
-    /// <summary>Route TLS, or null for plaintext routes.</summary>
-    public RouteTls? Tls { get; }
+    /// <summary>Route TLS, or null for plaintext routes; a reload swaps it for the routes that connect later.</summary>
+    public RouteTls? Tls { get; private set; }
+
+    /// <summary>Loads the certificates of <c>cluster { tls { } }</c>; throws on a bad file.</summary>
+    public static RouteTls? LoadTls(ClusterOptions options) =>
+        options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
 
     public string Name => Volatile.Read(ref _name);
 

@@ -51,6 +51,9 @@ internal sealed class OptionsDiff
     /// <summary>The route import/export permissions changed: interest is re-announced or withdrawn.</summary>
     public bool ClusterPermissionsChanged { get; private set; }
 
+    /// <summary>Route TLS changed (on, off, or other files/settings): used by routes that connect later.</summary>
+    public bool ClusterTlsChanged { get; private set; }
+
     /// <summary>Throws <see cref="NatsServerException"/> with nats-server's message for the first change that cannot be applied live.</summary>
     public static OptionsDiff Compute(ServerOptions old, ServerOptions next)
     {
@@ -119,8 +122,7 @@ internal sealed class OptionsDiff
 
     /// <summary>
     /// cluster {}: host and port are refused with nats-server's messages; name, authorization,
-    /// permissions, advertise, no_advertise and connect_retries apply live ("Reloaded: cluster").
-    /// Route TLS is refused by NatsSharp for now (nats-server swaps it for new routes).
+    /// permissions, advertise, no_advertise, connect_retries and tls apply live ("Reloaded: cluster").
     /// </summary>
     private void ClusterBlock()
     {
@@ -152,25 +154,22 @@ internal sealed class OptionsDiff
             throw new NatsServerException($"invalid Cluster.Advertise value of {after.Advertise}, err={error}");
         }
 
-        if (!SameTls(before!.Tls, after.Tls))
-        {
-            throw new NatsServerException("config reload not supported for cluster tls by NatsSharp yet: restart the server to apply it");
-        }
-
-        if (before.ReconnectDelay != after.ReconnectDelay)
+        if (before!.ReconnectDelay != after.ReconnectDelay)
         {
             throw new NatsServerException($"config reload not supported for cluster reconnect delay: old={Text(before.ReconnectDelay)}, new={Text(after.ReconnectDelay)}");
         }
 
         ClusterPermissionsChanged = Describe(before.Permissions) != Describe(after.Permissions);
-        ClusterChanged = ClusterPermissionsChanged
+        // Certificates are read again whenever route TLS is configured (rotated files keep their names).
+        ClusterTlsChanged = !SameTls(before.Tls, after.Tls) || after.Tls is not null;
+        ClusterChanged = ClusterPermissionsChanged || ClusterTlsChanged
             || before.Name != after.Name
             || before.Username != after.Username || before.Password != after.Password || before.AuthTimeout != after.AuthTimeout
             || before.Advertise != after.Advertise
             || before.NoAdvertise != after.NoAdvertise
             || before.ConnectRetries != after.ConnectRetries;
-        // nats-server compares its route TLS config by pointer: with route TLS it always lists "cluster".
-        if (ClusterChanged || after.Tls is not null)
+        // nats-server's deep compare of its route tls.Config differs every time: with route TLS it always lists "cluster".
+        if (ClusterChanged)
         {
             _reloaded.Add("cluster");
         }

@@ -88,7 +88,7 @@ public sealed class OptionsDiffTests
     }
 
     [Fact]
-    public void Cluster_routes_and_settings_reload_live_and_tls_is_refused()
+    public void Cluster_routes_settings_and_tls_reload_live()
     {
         var before = new ServerOptions { Cluster = new ClusterOptions { Routes = [new Uri("nats-route://a:6222"), new Uri("nats-route://b:6222")] } };
         ServerOptions reordered = before.Clone();
@@ -127,17 +127,22 @@ public sealed class OptionsDiffTests
 
         ServerOptions secured = before.Clone();
         secured.Cluster!.Tls = new ServerOptions { TlsCertFile = "c.pem", TlsKeyFile = "k.pem" };
-        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, secured));
-        Assert.Equal("config reload not supported for cluster tls by NatsSharp yet: restart the server to apply it", ex.Message);
+        OptionsDiff tlsOn = OptionsDiff.Compute(before, secured);
+        Assert.True(tlsOn.ClusterTlsChanged);
+        Assert.Equal(["authorization users", "accounts", "cluster"], tlsOn.Reloaded);
 
-        // nats-server's deep compare of its route tls.Config always differs: "cluster" on every reload.
+        // nats-server's deep compare of its route tls.Config always differs: "cluster" on every
+        // reload, and NatsSharp reads the certificates again (rotated files keep their names).
         OptionsDiff again = OptionsDiff.Compute(secured, secured.Clone());
         Assert.Equal(["authorization users", "accounts", "cluster"], again.Reloaded);
-        Assert.False(again.ClusterChanged);
+        Assert.True(again.ClusterTlsChanged);
+        Assert.False(OptionsDiff.Compute(before, before.Clone()).ClusterTlsChanged);
+
+        Assert.True(OptionsDiff.Compute(secured, before).ClusterTlsChanged); // off again
 
         ServerOptions badAdvertise = before.Clone();
         badAdvertise.Cluster!.Advertise = "h:x";
-        ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, badAdvertise));
+        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, badAdvertise));
         Assert.Equal("invalid Cluster.Advertise value of h:x, err=strconv.Atoi: parsing \"x\": invalid syntax", ex.Message);
     }
 
