@@ -49,6 +49,7 @@ public sealed partial class NatsServer
 
             // Certificates are loaded before anything changes, so a bad file leaves the old config in force.
             TlsSetup? tls = Tls is not null ? TlsSetup.Load(next) : null;
+            NatsSharp.Server.Cluster.RouteTls? routeTls = diff.ClusterTlsChanged ? NatsSharp.Server.Cluster.ClusterManager.LoadTls(next.Cluster!) : null;
 
             Volatile.Write(ref _options, next);
             Log.IsDebug = next.Debug;
@@ -69,6 +70,11 @@ public sealed partial class NatsServer
             foreach (ClientConnection client in _clients.Values)
             {
                 client.ApplyLimits(next, Log.IsTrace);
+            }
+
+            if (diff.ClusterChanged && Cluster is not null)
+            {
+                Cluster.Reload(next.Cluster!, diff.ClusterPermissionsChanged, (routeTls, diff.ClusterTlsChanged));
             }
 
             if (diff.RoutesChanged && Cluster is not null)

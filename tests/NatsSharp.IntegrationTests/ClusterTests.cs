@@ -198,7 +198,8 @@ public class ClusterTests
             Host = "127.0.0.1", Port = -1, Name = "secure", ReconnectDelay = TimeSpan.FromMilliseconds(200),
             Routes = [new Uri($"nats-route://ruser:rpass@127.0.0.1:{a.Server.ClusterPort}")],
         });
-        await Eventually.TrueAsync(() => good.Server.RouteCount == 1, "the route with the right password");
+        // Each side registers the route on the other's INFO, so wait for both ends.
+        await Eventually.TrueAsync(() => good.Server.RouteCount == 1 && a.Server.RouteCount == 1, "the route with the right password");
         Assert.Equal(0, bad.Server.RouteCount);
         Assert.Equal(1, a.Server.RouteCount);
     }

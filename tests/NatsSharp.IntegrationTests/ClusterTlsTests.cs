@@ -59,6 +59,34 @@ public class ClusterTlsTests
     }
 
     [Fact]
+    public async Task Reloading_route_tls_applies_to_routes_that_connect_later()
+    {
+        var ca = TestCertificates.CreateAuthority();
+        await using var plain = await TestServer.StartAsync(o => o.Cluster = new ClusterOptions
+        {
+            Host = "127.0.0.1", Port = ServerOptions.RandomPort, Name = "tls-cluster", ReconnectDelay = TimeSpan.FromMilliseconds(200),
+        });
+        await using var secured = await StartAsync(RouteTls(ca, "b"), plain.Server.ClusterPort);
+
+        // A plaintext route port cannot take the TLS node's route (its TLS hello is a parse error) ...
+        Assert.Equal(0, plain.Server.RouteCount);
+
+        // ... until reload turns route TLS on: the node's next attempt becomes a route.
+        ServerOptions next = plain.Server.Options.Clone();
+        next.Cluster!.Tls = RouteTls(ca, "a");
+        plain.Server.Reload(next);
+        await Eventually.TrueAsync(() => plain.Server.RouteCount == 1 && secured.Server.RouteCount == 1, "the TLS route after reload", TimeSpan.FromSeconds(10));
+        await ClusterTests.ExpectDeliveryAsync(plain.Port, secured.Port, "after.tls.reload");
+
+        // A certificate file that cannot be read refuses the reload and changes nothing.
+        ServerOptions broken = plain.Server.Options.Clone();
+        broken.Cluster!.Tls = RouteTls(ca, "a");
+        broken.Cluster.Tls.TlsCertFile += ".missing";
+        Assert.ThrowsAny<Exception>(() => plain.Server.Reload(broken));
+        Assert.Equal(next.Cluster.Tls.TlsCertFile, plain.Server.Options.Cluster!.Tls!.TlsCertFile);
+    }
+
+    [Fact]
     public async Task A_node_with_a_certificate_from_another_ca_is_refused()
     {
         var ca = TestCertificates.CreateAuthority();

@@ -79,6 +79,10 @@ public class MonitoringClusterTests
         Assert.Contains($"127.0.0.1:{ours.Port}", connectUrls);
         Assert.Contains($"127.0.0.1:{real.Port}", connectUrls);
 
+        // rtt: our keepalive PING is timed; after its PONG the route shows a Go duration, never "0s".
+        JsonElement timed = (await UntilAsync(ourHttp, "/routez", z => z.GetProperty("routes")[0].GetProperty("rtt").GetString() != "0s")).GetProperty("routes")[0];
+        Assert.Matches(@"^\d+(\.\d+)?(ns|µs|ms|s)$", timed.GetProperty("rtt").GetString());
+
         // /subsz lists only local interest; the remote subscriptions are in /routez.
         JsonElement subsz = await ourHttp.JsonAsync("/subsz?subs=1");
         Assert.Equal(["metrics", "metrics.q"], subsz.GetProperty("subscriptions_list").EnumerateArray().Select(e => e.GetProperty("subject").GetString()).Order(StringComparer.Ordinal));

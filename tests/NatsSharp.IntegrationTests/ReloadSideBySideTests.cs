@@ -28,6 +28,9 @@ public partial class ReloadSideBySideTests
     [InlineData("", "cluster { listen: 127.0.0.1:-1 }\n")]
     [InlineData("cluster { listen: 127.0.0.1:-1 }\n", "cluster { listen: 127.0.0.2:-1 }\n")]
     [InlineData("cluster { name: c1, listen: 127.0.0.1:-1 }\n", "cluster { name: c1, listen: 127.0.0.1:-1 }\nmax_connections: 10\n")]
+    [InlineData("cluster { name: c1, listen: 127.0.0.1:-1 }\n", "cluster { name: c2, listen: 127.0.0.1:-1, no_advertise: true, connect_retries: 3 }\n")]
+    [InlineData("cluster { name: c1, listen: 127.0.0.1:-1 }\n", "cluster { name: c1, listen: 127.0.0.1:-1, authorization { user: r, password: p }, permissions { import: \"a.>\" } }\n")]
+    [InlineData("cluster { name: c1, listen: 127.0.0.1:-1 }\n", "cluster { name: c1, listen: 127.0.0.1:-1, advertise: \"h:abc\" }\n")]
     public async Task Reload_logs_what_nats_server_logs(string before, string after)
     {
         List<string> expected = await ReloadLinesAsync(RealNatsServer.Binary, before, after);

@@ -17,7 +17,7 @@ namespace NatsSharp.Server.Cluster;
 /// forever, gossiped ones a few times), the registry of routes by peer id, the reference-counted
 /// local interest it announces with RS+/RS-, and the client URLs of the whole cluster.
 /// </summary>
-internal sealed class ClusterManager
+internal sealed partial class ClusterManager
 {
     private readonly NatsServer _server;
     private readonly ServerLog _log;
@@ -39,12 +39,12 @@ internal sealed class ClusterManager
         Dynamic = options.Name.Length == 0;
         _name = Dynamic ? NewDynamicName() : options.Name;
         _peers = new PeerListener<RouteConnection>(server.Log, _stopping.Token);
-        Tls = options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
+        Tls = LoadTls(options);
         Permissions = options.Permissions is { } p ? new CompiledPermissions(p) : null;
     }
 
     /// <summary>Route permissions: import limits the interest we announce, export the interest we accept.</summary>
-    public CompiledPermissions? Permissions { get; }
+    public CompiledPermissions? Permissions { get; private set; }
 
     /// <summary>Whether our interest in <paramref name="subject"/> may be announced to routes (import).</summary>
     private bool MayImport(string subject) =>
@@ -56,8 +56,12 @@ internal sealed class ClusterManager
 
     public ClusterOptions Options { get; }
 
-    /// <summary>Route TLS, or null for plaintext routes.</summary>
-    public RouteTls? Tls { get; }
+    /// <summary>Route TLS, or null for plaintext routes; a reload swaps it for the routes that connect later.</summary>
+    public RouteTls? Tls { get; private set; }
+
+    /// <summary>Loads the certificates of <c>cluster { tls { } }</c>; throws on a bad file.</summary>
+    public static RouteTls? LoadTls(ClusterOptions options) =>
+        options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
 
     public string Name => Volatile.Read(ref _name);
 
@@ -101,7 +105,7 @@ internal sealed class ClusterManager
     /// <summary>Dials a route: configured ones are retried forever, gossiped ones connect_retries times.</summary>
     public void Solicit(Uri url, bool explicitRoute)
     {
-        string key = $"{url.Host}:{url.Port}";
+        string key = RouteKey(url);
         if (explicitRoute)
         {
             _removedUrls.TryRemove(key, out _);
@@ -115,6 +119,8 @@ internal sealed class ClusterManager
         _ = SolicitLoopAsync(url, key, explicitRoute);
     }
 
+    private static string RouteKey(Uri url) => $"{url.Host}:{url.Port}";
+
     private async Task SolicitLoopAsync(Uri url, string key, bool explicitRoute)
     {
         int failures = 0;
@@ -122,6 +128,8 @@ internal sealed class ClusterManager
         {
             while (!_stopping.IsCancellationRequested && !_selfUrls.ContainsKey(key) && !_removedUrls.ContainsKey(key))
             {
+                // A reload may have changed the configured URL's credentials.
+                url = explicitRoute ? Options.Routes.FirstOrDefault(r => RouteKey(r) == key) ?? url : url;
                 Socket? socket = await ConnectAsync(url).ConfigureAwait(false);
                 if (socket is null)
                 {
@@ -195,35 +203,6 @@ internal sealed class ClusterManager
     }
 
     /// <summary>
-    /// Reload: dial the routes that were added, and close (without reconnecting) the ones we
-    /// dialled for routes that were removed, as nats-server does.
-    /// </summary>
-    public void UpdateRoutes(IReadOnlyList<Uri> routes)
-    {
-        static string Key(Uri u) => $"{u.Host}:{u.Port}";
-        var wanted = routes.Select(Key).ToHashSet(StringComparer.Ordinal);
-        foreach (Uri old in Options.Routes.Where(u => !wanted.Contains(Key(u))))
-        {
-            _removedUrls[Key(old)] = 0;
-            foreach (RouteConnection route in _peers.Running)
-            {
-                if (route.SolicitedUrl is { } url && Key(url) == Key(old))
-                {
-                    route.Close(Connections.ClosedReason.RouteRemoved);
-                    _log.Notice($"Removed route {old}");
-                }
-            }
-        }
-
-        var known = Options.Routes.Select(Key).ToHashSet(StringComparer.Ordinal);
-        Options.Routes = [.. routes];
-        foreach (Uri url in routes.Where(u => !known.Contains(Key(u))))
-        {
-            Solicit(url, explicitRoute: true);
-        }
-    }
-
-    /// <summary>
     /// A route's first INFO: refuse a connection to ourselves or a second one to the same peer
     /// (both sides keep the connection solicited by the lower server id), else register it,
     /// send it our interest and tell the other routes about it (gossip).
@@ -292,7 +271,7 @@ internal sealed class ClusterManager
         _log.Debug(route.Prefix + $"Registering remote route \"{info.ServerId}\"");
         SendAllInterest(route);
         Gossip(route, info);
-        SetPeerClientUrls(info.ServerId, Options.NoAdvertise ? [] : info.ConnectUrls ?? []);
+        SetPeerClientUrls(info.ServerId, info.ConnectUrls ?? []); // no_advertise filters them when client INFO is built
         _server.LeafNodes?.SetPeerUrl(info.ServerId, info.LeafNodeUrls is [string leafUrl] ? leafUrl : null);
         return true;
     }
@@ -331,8 +310,25 @@ internal sealed class ClusterManager
         if (info.LameDuckMode)
         {
             SetPeerClientUrls(route.RemoteId, null);
+            return;
         }
+
+        // The peer reloaded its permissions: announce the interest its export now accepts.
+        SubjectPermission? before = route.RemoteInfo?.Export;
+        route.UpdateRemoteInfo(info);
+        if (Describe(before) == Describe(info.Export))
+        {
+            return;
+        }
+
+        var was = new CompiledPermissions(new Auth.Permissions { Subscribe = before });
+        var now = new CompiledPermissions(new Auth.Permissions { Subscribe = info.Export });
+        SendInterest(route, subject => now.CanSubscribe(Encoding.UTF8.GetBytes(subject), default)
+            && !was.CanSubscribe(Encoding.UTF8.GetBytes(subject), default) && MayImport(subject));
     }
+
+    private static string Describe(SubjectPermission? p) =>
+        p is null ? "" : $"{string.Join(",", p.Allow ?? [])}|{string.Join(",", p.Deny ?? [])}";
 
     /// <summary>An INFO about a third server: dial it unless it is us or already connected.</summary>
     public void OnGossip(ServerInfo info)
@@ -466,12 +462,15 @@ internal sealed class ClusterManager
         }
     }
 
-    private void SendAllInterest(RouteConnection route)
+    private void SendAllInterest(RouteConnection route) => SendInterest(route, MayImport);
+
+    /// <summary>Sends RS+ for the local interest whose subject passes <paramref name="filter"/>.</summary>
+    private void SendInterest(RouteConnection route, Func<string, bool> filter)
     {
         lock (_interest)
         {
             var sb = new StringBuilder();
-            foreach (var ((account, subject, queue), count) in _interest.Where(i => MayImport(i.Key.Subject)))
+            foreach (var ((account, subject, queue), count) in _interest.Where(i => filter(i.Key.Subject)))
             {
                 sb.Append(queue.Length == 0 ? $"RS+ {account} {subject}\r\n" : $"RS+ {account} {subject} {queue} {count}\r\n");
             }
@@ -575,6 +574,8 @@ internal sealed class ClusterManager
             ConnectUrls = Options.NoAdvertise ? null : [.. _server.OwnClientUrls()],
             LeafNodeUrls = _server.LeafNodes?.AdvertisedToCluster is { } leafUrl ? [leafUrl] : null,
             LameDuckMode = lameDuck,
+            Import = Options.Permissions?.Publish,
+            Export = Options.Permissions?.Subscribe,
             Lnoc = true,
         };
         return InfoLine(info, trailingSpace: true);

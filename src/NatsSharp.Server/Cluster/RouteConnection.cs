@@ -21,6 +21,7 @@ internal sealed class RouteConnection : PeerConnection
 {
     private readonly ClusterManager _cluster;
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
+    private ConnectOptions? _connect;
 
     public RouteConnection(ClusterManager cluster, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
         : base(server, id, socket, stream, solicitedUrl, "Route", "rid", leafMode: false)
@@ -32,6 +33,45 @@ internal sealed class RouteConnection : PeerConnection
     public string RemoteId { get; private set; } = "";
 
     public ServerInfo? RemoteInfo { get; private set; }
+
+    /// <summary>A later INFO from the peer itself (e.g. after it reloaded its permissions).</summary>
+    public void UpdateRemoteInfo(ServerInfo info) => RemoteInfo = info;
+
+    /// <summary>
+    /// Whether the CONNECT of this accepted route matches the (reloaded) route authorization;
+    /// a route still before its CONNECT is checked when it arrives.
+    /// </summary>
+    public bool PresentedValidCredentials() => _connect is not { } c || _cluster.Authenticate(c);
+
+    /// <summary>Reload made the route's credentials invalid: closed as nats-server's authViolation.</summary>
+    public void AuthorizationViolation()
+    {
+        Log.Error(Prefix + "authentication error");
+        SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
+    }
+
+    /// <summary>Reloaded export permissions: forget the peer's interest we may no longer send to.</summary>
+    public void DropUnexportableInterest()
+    {
+        List<Subscription> dropped = [];
+        lock (_remoteSubs)
+        {
+            foreach ((string key, Subscription sub) in _remoteSubs)
+            {
+                if (!_cluster.MayExport(sub.Subject))
+                {
+                    sub.Closed = true;
+                    dropped.Add(sub);
+                    _remoteSubs.Remove(key);
+                }
+            }
+        }
+
+        if (dropped.Count > 0)
+        {
+            _cluster.RemoveRemoteSubscriptions(dropped);
+        }
+    }
 
     public bool Registered { get; set; }
 
@@ -125,6 +165,7 @@ internal sealed class RouteConnection : PeerConnection
             return false;
         }
 
+        _connect = connect; // kept so a reload can re-check the credentials
         if (_cluster.AuthRequired && !_cluster.Authenticate(connect))
         {
             Log.Error(Prefix + "authentication error");

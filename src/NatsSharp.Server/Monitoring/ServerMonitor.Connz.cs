@@ -230,7 +230,7 @@ internal sealed partial class ServerMonitor
             Port = leaf.RemotePort,
             Start = GoFormat.Time(leaf.Started),
             LastActivity = GoFormat.Time(last),
-            Rtt = "0s", // leafnode PINGs are not timed
+            Rtt = GoFormat.Duration(TruncateRtt(leaf.Rtt)),
             Uptime = GoFormat.Uptime(now - leaf.Started),
             Idle = GoFormat.Uptime(now - last),
             PendingBytes = (int)leaf.PendingBytes,

@@ -151,7 +151,7 @@ internal sealed partial class ServerMonitor
                     Port = route.RemotePort,
                     Start = GoFormat.Time(route.Started),
                     LastActivity = GoFormat.Time(last),
-                    Rtt = "0s", // route PINGs are not timed yet
+                    Rtt = GoFormat.Duration(TruncateRtt(route.Rtt)),
                     Uptime = GoFormat.Uptime(now - route.Started),
                     Idle = GoFormat.Uptime(now - last),
                     PendingSize = (int)route.PendingBytes,
@@ -194,6 +194,7 @@ internal sealed partial class ServerMonitor
                 Account = bound,
                 Ip = leaf.RemoteHost,
                 Port = leaf.RemotePort,
+                Rtt = GoFormat.Duration(TruncateRtt(leaf.Rtt)),
                 InMsgs = leaf.InMsgs,
                 OutMsgs = Interlocked.Read(ref leaf.OutMsgs),
                 InBytes = leaf.InBytes,

@@ -45,6 +45,15 @@ internal sealed class OptionsDiff
     /// <summary>The cluster's configured routes changed: the server adds and removes routes live.</summary>
     public bool RoutesChanged { get; private set; }
 
+    /// <summary>A cluster setting other than routes changed (applied live by the cluster).</summary>
+    public bool ClusterChanged { get; private set; }
+
+    /// <summary>The route import/export permissions changed: interest is re-announced or withdrawn.</summary>
+    public bool ClusterPermissionsChanged { get; private set; }
+
+    /// <summary>Route TLS changed (on, off, or other files/settings): used by routes that connect later.</summary>
+    public bool ClusterTlsChanged { get; private set; }
+
     /// <summary>Throws <see cref="NatsServerException"/> with nats-server's message for the first change that cannot be applied live.</summary>
     public static OptionsDiff Compute(ServerOptions old, ServerOptions next)
     {
@@ -105,6 +114,7 @@ internal sealed class OptionsDiff
         Fixed("LogSizeLimit", o => o.LogSizeLimit);
         LiveLogging("syslog", o => o.Syslog);
         LiveLogging("remote_syslog", o => o.RemoteSyslog);
+        ClusterRoutes();
         Live("write_deadline", o => o.WriteDeadline);
         Fixed("LameDuckDuration", o => o.LameDuckDuration);
         Fixed("LameDuckGracePeriod", o => o.LameDuckGracePeriod);
@@ -112,9 +122,8 @@ internal sealed class OptionsDiff
     }
 
     /// <summary>
-    /// cluster {}: host and port are refused with nats-server's messages. nats-server applies
-    /// the rest live (routes, name, authorization, advertise); NatsSharp cannot yet, so it
-    /// refuses those too rather than report a change it did not make (docs/compatibility.md).
+    /// cluster {}: host and port are refused with nats-server's messages; name, authorization,
+    /// permissions, advertise, no_advertise, connect_retries and tls apply live ("Reloaded: cluster").
     /// </summary>
     private void ClusterBlock()
     {
@@ -141,17 +150,50 @@ internal sealed class OptionsDiff
             throw new NatsServerException($"config reload not supported for cluster port: old={Text(oldPort)}, new={Text(newPort)}");
         }
 
-        if (!SameRoutes(before!, after!))
+        if (after!.Advertise.Length > 0 && AdvertisePortError(after.Advertise) is { } error)
+        {
+            throw new NatsServerException($"invalid Cluster.Advertise value of {after.Advertise}, err={error}");
+        }
+
+        if (before!.ReconnectDelay != after.ReconnectDelay)
+        {
+            throw new NatsServerException($"config reload not supported for cluster reconnect delay: old={Text(before.ReconnectDelay)}, new={Text(after.ReconnectDelay)}");
+        }
+
+        ClusterPermissionsChanged = Describe(before.Permissions) != Describe(after.Permissions);
+        // Certificates are read again whenever route TLS is configured (rotated files keep their names).
+        ClusterTlsChanged = !SameTls(before.Tls, after.Tls) || after.Tls is not null;
+        ClusterChanged = ClusterPermissionsChanged || ClusterTlsChanged
+            || before.Name != after.Name
+            || before.Username != after.Username || before.Password != after.Password || before.AuthTimeout != after.AuthTimeout
+            || before.Advertise != after.Advertise
+            || before.NoAdvertise != after.NoAdvertise
+            || before.ConnectRetries != after.ConnectRetries;
+        // nats-server's deep compare of its route tls.Config differs every time: with route TLS it always lists "cluster".
+        if (ClusterChanged)
+        {
+            _reloaded.Add("cluster");
+        }
+    }
+
+    /// <summary>cluster routes: added and removed live. nats-server lists them after remote_syslog (its Routes field).</summary>
+    private void ClusterRoutes()
+    {
+        if (_old.Cluster is { } before && _new.Cluster is { } after && !SameRoutes(before, after))
         {
             RoutesChanged = true;
             _reloaded.Add("cluster routes");
         }
+    }
 
-        string? changed = ClusterChange(before!, after!);
-        if (changed is not null)
-        {
-            throw new NatsServerException($"config reload not supported for cluster {changed} by NatsSharp yet: restart the server to apply it");
-        }
+    /// <summary>host[:port]: a port that is not a number fails as Go's strconv.Atoi does in nats-server's parseHostPort.</summary>
+    private static string? AdvertisePortError(string hostPort)
+    {
+        int colon = hostPort.LastIndexOf(':');
+        string port = colon < 0 ? "0" : hostPort[(colon + 1)..].Trim();
+        return int.TryParse(port, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            ? null
+            : $"strconv.Atoi: parsing \"{port}\": invalid syntax";
     }
 
     /// <summary>Accounts and their users reload live; re-linking exports and imports needs a restart.</summary>
@@ -171,19 +213,6 @@ internal sealed class OptionsDiff
 
     private static string Describe(Auth.Permissions? p) => p is null ? "" :
         $"{string.Join(",", p.Publish?.Allow ?? [])}|{string.Join(",", p.Publish?.Deny ?? [])}|{string.Join(",", p.Subscribe?.Allow ?? [])}|{string.Join(",", p.Subscribe?.Deny ?? [])}";
-
-    private static string? ClusterChange(ClusterOptions a, ClusterOptions b)
-    {
-        return a.Name != b.Name ? "name"
-            : a.Username != b.Username || a.Password != b.Password || a.AuthTimeout != b.AuthTimeout ? "authorization"
-            : Describe(a.Permissions) != Describe(b.Permissions) ? "permissions"
-            : a.Advertise != b.Advertise ? "advertise"
-            : a.NoAdvertise != b.NoAdvertise ? "no_advertise"
-            : a.ConnectRetries != b.ConnectRetries ? "connect_retries"
-            : a.ReconnectDelay != b.ReconnectDelay ? "reconnect delay"
-            : !SameTls(a.Tls, b.Tls) ? "tls"
-            : null;
-    }
 
     private static bool SameTls(ServerOptions? a, ServerOptions? b) =>
         (a is null && b is null) || (a is not null && b is not null && a.TlsCertFile == b.TlsCertFile && a.TlsKeyFile == b.TlsKeyFile

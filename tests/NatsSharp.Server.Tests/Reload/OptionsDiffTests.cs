@@ -88,7 +88,7 @@ public sealed class OptionsDiffTests
     }
 
     [Fact]
-    public void Cluster_routes_reload_live_and_other_cluster_changes_are_refused()
+    public void Cluster_routes_settings_and_tls_reload_live()
     {
         var before = new ServerOptions { Cluster = new ClusterOptions { Routes = [new Uri("nats-route://a:6222"), new Uri("nats-route://b:6222")] } };
         ServerOptions reordered = before.Clone();
@@ -96,17 +96,54 @@ public sealed class OptionsDiffTests
         OptionsDiff same = OptionsDiff.Compute(before, reordered);
         Assert.Equal(["authorization users", "accounts"], same.Reloaded);
         Assert.False(same.RoutesChanged);
+        Assert.False(same.ClusterChanged);
 
         ServerOptions added = before.Clone();
         added.Cluster!.Routes.Add(new Uri("nats-route://c:6222"));
+        added.PidFile = "/run/n.pid";
         OptionsDiff diff = OptionsDiff.Compute(before, added);
         Assert.True(diff.RoutesChanged);
-        Assert.Contains("cluster routes", diff.Reloaded);
+        Assert.Equal(["authorization users", "accounts", "pid_file = /run/n.pid", "cluster routes"], diff.Reloaded); // nats-server's field order
 
-        ServerOptions renamed = before.Clone();
-        renamed.Cluster!.Name = "other";
-        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, renamed));
-        Assert.Equal("config reload not supported for cluster name by NatsSharp yet: restart the server to apply it", ex.Message);
+        foreach (Action<ClusterOptions> change in new Action<ClusterOptions>[]
+        {
+            c => c.Name = "other",
+            c => c.Username = "r",
+            c => c.Password = "p",
+            c => c.AuthTimeout = TimeSpan.FromSeconds(5),
+            c => c.Advertise = "h:1",
+            c => c.NoAdvertise = true,
+            c => c.ConnectRetries = 3,
+            c => c.Permissions = new NatsSharp.Server.Auth.Permissions { Publish = new NatsSharp.Server.Auth.SubjectPermission { Allow = ["a.>"] } },
+        })
+        {
+            ServerOptions next = before.Clone();
+            change(next.Cluster!);
+            OptionsDiff changed = OptionsDiff.Compute(before, next);
+            Assert.True(changed.ClusterChanged);
+            Assert.Equal(next.Cluster!.Permissions is not null, changed.ClusterPermissionsChanged);
+            Assert.Equal(["authorization users", "accounts", "cluster"], changed.Reloaded);
+        }
+
+        ServerOptions secured = before.Clone();
+        secured.Cluster!.Tls = new ServerOptions { TlsCertFile = "c.pem", TlsKeyFile = "k.pem" };
+        OptionsDiff tlsOn = OptionsDiff.Compute(before, secured);
+        Assert.True(tlsOn.ClusterTlsChanged);
+        Assert.Equal(["authorization users", "accounts", "cluster"], tlsOn.Reloaded);
+
+        // nats-server's deep compare of its route tls.Config always differs: "cluster" on every
+        // reload, and NatsSharp reads the certificates again (rotated files keep their names).
+        OptionsDiff again = OptionsDiff.Compute(secured, secured.Clone());
+        Assert.Equal(["authorization users", "accounts", "cluster"], again.Reloaded);
+        Assert.True(again.ClusterTlsChanged);
+        Assert.False(OptionsDiff.Compute(before, before.Clone()).ClusterTlsChanged);
+
+        Assert.True(OptionsDiff.Compute(secured, before).ClusterTlsChanged); // off again
+
+        ServerOptions badAdvertise = before.Clone();
+        badAdvertise.Cluster!.Advertise = "h:x";
+        var ex = Assert.Throws<NatsServerException>(() => OptionsDiff.Compute(before, badAdvertise));
+        Assert.Equal("invalid Cluster.Advertise value of h:x, err=strconv.Atoi: parsing \"x\": invalid syntax", ex.Message);
     }
 
     [Fact]
