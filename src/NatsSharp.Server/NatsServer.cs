@@ -120,15 +120,18 @@ public sealed partial class NatsServer : IAsyncDisposable
         try
         {
             _listener = Listen(Options.Host, Options.Port);
+            StartWebSocket();
         }
         catch (NatsServerException)
         {
+            _listener?.Dispose();
             await StopMonitoringAsync().ConfigureAwait(false);
             throw;
         }
 
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _info = CreateInfo();
+        _webSocket?.Start();      // bound above; clients get INFO from here on
         Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
         Log.Notice("Server is ready");
         StartLeafNodes();         // the listener first: route INFO carries our leafnode URL
@@ -149,6 +152,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         Log.Notice("Initiating Shutdown...");
         _listener?.Dispose();
+        await StopWebSocketAsync().ConfigureAwait(false);
         StopTlsRateLog();
         await StopMonitoringAsync().ConfigureAwait(false);
         if (_acceptLoop is not null)
@@ -379,7 +383,8 @@ public sealed partial class NatsServer : IAsyncDisposable
 
             try
             {
-                Accept(socket);
+                socket.NoDelay = true;
+                Accept(socket, new NetworkStream(socket, ownsSocket: false), webSocket: false);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -388,12 +393,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
     }
 
-    private void Accept(Socket socket)
+    /// <summary>Registers and runs a client; <paramref name="stream"/> is the socket's, or websocket frames over it.</summary>
+    private void Accept(Socket socket, Stream stream, bool webSocket)
     {
-        socket.NoDelay = true;
         ulong id = NextConnectionId();
-        var stream = new NetworkStream(socket, ownsSocket: false);
-        var client = new ClientConnection(this, id, socket, stream);
+        var client = new ClientConnection(this, id, socket, stream, webSocket);
         Stats.AddConnection();
         if (_clients.Count >= Options.MaxConnections)
         {
