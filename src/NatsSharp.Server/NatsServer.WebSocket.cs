@@ -1,3 +1,4 @@
+using NatsSharp.Server.Auth;
 using System.Net;
 using System.Net.Sockets;
 using NatsSharp.Server.Tls;
@@ -9,6 +10,47 @@ namespace NatsSharp.Server;
 public sealed partial class NatsServer
 {
     private WebSocketListener? _webSocket;
+    private Authenticator? _webSocketAuthenticator; // null: websocket clients use the server's
+
+    /// <summary>
+    /// nats-server's websocket auth override: with a user, token or no_auth_user in <c>websocket { }</c>,
+    /// websocket clients are checked against those instead of the server's single user/token (its
+    /// users and nkeys still apply). Null without an override.
+    /// </summary>
+    private static Authenticator? WebSocketAuthenticatorFor(ServerOptions options)
+    {
+        if (options.WebSocket is not { HasAuthOverride: true } ws)
+        {
+            return null;
+        }
+
+        ServerOptions merged = options.Clone();
+        merged.Username = ws.Username;
+        merged.Password = ws.Password;
+        merged.AuthToken = ws.Token;
+        merged.NoAuthUser = ws.NoAuthUser;
+        if (ws.AuthTimeout > TimeSpan.Zero)
+        {
+            merged.AuthTimeout = ws.AuthTimeout;
+        }
+
+        return new Authenticator(merged);
+    }
+
+    /// <summary>nats-server's validateWebsocketOptions checks of the auth override.</summary>
+    private static void ValidateWebSocketAuth(WebSocketOptions ws, ServerOptions options)
+    {
+        bool users = options.AllUsers().Any() || options.AllNkeyUsers().Any();
+        if (users && ws.Username.Length > 0)
+        {
+            throw new NatsServerException("websocket authentication username not compatible with presence of users/nkeys");
+        }
+
+        if (users && ws.Token.Length > 0)
+        {
+            throw new NatsServerException("websocket authentication token not compatible with presence of users/nkeys");
+        }
+    }
 
     /// <summary>The bound websocket port, or 0.</summary>
     public int WebSocketPort { get; private set; }
@@ -26,6 +68,7 @@ public sealed partial class NatsServer
             throw new NatsServerException("websocket requires TLS configuration");
         }
 
+        ValidateWebSocketAuth(options, Options);
         TlsSetup? tls = options.Tls is { } tlsOptions ? TlsSetup.Load(tlsOptions) : null;
         Socket socket = Listen(options.Host, options.Port == ServerOptions.RandomPort ? ServerOptions.RandomPort : options.Port);
         WebSocketPort = ((IPEndPoint)socket.LocalEndPoint!).Port;

@@ -49,6 +49,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         _authenticator = new Authenticator(Options);
+        _webSocketAuthenticator = WebSocketAuthenticatorFor(Options);
     }
 
     /// <summary>
@@ -94,6 +95,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal bool AuthRequired => Volatile.Read(ref _authenticator).Required;
 
     internal Authenticator CurrentAuthenticator => Volatile.Read(ref _authenticator);
+
+    /// <summary>Who websocket clients are: the server's authenticator, or the websocket block's override.</summary>
+    internal Authenticator WebSocketAuthenticator => Volatile.Read(ref _webSocketAuthenticator) ?? CurrentAuthenticator;
 
     /// <summary>Client TLS, loaded at start (null when clients speak plaintext).</summary>
     internal TlsSetup? Tls { get; private set; }
@@ -344,11 +348,13 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal byte[] BuildInfo(ClientConnection client, bool lameDuck = false)
     {
         ServerInfo info = _info.Clone();
+        Authenticator auth = client.Auth;
+        info.AuthRequired = auth.Required;
         info.LameDuckMode = lameDuck;
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
         info.Nonce = client.Nonce;
-        if (info.AuthRequired && CurrentAuthenticator.NoAuthIdentity is not null)
+        if (info.AuthRequired && auth.NoAuthIdentity is not null)
         {
             info.AuthRequired = false; // as nats-server: with no_auth_user a client need not authenticate
         }

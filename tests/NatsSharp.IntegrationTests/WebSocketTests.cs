@@ -210,6 +210,55 @@ public class WebSocketTests
     }
 
     [Fact]
+    public async Task Websocket_authorization_overrides_the_servers_for_websocket_clients_only()
+    {
+        const string config = "websocket { listen: \"127.0.0.1:{WS}\", no_tls: true, authorization { token: wstok } }\n";
+        foreach (Target t in await StartBothAsync(config))
+        {
+            await using var target = t;
+            await using (var ws = await WsClient.ConnectAsync($"ws://127.0.0.1:{t.WsPort}"))
+            {
+                Assert.Contains("\"auth_required\":true", await ws.ReadLineAsync(), StringComparison.Ordinal);
+                await ws.SendAsync("CONNECT {\"verbose\":false,\"auth_token\":\"wstok\"}\r\nPING\r\n");
+                await ws.ExpectAsync("PONG");
+            }
+
+            await using (var ws = await WsClient.ConnectAsync($"ws://127.0.0.1:{t.WsPort}"))
+            {
+                await ws.ReadLineAsync();
+                await ws.SendAsync("CONNECT {\"verbose\":false,\"auth_token\":\"wrong\"}\r\nPING\r\n");
+                Assert.Equal("-ERR 'Authorization Violation'", await ws.ReadLineAsync());
+            }
+
+            await using var tcp = await RawClient.ConnectedAsync(t.Port); // the NATS port needs nothing
+            Assert.DoesNotContain("auth_required", tcp.Info, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Websocket_no_auth_user_lets_websocket_clients_in_without_credentials()
+    {
+        const string config = """
+            websocket { listen: "127.0.0.1:{WS}", no_tls: true, no_auth_user: anon }
+            authorization { users: [ { user: a, password: a }, { user: anon, password: x } ] }
+            """;
+        foreach (Target t in await StartBothAsync(config))
+        {
+            await using var target = t;
+            await using (var ws = await WsClient.ConnectAsync($"ws://127.0.0.1:{t.WsPort}"))
+            {
+                await ws.ReadLineAsync();
+                await ws.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\n");
+                await ws.ExpectAsync("PONG");
+            }
+
+            await using var tcp = await RawClient.ConnectAsync(t.Port);
+            await tcp.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\n");
+            Assert.Equal("-ERR 'Authorization Violation'", await tcp.ReadLineAsync());
+        }
+    }
+
+    [Fact]
     public async Task Wss_needs_tls_from_the_first_byte()
     {
         TestCertificates certs = TestCertificates.CreateAuthority();
@@ -234,12 +283,14 @@ public class WebSocketTests
     }
 
     [Fact]
-    public async Task Websocket_without_tls_or_no_tls_is_refused_at_load()
+    public async Task Websocket_without_tls_or_no_tls_is_refused_at_start()
     {
         string path = ConfiguredServer.WriteConfig("websocket {\n  listen: 127.0.0.1:-1\n}\n");
-        var ex = Assert.Throws<ConfigException>(() => ConfigBinder.Load(path));
-        Assert.Contains($"{path}:1:", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("websocket requires TLS configuration", ex.Message, StringComparison.Ordinal);
+        ServerOptions options = ConfigBinder.Load(path).Options;
+        options.Port = ServerOptions.RandomPort;
+        await using var server = new NatsServer(options, new LogCapture());
+        var ex = await Assert.ThrowsAsync<NatsServerException>(() => server.StartAsync());
+        Assert.Equal("websocket requires TLS configuration", ex.Message);
 
         // nats-server finds it when starting (its -t only parses), and exits.
         var check = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(RealNatsServer.Binary, ["-c", path]) { RedirectStandardError = true, RedirectStandardOutput = true })!;

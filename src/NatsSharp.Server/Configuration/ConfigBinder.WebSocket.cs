@@ -2,7 +2,7 @@ using NatsSharp.Server.WebSocket;
 
 namespace NatsSharp.Server.Configuration;
 
-/// <summary>The <c>websocket { }</c> block (alias <c>ws</c>), as nats-server 2.9.10's parseWebsocket and validateWebsocketOptions.</summary>
+/// <summary>The <c>websocket { }</c> block (alias <c>ws</c>), as nats-server 2.9.10's parseWebsocket.</summary>
 internal static partial class ConfigBinder
 {
     private static void BindWebSocket(ConfigValue value, ServerOptions o, List<string> errors)
@@ -69,10 +69,23 @@ internal static partial class ConfigBinder
                     break;
                 case "authorization":
                 case "authentication":
+                    BindSingleUserAuthorization(item, errors, s => ws.Username = s, s => ws.Password = s, t => ws.AuthTimeout = t, (k, v) =>
+                    {
+                        if (k != "token")
+                        {
+                            return false;
+                        }
+
+                        BindString(v, errors, s => ws.Token = s);
+                        return true;
+                    });
+                    break;
                 case "no_auth_user":
+                    BindString(item, errors, s => ws.NoAuthUser = s);
+                    break;
                 case "jwt_cookie":
-                    // Security settings: refused rather than ignored until NatsSharp implements them (docs/websocket.md).
-                    errors.Add($"{item.Position}: websocket {key.ToLowerInvariant()} is not supported by NatsSharp yet");
+                    // A security setting: refused rather than ignored; NatsSharp has no JWT authentication yet (docs/websocket.md).
+                    errors.Add($"{item.Position}: websocket jwt_cookie is not supported by NatsSharp yet");
                     break;
                 default:
                     if (!item.IsUsedVariable)
@@ -84,16 +97,9 @@ internal static partial class ConfigBinder
             }
         }
 
-        // nats-server checks this at start-up (validateWebsocketOptions); here it gets the block's position.
-        if (ws.Port != 0 && ws.Tls is null && !ws.NoTls && !HasKey(value, "tls"))
-        {
-            errors.Add($"{value.Position}: websocket requires TLS configuration");
-        }
-
+        // "websocket requires TLS configuration" is checked at start, as nats-server does (its -t passes).
         o.WebSocket = ws;
     }
-
-    private static bool HasKey(ConfigValue block, string key) => block.AsMap.Find(key) is not null;
 
     /// <summary>A string or a list of strings, each a URL whose scheme, host and port an Origin must match.</summary>
     private static void BindAllowedOrigins(ConfigValue item, WebSocketOptions ws, List<string> errors)

@@ -19,7 +19,7 @@ internal sealed partial class ClientConnection
 
     private void BindNoAuthUserUntilConnect()
     {
-        Authenticator auth = _server.CurrentAuthenticator;
+        Authenticator auth = Auth;
         if (auth.NonceRequired)
         {
             // 11 random bytes as raw URL-safe base64, like nats-server's 15-character nonce.
@@ -47,7 +47,7 @@ internal sealed partial class ClientConnection
     private ClientIdentity? Authenticate(ConnectOptions connect)
     {
         _awaitingFirstOp = false;
-        return _server.CurrentAuthenticator.Authenticate(connect, Nonce, CertificateNames, ConnectionType);
+        return Auth.Authenticate(connect, Nonce, CertificateNames, ConnectionType);
     }
 
     /// <summary>

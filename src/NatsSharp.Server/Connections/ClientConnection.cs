@@ -51,7 +51,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         var options = server.Options;
         _parser = new ProtocolParser(options.MaxControlLine, options.MaxPayload)
         {
-            RequireConnect = server.AuthRequired,
+            RequireConnect = (webSocket ? server.WebSocketAuthenticator : server.CurrentAuthenticator).Required,
             Trace = _log.IsTrace,
         };
         _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
@@ -60,6 +60,9 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     }
 
     public bool IsWebSocket { get; }
+
+    /// <summary>Who decides this client's identity: websocket clients may have their own settings.</summary>
+    internal Authenticator Auth => IsWebSocket ? _server.WebSocketAuthenticator : _server.CurrentAuthenticator;
 
     /// <summary>What <c>allowed_connection_types</c> calls this connection.</summary>
     private string ConnectionType => IsWebSocket ? ConnectionTypes.WebSocket : ConnectionTypes.Standard;
@@ -182,7 +185,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         ClientIdentity? identity = null;
         if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
-            _log.Error(_prefix + _server.CurrentAuthenticator.DescribeFailure(connect));
+            _log.Error(_prefix + Auth.DescribeFailure(connect));
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }

@@ -33,6 +33,23 @@ public sealed class WebSocketOptions
     /// <summary><c>handshake_timeout</c>: how long the TLS handshake plus the HTTP upgrade may take; zero = no limit (nats-server's default).</summary>
     public TimeSpan HandshakeTimeout { get; set; }
 
+    /// <summary><c>authorization { user, password }</c>: the one user websocket clients log in as (instead of the server's).</summary>
+    public string Username { get; set; } = "";
+
+    public string Password { get; set; } = "";
+
+    /// <summary><c>authorization { token }</c>.</summary>
+    public string Token { get; set; } = "";
+
+    /// <summary><c>authorization { timeout }</c>; zero = the server's <c>authorization { timeout }</c>.</summary>
+    public TimeSpan AuthTimeout { get; set; }
+
+    /// <summary><c>no_auth_user</c>: the configured user a websocket client without credentials becomes.</summary>
+    public string NoAuthUser { get; set; } = "";
+
+    /// <summary>nats-server's authOverride: websocket clients authenticate with these settings, not the server's single user/token.</summary>
+    public bool HasAuthOverride => Username.Length > 0 || Token.Length > 0 || NoAuthUser.Length > 0;
+
     public bool Enabled => Port != 0;
 
     public WebSocketOptions Clone()
@@ -46,7 +63,8 @@ public sealed class WebSocketOptions
     internal bool SameAs(WebSocketOptions? other) =>
         other is not null && Host == other.Host && Port == other.Port && Advertise == other.Advertise && NoTls == other.NoTls
         && Compression == other.Compression && SameOrigin == other.SameOrigin && AllowedOrigins.SequenceEqual(other.AllowedOrigins)
-        && HandshakeTimeout == other.HandshakeTimeout && (Tls is null) == (other.Tls is null)
+        && HandshakeTimeout == other.HandshakeTimeout && Username == other.Username && Password == other.Password
+        && Token == other.Token && AuthTimeout == other.AuthTimeout && NoAuthUser == other.NoAuthUser && (Tls is null) == (other.Tls is null)
         && (Tls is null || (Tls.TlsCertFile == other.Tls!.TlsCertFile && Tls.TlsKeyFile == other.Tls.TlsKeyFile
             && Tls.TlsCaFile == other.Tls.TlsCaFile && Tls.TlsVerify == other.Tls.TlsVerify));
 }
