@@ -259,6 +259,30 @@ public class WebSocketTests
     }
 
     [Fact]
+    public async Task Varz_websocket_section_matches_nats_server()
+    {
+        const string config = """
+            http: "127.0.0.1:-1"
+            websocket {
+              listen: "127.0.0.1:{WS}", no_tls: true, compression: true, same_origin: true
+              allowed_origins: ["https://a.example"], handshake_timeout: "3s", no_auth_user: anon
+              authorization { timeout: 4 }
+            }
+            authorization { users: [ { user: anon, password: x } ] }
+            """;
+        Target[] both = await StartBothAsync(config);
+        await using var ours = both[0];
+        await using var theirs = both[1];
+        using var ourHttp = new MonitorHttp(((NatsServer)ours.Server).MonitorPort);
+        using var realHttp = new MonitorHttp(((RealNatsServer)theirs.Server).MonitorPort);
+        string Section(System.Text.Json.JsonElement varz, int wsPort) =>
+            System.Text.Json.JsonSerializer.Serialize(varz.GetProperty("websocket")).Replace(wsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "PORT", StringComparison.Ordinal);
+        string expected = Section(await realHttp.JsonAsync("/varz"), theirs.WsPort);
+        Assert.Contains("\"compression\":true", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Section(await ourHttp.JsonAsync("/varz"), ours.WsPort));
+    }
+
+    [Fact]
     public async Task Wss_needs_tls_from_the_first_byte()
     {
         TestCertificates certs = TestCertificates.CreateAuthority();
