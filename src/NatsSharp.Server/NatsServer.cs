@@ -350,6 +350,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         ServerInfo info = _info.Clone();
         Authenticator auth = client.Auth;
         info.AuthRequired = auth.Required;
+        if (client.IsWebSocket)
+        {
+            info.ConnectUrls = null; // those are the cluster's NATS ports; websocket URLs are not gossiped yet
+        }
+
         info.LameDuckMode = lameDuck;
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
