@@ -175,6 +175,49 @@ public class WebSocketTests
     }
 
     [Fact]
+    public async Task Nats_no_masking_is_confirmed_and_then_unmasked_frames_are_taken()
+    {
+        foreach (Target t in await StartBothAsync(PlainConfig))
+        {
+            await using var target = t;
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", t.WsPort).WaitAsync(RawClient.DefaultTimeout);
+            NetworkStream stream = tcp.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nNats-No-Masking: true\r\n\r\n"));
+            byte[] head = await ReadUntilAsync(stream, b => IndexOf(b, "\r\n\r\n"u8) >= 0);
+            Assert.Contains("\r\nNats-No-Masking: true\r\n", Encoding.ASCII.GetString(head), StringComparison.Ordinal);
+
+            byte[] ping = [0x82, 6, .. "PING\r\n"u8]; // unmasked, as agreed
+            await stream.WriteAsync(ping);
+            byte[] frames = await ReadUntilAsync(stream, b => Encoding.ASCII.GetString(b).Contains("PONG\r\n", StringComparison.Ordinal));
+            Assert.Contains("PONG\r\n", Encoding.ASCII.GetString(frames), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Permessage_deflate_is_negotiated_and_large_messages_cross_compressed()
+    {
+        const string config = "websocket { listen: \"127.0.0.1:{WS}\", no_tls: true, compression: true }\n";
+        foreach (Target t in await StartBothAsync(config))
+        {
+            await using var target = t;
+            (string head, _) = await HttpExchangeAsync(t.WsPort, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n");
+            Assert.Contains("\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover", head, StringComparison.Ordinal);
+
+            await using var ws = await WsClient.ConnectAsync($"ws://127.0.0.1:{t.WsPort}", o => o.DangerousDeflateOptions = new WebSocketDeflateOptions
+            {
+                ClientContextTakeover = false,
+                ServerContextTakeover = false,
+            });
+            await ws.ReadLineAsync();
+            string big = string.Concat(Enumerable.Repeat("compressible ", 5000));
+            await ws.SendAsync($"CONNECT {{\"verbose\":false}}\r\nSUB big 1\r\nPUB big {big.Length}\r\n{big}\r\n");
+            Assert.Equal($"MSG big 1 {big.Length}", await ws.ExpectAsync("MSG "));
+            Assert.Equal(big, await ws.ReadLineAsync());
+        }
+    }
+
+    [Fact]
     public async Task Allowed_connection_types_separate_websocket_from_plain_clients()
     {
         const string config = """
