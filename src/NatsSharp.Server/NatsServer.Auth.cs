@@ -21,6 +21,9 @@ public sealed partial class NatsServer
         ArgumentNullException.ThrowIfNull(options);
         Authenticator.ValidateOptions(options);
         var next = new Authenticator(options);
+        ServerOptions forWebSocket = options.Clone();
+        forWebSocket.WebSocket = Options.WebSocket; // the websocket block itself is not reloadable
+        Authenticator? nextWebSocket = WebSocketAuthenticatorFor(forWebSocket);
         foreach (AccountOptions account in options.Accounts)
         {
             _accounts.GetOrAdd(account.Name, name => new Account(name, !options.DisableSublistCache)); // users of a new account need it before they are re-checked
@@ -38,6 +41,7 @@ public sealed partial class NatsServer
         merged.AuthTimeout = options.AuthTimeout;
         Volatile.Write(ref _options, merged);
         Volatile.Write(ref _authenticator, next);
+        Volatile.Write(ref _webSocketAuthenticator, nextWebSocket);
         if (Volatile.Read(ref _state) == 1)
         {
             ServerInfo updated = _info.Clone();
@@ -47,7 +51,7 @@ public sealed partial class NatsServer
 
         foreach (ClientConnection client in _clients.Values)
         {
-            client.Reauthorize(next);
+            client.Reauthorize(client.IsWebSocket ? nextWebSocket ?? next : next);
         }
     }
 

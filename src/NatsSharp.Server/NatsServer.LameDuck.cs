@@ -28,6 +28,7 @@ public sealed partial class NatsServer
 
         Log.Notice("Entering lame duck mode, stop accepting new clients");
         _listener?.Dispose();
+        await StopWebSocketAsync().ConfigureAwait(false); // no new websocket clients either, as nats-server
         Cluster?.AnnounceLameDuck(); // peers drop our client URLs from what they advertise
         if (_acceptLoop is not null)
         {

@@ -49,6 +49,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         _authenticator = new Authenticator(Options);
+        _webSocketAuthenticator = WebSocketAuthenticatorFor(Options);
     }
 
     /// <summary>
@@ -95,6 +96,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal Authenticator CurrentAuthenticator => Volatile.Read(ref _authenticator);
 
+    /// <summary>Who websocket clients are: the server's authenticator, or the websocket block's override.</summary>
+    internal Authenticator WebSocketAuthenticator => Volatile.Read(ref _webSocketAuthenticator) ?? CurrentAuthenticator;
+
     /// <summary>Client TLS, loaded at start (null when clients speak plaintext).</summary>
     internal TlsSetup? Tls { get; private set; }
 
@@ -120,15 +124,18 @@ public sealed partial class NatsServer : IAsyncDisposable
         try
         {
             _listener = Listen(Options.Host, Options.Port);
+            StartWebSocket();
         }
         catch (NatsServerException)
         {
+            _listener?.Dispose();
             await StopMonitoringAsync().ConfigureAwait(false);
             throw;
         }
 
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _info = CreateInfo();
+        _webSocket?.Start();      // bound above; clients get INFO from here on
         Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
         Log.Notice("Server is ready");
         StartLeafNodes();         // the listener first: route INFO carries our leafnode URL
@@ -149,6 +156,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         Log.Notice("Initiating Shutdown...");
         _listener?.Dispose();
+        await StopWebSocketAsync().ConfigureAwait(false);
         StopTlsRateLog();
         await StopMonitoringAsync().ConfigureAwait(false);
         if (_acceptLoop is not null)
@@ -346,11 +354,18 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal byte[] BuildInfo(ClientConnection client, bool lameDuck = false)
     {
         ServerInfo info = _info.Clone();
+        Authenticator auth = client.Auth;
+        info.AuthRequired = auth.Required;
+        if (client.IsWebSocket)
+        {
+            info.ConnectUrls = null; // those are the cluster's NATS ports; websocket URLs are not gossiped yet
+        }
+
         info.LameDuckMode = lameDuck;
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
         info.Nonce = client.Nonce;
-        if (info.AuthRequired && CurrentAuthenticator.NoAuthIdentity is not null)
+        if (info.AuthRequired && auth.NoAuthIdentity is not null)
         {
             info.AuthRequired = false; // as nats-server: with no_auth_user a client need not authenticate
         }
@@ -385,7 +400,8 @@ public sealed partial class NatsServer : IAsyncDisposable
 
             try
             {
-                Accept(socket);
+                socket.NoDelay = true;
+                Accept(socket, new NetworkStream(socket, ownsSocket: false), webSocket: false);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -394,12 +410,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
     }
 
-    private void Accept(Socket socket)
+    /// <summary>Registers and runs a client; <paramref name="stream"/> is the socket's, or websocket frames over it.</summary>
+    private void Accept(Socket socket, Stream stream, bool webSocket)
     {
-        socket.NoDelay = true;
         ulong id = NextConnectionId();
-        var stream = new NetworkStream(socket, ownsSocket: false);
-        var client = new ClientConnection(this, id, socket, stream);
+        var client = new ClientConnection(this, id, socket, stream, webSocket);
         Stats.AddConnection();
         if (_clients.Count >= Options.MaxConnections)
         {

@@ -88,6 +88,7 @@ public sealed partial class ServerOptions
         var copy = (ServerOptions)MemberwiseClone();
         copy.Cluster = Cluster?.Clone();
         copy.LeafNodes = LeafNodes?.Clone();
+        copy.WebSocket = WebSocket?.Clone();
         return copy;
     }
 }

@@ -45,7 +45,7 @@ public partial class SampleConfigDaemonTests
         Assert.Equal(0, await d.WaitForExitAsync());
     }
 
-    [GeneratedRegex(@"(?<=[:\s])(4222|5222|6222|8222)\b")]
+    [GeneratedRegex(@"(?<=[:\s])(4222|5222|6222|8222|8443)\b")]
     private static partial Regex WellKnownPort();
 
     private static int FreePort()

@@ -27,8 +27,8 @@ internal static partial class ConfigBinder
         "mappings", "maps", "operator", "operators", "roots", "root", "root_operators", "root_operator",
         "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
         "resolver_pinned_accounts", "trusted", "trusted_keys",
-        // JetStream, websocket, MQTT.
-        "jetstream", "store_dir", "storedir", "default_js_domain", "websocket", "ws", "mqtt",
+        // JetStream, MQTT.
+        "jetstream", "store_dir", "storedir", "default_js_domain", "mqtt",
         // Misc.
         "server_tags", "max_sub_tokens", "max_subscription_tokens", "prof_port",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -151,6 +151,10 @@ internal static partial class ConfigBinder
             case "leafnodes":
             case "leaf":
                 BindLeafNodes(value, o, errors);
+                break;
+            case "websocket":
+            case "ws":
+                BindWebSocket(value, o, errors);
                 break;
             case "authorization":
                 BindAuthorization(value, o, errors);

@@ -19,14 +19,14 @@ internal sealed partial class ClientConnection
 
     private void BindNoAuthUserUntilConnect()
     {
-        Authenticator auth = _server.CurrentAuthenticator;
+        Authenticator auth = Auth;
         if (auth.NonceRequired)
         {
             // 11 random bytes as raw URL-safe base64, like nats-server's 15-character nonce.
             Nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(11)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
-        if (auth.Required && auth.NoAuthIdentity is { } identity && identity.Allows(ConnectionTypes.Standard))
+        if (auth.Required && auth.NoAuthIdentity is { } identity && identity.Allows(ConnectionType))
         {
             ApplyIdentity(identity);
             _parser.RequireConnect = false;
@@ -47,7 +47,7 @@ internal sealed partial class ClientConnection
     private ClientIdentity? Authenticate(ConnectOptions connect)
     {
         _awaitingFirstOp = false;
-        return _server.CurrentAuthenticator.Authenticate(connect, Nonce, CertificateNames);
+        return Auth.Authenticate(connect, Nonce, CertificateNames, ConnectionType);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ internal sealed partial class ClientConnection
             return; // not authenticated yet: its CONNECT will meet the new rules
         }
 
-        ClientIdentity? identity = auth.Authenticate(ConnectInfo ?? new ConnectOptions(), Nonce, CertificateNames);
+        ClientIdentity? identity = auth.Authenticate(ConnectInfo ?? new ConnectOptions(), Nonce, CertificateNames, ConnectionType);
         if (identity is null)
         {
             _log.Error(_prefix + auth.DescribeFailure(ConnectInfo ?? new ConnectOptions()));

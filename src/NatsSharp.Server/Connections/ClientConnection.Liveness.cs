@@ -15,9 +15,10 @@ internal sealed partial class ClientConnection
     private void StartTimers()
     {
         _pingTimer = new Timer(static s => ((ClientConnection)s!).OnPingTimer(), this, _server.Options.PingInterval, Timeout.InfiniteTimeSpan);
-        if (_server.AuthRequired)
+        if (Auth.Required)
         {
-            _authTimer = new Timer(static s => ((ClientConnection)s!).OnAuthTimeout(), this, _server.Options.AuthTimeout, Timeout.InfiniteTimeSpan);
+            TimeSpan timeout = IsWebSocket && _server.Options.WebSocket is { AuthTimeout.Ticks: > 0 } ws ? ws.AuthTimeout : _server.Options.AuthTimeout;
+            _authTimer = new Timer(static s => ((ClientConnection)s!).OnAuthTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
         }
     }
 

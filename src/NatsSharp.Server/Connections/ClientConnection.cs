@@ -40,22 +40,32 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private bool _connectReceived;
     private string _prefix;
 
-    public ClientConnection(NatsServer server, ulong id, Socket socket, Stream stream)
+    /// <param name="webSocket">Came in on the websocket port: <paramref name="stream"/> carries websocket frames (TLS, if any, is under it).</param>
+    public ClientConnection(NatsServer server, ulong id, Socket socket, Stream stream, bool webSocket = false)
         : base(id, socket, stream, server.Options.MaxPending, server.Options.WriteDeadline)
     {
         _server = server;
+        IsWebSocket = webSocket;
         _log = server.Log;
         _account = server.GlobalAccount;
         var options = server.Options;
         _parser = new ProtocolParser(options.MaxControlLine, options.MaxPayload)
         {
-            RequireConnect = server.AuthRequired,
+            RequireConnect = (webSocket ? server.WebSocketAuthenticator : server.CurrentAuthenticator).Required,
             Trace = _log.IsTrace,
         };
-        _prefix = $"{RemoteHost}:{RemotePort} - cid:{id} - ";
+        _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
         _delivery = new DeliveryBatch(server.Stats, _log);
         BindNoAuthUserUntilConnect();
     }
+
+    public bool IsWebSocket { get; }
+
+    /// <summary>Who decides this client's identity: websocket clients may have their own settings.</summary>
+    internal Authenticator Auth => IsWebSocket ? _server.WebSocketAuthenticator : _server.CurrentAuthenticator;
+
+    /// <summary>What <c>allowed_connection_types</c> calls this connection.</summary>
+    private string ConnectionType => IsWebSocket ? ConnectionTypes.WebSocket : ConnectionTypes.Standard;
 
     /// <summary>The connection's CONNECT fields, for monitoring.</summary>
     public ConnectOptions? ConnectInfo { get; private set; }
@@ -66,7 +76,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public async Task RunAsync()
     {
         _log.Debug(_prefix + "Client connection created");
-        TlsSetup? tls = _server.Tls;
+        TlsSetup? tls = IsWebSocket ? null : _server.Tls; // a websocket's TLS ran before the HTTP upgrade
         if (IsClosing)
         {
             tls = null; // refused before the handshake (max connections): INFO and -ERR go out in plaintext, as in nats-server
@@ -177,7 +187,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         ClientIdentity? identity = null;
         if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
-            _log.Error(_prefix + _server.CurrentAuthenticator.DescribeFailure(connect));
+            _log.Error(_prefix + Auth.DescribeFailure(connect));
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }

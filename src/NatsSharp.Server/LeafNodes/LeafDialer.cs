@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Text.Json;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
+using NatsSharp.Server.WebSocket;
 
 namespace NatsSharp.Server.LeafNodes;
 
@@ -106,7 +107,7 @@ internal sealed class LeafDialer
                 step = "websocket";
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 wait.CancelAfter(InfoWait);
-                LeafWebSocketStream ws = await LeafWebSocketHandshake.ConnectAsync(stream, url, _remote.WebSocketCompression, _remote.WebSocketNoMasking, wait.Token).ConfigureAwait(false);
+                WebSocketStream ws = await LeafWebSocketHandshake.ConnectAsync(stream, url, _remote.WebSocketCompression, _remote.WebSocketNoMasking, wait.Token).ConfigureAwait(false);
                 _log.Debug(prefix + $"Leafnode compression={Go(ws.Compress)} masking={Go(ws.MaskWrites)}");
                 return new LeafDial(socket, ws, Tls: false);
             }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using NatsSharp.Server.WebSocket;
 
 namespace NatsSharp.Server.LeafNodes;
 
@@ -19,7 +20,7 @@ internal static class LeafWebSocketHandshake
     private const int MaxResponse = 16 * 1024;
 
     /// <summary>Upgrades <paramref name="transport"/> (TCP or TLS); throws <see cref="IOException"/> with nats-server's reason.</summary>
-    public static async Task<LeafWebSocketStream> ConnectAsync(Stream transport, Uri url, bool compress, bool noMasking, CancellationToken cancel)
+    public static async Task<WebSocketStream> ConnectAsync(Stream transport, Uri url, bool compress, bool noMasking, CancellationToken cancel)
     {
         string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         string path = Path + url.AbsolutePath.TrimStart('/');
@@ -81,7 +82,7 @@ internal static class LeafWebSocketHandshake
         }
 
         bool mask = !(noMasking && Header(NoMaskingHeader) == "true");
-        return new LeafWebSocketStream(transport, mask, compressed, rest);
+        return new WebSocketStream(transport, mask, compressed, rest);
     }
 
     /// <summary>Whether the hub accepted permessage-deflate, and with no context takeover on both sides.</summary>

@@ -81,6 +81,7 @@ internal sealed partial class ServerMonitor
             Subscriptions = _server.AllAccounts.Sum(a => a.Sublist.Count), // every account's, as nats-server
             Cluster = ClusterSection(),
             Leaf = LeafSection(),
+            Websocket = WebsocketSection(),
             LeafNodes = _server.LeafNodeCount,
             Routes = _server.RouteCount,
             Remotes = _server.RouteCount, // one route per known remote server
@@ -110,6 +111,20 @@ internal sealed partial class ServerMonitor
             return _cpu;
         }
     }
+
+    private VarzWebsocket WebsocketSection() => _server.Options.WebSocket is not { } ws ? new() : new()
+    {
+        Host = ws.Host,
+        Port = ws.Port == ServerOptions.RandomPort && _server.WebSocketPort != 0 ? _server.WebSocketPort : ws.Port,
+        Advertise = ws.Advertise.Length > 0 ? ws.Advertise : null,
+        NoAuthUser = ws.NoAuthUser.Length > 0 ? ws.NoAuthUser : null,
+        HandshakeTimeout = ws.HandshakeTimeout.Ticks * 100,
+        AuthTimeout = ws.AuthTimeout.TotalSeconds,
+        NoTls = ws.NoTls,
+        SameOrigin = ws.SameOrigin,
+        AllowedOrigins = ws.AllowedOrigins.Count > 0 ? ws.AllowedOrigins : null,
+        Compression = ws.Compression,
+    };
 
     private ClusterVarz ClusterSection()
     {

@@ -36,7 +36,7 @@ internal sealed class Varz
     [JsonPropertyName("gateway")] public EmptySection Gateway { get; init; } = EmptySection.Instance;
     [JsonPropertyName("leaf")] public VarzLeaf Leaf { get; init; } = new();
     [JsonPropertyName("mqtt")] public EmptySection Mqtt { get; init; } = EmptySection.Instance;
-    [JsonPropertyName("websocket")] public EmptySection Websocket { get; init; } = EmptySection.Instance;
+    [JsonPropertyName("websocket")] public VarzWebsocket Websocket { get; init; } = new();
     [JsonPropertyName("jetstream")] public EmptySection JetStream { get; init; } = EmptySection.Instance;
     [JsonPropertyName("tls_timeout")] public double TlsTimeout { get; init; }
     [JsonPropertyName("write_deadline")] public long WriteDeadline { get; init; }

@@ -95,6 +95,7 @@ internal sealed class OptionsDiff
         NoAuthUser();
         TlsBlock();
         LeafBlock();
+        WebSocketBlock();
         Live("ping_interval", o => o.PingInterval);
         Live("ping_max", o => o.PingMax);
         Fixed("HTTPHost", o => o.HttpHost);
@@ -300,6 +301,18 @@ internal sealed class OptionsDiff
         if (!same)
         {
             throw new NatsServerException("config reload not supported for leafnodes by NatsSharp yet: restart the server to apply it");
+        }
+    }
+
+    /// <summary>nats-server refuses any websocket change on reload (its TLS files aside); NatsSharp refuses those too.</summary>
+    private void WebSocketBlock()
+    {
+        Cover("o => o.WebSocket");
+        WebSocket.WebSocketOptions? a = _old.WebSocket;
+        WebSocket.WebSocketOptions? b = _new.WebSocket;
+        if (a is null ? b is not null : !a.SameAs(b))
+        {
+            throw new NatsServerException("config reload not supported for Websocket: restart the server to apply it");
         }
     }
 

@@ -4,17 +4,20 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace NatsSharp.Server.LeafNodes;
+namespace NatsSharp.Server.WebSocket;
 
 /// <summary>
-/// RFC 6455 framing for a leafnode connection we dialled over websocket (after the HTTP upgrade,
-/// see <see cref="LeafWebSocketHandshake"/>). Each write becomes one binary frame — the write loop
-/// hands over a whole batch at once — masked unless the hub agreed to <c>Nats-No-Masking</c>, and
-/// deflated (permessage-deflate, no context takeover) when negotiated and larger than 64 bytes, as
-/// nats-server does. Reads return the payload of data frames; pings are answered, a close frame ends
-/// the stream. Our own framing rather than System.Net.WebSockets: a client WebSocket there always masks.
+/// RFC 6455 framing after the HTTP upgrade, for both ends: a leafnode we dialled over websocket
+/// (LeafNodes/LeafWebSocketHandshake) and a client accepted on the websocket port
+/// (<see cref="WebSocketHandshake"/>). Each write becomes one binary frame — the write loop hands
+/// over a whole batch at once — masked when we are the client and the hub did not agree to
+/// <c>Nats-No-Masking</c>, and deflated (permessage-deflate, no context takeover) when negotiated
+/// and larger than 64 bytes, as nats-server does. Reads return the payload of binary and text
+/// frames, fragmented or not; pings are answered, a close frame is echoed and ends the stream. As
+/// the server, a client frame without a mask is a protocol error (unless it asked for no masking).
+/// Our own framing rather than System.Net.WebSockets: a client WebSocket there always masks.
 /// </summary>
-internal sealed class LeafWebSocketStream : Stream
+internal sealed class WebSocketStream : Stream
 {
     private const byte FinalBit = 0x80;
     private const byte Rsv1Bit = 0x40; // compressed message
@@ -53,16 +56,20 @@ internal sealed class LeafWebSocketStream : Stream
     private MemoryStream? _deflateOutput;
 
     /// <param name="alreadyRead">Bytes that arrived with the HTTP response, after its headers.</param>
-    public LeafWebSocketStream(Stream inner, bool maskWrites, bool compress, ReadOnlySpan<byte> alreadyRead)
+    /// <param name="requireMaskedReads">Server side: frames must be masked, as RFC 6455 demands of clients.</param>
+    public WebSocketStream(Stream inner, bool maskWrites, bool compress, ReadOnlySpan<byte> alreadyRead, bool requireMaskedReads = false)
     {
         _inner = inner;
         MaskWrites = maskWrites;
+        RequireMaskedReads = requireMaskedReads;
         Compress = compress;
         alreadyRead.CopyTo(_in);
         _inEnd = alreadyRead.Length;
     }
 
     public bool MaskWrites { get; }
+
+    public bool RequireMaskedReads { get; }
 
     public bool Compress { get; }
 
@@ -152,6 +159,11 @@ internal sealed class LeafWebSocketStream : Stream
         byte b1 = _in[_inStart + 1];
         int opcode = b0 & 0x0F;
         bool masked = (b1 & MaskBit) != 0;
+        if (RequireMaskedReads && !masked)
+        {
+            await ProtocolErrorAsync("mask bit missing", cancel).ConfigureAwait(false);
+        }
+
         int length7 = b1 & 0x7F;
         int headerSize = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + (masked ? 4 : 0);
         if (!await FillAsync(headerSize, cancel).ConfigureAwait(false))
@@ -176,9 +188,14 @@ internal sealed class LeafWebSocketStream : Stream
         switch (opcode)
         {
             case OpClose or OpPing or OpPong:
-                if (length > 125 || !final)
+                if (length > 125)
                 {
-                    throw new IOException("websocket protocol error: invalid control frame");
+                    await ProtocolErrorAsync("control frame length bigger than maximum allowed of 125 bytes", cancel).ConfigureAwait(false);
+                }
+
+                if (!final)
+                {
+                    await ProtocolErrorAsync("control frame does not have final bit set", cancel).ConfigureAwait(false);
                 }
 
                 if (!await FillAsync((int)length, cancel).ConfigureAwait(false))
@@ -198,7 +215,7 @@ internal sealed class LeafWebSocketStream : Stream
             case OpText or OpBinary:
                 if (_midMessage)
                 {
-                    throw new IOException("websocket protocol error: new message started before final frame for previous message was received");
+                    await ProtocolErrorAsync("new message started before final frame for previous message was received", cancel).ConfigureAwait(false);
                 }
 
                 _messageCompressed = (b0 & Rsv1Bit) != 0;
@@ -211,12 +228,13 @@ internal sealed class LeafWebSocketStream : Stream
             case OpContinuation:
                 if (!_midMessage || (b0 & Rsv1Bit) != 0)
                 {
-                    throw new IOException("websocket protocol error: invalid continuation frame");
+                    await ProtocolErrorAsync("invalid continuation frame", cancel).ConfigureAwait(false);
                 }
 
                 break;
             default:
-                throw new IOException($"websocket protocol error: unknown opcode {opcode}");
+                await ProtocolErrorAsync($"unknown opcode {opcode}", cancel).ConfigureAwait(false);
+                break;
         }
 
         _midMessage = !final;
@@ -230,6 +248,24 @@ internal sealed class LeafWebSocketStream : Stream
         }
 
         return true;
+    }
+
+    /// <summary>As nats-server: a close frame with status 1002 and the reason, then the connection ends with it.</summary>
+    private async ValueTask ProtocolErrorAsync(string reason, CancellationToken cancel)
+    {
+        byte[] body = new byte[2 + Math.Min(reason.Length, 123)];
+        BinaryPrimitives.WriteUInt16BigEndian(body, 1002);
+        System.Text.Encoding.ASCII.GetBytes(reason.AsSpan(0, body.Length - 2), body.AsSpan(2));
+        try
+        {
+            await WriteFrameAsync(OpClose, body, compressed: false, cancel).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The peer may already be gone; the error below ends the connection either way.
+        }
+
+        throw new IOException(reason);
     }
 
     private async ValueTask OnControlFrameAsync(int opcode, byte[] body, CancellationToken cancel)
