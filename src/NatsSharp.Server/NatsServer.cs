@@ -339,7 +339,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
     }
 
-    private static (string Host, int? Port) SplitHostPort(string hostPort)
+    internal static (string Host, int? Port) SplitHostPort(string hostPort)
     {
         int colon = hostPort.LastIndexOf(':');
         if (colon > 0 && int.TryParse(hostPort.AsSpan(colon + 1), out int port) && !hostPort.EndsWith(']'))

@@ -44,19 +44,5 @@ internal sealed class ServiceImport : ImportBinding
     public bool Share { get; init; }
 
     /// <summary>The request's subject in the exporting account; returns the length written to <paramref name="buffer"/>.</summary>
-    public int MapToExporter(ReadOnlySpan<byte> subject, ref byte[] buffer)
-    {
-        if (_toExporter is not null)
-        {
-            return _toExporter.Apply(subject, ref buffer);
-        }
-
-        if (buffer.Length < subject.Length)
-        {
-            buffer = new byte[Math.Max(subject.Length, buffer.Length * 2)];
-        }
-
-        subject.CopyTo(buffer);
-        return subject.Length;
-    }
+    public int MapToExporter(ReadOnlySpan<byte> subject, ref byte[] buffer) => SubjectTransform.Map(_toExporter, subject, ref buffer);
 }

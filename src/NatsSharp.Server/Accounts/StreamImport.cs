@@ -39,21 +39,7 @@ internal sealed class StreamImport : ImportBinding
     public string To { get; }
 
     /// <summary>Maps a published subject into the importing account; returns the length written to <paramref name="buffer"/>.</summary>
-    public int MapToImporter(ReadOnlySpan<byte> subject, ref byte[] buffer)
-    {
-        if (_toImporter is null)
-        {
-            if (buffer.Length < subject.Length)
-            {
-                buffer = new byte[Math.Max(subject.Length, buffer.Length * 2)];
-            }
-
-            subject.CopyTo(buffer);
-            return subject.Length;
-        }
-
-        return _toImporter.Apply(subject, ref buffer);
-    }
+    public int MapToImporter(ReadOnlySpan<byte> subject, ref byte[] buffer) => SubjectTransform.Map(_toImporter, subject, ref buffer);
 
     /// <summary>
     /// The subject a shadow of a subscription on <paramref name="subscribed"/> listens to in the

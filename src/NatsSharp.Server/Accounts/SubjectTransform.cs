@@ -186,6 +186,23 @@ internal sealed class SubjectTransform
         return length;
     }
 
+    /// <summary>Maps with <paramref name="transform"/>, or copies the subject as it is when there is none.</summary>
+    public static int Map(SubjectTransform? transform, ReadOnlySpan<byte> subject, ref byte[] buffer)
+    {
+        if (transform is not null)
+        {
+            return transform.Apply(subject, ref buffer);
+        }
+
+        if (buffer.Length < subject.Length)
+        {
+            buffer = new byte[Math.Max(subject.Length, buffer.Length * 2)];
+        }
+
+        subject.CopyTo(buffer);
+        return subject.Length;
+    }
+
     public string Apply(string subject)
     {
         byte[] buffer = new byte[subject.Length + 16];

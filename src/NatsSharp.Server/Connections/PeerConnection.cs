@@ -19,8 +19,6 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     private Timer? _pingTimer;
     private Timer? _authTimer;
     private int _pingsOut;
-    private long _pingSentTimestamp;
-    private long _rttTicks;
 
     /// <param name="kind">"Route" or "Leafnode", for log lines.</param>
     /// <param name="idLabel">"rid" or "lid", as nats-server prefixes its log lines.</param>
@@ -121,7 +119,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             return;
         }
 
-        Volatile.Write(ref _pingSentTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
+        StampPingSent();
         Send(PingLine);
         _pingTimer?.Change(Server.Options.PingInterval, Timeout.InfiniteTimeSpan);
     }
@@ -139,18 +137,9 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     public bool OnPong()
     {
         Volatile.Write(ref _pingsOut, 0);
-        long sent = Interlocked.Exchange(ref _pingSentTimestamp, 0);
-        if (sent != 0)
-        {
-            // Never zero once measured (a zero reads as "not measured"), as for clients.
-            Volatile.Write(ref _rttTicks, Math.Max(1, System.Diagnostics.Stopwatch.GetElapsedTime(sent).Ticks));
-        }
-
+        MeasureRtt();
         return true;
     }
-
-    /// <summary>The last measured PING→PONG time of our keepalive PINGs; zero until the first PONG.</summary>
-    public TimeSpan Rtt => TimeSpan.FromTicks(Volatile.Read(ref _rttTicks));
 
     public bool OnOk() => true;
 

@@ -188,6 +188,7 @@ internal sealed class LeafNodeManager
     public byte[] BuildInfoLine(LeafConnection leaf, bool connectInfo, bool update = false)
     {
         string hostPort = OwnUrl;
+        (string advertisedHost, int advertisedPort) = Advertised();
         var info = new ServerInfo
         {
             ServerId = _server.ServerId,
@@ -195,8 +196,8 @@ internal sealed class LeafNodeManager
             Version = ServerVersion.Compatible,
             Proto = 1,
             Go = ServerVersion.Runtime,
-            Host = Options.Advertise.Length > 0 ? hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']') : Options.Host,
-            Port = Options.Advertise.Length > 0 ? int.Parse(hostPort.AsSpan(hostPort.LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture) : Port,
+            Host = Options.Advertise.Length > 0 ? advertisedHost : Options.Host, // as nats-server: the listen host unless advertised
+            Port = advertisedPort,
             Headers = !_server.Options.NoHeaderSupport,
             AuthRequired = true, // a leaf always sends CONNECT
             TlsRequired = HubTls is not null,
@@ -217,19 +218,25 @@ internal sealed class LeafNodeManager
         return [.. "INFO "u8, .. json, .. " \r\n"u8];
     }
 
-    /// <summary>This server's leafnode URL (host:port) as leafs should dial it: <c>advertise</c>, else the listen address.</summary>
+    /// <summary>Where leafs should dial this server: <c>advertise</c> (its port defaulting to ours), else the listen address.</summary>
+    private (string Host, int Port) Advertised()
+    {
+        if (Options.Advertise.Length > 0)
+        {
+            (string host, int? port) = NatsServer.SplitHostPort(Options.Advertise);
+            return (host, port ?? Port);
+        }
+
+        return (Options.Host is "0.0.0.0" or "" ? "127.0.0.1" : Options.Host, Port);
+    }
+
+    /// <summary>This server's leafnode URL (host:port) as leafs should dial it.</summary>
     public string OwnUrl
     {
         get
         {
-            if (Options.Advertise.Length > 0)
-            {
-                string a = Options.Advertise;
-                int colon = a.LastIndexOf(':');
-                return colon > 0 && !a.EndsWith(']') ? a : NatsServer.HostPort(a.Trim('[', ']'), Port);
-            }
-
-            return NatsServer.HostPort(Options.Host is "0.0.0.0" or "" ? "127.0.0.1" : Options.Host, Port);
+            (string host, int port) = Advertised();
+            return NatsServer.HostPort(host, port);
         }
     }
 
@@ -250,8 +257,21 @@ internal sealed class LeafNodeManager
             return; // routes closing at shutdown must not make our leafs forget the rest of the cluster
         }
 
-        bool changed = url is null ? _peerUrls.TryRemove(serverId, out _) : _peerUrls.TryGetValue(serverId, out string? old) ? old != url && _peerUrls.TryUpdate(serverId, url, old) : _peerUrls.TryAdd(serverId, url);
-        if (!changed || Port == 0)
+        if (_peerUrls.GetValueOrDefault(serverId) == url)
+        {
+            return;
+        }
+
+        if (url is null)
+        {
+            _peerUrls.TryRemove(serverId, out _);
+        }
+        else
+        {
+            _peerUrls[serverId] = url;
+        }
+
+        if (Port == 0)
         {
             return;
         }

@@ -114,12 +114,11 @@ public sealed class LeafNodeOptions
             && a.Host == b.Host && a.Port == b.Port && a.Username == b.Username && a.Password == b.Password && a.Account == b.Account
             && a.Advertise == b.Advertise && a.NoAdvertise == b.NoAdvertise
             && a.AuthTimeout == b.AuthTimeout && a.ReconnectDelay == b.ReconnectDelay && SameCompression(a.Compression, b.Compression)
+            && LeafTlsOptions.Same(a.Tls, b.Tls)
             && a.Users.Select(u => (u.Username, u.Password, u.Account)).SequenceEqual(b.Users.Select(u => (u.Username, u.Password, u.Account)))
             && a.Remotes.Count == b.Remotes.Count
-            && a.Remotes.Zip(b.Remotes).All(p => p.First.LocalAccount == p.Second.LocalAccount && SameCompression(p.First.Compression, p.Second.Compression)
-                && p.First.DenyImports.SequenceEqual(p.Second.DenyImports) && p.First.DenyExports.SequenceEqual(p.Second.DenyExports)
-                && p.First.Urls.Select(u => u.ToString()).SequenceEqual(p.Second.Urls.Select(u => u.ToString()), StringComparer.Ordinal)));
+            && a.Remotes.Zip(b.Remotes).All(p => p.First.SameAs(p.Second)));
 
-    private static bool SameCompression(CompressionOptions a, CompressionOptions b) =>
+    internal static bool SameCompression(CompressionOptions a, CompressionOptions b) =>
         a.Mode == b.Mode && a.RttThresholds.SequenceEqual(b.RttThresholds);
 }

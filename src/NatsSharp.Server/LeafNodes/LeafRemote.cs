@@ -48,4 +48,12 @@ public sealed class LeafRemote
         copy.Tls = Tls?.Clone();
         return copy;
     }
+
+    /// <summary>Value equality, for the reload check.</summary>
+    internal bool SameAs(LeafRemote other) =>
+        LocalAccount == other.LocalAccount && LeafNodeOptions.SameCompression(Compression, other.Compression)
+        && DenyImports.SequenceEqual(other.DenyImports) && DenyExports.SequenceEqual(other.DenyExports)
+        && Urls.Select(u => u.ToString()).SequenceEqual(other.Urls.Select(u => u.ToString()), StringComparer.Ordinal)
+        && LeafTlsOptions.Same(Tls, other.Tls) && Credentials == other.Credentials
+        && WebSocketCompression == other.WebSocketCompression && WebSocketNoMasking == other.WebSocketNoMasking;
 }

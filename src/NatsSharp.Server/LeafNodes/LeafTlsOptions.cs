@@ -59,6 +59,9 @@ public sealed class LeafTlsOptions
         TlsPinnedCerts = PinnedCerts,
     };
 
+    /// <summary>Both absent, or equal.</summary>
+    internal static bool Same(LeafTlsOptions? a, LeafTlsOptions? b) => a is null ? b is null : a.SameAs(b);
+
     /// <summary>Value equality, for the reload check.</summary>
     internal bool SameAs(LeafTlsOptions? other) =>
         other is not null && CertFile == other.CertFile && KeyFile == other.KeyFile && CaFile == other.CaFile

@@ -293,12 +293,7 @@ internal sealed class OptionsDiff
     private void LeafBlock()
     {
         Cover("o => o.LeafNodes");
-        LeafNodes.LeafNodeOptions? a = _old.LeafNodes;
-        LeafNodes.LeafNodeOptions? b = _new.LeafNodes;
-        bool same = LeafNodes.LeafNodeOptions.SameSettings(a, b) && (a is null || (SameLeafTls(a.Tls, b!.Tls)
-            && a.Remotes.Zip(b.Remotes).All(p => SameLeafTls(p.First.Tls, p.Second.Tls) && p.First.Credentials == p.Second.Credentials
-                && p.First.WebSocketCompression == p.Second.WebSocketCompression && p.First.WebSocketNoMasking == p.Second.WebSocketNoMasking)));
-        if (!same)
+        if (!LeafNodes.LeafNodeOptions.SameSettings(_old.LeafNodes, _new.LeafNodes))
         {
             throw new NatsServerException("config reload not supported for leafnodes by NatsSharp yet: restart the server to apply it");
         }
@@ -315,8 +310,6 @@ internal sealed class OptionsDiff
             throw new NatsServerException("config reload not supported for Websocket: restart the server to apply it");
         }
     }
-
-    private static bool SameLeafTls(LeafNodes.LeafTlsOptions? a, LeafNodes.LeafTlsOptions? b) => a is null ? b is null : a.SameAs(b);
 
     /// <summary>A secret: the line says that it changed, never the value.</summary>
     private void Changed(string line, Func<ServerOptions, string> get, [CallerArgumentExpression(nameof(get))] string property = "")
