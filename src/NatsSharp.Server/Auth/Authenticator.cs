@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using NatsSharp.Server.Protocol;
 
@@ -88,18 +87,18 @@ internal sealed class Authenticator
 
             if (user.Length > 0)
             {
-                return _users.TryGetValue(user, out var entry) && PasswordMatches(entry.User.Password, pass) ? entry.Identity : null;
+                return _users.TryGetValue(user, out var entry) && SecretCompare.PasswordMatches(entry.User.Password, pass) ? entry.Identity : null;
             }
         }
 
         if (_token.Length > 0)
         {
-            return PasswordMatches(_token, connect.AuthToken ?? "") ? ClientIdentity.Anonymous : null;
+            return SecretCompare.PasswordMatches(_token, connect.AuthToken ?? "") ? ClientIdentity.Anonymous : null;
         }
 
         if (_singleUser.Length > 0)
         {
-            bool ok = SameText(connect.User ?? "", _singleUser) & PasswordMatches(_singlePassword, connect.Pass ?? "");
+            bool ok = SecretCompare.SameText(connect.User ?? "", _singleUser) & SecretCompare.PasswordMatches(_singlePassword, connect.Pass ?? "");
             return ok ? new ClientIdentity(_singleUser, "", null) : null;
         }
 
@@ -113,8 +112,6 @@ internal sealed class Authenticator
         : "authentication error";
 
     /// <summary>nats-server's comparePasswords: a bcrypt hash is checked as such, anything else compared as text.</summary>
-    internal static bool PasswordMatches(string configured, string given) =>
-        Bcrypt.IsHash(configured) ? Bcrypt.Verify(configured, given) : SameText(given, configured);
 
     private ClientIdentity? MapFromCertificate(IReadOnlyList<string>? names)
     {
@@ -181,7 +178,4 @@ internal sealed class Authenticator
             throw new NatsServerException($"no_auth_user: \"{noAuthUser}\" not present as user in authorization block or account configuration");
         }
     }
-
-    private static bool SameText(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

@@ -394,11 +394,9 @@ internal sealed partial class ClusterManager
         return $"Rejecting connection, cluster name \"{theirs}\" does not match \"{Name}\"";
     }
 
+    /// <summary>A route's CONNECT against <c>cluster { authorization }</c>: the password plain or bcrypt, as for clients.</summary>
     public bool Authenticate(ConnectOptions connect) =>
-        FixedTimeEquals(connect.User, Options.Username) & FixedTimeEquals(connect.Pass, Options.Password);
-
-    private static bool FixedTimeEquals(string? given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given ?? ""), Encoding.UTF8.GetBytes(expected));
+        SecretCompare.SameText(connect.User ?? "", Options.Username) & SecretCompare.PasswordMatches(Options.Password, connect.Pass ?? "");
 
     /// <summary>An account named on a route (RS+/RMSG): $G without a lookup, configured ones by name, unknown ones (e.g. $SYS) ignored.</summary>
     public Account? AccountOf(ReadOnlySpan<byte> name) =>

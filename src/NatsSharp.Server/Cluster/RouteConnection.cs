@@ -111,15 +111,18 @@ internal sealed class RouteConnection : PeerConnection
         if (IsSolicited)
         {
             EnqueueProtocol(_cluster.BuildConnect(SolicitedUrl!));
+            MarkConnectDone();
+        }
+        else
+        {
+            // With or without cluster authorization, a peer that dialled us must send CONNECT
+            // first and in time (nats-server times it out only when authorization is set).
+            StartAuthTimer(_cluster.Options.AuthTimeout);
         }
 
         EnqueueProtocol(_cluster.BuildRouteInfoLine());
         SignalFlush();
         StartPingTimer();
-        if (_cluster.AuthRequired && !IsSolicited)
-        {
-            StartAuthTimer(_cluster.Options.AuthTimeout);
-        }
 
         await RunReadLoopAsync().ConfigureAwait(false);
         await writer.ConfigureAwait(false);
@@ -200,12 +203,6 @@ internal sealed class RouteConnection : PeerConnection
 
         if (!Registered)
         {
-            if (_cluster.AuthRequired && !IsSolicited && !ConnectDone)
-            {
-                SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
-                return false;
-            }
-
             RemoteInfo = info;
             RemoteId = info.ServerId;
             PeerHeaders = info.Headers;

@@ -440,13 +440,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     public void TraceIn(ReadOnlySpan<byte> line)
     {
-        string text = Encoding.UTF8.GetString(line);
-        if (text.StartsWith("CONNECT", StringComparison.OrdinalIgnoreCase))
-        {
-            text = Redaction.RedactPassword(text);
-        }
-
-        _log.Trace(_prefix + "<<- [" + text + "]");
+        _log.Trace(_prefix + "<<- [" + Redaction.TraceableLine(line) + "]");
     }
 
     private void TracePayload(ReadOnlySpan<byte> message)

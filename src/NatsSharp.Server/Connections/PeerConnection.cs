@@ -30,7 +30,18 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         SolicitedUrl = solicitedUrl;
         Log = server.Log;
         _kind = kind;
-        Parser = new ProtocolParser(int.MaxValue, int.MaxValue) { RouteMode = true, LeafMode = leafMode, HeadersAllowed = true, Trace = Log.IsTrace };
+        // A peer that dialled us may send nothing but CONNECT, on one bounded line, until it is
+        // authenticated; after that its lines and messages are bounded by PeerMessageLimit.
+        bool accepted = solicitedUrl is null;
+        int limit = PeerMessageLimit(server.Options);
+        Parser = new ProtocolParser(accepted ? PreAuthLineLimit(server.Options) : limit, limit)
+        {
+            RouteMode = true,
+            LeafMode = leafMode,
+            HeadersAllowed = true,
+            RequireConnect = accepted,
+            Trace = Log.IsTrace,
+        };
         Delivery = new DeliveryBatch(server.Stats, Log) { RunsServiceImports = leafMode };
         Prefix = $"{RemoteHost}:{RemotePort} - {idLabel}:{id} - ";
     }
@@ -58,7 +69,21 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     {
         ConnectDone = true;
         _authTimer?.Dispose();
+        Parser.RequireConnect = false;
+        Parser.MaxControlLine = PeerMessageLimit(Server.Options);
     }
+
+    /// <summary>
+    /// The most a peer may make us buffer for one operation (control line or message): 64 MiB,
+    /// or max_payload when that is larger. nats-server has no bound at all between servers.
+    /// </summary>
+    internal static int PeerMessageLimit(ServerOptions options) => Math.Max(64 * 1024 * 1024, options.MaxPayload);
+
+    /// <summary>
+    /// The longest CONNECT line a peer may send before it is authenticated: max_control_line, but
+    /// never less than 16 KiB, since a leaf's CONNECT carries a user JWT and its signature.
+    /// </summary>
+    internal static int PreAuthLineLimit(ServerOptions options) => Math.Max(16 * 1024, options.MaxControlLine);
 
     private void OnAuthTimeout()
     {
@@ -87,8 +112,26 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 
     protected override void OnParseError()
     {
-        Log.Error(Prefix + $"{_kind} parser ERROR: " + (Parser.ErrorDetail.Length > 0 ? Parser.ErrorDetail : Parser.Error.ToString()));
-        Close(ClosedReason.ProtocolViolation);
+        switch (Parser.Error)
+        {
+            case ParseError.AuthorizationRequired:
+                // Anything but CONNECT from a peer that has not authenticated: nats-server's authViolation.
+                Log.Error(Prefix + "authentication error");
+                SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
+                break;
+            case ParseError.MaxControlLineExceeded:
+                Log.Error(Prefix + $"{_kind} parser ERROR: maximum control line exceeded");
+                SendErrAndClose("maximum control line exceeded", ClosedReason.MaxControlLineExceeded);
+                break;
+            case ParseError.MaxPayloadExceeded:
+                Log.Error(Prefix + $"{_kind} parser ERROR: Maximum Payload Violation ({Parser.ErrorDetail})");
+                SendErrAndClose("Maximum Payload Violation", ClosedReason.MaxPayloadExceeded);
+                break;
+            default:
+                Log.Error(Prefix + $"{_kind} parser ERROR: " + (Parser.ErrorDetail.Length > 0 ? Parser.ErrorDetail : Parser.Error.ToString()));
+                Close(ClosedReason.ProtocolViolation);
+                break;
+        }
     }
 
     /// <summary>Keepalive: the first PING about a second in, then every ping_interval; stale after ping_max unanswered.</summary>
@@ -109,6 +152,14 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     {
         if (IsClosing)
         {
+            return;
+        }
+
+        if (IsSolicited && !ConnectDone)
+        {
+            // Our CONNECT has not gone out yet (a leaf waits for the hub's INFO): a PING first
+            // would be an authorization violation at the hub.
+            _pingTimer?.Change(Server.Options.PingInterval, Timeout.InfiniteTimeSpan);
             return;
         }
 
@@ -156,7 +207,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         return false;
     }
 
-    public void TraceIn(ReadOnlySpan<byte> line) => Log.Trace(Prefix + "<<- [" + Encoding.UTF8.GetString(line) + "]");
+    public void TraceIn(ReadOnlySpan<byte> line) => Log.Trace(Prefix + "<<- [" + Redaction.TraceableLine(line) + "]");
 
     /// <summary>Queues raw protocol (INFO, LS+/RS+ …) from any thread and wakes the writer.</summary>
     public void Send(ReadOnlySpan<byte> protocol)

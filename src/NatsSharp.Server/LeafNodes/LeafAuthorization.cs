@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Protocol;
 
@@ -38,14 +36,14 @@ internal static class LeafAuthorization
         string pass = connect.Pass ?? "";
         if (leaf.Username.Length > 0)
         {
-            bool ok = SameText(user, leaf.Username) & Authenticator.PasswordMatches(leaf.Password, pass);
+            bool ok = SecretCompare.SameText(user, leaf.Username) & SecretCompare.PasswordMatches(leaf.Password, pass);
             return ok ? OrGlobal(leaf.Account) : null;
         }
 
         if (leaf.Users.Count > 0)
         {
             LeafUser? match = leaf.Users.Find(u => u.Username == user);
-            return match is not null && Authenticator.PasswordMatches(match.Password, pass) ? OrGlobal(match.Account) : null;
+            return match is not null && SecretCompare.PasswordMatches(match.Password, pass) ? OrGlobal(match.Account) : null;
         }
 
         // No leafnode users: a leaf that presents a client user's credentials gets that user's
@@ -75,7 +73,7 @@ internal static class LeafAuthorization
                     if (u.Username == user)
                     {
                         bool allowed = u.AllowedConnectionTypes.Count == 0 || u.AllowedConnectionTypes.Contains(ConnectionTypes.Leafnode);
-                        return allowed && Authenticator.PasswordMatches(u.Password, pass) ? account : null;
+                        return allowed && SecretCompare.PasswordMatches(u.Password, pass) ? account : null;
                     }
                 }
 
@@ -88,7 +86,4 @@ internal static class LeafAuthorization
     }
 
     private static string OrGlobal(string account) => account.Length == 0 ? Account.GlobalName : account;
-
-    private static bool SameText(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

@@ -32,9 +32,9 @@ internal sealed class ProtocolParser
     public bool RequireConnect { get; set; }
 
     /// <summary>
-    /// Speak the route protocol: RS+/RS-/RMSG/HMSG(with account)/LS+/LS-/LMSG are accepted,
-    /// and neither max_control_line nor max_payload applies (as nats-server does for routes).
-    /// The handler must then implement <see cref="IRouteProtocolHandler"/>.
+    /// Speak the route protocol: RS+/RS-/RMSG/HMSG(with account)/LS+/LS-/LMSG are accepted.
+    /// The handler must then implement <see cref="IRouteProtocolHandler"/>. The limits still
+    /// apply (nats-server has none between servers); the peer connection sets them.
     /// </summary>
     public bool RouteMode { get; init; }
 
@@ -247,12 +247,17 @@ internal sealed class ProtocolParser
         Span<byte> head = stackalloc byte[16];
         int n = (int)Math.Min(head.Length, partial.Length);
         partial.Slice(0, n).CopyTo(head);
+        if (IsNotConnectWhileRequired(head[..n]))
+        {
+            return Fail(ParseError.AuthorizationRequired, "");
+        }
+
         if (!OpTable.IsPlausiblePrefix(head[..n], RouteMode))
         {
             return Fail(ParseError.UnknownOperation, "");
         }
 
-        return !RouteMode && partial.Length > (long)MaxControlLine + OpTable.LongestVerb + 2
+        return partial.Length > (long)MaxControlLine + OpTable.LongestVerb + 2
             ? Fail(ParseError.MaxControlLineExceeded, "")
             : ParseStatus.NeedMoreData;
     }
@@ -268,15 +273,27 @@ internal sealed class ProtocolParser
             return ParseStatus.NeedMoreData; // a complete control line waiting for its payload
         }
 
+        if (IsNotConnectWhileRequired(partial))
+        {
+            return Fail(ParseError.AuthorizationRequired, "");
+        }
+
         if (!OpTable.IsPlausiblePrefix(partial[..Math.Min(partial.Length, 16)], RouteMode))
         {
             return Fail(ParseError.UnknownOperation, "");
         }
 
-        return !RouteMode && partial.Length > MaxControlLine + OpTable.LongestVerb + 2
+        return partial.Length > MaxControlLine + OpTable.LongestVerb + 2
             ? Fail(ParseError.MaxControlLineExceeded, "")
             : ParseStatus.NeedMoreData;
     }
+
+    /// <summary>
+    /// While CONNECT is required, nats-server refuses at the first byte that cannot start it:
+    /// nothing else is buffered for a peer that has not authenticated.
+    /// </summary>
+    private bool IsNotConnectWhileRequired(ReadOnlySpan<byte> partial) =>
+        RequireConnect && partial.Length > 0 && (partial[0] | 0x20) != 'c';
 
     /// <summary>Recognises the verb and splits the arguments of one control line (without its LF).</summary>
     private bool ParseLine(ReadOnlySpan<byte> line, ref Command command)
@@ -296,7 +313,7 @@ internal sealed class ProtocolParser
         }
 
         ReadOnlySpan<byte> args = line[argStart..];
-        if (!RouteMode && OpTable.HasArguments(verb) && args.Length > MaxControlLine)
+        if (OpTable.HasArguments(verb) && args.Length > MaxControlLine)
         {
             Fail(ParseError.MaxControlLineExceeded, "");
             return false;
@@ -365,7 +382,7 @@ internal sealed class ProtocolParser
             return FailArgs("processPub Bad or Missing Size", args);
         }
 
-        if (size > MaxPayload && !RouteMode)
+        if (size > MaxPayload)
         {
             Fail(ParseError.MaxPayloadExceeded, $"{size} > {MaxPayload}");
             return false;
@@ -522,6 +539,12 @@ internal sealed class ProtocolParser
         if (headerSize < 0 || totalSize < 0 || headerSize > totalSize)
         {
             return FailArgs("processRoutedMsgArgs Bad or Missing Size", args);
+        }
+
+        if (totalSize > MaxPayload)
+        {
+            Fail(ParseError.MaxPayloadExceeded, $"{totalSize} > {MaxPayload}");
+            return false;
         }
 
         command.HeaderSize = (int)headerSize;

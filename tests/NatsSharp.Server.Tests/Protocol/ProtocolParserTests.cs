@@ -170,6 +170,18 @@ public sealed class ProtocolParserTests
     }
 
     [Fact]
+    public void Require_connect_refuses_at_the_first_byte_without_waiting_for_the_line()
+    {
+        // As nats-server: nothing but CONNECT is buffered for a connection that must authenticate.
+        var (parser, _, status) = Run("RMSG $G victim 99999", p => p.RequireConnect = true);
+        Assert.Equal(ParseStatus.Error, status);
+        Assert.Equal(ParseError.AuthorizationRequired, parser.Error);
+
+        var (_, _, partialConnect) = Run("CONN", p => p.RequireConnect = true);
+        Assert.Equal(ParseStatus.NeedMoreData, partialConnect);
+    }
+
+    [Fact]
     public void A_handler_that_refuses_stops_parsing()
     {
         var parser = new ProtocolParser(4096, 1024);

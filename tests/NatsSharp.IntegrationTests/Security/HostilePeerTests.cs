@@ -1,0 +1,307 @@
+using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.Server;
+using NatsSharp.Server.Auth;
+
+namespace NatsSharp.IntegrationTests.Security;
+
+/// <summary>
+/// The threat model of docs/security.md, line by line: a raw-socket peer on the route and
+/// leafnode ports that skips the handshake, lies, floods or stalls. Where nats-server 2.9.10 is
+/// the reference, the same conversation runs against it and the outcome must be the same; where
+/// we are stricter on purpose (docs/compatibility.md), only ours is checked.
+/// </summary>
+public class HostilePeerTests
+{
+    private static string Config(int clusterPort, int leafPort, string clusterAuth = "authorization { user: ruser, password: rpass, timeout: 1 }") =>
+        $"cluster {{ listen: 127.0.0.1:{clusterPort}, {clusterAuth} }}\nleafnodes {{ listen: 127.0.0.1:{leafPort} }}\n";
+
+    /// <summary>The same config for both servers, each on ports of its own.</summary>
+    private static async Task<(RealNatsServer Real, int RealCluster, int RealLeaf, NatsServer Ours)> StartBothAsync(Func<int, int, string> config)
+    {
+        int realCluster = FreePort.Next();
+        int realLeaf = FreePort.Next();
+        RealNatsServer real = await ConfiguredServer.StartRealAsync(config(realCluster, realLeaf));
+        NatsServer ours = await ConfiguredServer.StartAsync(config(FreePort.Next(), FreePort.Next()));
+        return (real, realCluster, realLeaf, ours);
+    }
+
+    /// <summary>Sends <paramref name="text"/> right after the INFO and returns what came back until the server closed (keepalive PINGs left out).</summary>
+    private static async Task<string> RefusedAsync(int port, string text)
+    {
+        await using RawClient peer = await RawClient.ConnectAsync(port);
+        await peer.SendAsync(text);
+        List<string> lines = await peer.ReadUntilClosedAsync();
+        return string.Join(" | ", lines.Where(l => l != "PING")) + " <closed>";
+    }
+
+    /// <summary>Sends <paramref name="text"/> then PING; returns the lines up to PONG, or up to the close.</summary>
+    private static async Task<string> AnsweredAsync(int port, string text)
+    {
+        await using RawClient peer = await RawClient.ConnectAsync(port);
+        await peer.SendAsync(text + "PING\r\n");
+        var lines = new List<string>();
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                string line = await peer.ReadLineAsync();
+                if (line == "PONG")
+                {
+                    return string.Join(" | ", lines) + " PONG";
+                }
+
+                if (line != "PING" && !line.StartsWith("INFO ", StringComparison.Ordinal) && !line.StartsWith("LS+ ", StringComparison.Ordinal) && !line.StartsWith("RS+ ", StringComparison.Ordinal))
+                {
+                    lines.Add(line);
+                }
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            return string.Join(" | ", lines) + " <closed>";
+        }
+        catch (IOException)
+        {
+            return string.Join(" | ", lines) + " <closed>";
+        }
+
+        return string.Join(" | ", lines) + " <no PONG>";
+    }
+
+    private const string Violation = "-ERR 'Authorization Violation' <closed>";
+
+    [Theory]
+    [InlineData("RS+ $G >\r\n")]
+    [InlineData("RMSG $G victim 5\r\nhello\r\n")]
+    [InlineData("RS- $G foo\r\n")]
+    [InlineData("PING\r\n")]
+    [InlineData("INFO {\"server_id\":\"EVIL\"}\r\n")]
+    [InlineData("RMSG $G victim 999999999\r\n")]
+    [InlineData("RMSG $G victim 99999")] // refused at the first byte, before any newline
+    public async Task Route_port_with_authorization_refuses_anything_before_CONNECT_like_nats_server(string attack)
+    {
+        var (real, realCluster, _, ours) = await StartBothAsync((c, l) => Config(c, l));
+        await using (real)
+        await using (ours)
+        {
+            Assert.Equal(Violation, await RefusedAsync(realCluster, attack));
+            Assert.Equal(Violation, await RefusedAsync(ours.ClusterPort, attack));
+        }
+    }
+
+    [Theory]
+    [InlineData("LS+ foo\r\n")]
+    [InlineData("LMSG victim 5\r\nhello\r\n")]
+    [InlineData("PING\r\n")]
+    [InlineData("LMSG victim 999999999\r\n")]
+    public async Task Leafnode_port_refuses_anything_before_CONNECT_like_nats_server(string attack)
+    {
+        var (real, _, realLeaf, ours) = await StartBothAsync((c, l) => Config(c, l));
+        await using (real)
+        await using (ours)
+        {
+            Assert.Equal(Violation, await RefusedAsync(realLeaf, attack));
+            Assert.Equal(Violation, await RefusedAsync(ours.LeafNodePort, attack));
+        }
+    }
+
+    [Fact]
+    public async Task Route_port_without_authorization_still_wants_CONNECT_first()
+    {
+        // nats-server processes RS+/RMSG before CONNECT here; real peers always send CONNECT first (docs/compatibility.md).
+        await using NatsServer ours = await ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next(), clusterAuth: "name: open"));
+        Assert.Equal(Violation, await RefusedAsync(ours.ClusterPort, "RS+ $G >\r\n"));
+        Assert.Equal(Violation, await RefusedAsync(ours.ClusterPort, "RMSG $G victim 5\r\nhello\r\n"));
+        Assert.Equal(" PONG", await AnsweredAsync(ours.ClusterPort, "CONNECT {\"verbose\":false,\"name\":\"PEER\"}\r\n"));
+    }
+
+    [Fact]
+    public async Task An_unauthenticated_route_peer_neither_hears_nor_injects_messages()
+    {
+        var (real, realCluster, _, ours) = await StartBothAsync((c, l) => Config(c, l));
+        await using (real)
+        await using (ours)
+        {
+            Assert.Equal(await LeakAsync(real.Port, realCluster), await LeakAsync(ours.Port, ours.ClusterPort));
+        }
+    }
+
+    /// <summary>
+    /// A peer asks for everything and injects a message; a client publishes a secret and then a
+    /// marker. Returns what the peer saw and what the victim's subscriber got before the marker.
+    /// </summary>
+    private static async Task<string> LeakAsync(int clientPort, int clusterPort)
+    {
+        await using RawClient victim = await RawClient.ConnectedAsync(clientPort);
+        await victim.SendAsync("SUB victim 1\r\nSUB marker 2\r\nPING\r\n");
+        await victim.ExpectAsync("PONG");
+        await using RawClient peer = await RawClient.ConnectAsync(clusterPort);
+        await peer.SendAsync("RS+ $G >\r\nRMSG $G victim 5\r\nforge\r\n");
+        await using RawClient publisher = await RawClient.ConnectedAsync(clientPort);
+        await publisher.SendAsync("PUB secret.data 6\r\nsecret\r\nPUB marker 4\r\ndone\r\nPING\r\n");
+        await publisher.ExpectAsync("PONG");
+        List<string> peerSaw = await peer.ReadUntilClosedAsync();
+        string first = await victim.ReadLineSkippingPingsAsync();
+        return $"peer: {string.Join(" | ", peerSaw.Where(l => l != "PING"))}; victim's first message: {first}";
+    }
+
+    [Fact]
+    public async Task Wrong_route_credentials_are_refused_like_nats_server()
+    {
+        var (real, realCluster, _, ours) = await StartBothAsync((c, l) => Config(c, l));
+        await using (real)
+        await using (ours)
+        {
+            foreach (string connect in new[] { "{\"user\":\"ruser\",\"pass\":\"wrong\"}", "{\"user\":\"other\",\"pass\":\"rpass\"}", "{}" })
+            {
+                string line = $"CONNECT {connect}\r\n";
+                Assert.Equal(await AnsweredAsync(realCluster, line), await AnsweredAsync(ours.ClusterPort, line));
+            }
+
+            Assert.Equal(Violation, await AnsweredAsync(ours.ClusterPort, "CONNECT {\"user\":\"ruser\",\"pass\":\"wrong\"}\r\n"));
+        }
+    }
+
+    [Fact]
+    public async Task A_bcrypt_cluster_password_takes_the_real_password_and_refuses_the_hash_like_nats_server()
+    {
+        string hash = Bcrypt.Hash("s3cret", cost: 4);
+        string auth = $"authorization {{ user: ruser, password: \"{hash}\", timeout: 1 }}";
+        var (real, realCluster, _, ours) = await StartBothAsync((c, l) => Config(c, l, auth));
+        await using (real)
+        await using (ours)
+        {
+            string plain = "CONNECT {\"verbose\":false,\"user\":\"ruser\",\"pass\":\"s3cret\",\"name\":\"PEER\"}\r\n";
+            string hashed = $"CONNECT {{\"verbose\":false,\"user\":\"ruser\",\"pass\":\"{hash}\",\"name\":\"PEER\"}}\r\n";
+            Assert.Equal(" PONG", await AnsweredAsync(realCluster, plain));
+            Assert.Equal(" PONG", await AnsweredAsync(ours.ClusterPort, plain));
+            Assert.Equal(Violation, await AnsweredAsync(realCluster, hashed));
+            Assert.Equal(Violation, await AnsweredAsync(ours.ClusterPort, hashed));
+        }
+    }
+
+    [Fact]
+    public async Task A_route_forms_against_a_bcrypt_cluster_password_with_the_plain_one_in_the_url()
+    {
+        string hash = Bcrypt.Hash("s3cret", cost: 4);
+        int seedPort = FreePort.Next();
+        await using NatsServer seed = await ConfiguredServer.StartAsync($"cluster {{ name: bc, listen: 127.0.0.1:{seedPort}, authorization {{ user: ruser, password: \"{hash}\" }} }}\n");
+        await using NatsServer joiner = await ConfiguredServer.StartAsync(
+            $"cluster {{ name: bc, listen: 127.0.0.1:{FreePort.Next()}, routes: [\"nats-route://ruser:s3cret@127.0.0.1:{seedPort}\"] }}\n");
+        await Eventually.TrueAsync(() => seed.RouteCount == 1 && joiner.RouteCount == 1, "the route over a bcrypt password");
+    }
+
+    [Fact]
+    public async Task A_peer_that_never_sends_CONNECT_is_timed_out_like_nats_server()
+    {
+        var (real, realCluster, realLeaf, ours) = await StartBothAsync((c, l) =>
+            $"cluster {{ listen: 127.0.0.1:{c}, authorization {{ user: ruser, password: rpass, timeout: 0.5 }} }}\nleafnodes {{ listen: 127.0.0.1:{l}, authorization {{ timeout: 0.5 }} }}\n");
+        await using (real)
+        await using (ours)
+        {
+            string timedOut = "-ERR 'Authentication Timeout' <closed>";
+            Assert.Equal(timedOut, await RefusedAsync(realCluster, ""));
+            Assert.Equal(timedOut, await RefusedAsync(ours.ClusterPort, ""));
+            Assert.Equal(timedOut, await RefusedAsync(realLeaf, ""));
+            Assert.Equal(timedOut, await RefusedAsync(ours.LeafNodePort, ""));
+        }
+    }
+
+    [Fact]
+    public async Task A_silent_route_peer_is_timed_out_even_without_cluster_authorization()
+    {
+        await using NatsServer ours = await ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next(), clusterAuth: "name: open"));
+        Assert.Equal("-ERR 'Authentication Timeout' <closed>", await RefusedAsync(ours.ClusterPort, ""));
+    }
+
+    [Theory]
+    [InlineData("cluster")]
+    [InlineData("leaf")]
+    public async Task An_endless_CONNECT_line_is_cut_off_before_authentication(string port)
+    {
+        // nats-server buffers such a line without bound; we stop at max(max_control_line, 16 KiB).
+        await using NatsServer ours = await ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next()));
+        string attack = "CONNECT {\"pad\":\"" + new string('x', 40_000);
+        Assert.Equal("-ERR 'maximum control line exceeded' <closed>", await RefusedAsync(port == "cluster" ? ours.ClusterPort : ours.LeafNodePort, attack));
+    }
+
+    [Theory]
+    [InlineData("cluster", "CONNECT {\"verbose\":false,\"user\":\"ruser\",\"pass\":\"rpass\",\"name\":\"PEER\"}\r\nRMSG $G victim 999999999\r\n")]
+    [InlineData("cluster", "CONNECT {\"verbose\":false,\"user\":\"ruser\",\"pass\":\"rpass\",\"name\":\"PEER\"}\r\nHMSG $G victim 10 999999999\r\n")]
+    [InlineData("leaf", "CONNECT {\"verbose\":false,\"headers\":true}\r\nLMSG victim 999999999\r\n")]
+    public async Task An_authenticated_peer_cannot_make_the_server_buffer_a_huge_message(string port, string attack)
+    {
+        // nats-server would buffer ~1 GB here; we refuse anything over max(64 MiB, max_payload).
+        await using NatsServer ours = await ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next()));
+        await using RawClient bystander = await RawClient.ConnectedAsync(ours.Port);
+        string got = await RefusedAsync(port == "cluster" ? ours.ClusterPort : ours.LeafNodePort, attack);
+        Assert.EndsWith("-ERR 'Maximum Payload Violation' <closed>", got);
+        await bystander.SendAsync("PING\r\n");
+        await bystander.ExpectAsync("PONG");
+    }
+
+    [Fact]
+    public async Task A_peer_flooding_garbage_is_closed_and_nobody_else_notices()
+    {
+        await using NatsServer ours = await ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next()));
+        await using RawClient bystander = await RawClient.ConnectedAsync(ours.Port);
+        await bystander.SendAsync("SUB calm 1\r\nPING\r\n");
+        await bystander.ExpectAsync("PONG");
+        var rng = new Random(11);
+        foreach (int port in new[] { ours.ClusterPort, ours.LeafNodePort })
+        {
+            byte[] garbage = new byte[64 * 1024];
+            rng.NextBytes(garbage);
+            garbage[0] = (byte)'X';
+            await using RawClient peer = await RawClient.ConnectAsync(port);
+            try
+            {
+                await peer.SendAsync(garbage);
+            }
+            catch (IOException)
+            {
+                // The server may close before the whole flood is written: that is the point.
+            }
+
+            // Closed at the first byte; the unread rest of the flood may reset the socket before the -ERR arrives.
+            Assert.All(await peer.ReadUntilClosedAsync(), l => Assert.Equal("-ERR 'Authorization Violation'", l));
+        }
+
+        await using RawClient publisher = await RawClient.ConnectedAsync(ours.Port);
+        await publisher.SendAsync("PUB calm 2\r\nok\r\n");
+        await bystander.ExpectAsync("MSG calm 1 2");
+        await bystander.ExpectAsync("ok");
+    }
+
+    [Fact]
+    public async Task Route_and_leaf_CONNECT_secrets_are_redacted_in_the_trace()
+    {
+        var log = new LogCapture();
+        await using TestServer ours = await TestServer.StartAsync(
+            o =>
+            {
+                Server.ServerOptions parsed = Server.Configuration.ConfigBinder.Load(ConfiguredServer.WriteConfig(Config(FreePort.Next(), FreePort.Next()))).Options;
+                o.Cluster = parsed.Cluster;
+                o.LeafNodes = parsed.LeafNodes;
+                o.Trace = true;
+            },
+            log);
+        string routeConnect = "CONNECT {\"verbose\":false,\"user\":\"ruser\",\"pass\":\"rpass\",\"name\":\"PEER\"}\r\n";
+        Assert.Equal(" PONG", await AnsweredAsync(ours.Server.ClusterPort, routeConnect));
+        string leafConnect = "CONNECT {\"verbose\":false,\"pass\":\"leafpass\",\"jwt\":\"eyJhbGciOi.JWT.BODY\",\"sig\":\"SIGNATURE\",\"auth_token\":\"TOKEN\"}\r\n";
+        await AnsweredAsync(ours.Server.LeafNodePort, leafConnect);
+        await using (RawClient client = await RawClient.ConnectedAsync(ours.Port, "{\"verbose\":false,\"auth_token\":\"CLIENTTOKEN\",\"jwt\":\"CLIENTJWT\",\"sig\":\"CLIENTSIG\"}"))
+        {
+        }
+
+        await Eventually.TrueAsync(() => log.Lines.Count(l => l.Contains("<<- [CONNECT", StringComparison.Ordinal)) >= 3, "three traced CONNECTs");
+        string all = string.Join("\n", log.Lines);
+        foreach (string secret in new[] { "rpass", "leafpass", "eyJhbGciOi", "SIGNATURE", "\"TOKEN", "CLIENTTOKEN", "CLIENTJWT", "CLIENTSIG" })
+        {
+            Assert.DoesNotContain(secret, all);
+        }
+
+        Assert.Contains(log.Lines, l => l.Contains("rid:", StringComparison.Ordinal) && l.Contains("\"pass\":\"[REDACTED]\"", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains("lid:", StringComparison.Ordinal) && l.Contains("\"jwt\":\"[REDACTED]\"", StringComparison.Ordinal));
+    }
+}
