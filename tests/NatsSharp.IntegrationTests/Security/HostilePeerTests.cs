@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Text;
 using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.Server;
 using NatsSharp.Server.Auth;
@@ -303,5 +305,98 @@ public class HostilePeerTests
 
         Assert.Contains(log.Lines, l => l.Contains("rid:", StringComparison.Ordinal) && l.Contains("\"pass\":\"[REDACTED]\"", StringComparison.Ordinal));
         Assert.Contains(log.Lines, l => l.Contains("lid:", StringComparison.Ordinal) && l.Contains("\"jwt\":\"[REDACTED]\"", StringComparison.Ordinal));
+    }
+    [Theory]
+    [InlineData("PUB victim 5\r\nhello\r\n")]
+    [InlineData("SUB > 1\r\n")]
+    [InlineData("PING\r\n")]
+    public async Task Client_port_with_authorization_refuses_anything_before_CONNECT_like_nats_server(string attack)
+    {
+        const string config = "authorization { user: u, password: p, timeout: 1 }\n";
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync(config);
+        await using NatsServer ours = await ConfiguredServer.StartAsync(config);
+        Assert.Equal(Violation, await RefusedAsync(real.Port, attack));
+        Assert.Equal(Violation, await RefusedAsync(ours.Port, attack));
+    }
+
+    [Fact]
+    public async Task Client_port_cuts_an_endless_line_before_CONNECT_like_nats_server()
+    {
+        string attack = "CONNECT {\"pad\":\"" + new string('x', 10_000);
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync("");
+        await using NatsServer ours = await ConfiguredServer.StartAsync("");
+        Assert.Equal(await RefusedAsync(real.Port, attack), await RefusedAsync(ours.Port, attack));
+    }
+
+    [Fact]
+    public async Task Websocket_port_answers_garbage_like_nats_server_and_bounds_the_request_head()
+    {
+        int realWs = FreePort.Next();
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync($"websocket {{ listen: \"127.0.0.1:{realWs}\", no_tls: true }}\n");
+        await using NatsServer ours = await ConfiguredServer.StartAsync($"websocket {{ listen: \"127.0.0.1:{FreePort.Next()}\", no_tls: true }}\n");
+        await using RawClient bystander = await RawClient.ConnectedAsync(ours.Port);
+        string garbage = "GARBAGE\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", await HttpAsync(realWs, garbage), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", await HttpAsync(ours.WebSocketPort, garbage), StringComparison.Ordinal);
+
+        // A request head past 64 KiB is not buffered: the connection is closed (nats-server reads up to 1 MB).
+        string huge = "GET / HTTP/1.1\r\nX-Pad: " + new string('a', 200_000) + "\r\n\r\n";
+        Assert.DoesNotContain("101 Switching Protocols", await HttpAsync(ours.WebSocketPort, huge), StringComparison.Ordinal);
+        await bystander.SendAsync("PING\r\n");
+        await bystander.ExpectAsync("PONG");
+    }
+
+    [Fact]
+    public async Task Monitoring_port_refuses_garbage_and_huge_headers_like_nats_server_and_keeps_serving()
+    {
+        int realHttp = FreePort.Next();
+        int ourHttp = FreePort.Next();
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync($"http: 127.0.0.1:{realHttp}\n");
+        await using NatsServer ours = await ConfiguredServer.StartAsync($"http: 127.0.0.1:{ourHttp}\n");
+        foreach (int port in new[] { realHttp, ourHttp })
+        {
+            Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", await HttpAsync(port, "GARBAGE\r\n\r\n"), StringComparison.Ordinal);
+            string huge = "GET /varz HTTP/1.1\r\nHost: x\r\nX-Pad: " + new string('a', 2_000_000) + "\r\n\r\n";
+            Assert.StartsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n", await HttpAsync(port, huge), StringComparison.Ordinal);
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", await HttpAsync(port, "GET /varz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Writes a raw HTTP request (as much as the server takes) and reads until it closes; bounded by the raw client timeout.</summary>
+    private static async Task<string> HttpAsync(int port, string request)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", port).WaitAsync(RawClient.DefaultTimeout);
+        NetworkStream stream = tcp.GetStream();
+        try
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().WaitAsync(RawClient.DefaultTimeout);
+        }
+        catch (IOException)
+        {
+            // closed while we were still writing: what it answered is still there to read
+        }
+
+        var received = new MemoryStream();
+        byte[] buffer = new byte[16 * 1024];
+        try
+        {
+            using var cts = new CancellationTokenSource(RawClient.DefaultTimeout);
+            int n;
+            while ((n = await stream.ReadAsync(buffer, cts.Token)) > 0)
+            {
+                received.Write(buffer, 0, n);
+                if (Encoding.ASCII.GetString(received.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // reset after the answer: keep what arrived
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
     }
 }
