@@ -1,16 +1,17 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Org.BouncyCastle.Crypto.Generators;
 
 namespace NatsSharp.Server.Auth;
 
-/// <summary>bcrypt hashes as nats-server takes them in passwords and tokens (<c>$2a$</c>, <c>$2b$</c>, <c>$2y$</c>).</summary>
+/// <summary>
+/// bcrypt hashes as nats-server takes them in passwords and tokens (<c>$2a$</c>, <c>$2b$</c>,
+/// <c>$2x$</c>, <c>$2y$</c>), through BCrypt.Net-Next.
+/// </summary>
 public static partial class Bcrypt
 {
     /// <summary>nats-server's mkpasswd default cost.</summary>
     public const int DefaultCost = 11;
 
-    /// <summary>True if the configured secret is a bcrypt hash rather than a plain password.</summary>
+    /// <summary>True if the configured secret is a bcrypt hash rather than a plain password (nats-server's isBcrypt).</summary>
     public static bool IsHash(string secret) => secret.StartsWith('$') && HashPrefix().IsMatch(secret);
 
     /// <summary>Checks a client's password against a bcrypt hash; a malformed hash never matches.</summary>
@@ -18,9 +19,9 @@ public static partial class Bcrypt
     {
         try
         {
-            return OpenBsdBCrypt.CheckPassword(hash, password.ToCharArray());
+            return BCrypt.Net.BCrypt.Verify(password, hash);
         }
-        catch (Exception ex) when (ex is Org.BouncyCastle.Crypto.CryptoException or ArgumentException or FormatException or InvalidOperationException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is BCrypt.Net.SaltParseException or BCrypt.Net.HashInformationException or ArgumentException or FormatException or IndexOutOfRangeException)
         {
             return false;
         }
@@ -34,8 +35,7 @@ public static partial class Bcrypt
             throw new ArgumentOutOfRangeException(nameof(cost), "bcrypt cost must be between 4 and 31");
         }
 
-        byte[] salt = RandomNumberGenerator.GetBytes(16);
-        return OpenBsdBCrypt.Generate("2a", password.ToCharArray(), salt, cost);
+        return BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(cost, 'a'));
     }
 
     [GeneratedRegex(@"^\$2[abxy]\$\d{2}\$.*")]
