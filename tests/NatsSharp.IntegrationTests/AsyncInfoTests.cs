@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.IntegrationTests.Security;
 
 namespace NatsSharp.IntegrationTests;
 
@@ -11,6 +13,51 @@ namespace NatsSharp.IntegrationTests;
 public class AsyncInfoTests
 {
     private const int SigUsr2 = 12;
+
+    // Goroutines that each connect (CONNECT+PING, wait for PONG) and close, again and again.
+    private const string GoConnectLoop = """
+        package main
+
+        import (
+        	"fmt"
+        	"os"
+        	"strconv"
+        	"sync"
+        	"time"
+
+        	"github.com/nats-io/nats.go"
+        )
+
+        func main() {
+        	workers, _ := strconv.Atoi(os.Args[2])
+        	each, _ := strconv.Atoi(os.Args[3])
+        	var wg sync.WaitGroup
+        	var mu sync.Mutex
+        	var failure error
+        	for w := 0; w < workers; w++ {
+        		wg.Add(1)
+        		go func() {
+        			defer wg.Done()
+        			for i := 0; i < each; i++ {
+        				nc, err := nats.Connect(os.Args[1], nats.Timeout(5*time.Second), nats.NoReconnect())
+        				if err != nil {
+        					mu.Lock()
+        					failure = err
+        					mu.Unlock()
+        					return
+        				}
+        				nc.Close()
+        			}
+        		}()
+        	}
+        	wg.Wait()
+        	if failure != nil {
+        		fmt.Println("ERR", failure)
+        		os.Exit(1)
+        	}
+        	fmt.Println("OK")
+        }
+        """;
 
     [Fact]
     public async Task A_route_that_forms_before_the_first_PING_is_told_after_the_PONG_as_in_nats_server()
@@ -145,6 +192,56 @@ public class AsyncInfoTests
         }
 
         return $"told: INFO {(ldm ? "ldm " : "")}{Urls(info, portA, portB)}; waiting: {string.Join(",", pongs)}";
+    }
+
+    [Fact]
+    public async Task Go_clients_connecting_while_routes_come_and_go_all_connect()
+    {
+        string program = await GoProgram.BuildAsync(GoConnectLoop, "github.com/nats-io/nats.go", "the Go NATS client",
+            "apt-get install -y golang-go golang-github-nats-io-go-nats-dev");
+        await using var a = await ClusterTests.StartNodeAsync("A");
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { $"nats://127.0.0.1:{a.Port}", "4", "150" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using Process go = Process.Start(psi)!;
+        Task<string> stdout = go.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = go.StandardError.ReadToEndAsync();
+
+        // A fake peer joins and leaves over and over: each time A's connect_urls grow and shrink,
+        // and A sends its clients an async INFO while Go clients are between CONNECT and PONG.
+        int cycles = 0;
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60); !go.HasExited && cycles < 2000 && DateTime.UtcNow < deadline; cycles++)
+        {
+            await using var peer = await RawClient.ConnectAsync(a.Server.ClusterPort);
+            await peer.SendAsync(
+                $"CONNECT {{\"verbose\":false,\"pedantic\":false,\"name\":\"NFAKE{cycles}\",\"cluster\":\"test-cluster\",\"headers\":true}}\r\n" +
+                $"INFO {{\"server_id\":\"NFAKE{cycles}\",\"server_name\":\"F{cycles}\",\"cluster\":\"test-cluster\",\"proto\":2,\"headers\":true,\"connect_urls\":[\"127.0.0.1:1\"]}}\r\nPING\r\n");
+            for (int line = 0; line < 50 && await peer.ReadLineAsync() != "PONG"; line++)
+            {
+            }
+
+            if (cycles == 0)
+            {
+                Assert.Contains("127.0.0.1:1", a.Server.ClusterConnectUrls() ?? []); // the peer's URL is advertised
+            }
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await go.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            go.Kill(entireProcessTree: true);
+            Assert.Fail("the Go clients did not finish in time");
+        }
+
+        Assert.True(cycles > 1, "the peer never came and went while the Go clients connected");
+        Assert.Equal("OK", ((await stdout).Trim() + " " + (await stderr).Trim()).Trim());
     }
 
     /// <summary>The INFO's connect_urls in order, with node A's and node B's client URLs shown as A and B.</summary>
