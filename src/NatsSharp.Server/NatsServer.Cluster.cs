@@ -43,16 +43,34 @@ public sealed partial class NatsServer
         }
     }
 
+    // Async INFO to clients: the senders and each client's first PONG agree under this lock, so a
+    // client gets a change either at once (PONG already sent) or right after its first PONG, never
+    // before it and never twice (nats-server uses its server lock the same way).
+    internal Lock AsyncInfoLock { get; } = new();
+
+    private long _connectUrlsVersion;
+
+    /// <summary>Counts changes of the client connect_urls (nats-server's lastCURLsUpdate).</summary>
+    internal long ConnectUrlsVersion => Volatile.Read(ref _connectUrlsVersion);
+
     /// <summary>
-    /// The cluster's name or membership changed: clients learn the new connect_urls. As in
-    /// nats-server, only clients that said they take asynchronous INFO (protocol 1) are told.
+    /// The cluster's name or membership changed. As in nats-server, clients are told only when the
+    /// connect_urls changed, and only those that said they take asynchronous INFO (protocol 1) and
+    /// have had their first PONG; the others get the INFO right after that PONG.
     /// </summary>
     internal void OnClusterChanged()
     {
-        _info = CreateInfo();
-        foreach (ClientConnection client in _clients.Values)
+        lock (AsyncInfoLock)
         {
-            if (client.ConnectInfo?.Protocol == 1)
+            string[]? before = _info.ConnectUrls;
+            _info = CreateInfo();
+            if ((before ?? []).AsSpan().SequenceEqual(_info.ConnectUrls ?? []))
+            {
+                return; // e.g. only the cluster name: new INFOs carry it, nobody is told
+            }
+
+            Volatile.Write(ref _connectUrlsVersion, _connectUrlsVersion + 1);
+            foreach (ClientConnection client in _clients.Values)
             {
                 client.SendAsyncInfo();
             }
@@ -93,7 +111,10 @@ public sealed partial class NatsServer
         return urls.Count > 0 ? urls : [HostPort("127.0.0.1", Port)];
     }
 
-    /// <summary>connect_urls for client INFO: ours first, then every peer's (unless no_advertise).</summary>
+    /// <summary>
+    /// connect_urls for client INFO: ours first, then every peer's (unless no_advertise). In lame
+    /// duck only the peers', so clients move elsewhere (nats-server's sendLDMToClients).
+    /// </summary>
     internal string[]? ClusterConnectUrls()
     {
         if (Cluster is null || Cluster.Options.NoAdvertise)
@@ -101,7 +122,7 @@ public sealed partial class NatsServer
             return null;
         }
 
-        List<string> urls = OwnClientUrls();
+        List<string> urls = IsLameDuck ? [] : OwnClientUrls();
         foreach (string url in Cluster.PeerClientUrls())
         {
             if (!urls.Contains(url))

@@ -56,9 +56,13 @@ public sealed partial class NatsServer
             interval = TimeSpan.FromSeconds(1);
         }
 
-        foreach (ClientConnection client in clients)
+        lock (AsyncInfoLock)
         {
-            client.SendLameDuckInfo(BuildInfo(client, lameDuck: true));
+            _info = CreateInfo(); // without our own client URL from now on
+            foreach (ClientConnection client in clients)
+            {
+                client.SendAsyncInfo(lameDuck: true); // as nats-server: not to a client still before its first PONG
+            }
         }
 
         // A stop (SIGINT, -sl quit) during the wait ends lame-duck mode early.

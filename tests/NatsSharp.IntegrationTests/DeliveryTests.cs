@@ -1,4 +1,5 @@
 using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.IntegrationTests;
 
@@ -150,5 +151,49 @@ public class DeliveryTests
         Assert.Equal(3, server.Server.GlobalAccount.Sublist.Count);
         await c.DisposeAsync();
         await Eventually.TrueAsync(() => server.Server.GlobalAccount.Sublist.Count == 0 && server.Server.ClientCount == 0, "subscriptions and client removed");
+    }
+
+    [Fact]
+    public async Task Unsub_max_delivers_exactly_max_while_publishers_on_several_connections_race()
+    {
+        const int publishers = 4;
+        const int each = 1500;
+        const int max = 1000;
+        await using var server = await TestServer.StartAsync();
+        var pubs = new List<RawClient>();
+        for (int i = 0; i < publishers; i++)
+        {
+            pubs.Add(await RawClient.ConnectedAsync(server.Port));
+        }
+
+        string batch = string.Concat(Enumerable.Repeat("PUB race 1\r\nx\r\n", each)) + "PING\r\n";
+        for (int round = 0; round < 3; round++)
+        {
+            await using var limited = await RawClient.ConnectedAsync(server.Port);
+            await limited.SendAsync($"SUB race 1\r\nUNSUB 1 {max}\r\nSUB race q 2\r\nUNSUB 2 {max}\r\nPING\r\n");
+            await limited.ExpectAsync("PONG");
+            await using var counted = await RawClient.ConnectedAsync(server.Port);
+            await counted.SendAsync("SUB race 3\r\nPING\r\n");
+            await counted.ExpectAsync("PONG");
+            Subscription all = server.Server.GlobalAccount.Sublist.Match("race"u8).Plain.Single(s => s.Sid.AsSpan().SequenceEqual("3"u8));
+
+            // Every publisher's read loop delivers to the same subscriptions at once.
+            await Task.WhenAll(pubs.Select(async p =>
+            {
+                await p.SendAsync(batch);
+                await p.ExpectAsync("PONG");
+            }));
+
+            List<string> got = await limited.DrainMessagesAsync(); // all queued before this PONG
+            Assert.Equal(max, got.Count(m => m.StartsWith("MSG race 1 ", StringComparison.Ordinal)));
+            Assert.Equal(max, got.Count(m => m.StartsWith("MSG race 2 ", StringComparison.Ordinal)));
+            Assert.Equal(publishers * each, Interlocked.Read(ref all.Delivered)); // no increment lost
+            Assert.Equal(1, server.Server.GlobalAccount.Sublist.Count); // both limited ones removed
+        }
+
+        foreach (RawClient p in pubs)
+        {
+            await p.DisposeAsync();
+        }
     }
 }

@@ -26,18 +26,4 @@ internal sealed partial class ClientConnection
         _log.Error(_prefix + logText);
         SendErrAndCloseFromTimer(err, reason);
     }
-
-    /// <summary>Lame-duck notice: an async INFO with <c>"ldm":true</c>, only to clients that said they take async INFO.</summary>
-    internal void SendLameDuckInfo(byte[] infoLine)
-    {
-        if (IsClosing || ConnectInfo is not { Protocol: >= 1 })
-        {
-            return;
-        }
-
-        if (EnqueueProtocol(infoLine))
-        {
-            SignalFlush();
-        }
-    }
 }

@@ -82,12 +82,16 @@ internal sealed partial class ClientConnection
 
         if (sub is not null)
         {
-            // UNSUB sid max counts what was already delivered; at or past max it goes now.
-            if (max > 0 && max > Interlocked.Read(ref sub.Delivered))
+            // UNSUB sid max counts what was already delivered; at or past max it goes now. The max is
+            // published before Delivered is read (both full fences; publishers do the reverse), so a
+            // delivery either counted before it and is seen here, or sees the max and is numbered
+            // against it: never more than max in total, whichever publisher threads race (ToSubscriber).
+            if (max > 0)
             {
-                sub.MaxMsgs = max;
+                Interlocked.Exchange(ref sub.MaxMsgs, max);
             }
-            else
+
+            if (max <= 0 || Interlocked.Read(ref sub.Delivered) >= max)
             {
                 RemoveSubscription(sub);
             }

@@ -56,6 +56,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         };
         _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
         _delivery = new DeliveryBatch(server.Stats, _log);
+        _connectUrlsVersionAtStart = server.ConnectUrlsVersion;
         BindNoAuthUserUntilConnect();
     }
 
@@ -336,6 +337,11 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
 
         Trace("->> [PONG]");
+        if (!_firstPongSent && _connectReceived)
+        {
+            OnFirstPong();
+        }
+
         return true;
     }
 
@@ -384,15 +390,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     {
         byte[] info = _server.BuildInfo(this);
         EnqueueProtocol(info);
-    }
-
-    /// <summary>A fresh INFO after the cluster changed (for clients that take asynchronous INFO).</summary>
-    internal void SendAsyncInfo()
-    {
-        if (EnqueueProtocol(_server.BuildInfo(this)))
-        {
-            SignalFlush();
-        }
     }
 
     private void SendPing()

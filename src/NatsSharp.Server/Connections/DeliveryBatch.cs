@@ -153,21 +153,16 @@ internal sealed class DeliveryBatch
             return false;
         }
 
-        bool lastOne = false;
-        if (sub.MaxMsgs > 0)
+        // Publishers on other connections deliver to the same subscription at once: each takes a
+        // distinct number, then reads the UNSUB max (after, see OnUnsubscribe), so exactly max go out.
+        long n = Interlocked.Increment(ref sub.Delivered);
+        long max = Volatile.Read(ref sub.MaxMsgs);
+        if (max > 0 && n > max)
         {
-            long n = Interlocked.Increment(ref sub.Delivered);
-            if (n > sub.MaxMsgs)
-            {
-                return false;
-            }
+            return false;
+        }
 
-            lastOne = n == sub.MaxMsgs;
-        }
-        else
-        {
-            sub.Delivered++;
-        }
+        bool lastOne = n == max;
 
         if (!target.EnqueueMessage(subject, sub.Sid, reply, headerSize, message, target.TakesHeaders))
         {

@@ -24,10 +24,14 @@ internal sealed class Subscription
 
     public byte[] Sid { get; }
 
-    /// <summary>Auto-unsubscribe after this many deliveries in total (0 = never).</summary>
+    /// <summary>Auto-unsubscribe after this many deliveries in total (0 = never); set with Interlocked by UNSUB.</summary>
     public long MaxMsgs;
 
-    /// <summary>Messages delivered so far (incremented with Interlocked).</summary>
+    /// <summary>
+    /// Messages numbered for delivery so far: incremented with Interlocked by every publishing read
+    /// loop (exact, as nats-server's sub.nm under the client lock). Like nats-server's, it also counts
+    /// the deliveries refused past an UNSUB max (and one a closing subscriber could not take).
+    /// </summary>
     public long Delivered;
 
     /// <summary>Set once the subscription has been removed, so late deliveries can skip it.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace NatsSharp.IntegrationTests.Infrastructure;
@@ -8,7 +9,7 @@ namespace NatsSharp.IntegrationTests.Infrastructure;
 /// side-by-side comparisons. If it is not installed the test fails with a message that
 /// says so: a comparison that cannot run must never pass silently.
 /// </summary>
-public sealed class RealNatsServer : IAsyncDisposable
+public sealed partial class RealNatsServer : IAsyncDisposable
 {
     public const string BinaryPath = "/usr/sbin/nats-server";
 
@@ -66,6 +67,12 @@ public sealed class RealNatsServer : IAsyncDisposable
             : 0;
         return new RealNatsServer(process, dir, port, monitorPort);
     }
+
+    /// <summary>Sends the process a POSIX signal (12 = SIGUSR2, lame duck).</summary>
+    public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
 
     private bool _disposed;
 
