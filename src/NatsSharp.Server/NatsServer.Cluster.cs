@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
+using NatsSharp.Server.Protocol;
 
 namespace NatsSharp.Server;
 
@@ -10,6 +11,9 @@ namespace NatsSharp.Server;
 public sealed partial class NatsServer
 {
     internal ClusterManager? Cluster { get; private set; }
+
+    // Set once a route brought client URLs while we advertise them (see ClusterConnectUrls).
+    private volatile bool _peerClientUrlsSeen;
 
     /// <summary>The bound route port, or 0 when not clustered.</summary>
     public int ClusterPort => Cluster?.Port ?? 0;
@@ -45,11 +49,18 @@ public sealed partial class NatsServer
 
     /// <summary>
     /// The cluster's name or membership changed: clients learn the new connect_urls. As in
-    /// nats-server, only clients that said they take asynchronous INFO (protocol 1) are told.
+    /// nats-server, only clients that said they take asynchronous INFO (protocol 1) are told,
+    /// and only when what they see changed (a peer that advertises nothing changes nothing).
     /// </summary>
     internal void OnClusterChanged()
     {
+        ServerInfo before = _info;
         _info = CreateInfo();
+        if (before.Cluster == _info.Cluster && (before.ConnectUrls ?? []).SequenceEqual(_info.ConnectUrls ?? []))
+        {
+            return;
+        }
+
         foreach (ClientConnection client in _clients.Values)
         {
             if (client.ConnectInfo?.Protocol == 1)
@@ -93,7 +104,11 @@ public sealed partial class NatsServer
         return urls.Count > 0 ? urls : [HostPort("127.0.0.1", Port)];
     }
 
-    /// <summary>connect_urls for client INFO: ours first, then every peer's (unless no_advertise).</summary>
+    /// <summary>
+    /// connect_urls for client INFO: ours first, then every peer's (unless no_advertise). As in nats-server
+    /// the list starts empty and is filled the first time a route brings client URLs; from then on it keeps
+    /// ours even when the peers are gone. A server alone, or whose peers all set no_advertise, sends none.
+    /// </summary>
     internal string[]? ClusterConnectUrls()
     {
         if (Cluster is null || Cluster.Options.NoAdvertise)
@@ -101,8 +116,18 @@ public sealed partial class NatsServer
             return null;
         }
 
+        List<string> peers = Cluster.PeerClientUrls();
+        if (peers.Count > 0)
+        {
+            _peerClientUrlsSeen = true;
+        }
+        else if (!_peerClientUrlsSeen)
+        {
+            return null;
+        }
+
         List<string> urls = OwnClientUrls();
-        foreach (string url in Cluster.PeerClientUrls())
+        foreach (string url in peers)
         {
             if (!urls.Contains(url))
             {
