@@ -38,6 +38,7 @@ internal sealed class ConnInfo
     [JsonIgnore] public DateTime LastActivityTime { get; init; }
     [JsonIgnore] public DateTime? StopTime { get; init; }
     [JsonIgnore] public string User { get; init; } = "";
+    [JsonIgnore] public string AuthUser { get; init; } = ""; // authorized_user with auth=1
     [JsonIgnore] public string AccountName { get; init; } = "";
     [JsonIgnore] public List<SubDetail> Subs { get; init; } = [];
 
