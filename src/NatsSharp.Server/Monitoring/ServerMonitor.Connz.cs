@@ -138,6 +138,7 @@ internal sealed partial class ServerMonitor
         if (opts.Auth)
         {
             info.AuthorizedUser = NullIfEmpty(info.AuthUser);
+            info.TlsPeerCerts = info.PeerCert is null ? null : [info.PeerCert];
             info.Account = info.AccountName.Length > 0 && info.AccountName != Account.GlobalName ? info.AccountName : null;
         }
     }
@@ -205,6 +206,9 @@ internal sealed partial class ServerMonitor
             Name = NullIfEmpty(connect?.Name),
             Lang = NullIfEmpty(connect?.Lang),
             Version = NullIfEmpty(connect?.Version),
+            TlsVersion = client.TlsVersion,
+            TlsCipherSuite = client.TlsCipherSuite,
+            PeerCert = stop is null ? client.TlsPeerCertificate : null, // nats-server keeps no certificates once closed
             StartTime = client.Started,
             LastActivityTime = last,
             StopTime = stop,
