@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
+using NatsSharp.Server.Protocol;
 
 namespace NatsSharp.Server;
 
@@ -10,6 +11,9 @@ namespace NatsSharp.Server;
 public sealed partial class NatsServer
 {
     internal ClusterManager? Cluster { get; private set; }
+
+    // Set once a route brought client URLs while we advertise them (see ClusterConnectUrls).
+    private volatile bool _peerClientUrlsSeen;
 
     /// <summary>The bound route port, or 0 when not clustered.</summary>
     public int ClusterPort => Cluster?.Port ?? 0;
@@ -112,8 +116,10 @@ public sealed partial class NatsServer
     }
 
     /// <summary>
-    /// connect_urls for client INFO: ours first, then every peer's (unless no_advertise). In lame
-    /// duck only the peers', so clients move elsewhere (nats-server's sendLDMToClients).
+    /// connect_urls for client INFO: ours first, then every peer's (unless no_advertise). As in nats-server
+    /// the list starts empty and is filled the first time a route brings client URLs; from then on it keeps
+    /// ours even when the peers are gone. A server alone, or whose peers all set no_advertise, sends none.
+    /// In lame duck only the peers', so clients move elsewhere (nats-server's sendLDMToClients).
     /// </summary>
     internal string[]? ClusterConnectUrls()
     {
@@ -122,8 +128,18 @@ public sealed partial class NatsServer
             return null;
         }
 
+        List<string> peers = Cluster.PeerClientUrls();
+        if (peers.Count > 0)
+        {
+            _peerClientUrlsSeen = true;
+        }
+        else if (!_peerClientUrlsSeen)
+        {
+            return null;
+        }
+
         List<string> urls = IsLameDuck ? [] : OwnClientUrls();
-        foreach (string url in Cluster.PeerClientUrls())
+        foreach (string url in peers)
         {
             if (!urls.Contains(url))
             {

@@ -154,7 +154,7 @@ public class ClusterTests
         await using var a = await StartNodeAsync("A");
         await using var client = await RawClient.ConnectedAsync(a.Port, "{\"verbose\":false,\"protocol\":1}");
         Assert.Contains("\"cluster\":\"test-cluster\"", client.Info);
-        Assert.Contains($"\"connect_urls\":[\"127.0.0.1:{a.Port}\"]", client.Info);
+        Assert.DoesNotContain("connect_urls", client.Info); // alone: none yet, as nats-server
         await using var b = await StartNodeAsync("B", a.Server.ClusterPort);
         string info = await client.ReadLineAsync(TimeSpan.FromSeconds(10));
         while (info == "PING")

@@ -32,6 +32,8 @@ public class SideBySideTests
         { "headers to self", "CONNECT {\"verbose\":false,\"headers\":true}\r\nSUB h 1\r\nHPUB h r 18 20\r\nNATS/1.0\r\nA: b\r\n\r\nhi\r\nPING\r\n" },
         { "no responders", "CONNECT {\"verbose\":false,\"headers\":true,\"no_responders\":true}\r\nSUB _INBOX.x 1\r\nPUB nobody _INBOX.x 2\r\nhi\r\nPING\r\n" },
         { "unsub max", "CONNECT {\"verbose\":false}\r\nSUB foo 1\r\nPUB foo 1\r\na\r\nUNSUB 1 2\r\nPUB foo 1\r\nb\r\nPUB foo 1\r\nc\r\nPING\r\n" },
+        { "unsub max not a number", "CONNECT {\"verbose\":false}\r\nSUB foo 1\r\nUNSUB 1 abc\r\nPUB foo 1\r\na\r\nPING\r\n" },
+        { "unsub max not a number verbose", "CONNECT {\"verbose\":true}\r\nSUB foo 1\r\nSUB foo 2\r\nUNSUB 1 x\r\nUNSUB 2 1234567890\r\nUNSUB 9 -1\r\nPUB foo 1\r\na\r\nPING\r\n" },
         { "echo off", "CONNECT {\"verbose\":false,\"echo\":false}\r\nSUB foo 1\r\nPUB foo 1\r\na\r\nPING\r\n" },
         { "ping variants", "PINGxyz\r\nPING foo bar\r\nping\n" },
         { "payload without crlf", "CONNECT {\"verbose\":false}\r\nPUB a 2\r\nhi\nPING\r\n" },

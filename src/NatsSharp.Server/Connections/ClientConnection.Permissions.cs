@@ -18,8 +18,15 @@ internal sealed partial class ClientConnection
     // allow_responses: reply subjects this client received, with when and how often it answered.
     private Dictionary<string, ReplyGrant>? _replies;
 
-    /// <summary>The user this connection authenticated as ("" when anonymous), for monitoring.</summary>
-    public string AuthorizedUser => _identity.Nkey.Length > 0 ? _identity.Nkey : _identity.User;
+    /// <summary>
+    /// The user name as nats-server keeps it (its <c>opts.Username</c>): the user it logged in as, which is
+    /// the <c>no_auth_user</c> or the certificate-mapped user when the CONNECT named none, else what the
+    /// CONNECT said. /connz filters <c>user=</c> by it and shows it for closed connections.
+    /// </summary>
+    public string LoginUser => _identity.User.Length > 0 ? _identity.User : ConnectInfo?.User ?? "";
+
+    /// <summary>/connz?auth=1 <c>authorized_user</c> of an open connection: the nkey, else <see cref="LoginUser"/>.</summary>
+    public string AuthorizedUser => _identity.Nkey.Length > 0 ? _identity.Nkey : LoginUser;
 
     internal ClientIdentity Identity => _identity;
 

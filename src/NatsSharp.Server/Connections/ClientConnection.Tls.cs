@@ -17,6 +17,15 @@ internal sealed partial class ClientConnection
     /// <summary>The key id of the client's certificate (for a pinned_certs reload), or null without one.</summary>
     internal string? PinnedKeyId { get; private set; }
 
+    /// <summary>The negotiated protocol as nats-server names it ("1.3"), null without TLS; for /connz.</summary>
+    internal string? TlsVersion { get; private set; }
+
+    /// <summary>The negotiated cipher suite with Go's name ("TLS_AES_128_GCM_SHA256"), null without TLS.</summary>
+    internal string? TlsCipherSuite { get; private set; }
+
+    /// <summary>The certificate the client presented, for /connz?auth=1; null without one.</summary>
+    internal TlsPeerCert? TlsPeerCertificate { get; private set; }
+
     /// <summary>Sends INFO, then runs the server side of the handshake within tls.timeout. False if the client is gone.</summary>
     private async Task<bool> UpgradeToTlsAsync(TlsSetup tls)
     {
@@ -84,17 +93,13 @@ internal sealed partial class ClientConnection
             using var cert = new X509Certificate2(remote);
             CertificateNames = Tls.CertificateNames.Of(cert);
             PinnedKeyId = Tls.PinnedCertificates.KeyId(cert);
+            TlsPeerCertificate = TlsPeerCert.Of(cert);
         }
 
+        TlsVersion = CipherSuiteNames.GoVersion(ssl.SslProtocol);
+        TlsCipherSuite = CipherSuiteNames.GoName(ssl.NegotiatedCipherSuite);
         _log.Debug(_prefix + $"TLS handshake complete");
-        _log.Debug(_prefix + $"TLS version {TlsVersionName(ssl.SslProtocol)}, cipher suite {ssl.NegotiatedCipherSuite}");
+        _log.Debug(_prefix + $"TLS version {TlsVersion}, cipher suite {TlsCipherSuite}");
         return true;
     }
-
-    private static string TlsVersionName(SslProtocols protocol) => protocol switch
-    {
-        SslProtocols.Tls13 => "1.3",
-        SslProtocols.Tls12 => "1.2",
-        _ => protocol.ToString(),
-    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server.Monitoring;
 
@@ -28,6 +29,9 @@ internal sealed class ConnInfo
     [JsonPropertyName("name"), JsonIgnore(Condition = OmitEmpty)] public string? Name { get; init; }
     [JsonPropertyName("lang"), JsonIgnore(Condition = OmitEmpty)] public string? Lang { get; init; }
     [JsonPropertyName("version"), JsonIgnore(Condition = OmitEmpty)] public string? Version { get; init; }
+    [JsonPropertyName("tls_version"), JsonIgnore(Condition = OmitEmpty)] public string? TlsVersion { get; init; }
+    [JsonPropertyName("tls_cipher_suite"), JsonIgnore(Condition = OmitEmpty)] public string? TlsCipherSuite { get; init; }
+    [JsonPropertyName("tls_peer_certs"), JsonIgnore(Condition = OmitEmpty)] public List<TlsPeerCert>? TlsPeerCerts { get; set; }
     [JsonPropertyName("authorized_user"), JsonIgnore(Condition = OmitEmpty)] public string? AuthorizedUser { get; set; }
     [JsonPropertyName("account"), JsonIgnore(Condition = OmitEmpty)] public string? Account { get; set; }
     [JsonPropertyName("subscriptions_list"), JsonIgnore(Condition = OmitEmpty)] public List<string>? SubscriptionsList { get; set; }
@@ -38,7 +42,9 @@ internal sealed class ConnInfo
     [JsonIgnore] public DateTime LastActivityTime { get; init; }
     [JsonIgnore] public DateTime? StopTime { get; init; }
     [JsonIgnore] public string User { get; init; } = "";
+    [JsonIgnore] public string AuthUser { get; init; } = ""; // authorized_user with auth=1
     [JsonIgnore] public string AccountName { get; init; } = "";
+    [JsonIgnore] public TlsPeerCert? PeerCert { get; init; } // tls_peer_certs with auth=1, open connections only
     [JsonIgnore] public List<SubDetail> Subs { get; init; } = [];
 
     /// <summary>A copy whose optional parts (subs, auth) can be filled for one response.</summary>

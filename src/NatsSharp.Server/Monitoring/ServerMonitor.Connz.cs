@@ -72,7 +72,7 @@ internal sealed partial class ServerMonitor
         var list = new List<ConnInfo>(open.Count + leafs.Count + closed.Count);
         foreach (ClientConnection client in open)
         {
-            if (opts.User.Length > 0 && client.ConnectInfo?.User != opts.User)
+            if (opts.User.Length > 0 && client.LoginUser != opts.User)
             {
                 continue;
             }
@@ -137,7 +137,8 @@ internal sealed partial class ServerMonitor
 
         if (opts.Auth)
         {
-            info.AuthorizedUser = info.User.Length > 0 ? info.User : null;
+            info.AuthorizedUser = NullIfEmpty(info.AuthUser);
+            info.TlsPeerCerts = info.PeerCert is null ? null : [info.PeerCert];
             info.Account = info.AccountName.Length > 0 && info.AccountName != Account.GlobalName ? info.AccountName : null;
         }
     }
@@ -205,10 +206,14 @@ internal sealed partial class ServerMonitor
             Name = NullIfEmpty(connect?.Name),
             Lang = NullIfEmpty(connect?.Lang),
             Version = NullIfEmpty(connect?.Version),
+            TlsVersion = client.TlsVersion,
+            TlsCipherSuite = client.TlsCipherSuite,
+            PeerCert = stop is null ? client.TlsPeerCertificate : null, // nats-server keeps no certificates once closed
             StartTime = client.Started,
             LastActivityTime = last,
             StopTime = stop,
-            User = connect?.User ?? "",
+            User = client.LoginUser,
+            AuthUser = stop is null ? client.AuthorizedUser : client.LoginUser, // nats-server keeps only the user name once closed
             AccountName = account,
             Subs = details,
         };

@@ -481,8 +481,10 @@ internal sealed class ProtocolParser
                 return true;
             case 2:
                 command.A1 = args[a0];
+                // A max that is not a number (or too long) parses as -1, like nats-server: no max, so the
+                // subscription goes at once and the connection stays open.
                 command.Max = ParseSize(args[a1]);
-                return command.Max >= 0 || FailArgs("processUnsub Parse Error", args);
+                return true;
             default:
                 return FailArgs("processUnsub Parse Error", args);
         }

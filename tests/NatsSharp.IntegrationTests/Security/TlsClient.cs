@@ -28,7 +28,7 @@ internal sealed class TlsClient : IAsyncDisposable
     public X509Certificate2? ServerCertificate => _ssl.RemoteCertificate is { } c ? new X509Certificate2(c) : null;
 
     /// <summary>Connects and handshakes; throws AuthenticationException or IOException when the server refuses.</summary>
-    public static async Task<TlsClient> ConnectAsync(int port, X509Certificate2 trustedCa, X509Certificate2? clientCertificate = null)
+    public static async Task<TlsClient> ConnectAsync(int port, X509Certificate2 trustedCa, X509Certificate2? clientCertificate = null, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13)
     {
         var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync("127.0.0.1", port).WaitAsync(Timeout);
@@ -38,7 +38,7 @@ internal sealed class TlsClient : IAsyncDisposable
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = "localhost",
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            EnabledSslProtocols = protocols,
             ClientCertificates = clientCertificate is null ? null : [clientCertificate],
             RemoteCertificateValidationCallback = (_, cert, _, _) => Trusted(cert, trustedCa),
         };
