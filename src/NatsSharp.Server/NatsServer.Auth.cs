@@ -64,7 +64,7 @@ public sealed partial class NatsServer
     public void ReloadTls(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.TlsEnabled != (Tls is not null))
+        if (options.TlsEnabled != ClientTlsOn || options.TlsWithoutCertificate != Options.TlsWithoutCertificate)
         {
             throw new NatsServerException("enabling or disabling TLS for clients requires a restart");
         }

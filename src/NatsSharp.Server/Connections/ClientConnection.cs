@@ -76,21 +76,18 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public async Task RunAsync()
     {
         _log.Debug(_prefix + "Client connection created");
-        TlsSetup? tls = IsWebSocket ? null : _server.Tls; // a websocket's TLS ran before the HTTP upgrade
-        if (IsClosing)
-        {
-            tls = null; // refused before the handshake (max connections): INFO and -ERR go out in plaintext, as in nats-server
-        }
-
-        if (tls is not null && !await UpgradeToTlsAsync(tls).ConfigureAwait(false))
+        // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
+        // connections) gets INFO and -ERR in plaintext, as in nats-server.
+        bool offerTls = !IsWebSocket && !IsClosing && _server.ClientTlsOn;
+        if (offerTls && !await UpgradeToTlsAsync(_server.Tls).ConfigureAwait(false))
         {
             return;
         }
 
         Task writer = RunWriteLoopAsync();
-        if (tls is null)
+        if (!offerTls)
         {
-            SendInfo(); // with TLS it went out in plaintext before the handshake
+            SendInfo(); // with TLS offered it went out in plaintext before the handshake
         }
 
         StartTimers();
