@@ -46,7 +46,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         _accounts[Account.GlobalName] = GlobalAccount;
         foreach (AccountOptions account in Options.Accounts)
         {
-            _accounts[account.Name] = new Account(account.Name, !Options.DisableSublistCache);
+            _accounts[account.Name] = new Account(account.Name, !Options.DisableSublistCache) { Limits = account.Limits };
         }
 
         _authenticator = new Authenticator(Options);
@@ -379,6 +379,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         info.LameDuckMode = lameDuck;
+        info.MaxPayload = client.MaxPayload; // the account's max_payload when it is lower
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
         info.Nonce = client.Nonce;

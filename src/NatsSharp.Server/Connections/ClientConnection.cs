@@ -57,6 +57,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
         _delivery = new DeliveryBatch(server.Stats, _log);
         BindNoAuthUserUntilConnect();
+        ApplyAccountLimits(options, log: false);
     }
 
     public bool IsWebSocket { get; }
@@ -190,6 +191,10 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
 
         ApplyIdentity(identity);
+        if (!RegisterWithAccount())
+        {
+            return false;
+        }
 
         ConnectInfo = connect;
         _verbose = connect.Verbose;
@@ -333,6 +338,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
 
         Trace("->> [PONG]");
+        AfterFirstPong();
         return true;
     }
 
@@ -423,6 +429,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         StopTimers();
         _server.RecordClosed(this, reason); // /connz?state=closed, before the subscriptions go
         RemoveAllSubscriptions();
+        UnregisterFromAccount();
         _server.RemoveClient(this);
         _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
     }

@@ -38,6 +38,11 @@ public sealed class NatsServerParityTests
         "authorization { users: [ {user: a, password: a, allowed_connection_types: \"leafnode\"} ] }\n",
         "authorization { users: [ {user: a, password: a, allowed_connection_types: [1]} ] }\n",
         "authorization { users: [ {user: a, password: a, clients: true} ] }\n",
+        // accounts: limits
+        "accounts { A: { limits: { max_conn: \"x\" } } }\n", "accounts { A: { limits: 5 } }\n", "accounts { A: { limits: [] } }\n",
+        "accounts { A: { limits: { bogus: 1, max_subs: 2 } } }\n", "accounts { A: { limits: { max_payload: 1KB, max_leafs: 1 } } }\n",
+        "accounts { A: { limits: { max_connections: -1, max_subscriptions: 0, MAX_PAYLOAD: 10, max_leafnodes: 2 } } }\n",
+        "accounts { A: { limits: { max_conn: 1, max_subs: 1, max_pay: 1, max_leafs: 1, max_jetstream: 1 } } }\n",
         // accounts: exports and imports
         "accounts {\n A: { exports: [{stream: \"foo.>\"}, {service: \"help.*\", response_type: stream}] }\n B: { imports: [{stream: {account: A, subject: \"foo.>\"}, prefix: p}, {service: {account: A, subject: \"help.*\"}, to: \"ahelp.*\"}] }\n}\n",
         "accounts {\n A: { exports: [{stream: priv, accounts: [C]}] }\n B: { imports: [{stream: {account: A, subject: priv}}] }\n C: {}\n}\n",
