@@ -7,7 +7,6 @@ using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
-using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server.Connections;
 
