@@ -26,7 +26,8 @@ public sealed partial class NatsServer
         Authenticator? nextWebSocket = WebSocketAuthenticatorFor(forWebSocket);
         foreach (AccountOptions account in options.Accounts)
         {
-            _accounts.GetOrAdd(account.Name, name => new Account(name, !options.DisableSublistCache)); // users of a new account need it before they are re-checked
+            // Users of a new account need it before they are re-checked; new limits apply to what comes next.
+            _accounts.GetOrAdd(account.Name, name => new Account(name, !options.DisableSublistCache)).Limits = account.Limits;
         }
 
         ServerOptions merged = Options.Clone(); // readers keep a consistent snapshot: swap, never mutate
@@ -64,7 +65,7 @@ public sealed partial class NatsServer
     public void ReloadTls(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.TlsEnabled != (Tls is not null))
+        if (options.TlsEnabled != ClientTlsOn || options.TlsWithoutCertificate != Options.TlsWithoutCertificate)
         {
             throw new NatsServerException("enabling or disabling TLS for clients requires a restart");
         }

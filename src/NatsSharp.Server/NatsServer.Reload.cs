@@ -42,7 +42,7 @@ public sealed partial class NatsServer
             OptionsDiff diff = OptionsDiff.Compute(old, next);
             Validate(next);
             Authenticator.ValidateOptions(next);
-            if (next.TlsEnabled != (Tls is not null))
+            if (next.TlsEnabled != ClientTlsOn || next.TlsWithoutCertificate != Options.TlsWithoutCertificate)
             {
                 throw new NatsServerException("enabling or disabling TLS for clients requires a restart");
             }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NatsSharp.Server.Auth;
+using NatsSharp.Server.Configuration;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
@@ -45,7 +46,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         _accounts[Account.GlobalName] = GlobalAccount;
         foreach (AccountOptions account in Options.Accounts)
         {
-            _accounts[account.Name] = new Account(account.Name, !Options.DisableSublistCache);
+            _accounts[account.Name] = new Account(account.Name, !Options.DisableSublistCache) { Limits = account.Limits };
         }
 
         _authenticator = new Authenticator(Options);
@@ -99,8 +100,11 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>Who websocket clients are: the server's authenticator, or the websocket block's override.</summary>
     internal Authenticator WebSocketAuthenticator => Volatile.Read(ref _webSocketAuthenticator) ?? CurrentAuthenticator;
 
-    /// <summary>Client TLS, loaded at start (null when clients speak plaintext).</summary>
+    /// <summary>Client TLS, loaded at start (null when clients speak plaintext, or a <c>tls { }</c> block has no certificate).</summary>
     internal TlsSetup? Tls { get; private set; }
+
+    /// <summary>Clients are offered TLS: with a certificate (<see cref="Tls"/>), or without one (every handshake fails, as in nats-server).</summary>
+    internal bool ClientTlsOn => Tls is not null || Options.TlsWithoutCertificate;
 
     internal IEnumerable<ClientConnection> Clients => _clients.Values;
 
@@ -115,7 +119,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Validate(Options);
         StartTime = DateTime.UtcNow;
         LogStartup();
-        Tls = Options.TlsEnabled ? TlsSetup.Load(Options) : null;
+        Tls = Options.TlsEnabled && !Options.TlsWithoutCertificate ? TlsSetup.Load(Options) : null;
         if (Tls is not null)
         {
             StartTlsRateLog();
@@ -137,6 +141,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         _info = CreateInfo();
         _webSocket?.Start();      // bound above; clients get INFO from here on
         Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
+        if (ClientTlsOn)
+        {
+            Log.Notice("TLS required for client connections"); // nats-server's words, allow_non_tls or not
+        }
+
         Log.Notice("Server is ready");
         StartLeafNodes();         // the listener first: route INFO carries our leafnode URL
         StartCluster();
@@ -202,6 +211,13 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal static void Validate(ServerOptions options)
     {
+        // nats-server checks this at start only (not under -t), before everything else, without a file position.
+        if (options.LameDuckDuration > TimeSpan.Zero && options.LameDuckGracePeriod >= options.LameDuckDuration)
+        {
+            throw new NatsServerException(
+                $"lame duck grace period ({GoDuration.Format(options.LameDuckGracePeriod.Ticks * 100)}) should be strictly lower than lame duck duration ({GoDuration.Format(options.LameDuckDuration.Ticks * 100)})");
+        }
+
         if (options.MaxPayload > options.MaxPending)
         {
             throw new NatsServerException($"max_payload ({options.MaxPayload}) cannot be higher than max_pending ({options.MaxPending})");
@@ -331,8 +347,9 @@ public sealed partial class NatsServer : IAsyncDisposable
             Port = port,
             Headers = !Options.NoHeaderSupport,
             AuthRequired = AuthRequired,
-            TlsRequired = Tls is not null,
-            TlsVerify = Tls?.Verify ?? false,
+            TlsRequired = ClientTlsOn && !Options.AllowNonTls,
+            TlsAvailable = ClientTlsOn && Options.AllowNonTls,
+            TlsVerify = ClientTlsOn && (Options.TlsVerify || Options.TlsMap),
             MaxPayload = Options.MaxPayload,
             Cluster = Cluster?.Name,
             ConnectUrls = ClusterConnectUrls(),
@@ -362,6 +379,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         info.LameDuckMode = lameDuck;
+        info.MaxPayload = client.MaxPayload; // the account's max_payload when it is lower
         info.ClientId = client.Id;
         info.ClientIp = client.RemoteHost;
         info.Nonce = client.Nonce;

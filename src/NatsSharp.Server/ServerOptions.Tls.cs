@@ -3,8 +3,18 @@ namespace NatsSharp.Server;
 /// <summary>Client TLS: the <c>tls { }</c> block and the <c>--tls*</c> flags.</summary>
 public sealed partial class ServerOptions
 {
-    /// <summary>True when clients must speak TLS (a certificate is configured).</summary>
-    public bool TlsEnabled => TlsCertFile.Length > 0;
+    /// <summary>True when clients are offered TLS: a certificate is configured, or a <c>tls { }</c> block without one.</summary>
+    public bool TlsEnabled => TlsCertFile.Length > 0 || TlsWithoutCertificate;
+
+    /// <summary>
+    /// A client <c>tls { }</c> block with neither <c>cert_file</c> nor <c>key_file</c>. nats-server starts with
+    /// it and offers TLS, and every handshake then fails (<c>tls: no certificates configured</c>); with
+    /// <see cref="AllowNonTls"/> plaintext clients are served.
+    /// </summary>
+    public bool TlsWithoutCertificate { get; set; }
+
+    /// <summary><c>allow_non_tls</c>: with TLS configured, a client that does not start a handshake stays in plaintext (INFO says <c>tls_available</c>).</summary>
+    public bool AllowNonTls { get; set; }
 
     /// <summary><c>tls.cert_file</c>, <c>--tlscert</c>: PEM certificate (chain) of the server.</summary>
     public string TlsCertFile { get; set; } = "";

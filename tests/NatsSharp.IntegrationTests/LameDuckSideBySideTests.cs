@@ -46,6 +46,24 @@ public partial class LameDuckSideBySideTests
         return (observed, code, log);
     }
 
+    [Theory]
+    [InlineData("lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"30s\"\n")]
+    [InlineData("lame_duck_grace_period: \"3m\"\n")] // above the default duration (2m)
+    [InlineData("lame_duck_duration: \"1m\"\nlame_duck_grace_period: \"1m30s\"\n")]
+    [InlineData("lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"-5s\"\n")]
+    [InlineData("lame_duck_duration: \"29s\"\n")]
+    public async Task A_grace_period_not_below_the_duration_refuses_to_start_with_the_same_text(string config)
+    {
+        string dir = Directory.CreateTempSubdirectory("ldm-bad-").FullName;
+        string conf = Path.Combine(dir, "ldm.conf");
+        await File.WriteAllTextAsync(conf, config);
+        var (refCode, _, refErr) = await DaemonProcess.RunAtAsync(RealNatsServer.Binary, "-c", conf, "-a", "127.0.0.1", "-p", "-1");
+        var (code, _, err) = await DaemonProcess.RunAsync("-c", conf, "-a", "127.0.0.1", "-p", "-1");
+        Assert.Equal(1, refCode);
+        Assert.StartsWith("nats-server: ", refErr);
+        Assert.Equal((refCode, refErr.Trim()["nats-server: ".Length..]), (code, err.Trim()["natssharp: ".Length..]));
+    }
+
     [GeneratedRegex(@"^\[\d+\] (\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{6} )?")]
     private static partial Regex Prefix();
 }

@@ -38,7 +38,11 @@ public class LameDuckTests
     [Fact]
     public async Task Lame_duck_with_no_clients_stops_at_once()
     {
-        await using var server = await TestServer.StartAsync(o => o.LameDuckGracePeriod = TimeSpan.FromMinutes(5));
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.LameDuckDuration = TimeSpan.FromMinutes(10);
+            o.LameDuckGracePeriod = TimeSpan.FromMinutes(5); // the grace period must stay below the duration, as in nats-server
+        });
         await server.Server.LameDuckAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(server.Server.Stopped.IsCompleted);
     }

@@ -33,4 +33,38 @@ internal sealed class Account
 
     /// <summary>Owns the subscriptions the server makes for this account's imports.</summary>
     public InternalClient Internal { get; } = new();
+
+    private AccountLimits _limits = AccountLimits.None;
+    private int _clients;
+
+    /// <summary>The configured <c>limits { }</c>; replaced on reload.</summary>
+    public AccountLimits Limits
+    {
+        get => Volatile.Read(ref _limits);
+        set => Volatile.Write(ref _limits, value);
+    }
+
+    /// <summary>Client connections registered in this account.</summary>
+    public int ClientCount => Volatile.Read(ref _clients);
+
+    /// <summary>Counts one more client unless <c>max_connections</c> is reached (nats-server: "maximum account active connections exceeded").</summary>
+    public bool TryAddClient()
+    {
+        while (true)
+        {
+            int now = Volatile.Read(ref _clients);
+            int max = Limits.MaxConnections;
+            if (max != AccountLimits.NoLimit && now >= max)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _clients, now + 1, now) == now)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void RemoveClient() => Interlocked.Decrement(ref _clients);
 }

@@ -2,7 +2,7 @@ using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server.Auth;
 
-/// <summary>One entry of <c>accounts { NAME: { users: [...], exports: [...], imports: [...] } }</c>.</summary>
+/// <summary>One entry of <c>accounts { NAME: { users: [...], exports: [...], imports: [...], limits: {...} } }</c>.</summary>
 public sealed class AccountOptions
 {
     public required string Name { get; init; }
@@ -16,4 +16,7 @@ public sealed class AccountOptions
 
     /// <summary>Streams and services this account takes from others.</summary>
     public IReadOnlyList<AccountImport> Imports { get; init; } = [];
+
+    /// <summary><c>limits { max_connections, max_subscriptions, max_payload, max_leafnodes }</c>.</summary>
+    public AccountLimits Limits { get; init; } = AccountLimits.None;
 }

@@ -41,6 +41,7 @@ internal static partial class ConfigBinder
             var nkeys = new List<NkeyUser>();
             var exports = new List<AccountExport>();
             var imports = new List<AccountImport>();
+            AccountLimits limits = AccountLimits.None;
             foreach (var (key, entry) in item.AsMap.Entries)
             {
                 if (key.Equals("users", StringComparison.OrdinalIgnoreCase))
@@ -63,11 +64,15 @@ internal static partial class ConfigBinder
                 {
                     BindImports(entry, imports, errors);
                 }
+                else if (key.Equals("limits", StringComparison.OrdinalIgnoreCase))
+                {
+                    limits = BindAccountLimits(entry, errors);
+                }
 
-                // jetstream, default_permissions, mappings, limits, nkey: accepted; not used yet (docs/accounts.md).
+                // jetstream, default_permissions, mappings, nkey: accepted; not used yet (docs/accounts.md).
             }
 
-            accounts.Add(new AccountOptions { Name = name, Users = users, NkeyUsers = nkeys, Exports = exports, Imports = imports });
+            accounts.Add(new AccountOptions { Name = name, Users = users, NkeyUsers = nkeys, Exports = exports, Imports = imports, Limits = limits });
         }
 
         o.Accounts = accounts;
@@ -76,6 +81,43 @@ internal static partial class ConfigBinder
             // As nats-server, link errors point at the accounts block.
             errors.AddRange(AccountLinks.Validate(accounts).Select(e => $"{value.Position}: {e}"));
         }
+    }
+
+    // limits: { max_connections: 10, max_subscriptions: 100, max_payload: 1KB, max_leafnodes: 2 }
+    private static AccountLimits BindAccountLimits(ConfigValue value, List<string> errors)
+    {
+        if (value.Kind != ConfigValueKind.Map)
+        {
+            errors.Add($"{value.Position}: Expected account limits to be a map/struct, got {value.ToGoString()}");
+            return AccountLimits.None;
+        }
+
+        var limits = AccountLimits.None;
+        foreach (var (key, item) in value.AsMap.Entries)
+        {
+            string k = key.ToLowerInvariant();
+            if (k is not ("max_connections" or "max_conn" or "max_subscriptions" or "max_subs" or "max_payload" or "max_pay" or "max_leafnodes" or "max_leafs"))
+            {
+                errors.Add($"{item.Position}: Unknown field \"{key}\" parsing account limits");
+                continue;
+            }
+
+            if (!TryInt64(item, errors, out long n))
+            {
+                continue;
+            }
+
+            int v = unchecked((int)n); // nats-server keeps them as int32
+            limits = k switch
+            {
+                "max_connections" or "max_conn" => limits with { MaxConnections = v },
+                "max_subscriptions" or "max_subs" => limits with { MaxSubscriptions = v },
+                "max_payload" or "max_pay" => limits with { MaxPayload = v },
+                _ => limits with { MaxLeafNodes = v },
+            };
+        }
+
+        return limits;
     }
 
     // {stream: "public.>"}, {service: "req", accounts: [B], response_type: stream}

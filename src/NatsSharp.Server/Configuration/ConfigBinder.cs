@@ -21,7 +21,7 @@ internal static partial class ConfigBinder
         // Clustering, leafnodes, gateways.
         "gateway", "connect_error_reports", "reconnect_error_reports",
         // TLS and OCSP.
-        "allow_non_tls", "ocsp",
+        "ocsp",
         // Accounts, multi-user auth, JWT/operator mode.
         "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
         "mappings", "maps", "operator", "operators", "roots", "root", "root_operators", "root_operator",
@@ -163,7 +163,14 @@ internal static partial class ConfigBinder
                 BindString(value, errors, s => o.NoAuthUser = s);
                 break;
             case "tls":
-                BindTls(value, o, errors);
+                {
+                    int before = errors.Count;
+                    BindTls(value, o, errors, certificateOptional: true); // as nats-server: no certificate at all is accepted
+                    o.TlsWithoutCertificate = errors.Count == before && o.TlsCertFile.Length == 0;
+                    break;
+                }
+            case "allow_non_tls":
+                BindBool(value, errors, b => o.AllowNonTls = b);
                 break;
             case "http":
                 if (TryParseListen(value, errors, out string httpHost, out int httpPort))
@@ -305,7 +312,6 @@ internal static partial class ConfigBinder
             case "reconnect_error_reports":
                 TryInt64(value, errors, out _);
                 break;
-            case "allow_non_tls":
             case "no_system_account":
             case "no_system":
             case "no_sys_acc":

@@ -24,7 +24,10 @@ internal sealed partial class ClientConnection
         lock (_server.AsyncInfoLock)
         {
             _firstPongSent = true;
-            if (ConnectInfo is { Protocol: >= 1 } && !IsWebSocket && _server.ConnectUrlsVersion != _connectUrlsVersionAtStart)
+            // One INFO if the cluster's connect_urls changed since this client connected, or if its
+            // account's max_payload differs from the one the first INFO carried (nats-server's processPing).
+            bool urlsChanged = !IsWebSocket && _server.ConnectUrlsVersion != _connectUrlsVersionAtStart;
+            if (ConnectInfo is { Protocol: >= 1 } && (urlsChanged || MaxPayload != _server.Options.MaxPayload))
             {
                 EnqueueProtocol(_server.BuildInfo(this)); // the read loop flushes it with the PONG
             }

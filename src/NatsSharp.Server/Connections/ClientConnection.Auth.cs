@@ -37,7 +37,7 @@ internal sealed partial class ClientConnection
     private void OnFirstOpWithoutConnect()
     {
         _awaitingFirstOp = false;
-        if (!_connectReceived && !IsClosing)
+        if (!_connectReceived && !IsClosing && RegisterWithAccount())
         {
             _connectReceived = true;
             OnConnectAccepted();

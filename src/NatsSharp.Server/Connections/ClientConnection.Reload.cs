@@ -9,7 +9,7 @@ internal sealed partial class ClientConnection
     /// </summary>
     internal void ApplyLimits(ServerOptions options, bool trace)
     {
-        _parser.MaxPayload = options.MaxPayload;
+        ApplyAccountLimits(options, log: false);
         _parser.MaxControlLine = options.MaxControlLine;
         _parser.Trace = trace;
         WriteDeadline = options.WriteDeadline;

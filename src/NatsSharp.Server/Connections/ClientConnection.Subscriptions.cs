@@ -1,4 +1,5 @@
 using System.Text;
+using NatsSharp.Server.Auth;
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Connections;
@@ -52,8 +53,8 @@ internal sealed partial class ClientConnection
                 return true;
             }
 
-            int max = _server.Options.MaxSubscriptions;
-            if (max > 0 && _subs.Count >= max)
+            int max = _maxSubscriptions; // the account's or the server's, whichever is lower
+            if (max != AccountLimits.NoLimit && _subs.Count >= max)
             {
                 _log.Error(_prefix + "maximum subscriptions exceeded");
                 SendErr("maximum subscriptions exceeded");

@@ -26,11 +26,17 @@ internal sealed partial class ClientConnection
     /// <summary>The certificate the client presented, for /connz?auth=1; null without one.</summary>
     internal TlsPeerCert? TlsPeerCertificate { get; private set; }
 
-    /// <summary>Sends INFO, then runs the server side of the handshake within tls.timeout. False if the client is gone.</summary>
-    private async Task<bool> UpgradeToTlsAsync(TlsSetup tls)
+    /// <summary>
+    /// Sends INFO, then runs the server side of the handshake within tls.timeout. False if the client is
+    /// gone. With <c>allow_non_tls</c> a client whose first byte is not a TLS handshake (or that sends
+    /// nothing within the timeout) stays in plaintext, as in nats-server; its bytes are left for the read loop.
+    /// <paramref name="tls"/> is null for a <c>tls { }</c> block without a certificate: every handshake fails.
+    /// </summary>
+    private async Task<bool> UpgradeToTlsAsync(TlsSetup? tls)
     {
         Stream plain = Stream!;
-        using var timeout = new CancellationTokenSource(tls.Timeout);
+        ServerOptions options = _server.Options;
+        using var timeout = new CancellationTokenSource(tls?.Timeout ?? options.TlsTimeout);
         SslStream? ssl = null;
         try
         {
@@ -39,7 +45,16 @@ internal sealed partial class ClientConnection
 
             // Look at the first byte without taking it, to tell a plaintext client apart as Go does.
             byte[] first = new byte[1];
-            int n = await Socket!.ReceiveAsync(first, SocketFlags.Peek, timeout.Token).ConfigureAwait(false);
+            int n;
+            try
+            {
+                n = await Socket!.ReceiveAsync(first, SocketFlags.Peek, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (options.AllowNonTls)
+            {
+                return true; // nothing within tls.timeout: nats-server goes on in plaintext
+            }
+
             if (n == 0)
             {
                 Close(ClosedReason.ClientClosed);
@@ -48,16 +63,27 @@ internal sealed partial class ClientConnection
 
             if (first[0] != TlsHandshakeRecord)
             {
+                if (options.AllowNonTls)
+                {
+                    return true;
+                }
+
                 _log.Error(_prefix + "TLS handshake error: tls: first record does not look like a TLS handshake");
                 Close(ClosedReason.TlsHandshakeError);
                 return false;
             }
 
-            if (tls.RateLimiter is { } limiter && !limiter.Allow())
+            if (tls?.RateLimiter is { } limiter && !limiter.Allow())
             {
                 // As nats-server: refused in plaintext before the handshake, counted for the warning.
                 await plain.WriteAsync("-ERR 'Connection throttling is active. Please try again later.'\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);
                 Close(ClosedReason.MaxConnectionsExceeded);
+                return false;
+            }
+
+            if (tls is null)
+            {
+                await RefuseWithoutCertificateAsync(plain, timeout.Token).ConfigureAwait(false);
                 return false;
             }
 
@@ -102,4 +128,24 @@ internal sealed partial class ClientConnection
         _log.Debug(_prefix + $"TLS version {TlsVersion}, cipher suite {TlsCipherSuite}");
         return true;
     }
+
+    /// <summary>
+    /// What Go's TLS server does without a certificate: it reads the ClientHello, answers with a fatal
+    /// <c>unrecognized_name</c> alert and fails with "tls: no certificates configured". The hello is read
+    /// first so that closing does not reset the connection before the client sees the alert.
+    /// </summary>
+    private async Task RefuseWithoutCertificateAsync(Stream plain, CancellationToken cancellationToken)
+    {
+        byte[] header = new byte[5];
+        await plain.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+        int length = (header[3] << 8) | header[4];
+        byte[] hello = new byte[length];
+        await plain.ReadExactlyAsync(hello, cancellationToken).ConfigureAwait(false);
+        await plain.WriteAsync(UnrecognizedNameAlert.ToArray(), cancellationToken).ConfigureAwait(false);
+        _log.Error(_prefix + "TLS handshake error: tls: no certificates configured");
+        Close(ClosedReason.TlsHandshakeError);
+    }
+
+    // A TLS record: alert (21), version 3.3, length 2, level fatal (2), unrecognized_name (112).
+    private static ReadOnlySpan<byte> UnrecognizedNameAlert => [21, 3, 3, 0, 2, 2, 112];
 }

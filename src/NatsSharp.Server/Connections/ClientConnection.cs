@@ -7,7 +7,6 @@ using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
-using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server.Connections;
 
@@ -58,6 +57,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         _delivery = new DeliveryBatch(server.Stats, _log);
         _connectUrlsVersionAtStart = server.ConnectUrlsVersion;
         BindNoAuthUserUntilConnect();
+        ApplyAccountLimits(options, log: false);
     }
 
     public bool IsWebSocket { get; }
@@ -77,21 +77,18 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public async Task RunAsync()
     {
         _log.Debug(_prefix + "Client connection created");
-        TlsSetup? tls = IsWebSocket ? null : _server.Tls; // a websocket's TLS ran before the HTTP upgrade
-        if (IsClosing)
-        {
-            tls = null; // refused before the handshake (max connections): INFO and -ERR go out in plaintext, as in nats-server
-        }
-
-        if (tls is not null && !await UpgradeToTlsAsync(tls).ConfigureAwait(false))
+        // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
+        // connections) gets INFO and -ERR in plaintext, as in nats-server.
+        bool offerTls = !IsWebSocket && !IsClosing && _server.ClientTlsOn;
+        if (offerTls && !await UpgradeToTlsAsync(_server.Tls).ConfigureAwait(false))
         {
             return;
         }
 
         Task writer = RunWriteLoopAsync();
-        if (tls is null)
+        if (!offerTls)
         {
-            SendInfo(); // with TLS it went out in plaintext before the handshake
+            SendInfo(); // with TLS offered it went out in plaintext before the handshake
         }
 
         StartTimers();
@@ -194,6 +191,10 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
 
         ApplyIdentity(identity);
+        if (!RegisterWithAccount())
+        {
+            return false;
+        }
 
         ConnectInfo = connect;
         _verbose = connect.Verbose;
@@ -423,6 +424,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         StopTimers();
         _server.RecordClosed(this, reason); // /connz?state=closed, before the subscriptions go
         RemoveAllSubscriptions();
+        UnregisterFromAccount();
         _server.RemoveClient(this);
         _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
     }

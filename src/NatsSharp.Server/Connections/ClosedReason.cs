@@ -25,4 +25,6 @@ public enum ClosedReason
     DuplicateServerName,
     ClusterNameConflict,
     IncorrectPort,
+    MaxAccountConnectionsExceeded,
+    MaxSubscriptionsExceeded,
 }

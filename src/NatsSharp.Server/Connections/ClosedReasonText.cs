@@ -27,6 +27,8 @@ public static class ClosedReasonText
         ClosedReason.DuplicateServerName => "Duplicate Server Name",
         ClosedReason.ClusterNameConflict => "Cluster Name Conflict",
         ClosedReason.IncorrectPort => "Incorrect Port",
+        ClosedReason.MaxAccountConnectionsExceeded => "Maximum Account Connections Exceeded",
+        ClosedReason.MaxSubscriptionsExceeded => "Maximum Subscriptions Exceeded",
         _ => reason.ToString(),
     };
 }

@@ -281,6 +281,8 @@ internal sealed class OptionsDiff
         Covered(o => o.TlsCurvePreferences);
         Covered(o => o.TlsPinnedCerts);
         Covered(o => o.TlsRateLimit);
+        Covered(o => o.TlsWithoutCertificate); // on or off needs a restart: checked by the server
+        Fixed("AllowNonTLS", o => o.AllowNonTls);
         if (_new.TlsEnabled)
         {
             _reloaded.Add("tls = enabled");

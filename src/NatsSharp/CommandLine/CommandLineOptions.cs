@@ -159,6 +159,7 @@ internal sealed class CommandLineOptions
             if (_tlsFlag == false)
             {
                 options.TlsCertFile = "";
+                options.TlsWithoutCertificate = false;
             }
 
             return;

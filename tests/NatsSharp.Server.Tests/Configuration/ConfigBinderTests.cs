@@ -374,7 +374,6 @@ public sealed class ConfigBinderTests
 
     [Theory]
     [InlineData("gateway { name: g, listen: 127.0.0.1:7222 }")]
-    [InlineData("allow_non_tls: true")]
     [InlineData("system_account: SYS\nsystem: SYS2")]
     [InlineData("no_system_account: true\nno_system: true\nno_sys_acc: true")]
     [InlineData("jetstream { store_dir: /tmp/js }\nstore_dir: /tmp/js\nstoredir: /tmp/js")]
@@ -393,6 +392,17 @@ public sealed class ConfigBinderTests
         {
             Assert.True(ConfigBinder.UnboundKeys.Contains(key), key);
         }
+    }
+
+    [Fact]
+    public void A_tls_block_without_a_certificate_and_allow_non_tls_are_bound()
+    {
+        ServerOptions o = Bind("tls { timeout: 3 }\nallow_non_tls: true\n").Options;
+        Assert.True(o.TlsWithoutCertificate);
+        Assert.True(o.TlsEnabled);
+        Assert.True(o.AllowNonTls);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.TlsTimeout);
+        Assert.False(Bind("port: 1\n").Options.TlsEnabled);
     }
 
     [Theory]

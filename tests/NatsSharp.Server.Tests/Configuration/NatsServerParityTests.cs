@@ -19,6 +19,8 @@ public sealed class NatsServerParityTests
         "max_payload: 2x\n", "max_payload: 2GB\n", "max_payload: 1kbib\nfoo: 1\n", "port: 99999999999999999999\n",
         "ping_interval: 30\n", "ping_interval: \"30x\"\n", "ping_interval: true\n", "write_deadline: \"1.5.s\"\n",
         "lame_duck_duration: \"10s\"\n", "lame_duck_duration: \"29.5s\"\n", "lame_duck_duration: 60\n", "lame_duck_grace_period: \"-1s\"\n",
+        "lame_duck_duration: \"-1s\"\n", "lame_duck_grace_period: \"0s\"\n", "lame_duck_grace_period: 5\n", "lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"30s\"\n",
+        "tls {}\n", "tls {}\nallow_non_tls: true\n", "tls { timeout: 2, verify: true }\n", "allow_non_tls: \"yes\"\n",
         "port: $NOPE_NATSSHARP\n", "cluster { CP: 6333 }\nport: $CP\n", "V: 1\nserver_name: \"$V\"\n", "P: 1\nport: $P\n",
         "include ./missing.conf\n", "include [a]\n", "include\nfoo\n",
         "foo: 1\nport: \"x\"\nbar: 2\n", "a { b }\n", "x { /a: 1 }\n", "x { , }\n", "x: [1, 2]\n", "x: [a,,b]\n",
@@ -36,6 +38,11 @@ public sealed class NatsServerParityTests
         "authorization { users: [ {user: a, password: a, allowed_connection_types: \"leafnode\"} ] }\n",
         "authorization { users: [ {user: a, password: a, allowed_connection_types: [1]} ] }\n",
         "authorization { users: [ {user: a, password: a, clients: true} ] }\n",
+        // accounts: limits
+        "accounts { A: { limits: { max_conn: \"x\" } } }\n", "accounts { A: { limits: 5 } }\n", "accounts { A: { limits: [] } }\n",
+        "accounts { A: { limits: { bogus: 1, max_subs: 2 } } }\n", "accounts { A: { limits: { max_payload: 1KB, max_leafs: 1 } } }\n",
+        "accounts { A: { limits: { max_connections: -1, max_subscriptions: 0, MAX_PAYLOAD: 10, max_leafnodes: 2 } } }\n",
+        "accounts { A: { limits: { max_conn: 1, max_subs: 1, max_pay: 1, max_leafs: 1, max_jetstream: 1 } } }\n",
         // accounts: exports and imports
         "accounts {\n A: { exports: [{stream: \"foo.>\"}, {service: \"help.*\", response_type: stream}] }\n B: { imports: [{stream: {account: A, subject: \"foo.>\"}, prefix: p}, {service: {account: A, subject: \"help.*\"}, to: \"ahelp.*\"}] }\n}\n",
         "accounts {\n A: { exports: [{stream: priv, accounts: [C]}] }\n B: { imports: [{stream: {account: A, subject: priv}}] }\n C: {}\n}\n",
