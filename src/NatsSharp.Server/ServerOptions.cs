@@ -54,6 +54,9 @@ public sealed partial class ServerOptions
     public bool Syslog { get; set; }
     public string RemoteSyslog { get; set; } = "";
 
+    /// <summary><c>log_format</c>: "text" (nats-server's lines) or "json" (one object per line); a NatsSharp extension.</summary>
+    public string LogFormat { get; set; } = "text";
+
     /// <summary><c>max_traced_msg_len</c>; 0 = unlimited.</summary>
     public int MaxTracedMsgLen { get; set; }
 

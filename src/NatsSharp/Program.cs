@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
 using NatsSharp.CommandLine;
 using NatsSharp.Daemon;
 using NatsSharp.Logging;
@@ -145,10 +144,10 @@ internal static class Program
 
     private static async Task<int> RunAsync(ServerOptions options, CommandLineOptions cli, string[] args)
     {
-        NatsLogSink sink;
+        DaemonLog log;
         try
         {
-            sink = new NatsLogSink(options, PortsFile.InvokedName());
+            log = DaemonLog.Create(options, PortsFile.InvokedName());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -156,34 +155,27 @@ internal static class Program
             return 1;
         }
 
-        using NatsLogSink ownedSink = sink;
-        var provider = new NatsLoggerProvider(sink) { MinimumLevel = LevelOf(options) };
-        using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Trace));
-        ILogger log = loggerFactory.CreateLogger("natssharp");
-
+        using DaemonLog ownedLog = log;
         foreach (string feature in cli.Unavailable)
         {
-            log.LogWarning("{Feature} is not available in this build of NatsSharp; the flag is ignored", feature);
+            log.Logger.Warning("{Feature:l} is not available in this build of NatsSharp; the flag is ignored", feature);
         }
 
-        await using var server = new NatsServer(options, loggerFactory);
-        server.Reloading = (old, next) => DaemonReload.ApplyHostOptions(old, next, sink, provider);
+        await using var server = new NatsServer(options, log.LoggerFactory);
+        server.Reloading = (old, next) => DaemonReload.ApplyHostOptions(old, next, log);
         try
         {
             await server.StartAsync().ConfigureAwait(false);
         }
         catch (NatsServerException ex)
         {
-            sink.Write("FTL", ex.Message);
+            log.Logger.Fatal("{Error:l}", ex.Message);
             return 1;
         }
 
         void Trapped(string name)
         {
-            if (provider.MinimumLevel <= LogLevel.Debug)
-            {
-                sink.Write("DBG", $"Trapped \"{name}\" signal");
-            }
+            log.Logger.Debug("Trapped \"{Signal:l}\" signal", name);
         }
 
         int exitCode = 0;
@@ -208,18 +200,19 @@ internal static class Program
         {
             c.Cancel = true;
             Trapped("hangup");
-            DaemonReload.Run(server, args, sink);
+            DaemonReload.Run(server, args, log);
         });
         using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)10, c =>
         {
             c.Cancel = true;
             Trapped("user defined signal 1");
-            sink.Reopen();
+            log.Reopen();
         });
         using var sigusr2 = PosixSignalRegistration.Create((PosixSignal)12, c =>
         {
             c.Cancel = true;
             Trapped("user defined signal 2");
+            SystemdNotify.Stopping(); // lame duck mode ends in a shutdown
             _ = server.LameDuckAsync();
         });
 
@@ -233,7 +226,11 @@ internal static class Program
             ? PortsFile.Write(options.PortsFileDir, options.Host, server.Port, server.MonitorPort, server.MonitorIsHttps)
             : null;
 
+        // Type=notify: systemd counts the service as started once clients can connect.
+        SystemdNotify.Ready();
+
         await Task.WhenAny(stopRequested.Task, server.Stopped).ConfigureAwait(false);
+        SystemdNotify.Stopping();
         await server.StopAsync().ConfigureAwait(false);
         PortsFile.Remove(portsFile);
         if (server.Options.PidFile.Length > 0)
@@ -243,7 +240,4 @@ internal static class Program
 
         return exitCode;
     }
-
-    internal static LogLevel LevelOf(ServerOptions options) =>
-        options.Trace || options.TraceVerbose ? LogLevel.Trace : options.Debug ? LogLevel.Debug : LogLevel.Information;
 }

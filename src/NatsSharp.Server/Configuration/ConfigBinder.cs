@@ -213,6 +213,19 @@ internal static partial class ConfigBinder
             case "remote_syslog":
                 BindString(value, errors, s => o.RemoteSyslog = s);
                 break;
+            case "log_format": // NatsSharp's own (docs/compatibility.md)
+                BindString(value, errors, s =>
+                {
+                    if (s is "text" or "json")
+                    {
+                        o.LogFormat = s;
+                    }
+                    else
+                    {
+                        errors.Add($"{at}: invalid log_format {GoCompat.Quote(s)}, must be \"text\" or \"json\"");
+                    }
+                });
+                break;
             case "pidfile":
             case "pid_file":
                 BindString(value, errors, s => o.PidFile = s);

@@ -115,6 +115,7 @@ internal sealed class OptionsDiff
         Fixed("LogSizeLimit", o => o.LogSizeLimit);
         LiveLogging("syslog", o => o.Syslog);
         LiveLogging("remote_syslog", o => o.RemoteSyslog);
+        LiveLogging("log_format", o => o.LogFormat);
         ClusterRoutes();
         Live("write_deadline", o => o.WriteDeadline);
         Fixed("LameDuckDuration", o => o.LameDuckDuration);

@@ -66,6 +66,7 @@ internal sealed class CommandLineOptions
         f.Bool(["DVV"], v => o.Debug = o.Trace = o.TraceVerbose = v);
         f.Long(["log_size_limit"], v => o.LogSizeLimit = v);
         f.Int(["max_traced_msg_len"], v => o.MaxTracedMsgLen = v);
+        f.String(["log_format"], v => o.LogFormat = v is "text" or "json" ? v : throw new FormatException()); // NatsSharp's own
 
         // JetStream is accepted so scripts and test harnesses keep working.
         f.Bool(["js", "jetstream"], v => Note(v, "JetStream (-js)"));

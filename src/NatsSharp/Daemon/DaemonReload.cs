@@ -11,12 +11,12 @@ namespace NatsSharp.Daemon;
 /// </summary>
 internal static class DaemonReload
 {
-    public static void Run(NatsServer server, string[] args, NatsLogSink sink)
+    public static void Run(NatsServer server, string[] args, DaemonLog log)
     {
         string? error = TryReload(server, args);
         if (error is not null)
         {
-            sink.Write("ERR", $"Failed to reload server configuration: {error}");
+            log.Logger.Error("Failed to reload server configuration: {Error:l}", error);
         }
     }
 
@@ -44,16 +44,15 @@ internal static class DaemonReload
     }
 
     /// <summary>The parts of a reload the daemon owns: log destination and level, and the pid file.</summary>
-    public static void ApplyHostOptions(ServerOptions old, ServerOptions next, NatsLogSink sink, NatsLoggerProvider provider)
+    public static void ApplyHostOptions(ServerOptions old, ServerOptions next, DaemonLog log)
     {
-        provider.MinimumLevel = Program.LevelOf(next);
         try
         {
-            sink.Configure(next);
+            log.Apply(next);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            sink.Write("ERR", $"Failed to reconfigure logging: {ex.Message}");
+            log.Logger.Error("Failed to reconfigure logging: {Error:l}", ex.Message);
         }
 
         if (next.PidFile != old.PidFile && next.PidFile.Length > 0)

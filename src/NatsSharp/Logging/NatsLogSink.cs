@@ -1,194 +1,120 @@
-using System.Globalization;
-using System.Text;
 using NatsSharp.Server;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
 
 namespace NatsSharp.Logging;
 
 /// <summary>
-/// Writes log lines shaped like nats-server's:
-/// <c>[pid] 2026/11/22 10:00:00.000000 [INF] message</c>, to the log file (reopened on
-/// SIGUSR1 for logrotate, rotated at <c>log_size_limit</c>), else to remote or local
-/// syslog, else to stderr, in nats-server's order of preference. A reload reconfigures it.
+/// Where the log goes, chosen in nats-server's order of preference: the log file, else remote
+/// syslog, else local syslog, else stderr; as text (nats-server's lines) or, with
+/// <c>log_format: json</c>, one JSON object per line (syslog stays text). A reload calls
+/// <see cref="Configure"/>, SIGUSR1 <see cref="Reopen"/>. One lock serialises writing and switching.
 /// </summary>
-internal sealed class NatsLogSink : IDisposable
+internal sealed class NatsLogSink : ILogEventSink, IDisposable
 {
     private readonly object _lock = new();
-    private readonly string _pidPrefix = $"[{Environment.ProcessId}] ";
     private readonly string _tag;
-    private string _logFile = "";
-    private long _sizeLimit;
-    private long _written;
-    private bool _colors;
-    private TextWriter _writer = Console.Error;
-    private FileStream? _file;
-    private SyslogSink? _syslog;
+    private ILogEventSink? _target;
+    private IDisposable? _owned;
+    private NatsFileSink? _file;
+    private NatsTextFormatter? _text;
+    private bool _json;
 
+    /// <summary>Throws IOException or UnauthorizedAccessException when the destination cannot be opened.</summary>
     public NatsLogSink(ServerOptions options, string tag)
     {
         _tag = tag;
         Configure(options);
     }
 
-    public bool Logtime { get; private set; }
-
-    /// <summary>Points the sink at the destination the options name. Throws IOException when it cannot be opened.</summary>
+    /// <summary>Points the sink at the destination the options name. Throws IOException when it cannot be opened (the old one stays).</summary>
     public void Configure(ServerOptions options)
     {
+        bool json = options.LogFormat == "json";
         lock (_lock)
         {
-            Logtime = options.Logtime;
-            _sizeLimit = options.LogSizeLimit;
-            bool sameFile = options.LogFile.Length > 0 && options.LogFile == _logFile && _file is not null;
-            if (sameFile)
+            if (_file is not null && options.LogFile == _file.Path && json == _json)
             {
+                // Same file: keep it open, only the line's settings change.
+                if (_text is not null)
+                {
+                    _text.Logtime = options.Logtime;
+                }
+
+                _file.SizeLimit = options.LogSizeLimit;
                 return;
             }
 
-            SyslogSink? syslog = null;
-            if (options.LogFile.Length == 0 && options.RemoteSyslog.Length > 0)
+            NatsTextFormatter? text = null;
+            ITextFormatter Formatter(bool colors) => json ? new NatsJsonFormatter() : text = new NatsTextFormatter(options.Logtime, colors);
+            NatsFileSink? file = null;
+            ILogEventSink target;
+            if (options.LogFile.Length > 0)
             {
-                syslog = SyslogSink.OpenRemote(options.RemoteSyslog, _tag);
+                target = file = new NatsFileSink(options.LogFile, Formatter(colors: false), options.LogSizeLimit);
             }
-            else if (options.LogFile.Length == 0 && options.Syslog)
+            else if (options.RemoteSyslog.Length > 0)
             {
-                syslog = SyslogSink.OpenLocal(_tag);
+                target = SyslogSink.OpenRemote(options.RemoteSyslog, _tag);
+            }
+            else if (options.Syslog)
+            {
+                target = SyslogSink.OpenLocal(_tag);
+            }
+            else
+            {
+                // Serilog.Sinks.Console formats a line into a buffer and writes it at once; every level to stderr.
+                target = new LoggerConfiguration()
+                    .MinimumLevel.Verbose()
+                    .WriteTo.Console(Formatter(colors: !json && !Console.IsErrorRedirected), standardErrorFromLevel: LogEventLevel.Verbose)
+                    .CreateLogger();
             }
 
-            CloseCurrent();
-            _syslog = syslog;
-            _logFile = options.LogFile;
-            _colors = _logFile.Length == 0 && !Console.IsErrorRedirected;
-            OpenFile();
+            _owned?.Dispose();
+            _target = target;
+            _owned = target as IDisposable;
+            _file = file;
+            _text = text;
+            _json = json;
         }
     }
 
-    public void Write(string label, string message)
+    public void Emit(LogEvent logEvent)
     {
         lock (_lock)
         {
-            if (_syslog is not null)
-            {
-                _syslog.Write(label, message);
-                return;
-            }
-
-            string line = Format(label, message, _colors);
-            _writer.Write(line);
-            _writer.Flush();
-            if (_file is not null && _sizeLimit > 0)
-            {
-                _written += Encoding.UTF8.GetByteCount(line);
-                if (_written > _sizeLimit)
-                {
-                    Rotate();
-                }
-            }
+            _target?.Emit(logEvent); // null once disposed
         }
     }
 
-    /// <summary>Closes and reopens the log file, so a file renamed by logrotate is released.</summary>
-    public void Reopen()
+    /// <summary>
+    /// Closes and reopens the log file, so a file renamed by logrotate is released. False when the
+    /// log is not a file. Throws IOException when the file cannot be reopened (the old one stays).
+    /// </summary>
+    public bool Reopen()
     {
         lock (_lock)
         {
             if (_file is null)
             {
-                Write("INF", "File log re-open ignored, not a file logger");
-                return;
+                return false;
             }
 
-            CloseCurrent();
-            OpenFile();
+            _file.Reopen();
+            return true;
         }
-
-        Write("INF", "File log re-opened");
     }
-
-    /// <summary>Past log_size_limit: rename to <c>file.YYYY.MM.DD.hh.mm.ss.nnnnnnnnn</c> and start a new file, as nats-server.</summary>
-    private void Rotate()
-    {
-        DateTime now = DateTime.Now;
-        string backup = _logFile + "." + now.ToString("yyyy.MM.dd.HH.mm.ss", CultureInfo.InvariantCulture) + "."
-            + (now.Ticks % TimeSpan.TicksPerSecond * 100).ToString("D9", CultureInfo.InvariantCulture);
-        CloseCurrent();
-        try
-        {
-            File.Move(_logFile, backup);
-        }
-        catch (IOException)
-        {
-            // Keep logging into the same file; the next write tries again.
-        }
-
-        OpenFile();
-        string line = Format("INF", $"Rotated log, backup saved as \"{backup}\"", colors: false);
-        _writer.Write(line);
-        _writer.Flush();
-        _written = Encoding.UTF8.GetByteCount(line);
-    }
-
-    private string Format(string label, string message, bool colors)
-    {
-        var sb = new StringBuilder(message.Length + 48);
-        sb.Append(_pidPrefix);
-        if (Logtime)
-        {
-            sb.Append(DateTime.Now.ToString("yyyy/MM/dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)).Append(' ');
-        }
-
-        sb.Append('[');
-        if (colors)
-        {
-            sb.Append(ColorOf(label)).Append(label).Append("\x1b[0m");
-        }
-        else
-        {
-            sb.Append(label);
-        }
-
-        return sb.Append("] ").Append(message).Append('\n').ToString();
-    }
-
-    private void OpenFile()
-    {
-        if (_logFile.Length == 0)
-        {
-            _writer = Console.Error;
-            return;
-        }
-
-        _file = new FileStream(_logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        _written = _file.Length;
-        _writer = new StreamWriter(_file, new UTF8Encoding(false)) { AutoFlush = false };
-    }
-
-    private void CloseCurrent()
-    {
-        _syslog?.Dispose();
-        _syslog = null;
-        if (_file is not null)
-        {
-            _writer.Dispose();
-            _file = null;
-        }
-
-        _writer = Console.Error;
-    }
-
-    private static string ColorOf(string label) => label switch
-    {
-        "INF" => "\x1b[32m",
-        "DBG" => "\x1b[36m",
-        "WRN" => "\x1b[0;93m",
-        "TRC" => "\x1b[33m",
-        _ => "\x1b[31m",
-    };
 
     public void Dispose()
     {
         lock (_lock)
         {
-            CloseCurrent();
+            _owned?.Dispose();
+            _owned = null;
+            _file = null;
+            _target = null;
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Serilog.Core;
+using Serilog.Events;
 
 namespace NatsSharp.Logging;
 
@@ -9,9 +11,9 @@ namespace NatsSharp.Logging;
 /// <c>/dev/log</c> as <c>&lt;PRI&gt;Jan _2 15:04:05 tag[pid]: msg</c> with facility
 /// daemon, or to <c>remote_syslog</c> (udp:// or tcp://) as
 /// <c>&lt;PRI&gt;RFC3339 host tag[pid]: msg</c> with facility kern. The message carries no level
-/// label: the level is in the priority.
+/// label: the level is in the priority. Always text, whatever <c>log_format</c> says: syslog has its own framing.
 /// </summary>
-internal sealed class SyslogSink : IDisposable
+internal sealed class SyslogSink : ILogEventSink, IDisposable
 {
     private const int FacilityDaemon = 3 << 3;
 
@@ -104,6 +106,8 @@ internal sealed class SyslogSink : IDisposable
             throw new IOException($"error connecting to syslog: \"{ex.Message}\"", ex);
         }
     }
+
+    public void Emit(LogEvent logEvent) => Write(NatsLevel.Label(logEvent.Level), MessageText.Render(logEvent));
 
     /// <summary>One message at the severity of nats-server's label (trace goes as notice, as in Go).</summary>
     public void Write(string label, string message)

@@ -34,7 +34,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
 
-    public static DaemonProcess StartAt(string executable, params string[] args)
+    public static DaemonProcess StartAt(string executable, params string[] args) => StartAt(executable, null, args);
+
+    private static DaemonProcess StartAt(string executable, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var psi = new ProcessStartInfo(executable)
         {
@@ -47,10 +49,18 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
 
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
+
         return new DaemonProcess(Process.Start(psi)!);
     }
 
-    public static DaemonProcess Start(params string[] args) => StartAt(AppHost, args);
+    public static DaemonProcess Start(params string[] args) => StartAt(AppHost, null, args);
+
+    /// <summary>Starts natssharp with extra environment variables (e.g. systemd's NOTIFY_SOCKET).</summary>
+    public static DaemonProcess StartWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) => StartAt(AppHost, environment, args);
 
     /// <summary>Runs to completion (bounded) and returns the exit code.</summary>
     public static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAtAsync(AppHost, args);

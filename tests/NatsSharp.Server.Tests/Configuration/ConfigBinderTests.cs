@@ -110,6 +110,15 @@ public sealed class ConfigBinderTests
         Assert.Equal("udp://127.0.0.1:514", Options("remote_syslog: \"udp://127.0.0.1:514\"").RemoteSyslog);
     }
 
+    [Fact]
+    public void LogFormatIsTextByDefaultAndTakesJson()
+    {
+        Assert.Equal("text", Options("").LogFormat);
+        Assert.Equal("json", Options("log_format: json").LogFormat);
+        var e = Assert.Throws<ConfigException>(() => Bind("log_format: xml\n"));
+        Assert.Contains("invalid log_format \"xml\", must be \"text\" or \"json\"", e.Message);
+    }
+
     [Theory]
     [InlineData("pid_file: /tmp/x.pid")]
     [InlineData("pidfile: /tmp/x.pid")]
