@@ -46,7 +46,7 @@ public sealed partial class NatsServer
     internal void OnSubscriptionChanged(Subscription sub, int delta)
     {
         UpdateShadows(sub, delta);
-        if (sub.Client is ClientConnection or LeafConnection { WeAreHub: true } || (sub.Client is InternalClient && sub.Import is not ServiceImport))
+        if (sub.Subscriber.Kind is SubscriberKind.Client or SubscriberKind.Leaf || (sub.Subscriber.Kind == SubscriberKind.Internal && sub.Import is not ServiceImport))
         {
             if (delta > 0)
             {

@@ -299,8 +299,14 @@ internal sealed class RouteConnection : PeerConnection
         return true;
     }
 
+    public override SubscriberKind Kind => SubscriberKind.Route;
+
+    /// <summary>One RMSG (or HMSG) naming the account.</summary>
+    public override bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
+        EnqueueRoutedMessage(account, subject, reply, queues, headerSize, message);
+
     /// <summary>One hop: from a route only to local clients and the leafs we are the hub of.</summary>
-    protected override bool MayForwardTo(Connection target) => target is LeafNodes.LeafConnection { WeAreHub: true };
+    protected override bool MayForwardTo(Subscriber target) => target.Kind == SubscriberKind.Leaf;
 
     public override bool OnErr(ReadOnlySpan<byte> text)
     {

@@ -342,11 +342,19 @@ internal sealed class LeafConnection : PeerConnection
         return true;
     }
 
+    /// <summary>A leaf server that dialled us, or the hub we dialled.</summary>
+    public override SubscriberKind Kind => WeAreHub ? SubscriberKind.Leaf : SubscriberKind.Hub;
+
+    /// <summary>One LMSG (or HMSG), naming no account: the connection is bound to one. Nothing <c>deny_exports</c> covers.</summary>
+    public override bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
+        MaySend(subject) && EnqueueRoutedMessage(null, subject, reply, queues, headerSize, message);
+
     /// <summary>One hop and no echo: routes only for a leaf we are the hub of; never back to this leaf or up to another hub.</summary>
-    protected override bool MayForwardTo(Connection target) => target switch
+    protected override bool MayForwardTo(Subscriber target) => target.Kind switch
     {
-        RouteConnection => WeAreHub,
-        LeafConnection other => !ReferenceEquals(other, this) && (other.WeAreHub || WeAreHub),
+        SubscriberKind.Route => WeAreHub,
+        SubscriberKind.Leaf => !ReferenceEquals(target, this),
+        SubscriberKind.Hub => !ReferenceEquals(target, this) && WeAreHub,
         _ => false,
     };
 
@@ -385,8 +393,8 @@ internal sealed class LeafConnection : PeerConnection
 
     /// <summary>Which subscriptions this peer hears about: a leaf gets everything but its own; a hub only our local interest.</summary>
     public bool WantsInterestFrom(Subscription sub) =>
-        !ReferenceEquals(sub.Client, this)
-        && (WeAreHub || sub.Client is ClientConnection or Accounts.InternalClient || sub.Client is LeafConnection { WeAreHub: true })
+        !ReferenceEquals(sub.Subscriber, this)
+        && (WeAreHub || sub.Subscriber.Kind is SubscriberKind.Client or SubscriberKind.Internal or SubscriberKind.Leaf)
         && (Permissions is null || Permissions.CanSubscribe(sub.Subject, default)); // deny_imports: no interest, so nothing sent here
 
     /// <summary>An -ERR from the peer is logged; a loop or cluster-name clash delays the next dial.</summary>
