@@ -272,7 +272,7 @@ internal sealed partial class ClusterManager
         SendAllInterest(route);
         Gossip(route, info);
         SetPeerClientUrls(info.ServerId, info.ConnectUrls ?? []); // no_advertise filters them when client INFO is built
-        _server.LeafNodes?.SetPeerUrl(info.ServerId, info.LeafNodeUrls is [string leafUrl] ? leafUrl : null);
+        _server.OnPeerLeafNodeUrl(info.ServerId, info.LeafNodeUrls is [string leafUrl] ? leafUrl : null);
         return true;
     }
 
@@ -297,7 +297,7 @@ internal sealed partial class ClusterManager
         if (removed)
         {
             SetPeerClientUrls(route.RemoteId, null);
-            _server.LeafNodes?.SetPeerUrl(route.RemoteId, null);
+            _server.OnPeerLeafNodeUrl(route.RemoteId, null);
             if (!route.IsSolicited && route.RemoteInfo?.Ip is { Length: > 0 } ip && Uri.TryCreate(ip, UriKind.Absolute, out Uri? url))
             {
                 Solicit(url, explicitRoute: false); // try to get the peer back, a few times
@@ -411,7 +411,7 @@ internal sealed partial class ClusterManager
 
         foreach (Subscription sub in subs)
         {
-            _server.LeafNodes?.OnInterest(sub, -1);
+            _server.OnRemoteInterest(sub, -1);
         }
     }
 
@@ -570,7 +570,7 @@ internal sealed partial class ClusterManager
             Cluster = Name,
             ClusterDynamic = Dynamic,
             ConnectUrls = Options.NoAdvertise ? null : [.. _server.OwnClientUrls()],
-            LeafNodeUrls = _server.LeafNodes?.AdvertisedToCluster is { } leafUrl ? [leafUrl] : null,
+            LeafNodeUrls = _server.LeafNodeUrlForCluster is { } leafUrl ? [leafUrl] : null,
             LameDuckMode = lameDuck,
             Import = Options.Permissions?.Publish,
             Export = Options.Permissions?.Subscribe,

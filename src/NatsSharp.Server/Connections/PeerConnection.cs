@@ -99,6 +99,9 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 
     protected ProtocolParser Parser { get; }
 
+    /// <summary>What the peer announced it wants (RS+/LS+).</summary>
+    protected RemoteInterest Interest { get; } = new();
+
     protected DeliveryBatch Delivery { get; }
 
     internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)

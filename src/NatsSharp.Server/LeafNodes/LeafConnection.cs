@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NatsSharp.Server.Auth;
-using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
@@ -21,7 +20,6 @@ namespace NatsSharp.Server.LeafNodes;
 internal sealed class LeafConnection : PeerConnection
 {
     private readonly LeafNodeManager _manager;
-    private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
     private Account? _account;
 
@@ -89,13 +87,7 @@ internal sealed class LeafConnection : PeerConnection
 
 
     /// <summary>The interest this peer announced (for /leafz).</summary>
-    public List<string> RemoteSubjects()
-    {
-        lock (_remoteSubs)
-        {
-            return [.. _remoteSubs.Keys];
-        }
-    }
+    public List<string> RemoteSubjects() => Interest.Keys();
 
     public override async Task RunAsync()
     {
@@ -284,18 +276,14 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
-        string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
-        Subscription sub;
-        lock (_remoteSubs)
+        string key = InterestKey(subject, queue);
+        if (Interest.Contains(key))
         {
-            if (_remoteSubs.ContainsKey(key))
-            {
-                return true; // a queue weight update: one entry per group routes it here
-            }
-
-            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = bound.Name };
-            _remoteSubs.Add(key, sub);
+            return true; // a queue weight update
         }
+
+        var sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = bound.Name };
+        Interest.Add(key, sub);
 
         bound.Sublist.Insert(sub);
         Server.OnSubscriptionChanged(sub, +1);
@@ -309,22 +297,18 @@ internal sealed class LeafConnection : PeerConnection
             return true;
         }
 
-        string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
-        Subscription? sub;
-        lock (_remoteSubs)
+        if (Interest.Remove(InterestKey(subject, queue)) is not { } sub)
         {
-            if (!_remoteSubs.Remove(key, out sub))
-            {
-                return true;
-            }
-
-            sub.Closed = true;
+            return true;
         }
 
         bound.Sublist.Remove(sub);
         Server.OnSubscriptionChanged(sub, -1);
         return true;
     }
+
+    private static string InterestKey(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue) =>
+        queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
 
     /// <summary>
     /// A message from this leaf connection, into its bound account: to local clients, to routes
@@ -413,18 +397,7 @@ internal sealed class LeafConnection : PeerConnection
     protected override void OnClosed(ClosedReason reason)
     {
         StopTimers();
-        List<Subscription> all;
-        lock (_remoteSubs)
-        {
-            all = [.. _remoteSubs.Values];
-            _remoteSubs.Clear();
-        }
-
-        foreach (Subscription sub in all)
-        {
-            sub.Closed = true;
-        }
-
+        List<Subscription> all = Interest.Clear();
         if (all.Count > 0)
         {
             _account!.Sublist.RemoveBatch(all);
