@@ -50,7 +50,7 @@ public sealed partial class NatsServer
         }
     }
 
-    private void Subscribe(Account account, Connection owner, string subject, ImportBinding binding)
+    private void Subscribe(Account account, Subscriber owner, string subject, ImportBinding binding)
     {
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(subject);
         var sub = new Subscription(owner, bytes, null, bytes) { AccountName = account.Name, Import = binding };
@@ -77,7 +77,7 @@ public sealed partial class NatsServer
             return;
         }
 
-        if (sub.Import is not null || sub.Client is not (ClientConnection or LeafConnection)
+        if (sub.Import is not null || sub.Subscriber.Kind is not (SubscriberKind.Client or SubscriberKind.Leaf or SubscriberKind.Hub)
             || FindAccount(sub.AccountName) is not { StreamImports.Count: > 0 } account)
         {
             return;
@@ -92,7 +92,7 @@ public sealed partial class NatsServer
                 continue;
             }
 
-            var shadow = new Subscription(sub.Client, System.Text.Encoding.UTF8.GetBytes(shadowSubject), sub.Queue, sub.Sid)
+            var shadow = new Subscription(sub.Subscriber, System.Text.Encoding.UTF8.GetBytes(shadowSubject), sub.Queue, sub.Sid)
             {
                 AccountName = import.Exporter.Name,
                 Import = import,

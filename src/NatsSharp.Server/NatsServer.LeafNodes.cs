@@ -46,7 +46,7 @@ public sealed partial class NatsServer
     internal void OnSubscriptionChanged(Subscription sub, int delta)
     {
         UpdateShadows(sub, delta);
-        if (sub.Client is ClientConnection or LeafConnection { WeAreHub: true } || (sub.Client is InternalClient && sub.Import is not ServiceImport))
+        if (sub.Subscriber.Kind is SubscriberKind.Client or SubscriberKind.Leaf || (sub.Subscriber.Kind == SubscriberKind.Internal && sub.Import is not ServiceImport))
         {
             if (delta > 0)
             {
@@ -60,4 +60,15 @@ public sealed partial class NatsServer
 
         LeafNodes?.OnInterest(sub, delta);
     }
+
+    // The cluster and the leafnodes do not know each other; what one tells the other goes through here.
+
+    /// <summary>A route's peer gained (+1) or lost (-1) interest: the leafs we are the hub of hear of it.</summary>
+    internal void OnRemoteInterest(Subscription sub, int delta) => LeafNodes?.OnInterest(sub, delta);
+
+    /// <summary>A cluster peer's leafnode URL (null when it left), for our leafs' failover lists.</summary>
+    internal void OnPeerLeafNodeUrl(string serverId, string? url) => LeafNodes?.SetPeerUrl(serverId, url);
+
+    /// <summary>Our leafnode URL as the cluster's route INFO advertises it, or null.</summary>
+    internal string? LeafNodeUrlForCluster => LeafNodes?.AdvertisedToCluster;
 }

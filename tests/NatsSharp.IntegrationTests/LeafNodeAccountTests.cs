@@ -112,10 +112,10 @@ public class LeafNodeAccountTests
     /// <summary>Whether <paramref name="server"/> holds interest on <paramref name="subject"/> in <paramref name="account"/> learned from a leaf connection.</summary>
     private static bool HasLeafInterest(TestServer server, string account, string subject, bool queue = false) =>
         server.Server.FindAccount(account)!.Sublist.All().Any(s =>
-            s.Client is LeafConnection && s.IsQueue == queue && Encoding.ASCII.GetString(s.Subject) == subject);
+            s.Subscriber is LeafConnection && s.IsQueue == queue && Encoding.ASCII.GetString(s.Subject) == subject);
 
     private static bool HasClientInterest(TestServer server, string account, string subject) =>
-        server.Server.FindAccount(account)!.Sublist.All().Any(s => s.Client is not LeafConnection && Encoding.ASCII.GetString(s.Subject) == subject);
+        server.Server.FindAccount(account)!.Sublist.All().Any(s => s.Subscriber is not LeafConnection && Encoding.ASCII.GetString(s.Subject) == subject);
 
     [Fact]
     public async Task Two_remotes_bound_to_A_and_B_keep_each_accounts_messages_apart_both_ways()

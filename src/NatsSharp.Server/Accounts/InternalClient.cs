@@ -1,20 +1,16 @@
-using NatsSharp.Server.Connections;
+using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Accounts;
 
 /// <summary>
-/// The owner of the subscriptions an account's service imports make (nats-server's internal
-/// account client). It has no socket: messages for its subscriptions are handled by their
-/// <see cref="Subjects.Subscription.Import"/> binding and never queued here.
+/// The server's own subscriber in an account (nats-server's internal account client): the
+/// owner of the subscriptions that imports make. It has no socket: a message for one of its
+/// subscriptions is handled by that subscription's <see cref="Subscription.Import"/> binding
+/// and never queued here.
 /// </summary>
-internal sealed class InternalClient : Connection
+internal sealed class InternalClient : Subscriber
 {
-    public InternalClient()
-        : base(0, null, null, long.MaxValue, TimeSpan.FromSeconds(10))
-    {
-    }
+    public override SubscriberKind Kind => SubscriberKind.Internal;
 
-    protected override void OnClosed(ClosedReason reason)
-    {
-    }
+    public override bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders) => false;
 }

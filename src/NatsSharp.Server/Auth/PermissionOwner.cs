@@ -1,4 +1,4 @@
-using NatsSharp.Server.Connections;
+using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Auth;
 
@@ -6,16 +6,15 @@ namespace NatsSharp.Server.Auth;
 /// The owner of the entries in a permission Sublist: permissions reuse the subject trie
 /// (and its allocation-free match cache) but nothing is ever delivered to them.
 /// </summary>
-internal sealed class PermissionOwner : Connection
+internal sealed class PermissionOwner : Subscriber
 {
     public static readonly PermissionOwner Instance = new();
 
     private PermissionOwner()
-        : base(0, null, null, long.MaxValue, TimeSpan.Zero)
     {
     }
 
-    protected override void OnClosed(ClosedReason reason)
-    {
-    }
+    public override SubscriberKind Kind => SubscriberKind.Internal;
+
+    public override bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders) => false;
 }

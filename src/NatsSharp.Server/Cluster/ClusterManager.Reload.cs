@@ -1,4 +1,3 @@
-using System.Text;
 using NatsSharp.Server.Auth;
 
 namespace NatsSharp.Server.Cluster;
@@ -23,7 +22,6 @@ internal sealed partial class ClusterManager
             Tls = tls.Value;
         }
 
-        Auth.Permissions? oldPermissions = Options.Permissions;
         bool clientsSeeChange = next.NoAdvertise != Options.NoAdvertise || (next.Name.Length > 0 && next.Name != Name);
         Options.Username = next.Username;
         Options.Password = next.Password;
@@ -36,8 +34,7 @@ internal sealed partial class ClusterManager
         // As nats-server: a new name replaces the current one; removing it keeps the current one.
         if (next.Name.Length > 0 && next.Name != Name)
         {
-            Volatile.Write(ref _name, next.Name);
-            Dynamic = false;
+            _name.Configure(next.Name);
         }
 
         // Accepted routes must still present valid credentials; we cannot check the ones we dialled.
@@ -51,54 +48,12 @@ internal sealed partial class ClusterManager
 
         if (permissionsChanged)
         {
-            ApplyPermissions(oldPermissions);
+            _interest.ApplyPermissions(Options.Permissions is { } p ? new CompiledPermissions(p) : null, BuildRouteInfoLine());
         }
 
         if (clientsSeeChange)
         {
             _server.OnClusterChanged(); // connect_urls (no_advertise) and the cluster name in client INFO
-        }
-    }
-
-    /// <summary>
-    /// New route permissions, as nats-server's reloadClusterPermissions: every route gets our new
-    /// INFO (import/export, so a peer re-sends interest we now accept), RS+/RS- for local
-    /// interest that became (un)importable, and drops its interest we may no longer export to.
-    /// </summary>
-    private void ApplyPermissions(Auth.Permissions? oldPermissions)
-    {
-        var was = oldPermissions is null ? null : new CompiledPermissions(oldPermissions);
-        byte[] info = BuildRouteInfoLine();
-        lock (_interest)
-        {
-            // Swapped under the interest lock, so a concurrent (un)subscribe is announced by exactly one side.
-            Permissions = Options.Permissions is { } p ? new CompiledPermissions(p) : null;
-            var sb = new StringBuilder();
-            foreach (var ((account, subject, queue), count) in _interest)
-            {
-                bool before = was is null || was.CanPublish(Encoding.UTF8.GetBytes(subject));
-                bool now = MayImport(subject);
-                if (now && !before)
-                {
-                    sb.Append(queue.Length == 0 ? $"RS+ {account} {subject}\r\n" : $"RS+ {account} {subject} {queue} {count}\r\n");
-                }
-                else if (before && !now)
-                {
-                    sb.Append(queue.Length == 0 ? $"RS- {account} {subject}\r\n" : $"RS- {account} {subject} {queue}\r\n");
-                }
-            }
-
-            byte[] changes = Encoding.UTF8.GetBytes(sb.ToString());
-            foreach (RouteConnection route in _routes.Values)
-            {
-                route.Send(info);
-                if (changes.Length > 0)
-                {
-                    route.Send(changes);
-                }
-
-                route.DropUnexportableInterest();
-            }
         }
     }
 
@@ -112,14 +67,14 @@ internal sealed partial class ClusterManager
         var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Uri url in routes)
         {
-            wanted.TryAdd(RouteKey(url), url.ToString());
+            wanted.TryAdd(RouteDialer.Key(url), url.ToString());
         }
 
         List<Uri> before = Options.Routes;
         Options.Routes = [.. routes];
         foreach (Uri old in before)
         {
-            bool removed = !wanted.TryGetValue(RouteKey(old), out string? url);
+            bool removed = !wanted.TryGetValue(RouteDialer.Key(old), out string? url);
             if (!removed && url == old.ToString())
             {
                 continue;
@@ -127,12 +82,12 @@ internal sealed partial class ClusterManager
 
             if (removed)
             {
-                _removedUrls[RouteKey(old)] = 0;
+                _dialer.Forget(old);
             }
 
             foreach (RouteConnection route in _peers.Running)
             {
-                if (route.SolicitedUrl is { } dialled && RouteKey(dialled) == RouteKey(old))
+                if (route.SolicitedUrl is { } dialled && RouteDialer.Key(dialled) == RouteDialer.Key(old))
                 {
                     route.Close(Connections.ClosedReason.RouteRemoved);
                     if (removed)
@@ -143,8 +98,8 @@ internal sealed partial class ClusterManager
             }
         }
 
-        var known = before.Select(RouteKey).ToHashSet(StringComparer.Ordinal);
-        foreach (Uri url in routes.Where(u => !known.Contains(RouteKey(u))))
+        var known = before.Select(RouteDialer.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (Uri url in routes.Where(u => !known.Contains(RouteDialer.Key(u))))
         {
             Solicit(url, explicitRoute: true);
         }

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
@@ -13,46 +10,41 @@ using NatsSharp.Server.Subjects;
 namespace NatsSharp.Server.Cluster;
 
 /// <summary>
-/// The cluster side of a server: the route listener, the routes it solicits (configured ones
-/// forever, gossiped ones a few times), the registry of routes by peer id, the reference-counted
-/// local interest it announces with RS+/RS-, and the client URLs of the whole cluster.
+/// The cluster side of a server: the route listener and the registry of routes by peer id (one
+/// per peer, duplicates resolved), gossip of new peers, and the wiring of its parts — dialling
+/// (<see cref="RouteDialer"/>), the handshake lines (<see cref="RouteHandshake"/>), the local
+/// interest announced with RS+/RS- (<see cref="RouteInterest"/>), the cluster name
+/// (<see cref="ClusterName"/>) and the peers' client URLs (<see cref="PeerClientUrls"/>).
 /// </summary>
 internal sealed partial class ClusterManager
 {
     private readonly NatsServer _server;
     private readonly ServerLog _log;
     private readonly ConcurrentDictionary<string, RouteConnection> _routes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _soliciting = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _selfUrls = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _removedUrls = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Account, string Subject, string Queue), int> _interest = [];
-    private readonly Dictionary<string, string[]> _peerClientUrls = new(StringComparer.Ordinal);
+    private readonly RouteInterest _interest;
+    private readonly PeerClientUrls _peerClientUrls = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly PeerListener<RouteConnection> _peers;
-    private string _name;
+    private readonly RouteDialer _dialer;
+    private readonly RouteHandshake _handshake;
+    private readonly ClusterName _name;
 
     public ClusterManager(NatsServer server, ClusterOptions options)
     {
         _server = server;
         _log = server.Log;
         Options = options.Clone(); // our own copy: reload updates it (routes) without touching the options object
-        Dynamic = options.Name.Length == 0;
-        _name = Dynamic ? NewDynamicName() : options.Name;
+        _name = new ClusterName(options.Name);
         _peers = new PeerListener<RouteConnection>(server.Log, _stopping.Token);
+        _handshake = new RouteHandshake(server, this);
+        _dialer = new RouteDialer(Options, _log, _stopping.Token, (socket, url) => _peers.RunAsync(NewRoute(socket, url), static r => r.RunAsync()), _routes.ContainsKey);
         Tls = LoadTls(options);
-        Permissions = options.Permissions is { } p ? new CompiledPermissions(p) : null;
+        _interest = new RouteInterest(() => _routes.Values, options.Permissions is { } p ? new CompiledPermissions(p) : null);
     }
-
-    /// <summary>Route permissions: import limits the interest we announce, export the interest we accept.</summary>
-    public CompiledPermissions? Permissions { get; private set; }
-
-    /// <summary>Whether our interest in <paramref name="subject"/> may be announced to routes (import).</summary>
-    private bool MayImport(string subject) =>
-        Permissions is null || Permissions.CanPublish(Encoding.UTF8.GetBytes(subject));
 
     /// <summary>Whether a route's interest in <paramref name="subject"/> is accepted (export: we may send it that).</summary>
     public bool MayExport(ReadOnlySpan<byte> subject) =>
-        Permissions is null || Permissions.CanSubscribe(subject, default);
+        _interest.Permissions is not { } p || p.CanSubscribe(subject, default);
 
     public ClusterOptions Options { get; }
 
@@ -63,9 +55,10 @@ internal sealed partial class ClusterManager
     public static RouteTls? LoadTls(ClusterOptions options) =>
         options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
 
-    public string Name => Volatile.Read(ref _name);
+    public string Name => _name.Current;
 
-    public bool Dynamic { get; private set; }
+    /// <summary>The name was generated, not configured.</summary>
+    public bool Dynamic => _name.Dynamic;
 
     public int Port { get; private set; }
 
@@ -103,104 +96,7 @@ internal sealed partial class ClusterManager
         new(this, _server, _server.NextConnectionId(), socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl);
 
     /// <summary>Dials a route: configured ones are retried forever, gossiped ones connect_retries times.</summary>
-    public void Solicit(Uri url, bool explicitRoute)
-    {
-        string key = RouteKey(url);
-        if (explicitRoute)
-        {
-            _removedUrls.TryRemove(key, out _);
-        }
-
-        if (!_soliciting.TryAdd(key, 0))
-        {
-            return; // already dialing it
-        }
-
-        _ = SolicitLoopAsync(url, key, explicitRoute);
-    }
-
-    private static string RouteKey(Uri url) => $"{url.Host}:{url.Port}";
-
-    private async Task SolicitLoopAsync(Uri url, string key, bool explicitRoute)
-    {
-        int failures = 0;
-        try
-        {
-            while (!_stopping.IsCancellationRequested && !_selfUrls.ContainsKey(key) && !_removedUrls.ContainsKey(key))
-            {
-                // A reload may have changed the configured URL's credentials.
-                url = explicitRoute ? Options.Routes.FirstOrDefault(r => RouteKey(r) == key) ?? url : url;
-                Socket? socket = await ConnectAsync(url).ConfigureAwait(false);
-                if (socket is null)
-                {
-                    failures++;
-                    _log.Debug($"Error trying to connect to route (attempt {failures}): {key}");
-                    if (!explicitRoute && failures > Options.ConnectRetries)
-                    {
-                        return;
-                    }
-
-                    await DelayAsync(Options.ReconnectDelay).ConfigureAwait(false);
-                    continue;
-                }
-
-                failures = 0;
-                RouteConnection route = await _peers.RunAsync(NewRoute(socket, url), static r => r.RunAsync()).ConfigureAwait(false);
-                if (route.RefusedAs == "self")
-                {
-                    _selfUrls.TryAdd(key, 0);
-                    return;
-                }
-
-                // Stay quiet while another connection to the same peer is up, then reconnect.
-                while (!_stopping.IsCancellationRequested && route.RemoteId.Length > 0 && _routes.ContainsKey(route.RemoteId))
-                {
-                    await DelayAsync(Options.ReconnectDelay).ConfigureAwait(false);
-                }
-
-                if (!explicitRoute && route.RefusedAs != "duplicate" && failures++ >= Options.ConnectRetries)
-                {
-                    return;
-                }
-
-                await DelayAsync(route.RefusedAs == "duplicate"
-                    ? TimeSpan.FromMilliseconds(Random.Shared.Next(100))
-                    : Options.ReconnectDelay).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _soliciting.TryRemove(key, out _);
-        }
-    }
-
-    private async Task<Socket?> ConnectAsync(Uri url)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await socket.ConnectAsync(url.Host, url.Port, timeout.Token).ConfigureAwait(false);
-            return socket;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            socket.Dispose();
-            return null;
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    public void Solicit(Uri url, bool explicitRoute) => _dialer.Dial(url, explicitRoute);
 
     /// <summary>
     /// A route's first INFO: refuse a connection to ourselves or a second one to the same peer
@@ -269,10 +165,10 @@ internal sealed partial class ClusterManager
         }
 
         _log.Debug(route.Prefix + $"Registering remote route \"{info.ServerId}\"");
-        SendAllInterest(route);
+        _interest.SendAll(route);
         Gossip(route, info);
         SetPeerClientUrls(info.ServerId, info.ConnectUrls ?? []); // no_advertise filters them when client INFO is built
-        _server.LeafNodes?.SetPeerUrl(info.ServerId, info.LeafNodeUrls is [string leafUrl] ? leafUrl : null);
+        _server.OnPeerLeafNodeUrl(info.ServerId, info.LeafNodeUrls is [string leafUrl] ? leafUrl : null);
         return true;
     }
 
@@ -297,7 +193,7 @@ internal sealed partial class ClusterManager
         if (removed)
         {
             SetPeerClientUrls(route.RemoteId, null);
-            _server.LeafNodes?.SetPeerUrl(route.RemoteId, null);
+            _server.OnPeerLeafNodeUrl(route.RemoteId, null);
             if (!route.IsSolicited && route.RemoteInfo?.Ip is { Length: > 0 } ip && Uri.TryCreate(ip, UriKind.Absolute, out Uri? url))
             {
                 Solicit(url, explicitRoute: false); // try to get the peer back, a few times
@@ -323,8 +219,8 @@ internal sealed partial class ClusterManager
 
         var was = new CompiledPermissions(new Auth.Permissions { Subscribe = before });
         var now = new CompiledPermissions(new Auth.Permissions { Subscribe = info.Export });
-        SendInterest(route, subject => now.CanSubscribe(Encoding.UTF8.GetBytes(subject), default)
-            && !was.CanSubscribe(Encoding.UTF8.GetBytes(subject), default) && MayImport(subject));
+        _interest.Send(route, subject => now.CanSubscribe(Encoding.UTF8.GetBytes(subject), default)
+            && !was.CanSubscribe(Encoding.UTF8.GetBytes(subject), default) && _interest.MayImport(subject));
     }
 
     private static string Describe(SubjectPermission? p) =>
@@ -374,29 +270,21 @@ internal sealed partial class ClusterManager
         }
     }
 
+    /// <summary>A peer's cluster name (CONNECT or INFO): null when it agrees, else the refusal text.</summary>
     public string? CheckClusterName(string theirs, bool theirsDynamic)
     {
-        if (theirs.Length == 0 || theirs == Name)
+        string? refusal = _name.Meet(theirs, theirsDynamic, out bool adopted);
+        if (adopted)
         {
-            return null;
-        }
-
-        // A generated name gives way to a configured one, and to a higher-sorting generated one.
-        if (Dynamic && (!theirsDynamic || string.CompareOrdinal(Name, theirs) < 0))
-        {
-            Volatile.Write(ref _name, theirs);
-            Dynamic = theirsDynamic;
             _log.Notice($"Cluster name updated to {theirs}");
             _server.OnClusterChanged();
-            return null;
         }
 
-        return $"Rejecting connection, cluster name \"{theirs}\" does not match \"{Name}\"";
+        return refusal;
     }
 
-    /// <summary>A route's CONNECT against <c>cluster { authorization }</c>: the password plain or bcrypt, as for clients.</summary>
-    public bool Authenticate(ConnectOptions connect) =>
-        SecretCompare.SameText(connect.User ?? "", Options.Username) & SecretCompare.PasswordMatches(Options.Password, connect.Pass ?? "");
+    /// <summary>A route's CONNECT against <c>cluster { authorization }</c>.</summary>
+    public bool Authenticate(ConnectOptions connect) => _handshake.Authenticate(connect);
 
     /// <summary>An account named on a route (RS+/RMSG): $G without a lookup, configured ones by name, unknown ones (e.g. $SYS) ignored.</summary>
     public Account? AccountOf(ReadOnlySpan<byte> name) =>
@@ -411,123 +299,28 @@ internal sealed partial class ClusterManager
 
         foreach (Subscription sub in subs)
         {
-            _server.LeafNodes?.OnInterest(sub, -1);
+            _server.OnRemoteInterest(sub, -1);
         }
     }
 
-    /// <summary>A local client subscribed: announce 0→1 (plain) or every weight change (queue).</summary>
-    public void OnLocalSubscribed(Subscription sub) => ChangeInterest(sub, +1);
+    /// <summary>A local subscription: announce 0→1 (plain) or every weight change (queue).</summary>
+    public void OnLocalSubscribed(Subscription sub) => _interest.Change(sub, +1);
 
-    public void OnLocalUnsubscribed(Subscription sub) => ChangeInterest(sub, -1);
-
-    private void ChangeInterest(Subscription sub, int delta)
-    {
-        string account = sub.AccountName;
-        string subject = Encoding.UTF8.GetString(sub.Subject);
-        string queue = sub.Queue is null ? "" : Encoding.UTF8.GetString(sub.Queue);
-
-        // Sent under the lock: two changes of one subject reach every route in the order they
-        // were counted (an RS- can never overtake the RS+ before it).
-        lock (_interest)
-        {
-            _interest.TryGetValue((account, subject, queue), out int count);
-            int next = Math.Max(0, count + delta);
-            if (next == 0)
-            {
-                _interest.Remove((account, subject, queue));
-            }
-            else
-            {
-                _interest[(account, subject, queue)] = next;
-            }
-
-            string? line = (count, next, queue.Length) switch
-            {
-                (0, > 0, 0) => $"RS+ {account} {subject}\r\n",
-                (> 0, 0, 0) => $"RS- {account} {subject}\r\n",
-                (_, > 0, > 0) when next != count => $"RS+ {account} {subject} {queue} {next}\r\n",
-                (> 0, 0, > 0) => $"RS- {account} {subject} {queue}\r\n",
-                _ => null,
-            };
-            if (line is not null && MayImport(subject))
-            {
-                byte[] bytes = Encoding.UTF8.GetBytes(line);
-                foreach (RouteConnection route in _routes.Values)
-                {
-                    route.Send(bytes);
-                }
-            }
-        }
-    }
-
-    private void SendAllInterest(RouteConnection route) => SendInterest(route, MayImport);
-
-    /// <summary>Sends RS+ for the local interest whose subject passes <paramref name="filter"/>.</summary>
-    private void SendInterest(RouteConnection route, Func<string, bool> filter)
-    {
-        lock (_interest)
-        {
-            var sb = new StringBuilder();
-            foreach (var ((account, subject, queue), count) in _interest.Where(i => filter(i.Key.Subject)))
-            {
-                sb.Append(queue.Length == 0 ? $"RS+ {account} {subject}\r\n" : $"RS+ {account} {subject} {queue} {count}\r\n");
-            }
-
-            if (sb.Length > 0)
-            {
-                route.Send(Encoding.UTF8.GetBytes(sb.ToString()));
-            }
-        }
-    }
+    public void OnLocalUnsubscribed(Subscription sub) => _interest.Change(sub, -1);
 
     private void SetPeerClientUrls(string serverId, string[]? urls)
     {
-        lock (_peerClientUrls)
+        if (_peerClientUrls.Set(serverId, urls))
         {
-            if (urls is null || urls.Length == 0)
-            {
-                if (!_peerClientUrls.Remove(serverId))
-                {
-                    return;
-                }
-            }
-            else
-            {
-                _peerClientUrls[serverId] = urls;
-            }
+            _server.OnClusterChanged();
         }
-
-        _server.OnClusterChanged();
     }
 
     /// <summary>The client URLs of the other servers, for connect_urls in client INFO.</summary>
-    public List<string> PeerClientUrls()
-    {
-        lock (_peerClientUrls)
-        {
-            return [.. _peerClientUrls.Values.SelectMany(u => u).Distinct()];
-        }
-    }
+    public List<string> PeerClientUrls() => _peerClientUrls.All();
 
-    public byte[] BuildConnect(Uri url)
-    {
-        var connect = new RouteConnect
-        {
-            TlsRequired = Tls is not null,
-            Name = _server.ServerId,
-            Cluster = Name,
-            Dynamic = Dynamic,
-        };
-        if (!string.IsNullOrEmpty(url.UserInfo))
-        {
-            string[] parts = url.UserInfo.Split(':', 2);
-            connect.User = Uri.UnescapeDataString(parts[0]);
-            connect.Pass = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
-        }
-
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(connect, ProtocolJson.Default.RouteConnect);
-        return [.. "CONNECT "u8, .. json, .. "\r\n"u8];
-    }
+    /// <summary>The CONNECT we send on a route we dialled.</summary>
+    public byte[] BuildConnect(Uri url) => _handshake.Connect(url);
 
     /// <summary>Tells every route we are in lame-duck mode (INFO with "ldm":true), as nats-server does.</summary>
     public void AnnounceLameDuck()
@@ -539,63 +332,8 @@ internal sealed partial class ClusterManager
         }
     }
 
-    public byte[] BuildRouteInfoLine(bool lameDuck = false)
-    {
-        string host = Options.Host;
-        int port = Port;
-        string? ip = null;
-        if (Options.Advertise.Length > 0)
-        {
-            int colon = Options.Advertise.LastIndexOf(':');
-            host = colon > 0 ? Options.Advertise[..colon] : Options.Advertise;
-            port = colon > 0 && int.TryParse(Options.Advertise.AsSpan(colon + 1), out int p) ? p : port;
-            ip = $"nats-route://{NatsServer.HostPort(host, port)}/";
-        }
+    /// <summary>The INFO we send on every route (and again after a reload or in lame duck).</summary>
+    public byte[] BuildRouteInfoLine(bool lameDuck = false) => _handshake.Info(lameDuck);
 
-        var info = new ServerInfo
-        {
-            ServerId = _server.ServerId,
-            ServerName = _server.ServerName,
-            Version = ServerVersion.Compatible,
-            Proto = 2,
-            Go = ServerVersion.Runtime,
-            Host = host,
-            Port = port,
-            Headers = !_server.Options.NoHeaderSupport,
-            AuthRequired = AuthRequired,
-            TlsRequired = Tls is not null,
-            TlsVerify = Options.Tls is { } t && (t.TlsVerify || t.TlsMap),
-            MaxPayload = _server.Options.MaxPayload,
-            Ip = ip,
-            Cluster = Name,
-            ClusterDynamic = Dynamic,
-            ConnectUrls = Options.NoAdvertise ? null : [.. _server.OwnClientUrls()],
-            LeafNodeUrls = _server.LeafNodes?.AdvertisedToCluster is { } leafUrl ? [leafUrl] : null,
-            LameDuckMode = lameDuck,
-            Import = Options.Permissions?.Publish,
-            Export = Options.Permissions?.Subscribe,
-            Lnoc = true,
-        };
-        return InfoLine(info, trailingSpace: true);
-    }
-
-    private static byte[] InfoLine(ServerInfo info, bool trailingSpace)
-    {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
-        return [.. "INFO "u8, .. json, .. (trailingSpace ? " \r\n"u8 : "\r\n"u8)];
-    }
-
-    private static string NewDynamicName()
-    {
-        const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        Span<byte> random = stackalloc byte[22];
-        RandomNumberGenerator.Fill(random);
-        Span<char> name = stackalloc char[22];
-        for (int i = 0; i < name.Length; i++)
-        {
-            name[i] = alphabet[random[i] % alphabet.Length];
-        }
-
-        return new string(name);
-    }
+    internal static byte[] InfoLine(ServerInfo info, bool trailingSpace) => RouteHandshake.InfoLine(info, trailingSpace);
 }

@@ -20,7 +20,6 @@ namespace NatsSharp.Server.Cluster;
 internal sealed class RouteConnection : PeerConnection
 {
     private readonly ClusterManager _cluster;
-    private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
     private ConnectOptions? _connect;
 
     public RouteConnection(ClusterManager cluster, NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl)
@@ -53,20 +52,7 @@ internal sealed class RouteConnection : PeerConnection
     /// <summary>Reloaded export permissions: forget the peer's interest we may no longer send to.</summary>
     public void DropUnexportableInterest()
     {
-        List<Subscription> dropped = [];
-        lock (_remoteSubs)
-        {
-            foreach ((string key, Subscription sub) in _remoteSubs)
-            {
-                if (!_cluster.MayExport(sub.Subject))
-                {
-                    sub.Closed = true;
-                    dropped.Add(sub);
-                    _remoteSubs.Remove(key);
-                }
-            }
-        }
-
+        List<Subscription> dropped = Interest.RemoveWhere(sub => !_cluster.MayExport(sub.Subject));
         if (dropped.Count > 0)
         {
             _cluster.RemoveRemoteSubscriptions(dropped);
@@ -79,25 +65,10 @@ internal sealed class RouteConnection : PeerConnection
     public string RefusedAs { get; set; } = "";
 
 
-    public int RemoteSubscriptionCount
-    {
-        get
-        {
-            lock (_remoteSubs)
-            {
-                return _remoteSubs.Count;
-            }
-        }
-    }
+    public int RemoteSubscriptionCount => Interest.Count;
 
     /// <summary>The interest this peer sent us, for /routez?subs=1.</summary>
-    public List<Subscription> RemoteSubscriptionsSnapshot()
-    {
-        lock (_remoteSubs)
-        {
-            return [.. _remoteSubs.Values];
-        }
-    }
+    public List<Subscription> RemoteSubscriptionsSnapshot() => Interest.Snapshot();
 
     public override async Task RunAsync()
     {
@@ -237,20 +208,16 @@ internal sealed class RouteConnection : PeerConnection
         }
 
         string key = RemoteKey(account, subject, queue);
-        Subscription sub;
-        lock (_remoteSubs)
+        if (Interest.Contains(key))
         {
-            if (_remoteSubs.ContainsKey(key))
-            {
-                return true; // a queue weight update: one entry per group is enough for routing
-            }
-
-            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = acc.Name };
-            _remoteSubs.Add(key, sub);
+            return true; // a queue weight update
         }
 
+        var sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = acc.Name };
+        Interest.Add(key, sub);
+
         acc.Sublist.Insert(sub);
-        Server.LeafNodes?.OnInterest(sub, +1); // leafs we are the hub of hear of the cluster's interest in their account
+        Server.OnRemoteInterest(sub, +1); // leafs we are the hub of hear of the cluster's interest in their account
         return true;
     }
 
@@ -262,20 +229,13 @@ internal sealed class RouteConnection : PeerConnection
             return true;
         }
 
-        string key = RemoteKey(account, subject, queue);
-        Subscription? sub;
-        lock (_remoteSubs)
+        if (Interest.Remove(RemoteKey(account, subject, queue)) is not { } sub)
         {
-            if (!_remoteSubs.Remove(key, out sub))
-            {
-                return true;
-            }
-
-            sub.Closed = true;
+            return true;
         }
 
         acc.Sublist.Remove(sub);
-        Server.LeafNodes?.OnInterest(sub, -1);
+        Server.OnRemoteInterest(sub, -1);
         return true;
     }
 
@@ -299,8 +259,14 @@ internal sealed class RouteConnection : PeerConnection
         return true;
     }
 
+    public override SubscriberKind Kind => SubscriberKind.Route;
+
+    /// <summary>One RMSG (or HMSG) naming the account.</summary>
+    public override bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
+        EnqueueRoutedMessage(account, subject, reply, queues, headerSize, message);
+
     /// <summary>One hop: from a route only to local clients and the leafs we are the hub of.</summary>
-    protected override bool MayForwardTo(Connection target) => target is LeafNodes.LeafConnection { WeAreHub: true };
+    protected override bool MayForwardTo(Subscriber target) => target.Kind == SubscriberKind.Leaf;
 
     public override bool OnErr(ReadOnlySpan<byte> text)
     {
@@ -309,21 +275,10 @@ internal sealed class RouteConnection : PeerConnection
         return false;
     }
 
-    // Client operations have no place on a route.
     /// <summary>Drops the peer's interest, for a route that is closing or being replaced.</summary>
     private void RemoveRemoteSubscriptions()
     {
-        List<Subscription> all;
-        lock (_remoteSubs)
-        {
-            all = [.. _remoteSubs.Values];
-            _remoteSubs.Clear();
-        }
-
-        foreach (Subscription sub in all)
-        {
-            sub.Closed = true;
-        }
+        List<Subscription> all = Interest.Clear();
 
         if (all.Count > 0)
         {

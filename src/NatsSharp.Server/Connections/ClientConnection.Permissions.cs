@@ -110,14 +110,14 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>At delivery (on the publisher's thread): false if this client's subscribe deny list covers the subject.</summary>
-    internal bool DeliveryAllowed(ReadOnlySpan<byte> subject)
+    internal override bool MayReceive(ReadOnlySpan<byte> subject)
     {
         CompiledPermissions? filter = _deliveryFilter;
         return filter is null || !filter.IsDeliveryDenied(subject);
     }
 
     /// <summary>At delivery of a request to this client: remember its reply subject for allow_responses.</summary>
-    internal void GrantReply(ReadOnlySpan<byte> reply)
+    private void GrantReply(ReadOnlySpan<byte> reply)
     {
         Dictionary<string, ReplyGrant>? replies = _replies;
         if (replies is null || reply.IsEmpty)

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NatsSharp.Server.Auth;
-using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
@@ -72,6 +71,22 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public ConnectOptions? ConnectInfo { get; private set; }
 
     public override bool TakesHeaders => _headers;
+
+    public override SubscriberKind Kind => SubscriberKind.Client;
+
+    /// <summary>A message was queued for this client: allow_responses learns the reply; -V traces the MSG.</summary>
+    internal override void OnDelivered(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, int size)
+    {
+        if (!reply.IsEmpty)
+        {
+            GrantReply(reply);
+        }
+
+        if (_log.IsTrace)
+        {
+            TraceOut(subject, sub.Sid, reply, headerSize, size);
+        }
+    }
 
     /// <summary>Runs the connection until it closes: INFO, then the read loop beside the write loop.</summary>
     public async Task RunAsync()
@@ -290,7 +305,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
 
         SendOk();
-        Route(subject, reply, headerSize, message);
+        Publish(subject, reply, headerSize, message);
         return true;
     }
 
@@ -302,7 +317,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     /// subscribers, queue groups, routes and leafs, imports); a requester with no_responders
     /// hears a 503 when nobody took it.
     /// </summary>
-    private void Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    private void Publish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
         int delivered = _delivery.Publish(_account, _echo ? null : this, subject, reply, headerSize, message);
         if (delivered == 0 && _noResponders && !reply.IsEmpty)
@@ -317,7 +332,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         SublistResult result = _account.Sublist.Match(reply);
         foreach (Subscription sub in result.Plain)
         {
-            if (ReferenceEquals(sub.Client, this))
+            if (ReferenceEquals(sub.Subscriber, this))
             {
                 if (EnqueueMessage(reply, sub.Sid, default, NoRespondersMessage.Length, NoRespondersMessage, true))
                 {
@@ -450,7 +465,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         _log.Trace(_prefix + "<<- MSG_PAYLOAD: [" + GoQuote.Quote(shown) + suffix + "]");
     }
 
-    internal void TraceOut(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int size)
+    private void TraceOut(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int size)
     {
         var sb = new StringBuilder(headerSize > 0 && _headers ? "->> [HMSG " : "->> [MSG ");
         sb.Append(Encoding.UTF8.GetString(subject)).Append(' ').Append(Encoding.UTF8.GetString(sid)).Append(' ');

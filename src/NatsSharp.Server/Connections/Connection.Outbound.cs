@@ -35,10 +35,12 @@ internal abstract partial class Connection
     }
 
     /// <summary>Set when an append found the buffer over max_pending; the caller closes the connection.</summary>
-    public bool IsSlowConsumer { get; private set; }
+    public override bool IsSlowConsumer => _slowConsumer;
+
+    private bool _slowConsumer;
 
     /// <summary>Wakes the write loop; cheap to call more than once.</summary>
-    public void SignalFlush() => _flushSignal.Set();
+    public override void SignalFlush() => _flushSignal.Set();
 
     private void WakeWriter() => _flushSignal.Set();
 
@@ -62,9 +64,9 @@ internal abstract partial class Connection
     /// Queues one MSG (or HMSG when <paramref name="headerSize"/> &gt; 0 and the peer takes headers).
     /// False when the connection is closed or has just become a slow consumer.
     /// </summary>
-    public bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool peerTakesHeaders)
+    public override bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders)
     {
-        if (headerSize > 0 && !peerTakesHeaders)
+        if (headerSize > 0 && !withHeaders)
         {
             message = message[headerSize..]; // strip the header block for old clients
             headerSize = 0;
@@ -221,7 +223,7 @@ internal abstract partial class Connection
 
         if ((long)_activeLength + _inFlight + needed > MaxPending)
         {
-            IsSlowConsumer = true;
+            _slowConsumer = true;
             return false;
         }
 

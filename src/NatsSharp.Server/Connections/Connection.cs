@@ -7,7 +7,7 @@ namespace NatsSharp.Server.Connections;
 /// What every kind of connection shares: the socket, the outbound buffer with its write
 /// loop (Connection.Outbound.cs), counters, and one close path.
 /// </summary>
-internal abstract partial class Connection
+internal abstract partial class Connection : Subjects.Subscriber
 {
     private const int Open = 0;
     private const int Closing = 1; // flushing what is queued, then closing
@@ -32,6 +32,8 @@ internal abstract partial class Connection
     }
 
     public ulong Id { get; }
+
+    public override ulong Cid => Id;
 
     public DateTime Started { get; }
 
@@ -120,16 +122,8 @@ internal abstract partial class Connection
         OnClosed(Reason);
     }
 
-    /// <summary>Whether MSG deliveries may carry headers (HMSG) to this peer.</summary>
-    public virtual bool TakesHeaders => false;
-
     /// <summary>Called by a publisher whose append found this connection over max_pending.</summary>
-    internal virtual void OnSlowConsumer() => Close(ClosedReason.SlowConsumerPendingBytes);
-
-    /// <summary>Drops one subscription (auto-unsubscribe reached its max).</summary>
-    internal virtual void RemoveSubscription(Subjects.Subscription sub)
-    {
-    }
+    internal override void OnSlowConsumer() => Close(ClosedReason.SlowConsumerPendingBytes);
 
     /// <summary>Subclasses drop their subscriptions, unregister and log here.</summary>
     protected abstract void OnClosed(ClosedReason reason);
@@ -143,6 +137,8 @@ internal abstract partial class Connection
             : base(0, null, null, long.MaxValue, TimeSpan.FromSeconds(10))
         {
         }
+
+        public override Subjects.SubscriberKind Kind => Subjects.SubscriberKind.Client;
 
         protected override void OnClosed(ClosedReason reason)
         {

@@ -1,7 +1,5 @@
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Auth;
-using NatsSharp.Server.Cluster;
-using NatsSharp.Server.LeafNodes;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Subjects;
 
@@ -23,10 +21,10 @@ internal sealed class DeliveryBatch
     private readonly List<byte[]> _oneQueue = [];
     private byte[] _mapped = new byte[256]; // a stream import's mapped subject
 
-    private readonly HashSet<Connection> _touched = [];
+    private readonly HashSet<Subscriber> _touched = [];
     private readonly ServerStats _stats;
     private readonly ServerLog _log;
-    private Connection? _lastTouched;
+    private Subscriber? _lastTouched;
     private long _outMsgs;
     private long _outBytes;
 
@@ -36,8 +34,8 @@ internal sealed class DeliveryBatch
         _log = log;
     }
 
-    /// <summary>Per-message scratch for the routes a message goes to (reused, never allocated per message).</summary>
-    public RouteFanout Routes { get; } = new();
+    /// <summary>Per-message scratch for the server peers a message goes to (reused, never allocated per message).</summary>
+    public PeerFanout Peers { get; } = new();
 
     /// <summary>
     /// False for a route's read loop: a request that came over a route was already handed to
@@ -59,12 +57,12 @@ internal sealed class DeliveryBatch
         int delivered = 0;
         foreach (Subscription sub in result.Plain)
         {
-            if (sub.Import is null && sub.Client is RouteConnection or LeafConnection)
+            if (sub.Import is null && sub.Subscriber.IsServerPeer)
             {
-                Routes.Add(sub.Client, null); // one RMSG/LMSG per route or leaf, however many subscriptions match there
+                Peers.Add(sub.Subscriber, null); // one RMSG/LMSG per route or leaf, however many subscriptions match there
                 delivered++;
             }
-            else if (!ReferenceEquals(sub.Client, skip) && ToSubscriber(sub, subject, reply, headerSize, message))
+            else if (!ReferenceEquals(sub.Subscriber, skip) && ToSubscriber(sub, subject, reply, headerSize, message))
             {
                 delivered++;
             }
@@ -78,9 +76,9 @@ internal sealed class DeliveryBatch
             }
         }
 
-        if (Routes.Count > 0)
+        if (Peers.Count > 0)
         {
-            ToRoutes(account.Name, subject, reply, headerSize, message);
+            ToPeers(account.Name, subject, reply, headerSize, message);
         }
 
         if (_importWork.Count > 0)
@@ -99,15 +97,15 @@ internal sealed class DeliveryBatch
     {
         int n = group.Length;
         int start = n == 1 ? 0 : Random.Shared.Next(n);
-        Connection? remote = null;
+        Subscriber? remote = null;
         for (int i = 0; i < n; i++)
         {
             Subscription member = group[(start + i) % n];
-            if (member.Import is null && member.Client is RouteConnection or LeafConnection)
+            if (member.Import is null && member.Subscriber.IsServerPeer)
             {
-                remote ??= member.Client;
+                remote ??= member.Subscriber;
             }
-            else if (!ReferenceEquals(member.Client, skip) && ToSubscriber(member, subject, reply, headerSize, message))
+            else if (!ReferenceEquals(member.Subscriber, skip) && ToSubscriber(member, subject, reply, headerSize, message))
             {
                 return true;
             }
@@ -115,14 +113,14 @@ internal sealed class DeliveryBatch
 
         if (remote is not null)
         {
-            Routes.Add(remote, group[0].Queue);
+            Peers.Add(remote, group[0].Queue);
             return true;
         }
 
         return false;
     }
 
-    public void Touch(Connection c)
+    public void Touch(Subscriber c)
     {
         if (!ReferenceEquals(c, _lastTouched))
         {
@@ -134,7 +132,7 @@ internal sealed class DeliveryBatch
     /// <summary>Queues the message for one local subscription; false if it could not take it.</summary>
     public bool ToSubscriber(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        Connection target = sub.Client;
+        Subscriber target = sub.Subscriber;
         if (sub.Closed)
         {
             return false;
@@ -147,8 +145,7 @@ internal sealed class DeliveryBatch
 
         // A wildcard subscription may cover subjects its user may not subscribe to: filter here,
         // whichever way the message came in (client, route).
-        ClientConnection? targetClient = target as ClientConnection;
-        if (targetClient is not null && !targetClient.DeliveryAllowed(subject))
+        if (!target.MayReceive(subject))
         {
             return false;
         }
@@ -175,11 +172,7 @@ internal sealed class DeliveryBatch
         }
 
         Touch(target);
-        if (!reply.IsEmpty)
-        {
-            targetClient?.GrantReply(reply); // allow_responses
-        }
-
+        target.OnDelivered(sub, subject, reply, headerSize, message.Length);
         _outMsgs++;
         _outBytes += message.Length;
         if (lastOne)
@@ -187,39 +180,24 @@ internal sealed class DeliveryBatch
             target.RemoveSubscription(sub);
         }
 
-        if (_log.IsTrace && targetClient is { } client)
-        {
-            client.TraceOut(subject, sub.Sid, reply, headerSize, message.Length);
-        }
-
         return true;
     }
 
-    /// <summary>Sends the message once to each route collected in <see cref="Routes"/>, then clears it.</summary>
-    public void ToRoutes(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    /// <summary>Forwards the message once to each peer collected in <see cref="Peers"/>, then clears it.</summary>
+    public void ToPeers(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        for (int i = 0; i < Routes.Count; i++)
+        for (int i = 0; i < Peers.Count; i++)
         {
-            Connection route = Routes.RouteAt(i);
-            string? onWire = account;
-            if (route is LeafConnection leafConnection)
+            Subscriber peer = Peers.PeerAt(i);
+            if (peer.Forward(account, subject, reply, Peers.QueuesAt(i), headerSize, message))
             {
-                onWire = null; // leafnode messages name no account
-                if (!leafConnection.MaySend(subject))
-                {
-                    continue; // deny_exports
-                }
-            }
-
-            if (route.EnqueueRoutedMessage(onWire, subject, reply, Routes.QueuesAt(i), headerSize, message))
-            {
-                Touch(route);
+                Touch(peer);
                 _outMsgs++;
                 _outBytes += message.Length;
             }
         }
 
-        Routes.Clear();
+        Peers.Clear();
     }
 
     /// <summary>
@@ -235,25 +213,21 @@ internal sealed class DeliveryBatch
                 Subscription origin = sub.Origin!;
                 int length = stream.MapToImporter(subject, ref _mapped);
                 ReadOnlySpan<byte> mapped = _mapped.AsSpan(0, length);
-                if (origin.Client is LeafConnection leaf)
+                if (origin.Subscriber.IsServerPeer)
                 {
-                    if (!leaf.MaySend(mapped))
-                    {
-                        return false;
-                    }
-
+                    // A leaf's subscription in the importing account: forwarded once, with its queue group.
                     _oneQueue.Clear();
                     if (origin.Queue is not null)
                     {
                         _oneQueue.Add(origin.Queue);
                     }
 
-                    if (!leaf.EnqueueRoutedMessage(null, mapped, reply, _oneQueue, headerSize, message))
+                    if (!origin.Subscriber.Forward(origin.AccountName, mapped, reply, _oneQueue, headerSize, message))
                     {
                         return false;
                     }
 
-                    Touch(leaf);
+                    Touch(origin.Subscriber);
                     _outMsgs++;
                     _outBytes += message.Length;
                     return true;
@@ -307,7 +281,7 @@ internal sealed class DeliveryBatch
     /// <summary>After a read: wake every connection written to, once, and add up the counters.</summary>
     public void End(long inMsgs, long inBytes)
     {
-        foreach (Connection c in _touched)
+        foreach (Subscriber c in _touched)
         {
             c.SignalFlush();
         }

@@ -99,6 +99,9 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 
     protected ProtocolParser Parser { get; }
 
+    /// <summary>What the peer announced it wants (RS+/LS+).</summary>
+    protected RemoteInterest Interest { get; } = new();
+
     protected DeliveryBatch Delivery { get; }
 
     internal override ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer)
@@ -250,8 +253,8 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         }
     }
 
-    /// <summary>Whether a message that came in here may go on to <paramref name="target"/> (one hop, no echo).</summary>
-    protected abstract bool MayForwardTo(Connection target);
+    /// <summary>Whether a message that came in here may go on to the peer <paramref name="target"/> (one hop, no echo).</summary>
+    protected abstract bool MayForwardTo(Subjects.Subscriber target);
 
     /// <summary>
     /// Delivers a message that came from this peer: to local clients, to the queue groups the
@@ -262,15 +265,15 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     {
         foreach (Subjects.Subscription sub in result.Plain)
         {
-            if (IsLocal(sub))
+            if (!sub.Subscriber.IsServerPeer)
             {
                 Delivery.ToSubscriber(sub, subject, reply, headerSize, message);
             }
-            else if (MayForwardTo(sub.Client))
+            else if (MayForwardTo(sub.Subscriber))
             {
                 if (sub.Import is null)
                 {
-                    Delivery.Routes.Add(sub.Client, null);
+                    Delivery.Peers.Add(sub.Subscriber, null);
                 }
                 else
                 {
@@ -290,9 +293,9 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             }
         }
 
-        if (Delivery.Routes.Count > 0)
+        if (Delivery.Peers.Count > 0)
         {
-            Delivery.ToRoutes(account, subject, reply, headerSize, message);
+            Delivery.ToPeers(account, subject, reply, headerSize, message);
         }
 
         if (Delivery.HasImportWork)
@@ -300,10 +303,6 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             Delivery.RunImports(subject, reply, headerSize, message);
         }
     }
-
-    /// <summary>A client here, or a subscription the server made for an import of a client or of an account.</summary>
-    private static bool IsLocal(Subjects.Subscription sub) =>
-        sub.Client is ClientConnection or Accounts.InternalClient;
 
     private void DeliverToGroup(Subjects.SublistResult result, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
@@ -320,14 +319,15 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             for (int i = 0; i < n; i++)
             {
                 Subjects.Subscription member = group[(start + i) % n];
-                if (IsLocal(member) || (member.Import is not null && MayForwardTo(member.Client)))
+                bool local = !member.Subscriber.IsServerPeer;
+                if (local || (member.Import is not null && MayForwardTo(member.Subscriber)))
                 {
                     if (Delivery.ToSubscriber(member, subject, reply, headerSize, message))
                     {
                         return;
                     }
                 }
-                else if (remote is null && MayForwardTo(member.Client))
+                else if (remote is null && MayForwardTo(member.Subscriber))
                 {
                     remote = member;
                 }
@@ -335,7 +335,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 
             if (remote is not null)
             {
-                Delivery.Routes.Add(remote.Client, remote.Queue); // no local member could take it
+                Delivery.Peers.Add(remote.Subscriber, remote.Queue); // no local member could take it
             }
 
             return;

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NatsSharp.Server.Auth;
-using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
@@ -21,7 +20,6 @@ namespace NatsSharp.Server.LeafNodes;
 internal sealed class LeafConnection : PeerConnection
 {
     private readonly LeafNodeManager _manager;
-    private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
     private Account? _account;
 
@@ -89,13 +87,7 @@ internal sealed class LeafConnection : PeerConnection
 
 
     /// <summary>The interest this peer announced (for /leafz).</summary>
-    public List<string> RemoteSubjects()
-    {
-        lock (_remoteSubs)
-        {
-            return [.. _remoteSubs.Keys];
-        }
-    }
+    public List<string> RemoteSubjects() => Interest.Keys();
 
     public override async Task RunAsync()
     {
@@ -284,18 +276,14 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
-        string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
-        Subscription sub;
-        lock (_remoteSubs)
+        string key = InterestKey(subject, queue);
+        if (Interest.Contains(key))
         {
-            if (_remoteSubs.ContainsKey(key))
-            {
-                return true; // a queue weight update: one entry per group routes it here
-            }
-
-            sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = bound.Name };
-            _remoteSubs.Add(key, sub);
+            return true; // a queue weight update
         }
+
+        var sub = new Subscription(this, subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), Encoding.UTF8.GetBytes(key)) { AccountName = bound.Name };
+        Interest.Add(key, sub);
 
         bound.Sublist.Insert(sub);
         Server.OnSubscriptionChanged(sub, +1);
@@ -309,22 +297,18 @@ internal sealed class LeafConnection : PeerConnection
             return true;
         }
 
-        string key = queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
-        Subscription? sub;
-        lock (_remoteSubs)
+        if (Interest.Remove(InterestKey(subject, queue)) is not { } sub)
         {
-            if (!_remoteSubs.Remove(key, out sub))
-            {
-                return true;
-            }
-
-            sub.Closed = true;
+            return true;
         }
 
         bound.Sublist.Remove(sub);
         Server.OnSubscriptionChanged(sub, -1);
         return true;
     }
+
+    private static string InterestKey(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue) =>
+        queue.IsEmpty ? Encoding.UTF8.GetString(subject) : $"{Encoding.UTF8.GetString(subject)} {Encoding.UTF8.GetString(queue)}";
 
     /// <summary>
     /// A message from this leaf connection, into its bound account: to local clients, to routes
@@ -342,11 +326,19 @@ internal sealed class LeafConnection : PeerConnection
         return true;
     }
 
+    /// <summary>A leaf server that dialled us, or the hub we dialled.</summary>
+    public override SubscriberKind Kind => WeAreHub ? SubscriberKind.Leaf : SubscriberKind.Hub;
+
+    /// <summary>One LMSG (or HMSG), naming no account: the connection is bound to one. Nothing <c>deny_exports</c> covers.</summary>
+    public override bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
+        MaySend(subject) && EnqueueRoutedMessage(null, subject, reply, queues, headerSize, message);
+
     /// <summary>One hop and no echo: routes only for a leaf we are the hub of; never back to this leaf or up to another hub.</summary>
-    protected override bool MayForwardTo(Connection target) => target switch
+    protected override bool MayForwardTo(Subscriber target) => target.Kind switch
     {
-        RouteConnection => WeAreHub,
-        LeafConnection other => !ReferenceEquals(other, this) && (other.WeAreHub || WeAreHub),
+        SubscriberKind.Route => WeAreHub,
+        SubscriberKind.Leaf => !ReferenceEquals(target, this),
+        SubscriberKind.Hub => !ReferenceEquals(target, this) && WeAreHub,
         _ => false,
     };
 
@@ -385,8 +377,8 @@ internal sealed class LeafConnection : PeerConnection
 
     /// <summary>Which subscriptions this peer hears about: a leaf gets everything but its own; a hub only our local interest.</summary>
     public bool WantsInterestFrom(Subscription sub) =>
-        !ReferenceEquals(sub.Client, this)
-        && (WeAreHub || sub.Client is ClientConnection or Accounts.InternalClient || sub.Client is LeafConnection { WeAreHub: true })
+        !ReferenceEquals(sub.Subscriber, this)
+        && (WeAreHub || sub.Subscriber.Kind is SubscriberKind.Client or SubscriberKind.Internal or SubscriberKind.Leaf)
         && (Permissions is null || Permissions.CanSubscribe(sub.Subject, default)); // deny_imports: no interest, so nothing sent here
 
     /// <summary>An -ERR from the peer is logged; a loop or cluster-name clash delays the next dial.</summary>
@@ -405,18 +397,7 @@ internal sealed class LeafConnection : PeerConnection
     protected override void OnClosed(ClosedReason reason)
     {
         StopTimers();
-        List<Subscription> all;
-        lock (_remoteSubs)
-        {
-            all = [.. _remoteSubs.Values];
-            _remoteSubs.Clear();
-        }
-
-        foreach (Subscription sub in all)
-        {
-            sub.Closed = true;
-        }
-
+        List<Subscription> all = Interest.Clear();
         if (all.Count > 0)
         {
             _account!.Sublist.RemoveBatch(all);

@@ -84,7 +84,7 @@ internal sealed partial class ServerMonitor
 
         if (leafs.Count > 0 && opts.User.Length == 0)
         {
-            ILookup<Connection, Subscription> bySender = account!.Sublist.All().ToLookup(s => s.Client);
+            ILookup<Subscriber, Subscription> bySender = account!.Sublist.All().ToLookup(s => s.Subscriber);
             foreach (LeafConnection leaf in leafs)
             {
                 ConnInfo info = DescribeLeaf(leaf, account.Name, [.. bySender[leaf]], now);

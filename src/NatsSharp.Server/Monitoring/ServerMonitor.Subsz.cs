@@ -40,7 +40,7 @@ internal sealed partial class ServerMonitor
             {
                 // Local interest only, as nats-server: clients' (with their stream-import shadows)
                 // and the server's own for imports; routes' and leafs' are in /routez and /leafz.
-                if (sub.Client is not (ClientConnection or InternalClient)
+                if (sub.Subscriber.IsServerPeer
                     || (test.Length > 0 && !SubjectRules.Matches(testBytes, sub.Subject)))
                 {
                     continue;
@@ -55,7 +55,7 @@ internal sealed partial class ServerMonitor
                     Sid = Encoding.UTF8.GetString(sub.Sid),
                     Msgs = Interlocked.Read(ref sub.Delivered),
                     Max = sub.MaxMsgs,
-                    Cid = sub.Client.Id,
+                    Cid = sub.Subscriber.Cid,
                 });
             }
         }

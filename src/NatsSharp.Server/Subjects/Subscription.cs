@@ -1,22 +1,21 @@
-using NatsSharp.Server.Connections;
-
 namespace NatsSharp.Server.Subjects;
 
 /// <summary>
-/// One SUB of one connection. Subject, queue and sid are kept as the bytes the
-/// client sent so delivery can copy them into MSG lines without encoding.
+/// One SUB of one subscriber (a connection or the server's own). Subject, queue and sid are kept
+/// as the bytes the client sent so delivery can copy them into MSG lines without encoding.
 /// </summary>
 internal sealed class Subscription
 {
-    public Subscription(Connection client, byte[] subject, byte[]? queue, byte[] sid)
+    public Subscription(Subscriber subscriber, byte[] subject, byte[]? queue, byte[] sid)
     {
-        Client = client;
+        Subscriber = subscriber;
         Subject = subject;
         Queue = queue;
         Sid = sid;
     }
 
-    public Connection Client { get; }
+    /// <summary>Who it belongs to and delivers to.</summary>
+    public Subscriber Subscriber { get; }
     public byte[] Subject { get; }
 
     /// <summary>The queue group, or null for a plain subscription.</summary>

@@ -52,13 +52,21 @@ public sealed partial class RealNatsServer : IAsyncDisposable
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start nats-server");
-        process.ErrorDataReceived += (_, _) => { };
-        process.OutputDataReceived += (_, _) => { };
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
         string portsFile = Path.Combine(dir, $"nats-server_{process.Id}.ports");
-        await Eventually.TrueAsync(() => File.Exists(portsFile) && new FileInfo(portsFile).Length > 0, "nats-server's ports file", TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => (File.Exists(portsFile) && new FileInfo(portsFile).Length > 0) || process.HasExited, "nats-server's ports file", TimeSpan.FromSeconds(10));
+        if (process.HasExited)
+        {
+            // Say why (e.g. a port another test took between FreePort.Next() and the bind).
+            process.WaitForExit();
+            throw new RealNatsServerExitedException(string.Join("\n", log));
+        }
+
         using JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(portsFile));
         string url = doc.RootElement.GetProperty("nats")[0].GetString()!;
         int port = new Uri(url).Port;
@@ -99,4 +107,11 @@ public sealed partial class RealNatsServer : IAsyncDisposable
             Directory.Delete(_dir, recursive: true);
         }
     }
+}
+
+/// <summary>nats-server exited during start; the message is its log.</summary>
+public sealed class RealNatsServerExitedException(string log) : Exception("nats-server exited at start:\n" + log)
+{
+    /// <summary>It could not bind a port it was given (taken by someone else in the meantime).</summary>
+    public bool PortTaken => Message.Contains("address already in use", StringComparison.Ordinal);
 }

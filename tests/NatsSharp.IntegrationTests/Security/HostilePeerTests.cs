@@ -17,14 +17,26 @@ public class HostilePeerTests
     private static string Config(int clusterPort, int leafPort, string clusterAuth = "authorization { user: ruser, password: rpass, timeout: 1 }") =>
         $"cluster {{ listen: 127.0.0.1:{clusterPort}, {clusterAuth} }}\nleafnodes {{ listen: 127.0.0.1:{leafPort} }}\n";
 
-    /// <summary>The same config for both servers, each on ports of its own.</summary>
+    /// <summary>
+    /// The same config for both servers, each on ports of its own. A port picked free may be taken
+    /// by a parallel test before the server binds it: then the start is tried again (at most 3 times).
+    /// </summary>
     private static async Task<(RealNatsServer Real, int RealCluster, int RealLeaf, NatsServer Ours)> StartBothAsync(Func<int, int, string> config)
     {
-        int realCluster = FreePort.Next();
-        int realLeaf = FreePort.Next();
-        RealNatsServer real = await ConfiguredServer.StartRealAsync(config(realCluster, realLeaf));
-        NatsServer ours = await ConfiguredServer.StartAsync(config(FreePort.Next(), FreePort.Next()));
-        return (real, realCluster, realLeaf, ours);
+        for (int attempt = 1; ; attempt++)
+        {
+            int realCluster = FreePort.Next();
+            int realLeaf = FreePort.Next();
+            try
+            {
+                RealNatsServer real = await ConfiguredServer.StartRealAsync(config(realCluster, realLeaf));
+                NatsServer ours = await ConfiguredServer.StartAsync(config(FreePort.Next(), FreePort.Next()));
+                return (real, realCluster, realLeaf, ours);
+            }
+            catch (RealNatsServerExitedException ex) when (ex.PortTaken && attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Sends <paramref name="text"/> right after the INFO and returns what came back until the server closed (keepalive PINGs left out).</summary>

@@ -1,0 +1,55 @@
+namespace NatsSharp.Server.Subjects;
+
+/// <summary>
+/// What a subscription belongs to and delivers to: a connection (client, route, leafnode) or one
+/// of the server's own internal subscribers (no socket). The message path hands a subscriber its
+/// messages through these members and asks nothing but its <see cref="Kind"/>.
+/// </summary>
+internal abstract class Subscriber
+{
+    public abstract SubscriberKind Kind { get; }
+
+    /// <summary>Another server (route or leafnode): takes one forwarded copy of a message for all its subscriptions.</summary>
+    public bool IsServerPeer => Kind >= SubscriberKind.Route;
+
+    /// <summary>The connection id monitoring shows for its subscriptions (0 for the server's own).</summary>
+    public virtual ulong Cid => 0;
+
+    /// <summary>Whether messages to it may carry headers (HMSG).</summary>
+    public virtual bool TakesHeaders => false;
+
+    /// <summary>Over its pending limit: the last message was refused and it is being cut off.</summary>
+    public virtual bool IsSlowConsumer => false;
+
+    /// <summary>Queues one message for one of its subscriptions; false if it cannot take it.</summary>
+    public abstract bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders);
+
+    /// <summary>
+    /// A server peer: queues one forwarded copy (RMSG/LMSG) naming the queue groups it was picked
+    /// for. Others never get one.
+    /// </summary>
+    public virtual bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) => false;
+
+    /// <summary>Wakes its writer once a read's deliveries are queued.</summary>
+    public virtual void SignalFlush()
+    {
+    }
+
+    /// <summary>It refused a message for being over its pending limit.</summary>
+    internal virtual void OnSlowConsumer()
+    {
+    }
+
+    /// <summary>Its subscription reached its UNSUB max.</summary>
+    internal virtual void RemoveSubscription(Subscription sub)
+    {
+    }
+
+    /// <summary>Its own filter at delivery (a client's permissions under a wildcard subscription).</summary>
+    internal virtual bool MayReceive(ReadOnlySpan<byte> subject) => true;
+
+    /// <summary>A message was queued for <paramref name="sub"/> (a client grants the reply, traces the MSG).</summary>
+    internal virtual void OnDelivered(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, int size)
+    {
+    }
+}
