@@ -88,7 +88,7 @@ public class ClusterTlsTests
         ServerOptions broken = plain.Server.Options.Clone();
         broken.Cluster!.Tls = RouteTls(ca, "a");
         broken.Cluster.Tls.TlsCertFile += ".missing";
-        Assert.ThrowsAny<Exception>(() => plain.Server.Reload(broken));
+        Assert.Throws<NatsSharp.Server.NatsServerException>(() => plain.Server.Reload(broken));
         Assert.Equal(next.Cluster.Tls.TlsCertFile, plain.Server.Options.Cluster!.Tls!.TlsCertFile);
     }
 

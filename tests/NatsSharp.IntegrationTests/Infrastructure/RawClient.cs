@@ -177,6 +177,15 @@ public sealed class RawClient : IAsyncDisposable
         throw new InvalidOperationException($"marker {marker} not seen after 100,000 messages");
     }
 
+    /// <summary>
+    /// Whether <paramref name="e"/> says the server ended the connection: an orderly close (end of stream) or
+    /// a reset (it closed with our data unread). Timeouts, our own mistakes and anything else are not a close,
+    /// so a test that expects a refusal does not pass on a crash.
+    /// </summary>
+    public static bool IsClosedByServer(Exception e) =>
+        e is EndOfStreamException
+        || e is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted } };
+
     /// <summary>Reads lines until the server closes; returns them. Fails if it stays open.</summary>
     public async Task<List<string>> ReadUntilClosedAsync(TimeSpan? timeout = null)
     {
@@ -194,13 +203,9 @@ public sealed class RawClient : IAsyncDisposable
             {
                 lines.Add(await ReadLineAsync(left));
             }
-            catch (EndOfStreamException)
+            catch (Exception e) when (IsClosedByServer(e))
             {
                 return lines;
-            }
-            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
-            {
-                return lines; // a reset by the server (it closed with our data unread) also means closed
             }
         }
     }

@@ -38,7 +38,7 @@ public class TlsRateLimitTests
         {
             return await c.ReadLineAsync(TimeSpan.FromSeconds(2));
         }
-        catch (Exception ex) when (ex is TimeoutException or IOException or OperationCanceledException)
+        catch (TimeoutException)
         {
             return ""; // admitted: the server waits for the rest of the handshake
         }

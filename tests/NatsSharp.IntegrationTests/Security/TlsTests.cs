@@ -84,9 +84,9 @@ public class TlsTests
         {
             c = await TlsClient.ConnectAsync(port, ca, clientCert);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        catch (AuthenticationException)
         {
-            return;
+            return; // refused in the handshake
         }
 
         await using (c)
@@ -95,12 +95,12 @@ public class TlsTests
             {
                 await c.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\n");
             }
-            catch (IOException)
+            catch (Exception e) when (RawClient.IsClosedByServer(e))
             {
                 return;
             }
 
-            Assert.Null(await c.ReadLineAsync());
+            Assert.Null(await c.ReadLineAsync()); // closed right after the handshake: no PONG
         }
     }
 
