@@ -395,6 +395,7 @@ public class MonitoringTests
     {
         await using TestServer server = await StartAsync();
         using var http = new MonitorHttp(server.Server.MonitorPort);
+        // NATS.Client 0.8.0 on purpose: the CONNECT fields it sends (lang, version 0.0.1) are asserted below.
         NATS.Client.Options options = NATS.Client.ConnectionFactory.GetDefaultOptions();
         options.Url = server.Url;
         options.Name = "real-client";
