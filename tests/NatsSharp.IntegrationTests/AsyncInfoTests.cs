@@ -160,17 +160,17 @@ public class AsyncInfoTests
     /// <summary>Clients of B ("told" had its PONG, "waiting" only sent CONNECT); B enters lame duck.</summary>
     private static async Task<string> LameDuckOfBAsync(int portA, int portB, Func<Task> enterLameDuck)
     {
-        for (int attempt = 0; ; attempt++)
-        {
-            await using var probe = await RawClient.ConnectAsync(portB);
-            if (Urls(probe.Info, portA, portB) == "[B,A]")
+        string lastInfo = "";
+        bool advertised = await Eventually.ReachedAsync(
+            async () =>
             {
-                break; // B knows A's client URL
-            }
-
-            Assert.True(attempt < 100, "B never advertised A: " + probe.Info);
-            await Task.Delay(50);
-        }
+                await using var probe = await RawClient.ConnectAsync(portB);
+                lastInfo = probe.Info;
+                return Urls(probe.Info, portA, portB) == "[B,A]"; // B knows A's client URL
+            },
+            TimeSpan.FromSeconds(5),
+            TimeSpan.FromMilliseconds(50));
+        Assert.True(advertised, "B never advertised A: " + lastInfo);
 
         await using var told = await RawClient.ConnectedAsync(portB, "{\"verbose\":false,\"protocol\":1}");
         await using var waiting = await RawClient.ConnectAsync(portB);

@@ -79,7 +79,6 @@ public class ClusterInteropTests
         }
 
         await Eventually.TrueAsync(() => ours.Server.GlobalAccount.Sublist.Count == 6, "our Sublist holds the 4 remote + 2 local subscriptions", TimeSpan.FromSeconds(10));
-        await Task.Delay(500); // the nats-servers learn each other's interest with no signal we can observe
 
         const int count = 100;
         await using var pub = await RawClient.ConnectedAsync(ours.Port);
@@ -89,7 +88,7 @@ public class ClusterInteropTests
         int workTotal = 0;
         foreach (RawClient s in new[] { s1, s2, s3 })
         {
-            var (all, work) = await CountBySidAsync(s);
+            var (all, work) = await CountBySidAsync(s, pub);
             Assert.Equal(count, all);
             workTotal += work;
         }
@@ -97,30 +96,11 @@ public class ClusterInteropTests
         Assert.Equal(count, workTotal); // the queue group got each message exactly once cluster-wide
     }
 
-    private static async Task<(int All, int Work)> CountBySidAsync(RawClient client)
+    /// <summary>Counts "all" and "work" messages up to a marker <paramref name="pub"/> sends on "all" after them over the same route.</summary>
+    private static async Task<(int All, int Work)> CountBySidAsync(RawClient client, RawClient pub)
     {
-        await Task.Delay(300);
-        await client.SendAsync("PING\r\n");
-        int all = 0;
-        int work = 0;
-        while (true)
-        {
-            string line = await client.ReadLineAsync();
-            if (line == "PONG")
-            {
-                return (all, work);
-            }
-
-            if (line.StartsWith("MSG all 1 ", StringComparison.Ordinal))
-            {
-                all++;
-                await client.ReadLineAsync();
-            }
-            else if (line.StartsWith("MSG work 2 ", StringComparison.Ordinal))
-            {
-                work++;
-                await client.ReadLineAsync();
-            }
-        }
+        List<string> got = await Delivery.MessagesBeforeMarkerAsync(pub, "all", client);
+        Assert.All(got, m => Assert.Matches(@"^MSG (all 1|work 2) ", m));
+        return (got.Count(m => m.StartsWith("MSG all 1 ", StringComparison.Ordinal)), got.Count(m => m.StartsWith("MSG work 2 ", StringComparison.Ordinal)));
     }
 }

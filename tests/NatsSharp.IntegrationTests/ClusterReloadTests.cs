@@ -137,19 +137,16 @@ public class ClusterReloadTests
     private static async Task UntilRealAsync(MonitorHttp http, Func<List<string>, bool> done, string what)
     {
         List<string> last = [];
-        for (int i = 0; i < 200; i++)
-        {
-            JsonElement routes = (await http.JsonAsync("/routez?subs=1")).GetProperty("routes");
-            last = [.. routes.EnumerateArray().SelectMany(r => r.TryGetProperty("subscriptions_list", out JsonElement l) ? l.EnumerateArray().Select(e => e.GetString()!) : [])];
-            if (done(last))
+        bool reached = await Eventually.ReachedAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{what}: never; last subscriptions: {string.Join(", ", last)}");
+                JsonElement routes = (await http.JsonAsync("/routez?subs=1")).GetProperty("routes");
+                last = [.. routes.EnumerateArray().SelectMany(r => r.TryGetProperty("subscriptions_list", out JsonElement l) ? l.EnumerateArray().Select(e => e.GetString()!) : [])];
+                return done(last);
+            },
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(50));
+        Assert.True(reached, $"{what}: never; last subscriptions: {string.Join(", ", last)}");
     }
 
     [Fact]

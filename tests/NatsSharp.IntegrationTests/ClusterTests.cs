@@ -28,20 +28,7 @@ public class ClusterTests
         await sub.ExpectAsync("PONG");
         await using var pub = await RawClient.ConnectedAsync(pubPort);
         // Interest crosses the route asynchronously: publish until the first message arrives.
-        for (int attempt = 0; ; attempt++)
-        {
-            await pub.SendAsync($"PUB {subject} 2\r\nhi\r\nPING\r\n");
-            await pub.ExpectAsync("PONG");
-            try
-            {
-                await sub.ExpectAsync($"MSG {subject} 1 2", TimeSpan.FromMilliseconds(200));
-                await sub.ExpectAsync("hi");
-                return;
-            }
-            catch (TimeoutException) when (attempt < 50)
-            {
-            }
-        }
+        await Delivery.PublishUntilDeliveredAsync(pub, subject, sub, "hi");
     }
 
     [Fact]
@@ -87,49 +74,37 @@ public class ClusterTests
 
         await using var onB = await RawClient.ConnectedAsync(b.Port);
         await using var onC = await RawClient.ConnectedAsync(c.Port);
-        await onB.SendAsync("SUB jobs workers 1\r\nPING\r\n");
+        // Each member also subscribes to "done", where the publisher's marker follows its messages.
+        await onB.SendAsync("SUB jobs workers 1\r\nSUB done 2\r\nPING\r\n");
         await onB.ExpectAsync("PONG");
-        await onC.SendAsync("SUB jobs workers 1\r\nPING\r\n");
+        await onC.SendAsync("SUB jobs workers 1\r\nSUB done 2\r\nPING\r\n");
         await onC.ExpectAsync("PONG");
-        await Eventually.TrueAsync(() => a.Server.GlobalAccount.Sublist.Count == 2, "A sees both remote members");
+        await Eventually.TrueAsync(() => a.Server.GlobalAccount.Sublist.Count == 4, "A sees both remote members (and their markers)");
 
         // From A (no local member): each message goes to exactly one of B and C.
         const int count = 200;
         await using var pub = await RawClient.ConnectedAsync(a.Port);
         await pub.SendAsync(string.Concat(Enumerable.Repeat("PUB jobs 1\r\nj\r\n", count)) + "PING\r\n");
         await pub.ExpectAsync("PONG");
-        int got = await CountMessagesAsync(onB) + await CountMessagesAsync(onC);
+        int got = await CountMessagesAsync(onB, pub, "done") + await CountMessagesAsync(onC, pub, "done");
         Assert.Equal(count, got);
 
         // From B (a local member exists): all stay on B.
         await using var pubB = await RawClient.ConnectedAsync(b.Port);
+        await Delivery.PublishUntilDeliveredAsync(pubB, "done", onC); // B knows C's marker subscription
         await pubB.SendAsync(string.Concat(Enumerable.Repeat("PUB jobs 1\r\nj\r\n", 50)) + "PING\r\n");
         await pubB.ExpectAsync("PONG");
-        Assert.Equal(50, await CountMessagesAsync(onB));
-        Assert.Equal(0, await CountMessagesAsync(onC));
+        Assert.Equal(50, await CountMessagesAsync(onB, pubB, "done"));
+        Assert.Equal(0, await CountMessagesAsync(onC, pubB, "done"));
     }
 
-    /// <summary>Counts MSG frames until a PING/PONG round trip shows nothing more is queued.</summary>
-    internal static async Task<int> CountMessagesAsync(RawClient client)
-    {
-        await Task.Delay(300); // messages in flight between servers have no barrier we can wait on
-        await client.SendAsync("PING\r\n");
-        int count = 0;
-        while (true)
-        {
-            string line = await client.ReadLineAsync();
-            if (line == "PONG")
-            {
-                return count;
-            }
-
-            if (line.StartsWith("MSG ", StringComparison.Ordinal))
-            {
-                count++;
-                await client.ReadLineAsync();
-            }
-        }
-    }
+    /// <summary>
+    /// Counts the messages <paramref name="client"/> receives before a marker that <paramref name="publisher"/>
+    /// sends on <paramref name="markerSubject"/> (the client subscribes to it and its interest is known there):
+    /// over one hop the marker comes after everything published before it, so nothing late is missed.
+    /// </summary>
+    internal static async Task<int> CountMessagesAsync(RawClient client, RawClient publisher, string markerSubject) =>
+        (await Delivery.MessagesBeforeMarkerAsync(publisher, markerSubject, client)).Count;
 
     [Fact]
     public async Task Plain_subscribers_on_several_nodes_each_get_one_copy()
@@ -144,8 +119,8 @@ public class ClusterTests
         await using var pub = await RawClient.ConnectedAsync(a.Port);
         await pub.SendAsync("PUB fan.x 1\r\nx\r\nPING\r\n");
         await pub.ExpectAsync("PONG");
-        Assert.Equal(3, await CountMessagesAsync(onB)); // one RMSG over the route, three local deliveries
-        Assert.Equal(1, a.Server.Stats.OutMsgs);
+        Assert.Equal(3, await CountMessagesAsync(onB, pub, "fan.x")); // one RMSG over the route, three local deliveries
+        Assert.Equal(2, a.Server.Stats.OutMsgs); // one for the message and one for the marker
     }
 
     [Fact]
@@ -266,17 +241,13 @@ public class ClusterTests
         }
 
         Task ldm = b.Server.LameDuckAsync();
-        for (int attempt = 0; ; attempt++)
-        {
-            await using var probe = await RawClient.ConnectAsync(a.Port);
-            if (!probe.Info.Contains($"127.0.0.1:{b.Port}", StringComparison.Ordinal))
+        await Eventually.TrueAsync(
+            async () =>
             {
-                break; // A no longer advertises B
-            }
-
-            Assert.True(attempt < 100, "A still advertises the lame-duck node B");
-            await Task.Delay(50);
-        }
+                await using var probe = await RawClient.ConnectAsync(a.Port);
+                return !probe.Info.Contains($"127.0.0.1:{b.Port}", StringComparison.Ordinal);
+            },
+            "A no longer advertising the lame-duck node B");
 
         await b.DisposeAsync();
         await ldm.WaitAsync(TimeSpan.FromSeconds(10));

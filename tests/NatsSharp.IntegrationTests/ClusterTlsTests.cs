@@ -14,16 +14,20 @@ public class ClusterTlsTests
         return new ServerOptions { TlsCertFile = cert, TlsKeyFile = key, TlsCaFile = ca.CaFile, TlsVerify = true };
     }
 
-    private static Task<TestServer> StartAsync(ServerOptions tls, params int[] routePorts) =>
-        TestServer.StartAsync(o => o.Cluster = new ClusterOptions
-        {
-            Host = "127.0.0.1",
-            Port = ServerOptions.RandomPort,
-            Name = "tls-cluster",
-            ReconnectDelay = TimeSpan.FromMilliseconds(200),
-            Tls = tls,
-            Routes = [.. routePorts.Select(p => new Uri($"nats-route://127.0.0.1:{p}"))],
-        });
+    private static Task<TestServer> StartAsync(ServerOptions tls, params int[] routePorts) => StartAsync(tls, null, routePorts);
+
+    private static Task<TestServer> StartAsync(ServerOptions tls, LogCapture? logs, params int[] routePorts) =>
+        TestServer.StartAsync(
+            o => o.Cluster = new ClusterOptions
+            {
+                Host = "127.0.0.1",
+                Port = ServerOptions.RandomPort,
+                Name = "tls-cluster",
+                ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Tls = tls,
+                Routes = [.. routePorts.Select(p => new Uri($"nats-route://127.0.0.1:{p}"))],
+            },
+            logs);
 
     [Fact]
     public async Task Routes_speak_tls_with_certificates_verified_both_ways()
@@ -49,11 +53,13 @@ public class ClusterTlsTests
         string bKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bCert.PublicKey.ExportSubjectPublicKeyInfo()));
         ServerOptions aTls = RouteTls(ca, "a");
         aTls.TlsPinnedCerts = [bKey]; // a admits b only
+        using var xLogs = new LogCapture();
         await using var a = await StartAsync(aTls);
-        await using var x = await StartAsync(RouteTls(ca, "x"), a.Server.ClusterPort); // same CA, key not pinned
+        await using var x = await StartAsync(RouteTls(ca, "x"), xLogs, a.Server.ClusterPort); // same CA, key not pinned
         await using var b = await StartAsync(bTls, a.Server.ClusterPort);
         await Eventually.TrueAsync(() => b.Server.RouteCount == 1, "the pinned node's route", TimeSpan.FromSeconds(10));
-        await Task.Delay(500);
+        bool refusedEnough = await Eventually.ReachedAsync(() => Task.FromResult(xLogs.Count("Router connection closed") >= 2), TimeSpan.FromSeconds(10));
+        Assert.True(refusedEnough, "two route attempts by the unpinned node ended" + "; logged: " + string.Join("\n", xLogs.Lines));
         Assert.Equal(0, x.Server.RouteCount);
         Assert.Equal(1, a.Server.RouteCount);
     }
@@ -82,7 +88,7 @@ public class ClusterTlsTests
         ServerOptions broken = plain.Server.Options.Clone();
         broken.Cluster!.Tls = RouteTls(ca, "a");
         broken.Cluster.Tls.TlsCertFile += ".missing";
-        Assert.ThrowsAny<Exception>(() => plain.Server.Reload(broken));
+        Assert.Throws<NatsSharp.Server.NatsServerException>(() => plain.Server.Reload(broken));
         Assert.Equal(next.Cluster.Tls.TlsCertFile, plain.Server.Options.Cluster!.Tls!.TlsCertFile);
     }
 

@@ -30,7 +30,8 @@ public class EmbeddingTests
 
         await host.StopAsync();
         Assert.True(server.Stopped.IsCompleted);
-        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => RawClient.ConnectAsync(server.Port));
+        var refused = await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => RawClient.ConnectAsync(server.Port));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode); // nothing listens any more
     }
 
     [Fact]

@@ -29,7 +29,8 @@ public class LameDuckTests
         Assert.All(await legacy.ReadUntilClosedAsync(), line => Assert.Equal("PING", line)); // no async INFO for protocol 0, no error
         await lameDuck.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(server.Server.Stopped.IsCompleted);
-        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => RawClient.ConnectAsync(port));
+        var refused = await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => RawClient.ConnectAsync(port));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode); // the listener is closed
 
         string[] order = ["[INF] Entering lame duck mode, stop accepting new clients", "[INF] Closing existing clients", "[INF] Initiating Shutdown...", "[INF] Server Exiting.."];
         Assert.Equal(order, log.Lines.Where(l => order.Contains(l)));

@@ -76,20 +76,7 @@ public class LeafNodeAccountTests
     {
         await using RawClient sub = await SubscribedAsync(subPort, subUser, $"{subject} 1");
         await using RawClient pub = await ConnectAs(pubPort, pubUser);
-        for (int attempt = 0; ; attempt++)
-        {
-            await pub.SendAsync($"PUB {subject} 2\r\nhi\r\nPING\r\n");
-            await pub.ExpectAsync("PONG");
-            try
-            {
-                await sub.ExpectAsync($"MSG {subject} 1 2", TimeSpan.FromMilliseconds(200));
-                await sub.ExpectAsync("hi");
-                return;
-            }
-            catch (TimeoutException) when (attempt < 75)
-            {
-            }
-        }
+        await Delivery.PublishUntilDeliveredAsync(pub, subject, sub, "hi", attempts: 75);
     }
 
     /// <summary>
@@ -104,8 +91,10 @@ public class LeafNodeAccountTests
             await using RawClient otherOnLeaf = await SubscribedAsync(leafPort, other, "orders 1");
             await ExpectDeliveryAsync(hubPort, mine, leafPort, mine, "orders"); // leaf -> hub
             await ExpectDeliveryAsync(leafPort, mine, hubPort, mine, "orders"); // hub -> leaf
-            Assert.Equal(0, await ClusterTests.CountMessagesAsync(otherOnHub));
-            Assert.Equal(0, await ClusterTests.CountMessagesAsync(otherOnLeaf));
+            // Each delivery ended with a marker, so each receiving server has handled every probe before
+            // it: a leak into the other account would already be queued ahead of this PING's PONG.
+            Assert.Empty(await otherOnHub.DrainMessagesAsync());
+            Assert.Empty(await otherOnLeaf.DrainMessagesAsync());
         }
     }
 
@@ -141,22 +130,33 @@ public class LeafNodeAccountTests
         await using RawClient aOnLeaf = await SubscribedAsync(leaf.Port, UserA, "jobs workers 1");
         await using RawClient bOnHub = await SubscribedAsync(hub.Port, UserB, "jobs workers 1");
         await using RawClient bOnLeaf = await SubscribedAsync(leaf.Port, UserB, "jobs workers 1");
-        await Eventually.TrueAsync(() => HasLeafInterest(hub, "A", "jobs", queue: true) && HasLeafInterest(leaf, "A", "jobs", queue: true), "A's members known across the leafnode");
+        // A's members also subscribe to "done", where the publisher's marker follows its messages.
+        foreach (RawClient member in new[] { aOnHub, aOnLeaf })
+        {
+            await member.SendAsync("SUB done 2\r\nPING\r\n");
+            await member.ExpectAsync("PONG");
+        }
+
+        await Eventually.TrueAsync(
+            () => HasLeafInterest(hub, "A", "jobs", queue: true) && HasLeafInterest(leaf, "A", "jobs", queue: true) && HasLeafInterest(hub, "A", "done"),
+            "A's members (and the leaf's marker interest) known across the leafnode");
 
         await using RawClient pubA = await ConnectAs(hub.Port, UserA);
         await pubA.SendAsync(string.Concat(Enumerable.Repeat("PUB jobs 1\r\nj\r\n", 50)) + "PING\r\n");
         await pubA.ExpectAsync("PONG");
-        Assert.Equal(50, await ClusterTests.CountMessagesAsync(aOnHub)); // the local member is preferred
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(aOnLeaf));
+        Assert.Equal(50, await ClusterTests.CountMessagesAsync(aOnHub, pubA, "done")); // the local member is preferred
+        Assert.Equal(0, await ClusterTests.CountMessagesAsync(aOnLeaf, pubA, "done"));
 
         // A's hub member leaves: A's leaf member gets the hub's messages, once each; B's members nothing.
-        await aOnHub.SendAsync("UNSUB 1\r\nPING\r\n");
-        await aOnHub.ExpectAsync("PONG");
+        await aOnHub.SendAsync("UNSUB 1\r\n");
+        await aOnHub.DrainMessagesAsync(); // up to its PONG; the last marker also reached it
         await pubA.SendAsync(string.Concat(Enumerable.Repeat("PUB jobs 1\r\nj\r\n", 50)) + "PING\r\n");
         await pubA.ExpectAsync("PONG");
-        Assert.Equal(50, await ClusterTests.CountMessagesAsync(aOnLeaf));
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(bOnHub));
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(bOnLeaf));
+        Assert.Equal(50, await ClusterTests.CountMessagesAsync(aOnLeaf, pubA, "done"));
+        // The marker reached the leaf after the jobs, and the hub handled pubA's jobs before its PONG:
+        // anything leaked into B is queued ahead of these PONGs.
+        Assert.Empty(await bOnHub.DrainMessagesAsync());
+        Assert.Empty(await bOnLeaf.DrainMessagesAsync());
 
         // Request/reply in A: a service on the leaf answers a requester on the hub; B's service of the same name hears nothing.
         await using RawClient service = await SubscribedAsync(leaf.Port, UserA, "svc 1");
@@ -169,7 +169,7 @@ public class LeafNodeAccountTests
         await service.SendAsync("PUB _INBOX.r 4\r\npong\r\n");
         await requester.ExpectAsync("MSG _INBOX.r 9 4");
         await requester.ExpectAsync("pong");
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(serviceB));
+        Assert.Empty(await serviceB.DrainMessagesAsync()); // the hub routed the request before the service saw it
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public class LeafNodeAccountTests
         await using RawClient bOnHub = await SubscribedAsync(hub.Port, UserB, "orders 1");
         await ExpectDeliveryAsync(hub.Port, UserA, leaf.Port, ("", ""), "orders");
         await ExpectDeliveryAsync(leaf.Port, ("", ""), hub.Port, UserA, "orders");
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(bOnHub));
+        Assert.Empty(await bOnHub.DrainMessagesAsync()); // the hub handled the leaf's marker after every probe
 
         // The connect_info INFO names the bound account.
         await using RawClient fake = await RawClient.ConnectAsync(hub.Server.LeafNodePort);
@@ -307,34 +307,19 @@ public class LeafNodeAccountTests
         // The other node learns it over the route asynchronously: probe each account until it arrives.
         foreach (var (pub, sub) in new[] { (pubA, subA), (pubB, subB) })
         {
-            for (int attempt = 0; ; attempt++)
-            {
-                await pub.SendAsync("PUB edge.probe 1\r\np\r\nPING\r\n");
-                await pub.ExpectAsync("PONG");
-                try
-                {
-                    await sub.ExpectAsync("MSG edge.probe 1 1", TimeSpan.FromMilliseconds(200));
-                    await sub.ExpectAsync("p");
-                    break;
-                }
-                catch (TimeoutException) when (attempt < 50)
-                {
-                }
-            }
+            await Delivery.PublishUntilDeliveredAsync(pub, "edge.probe", sub, "p");
         }
 
-        await ClusterTests.CountMessagesAsync(subA);
-        await ClusterTests.CountMessagesAsync(subB);
-
+        // Markers on edge.done follow each account's messages over the same route and leaf connection.
         await pubA.SendAsync(string.Concat(Enumerable.Repeat("PUB edge.a 1\r\na\r\n", 100)) + "PING\r\n");
         await pubA.ExpectAsync("PONG");
-        Assert.Equal(100, await ClusterTests.CountMessagesAsync(subA));
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(subB));
+        Assert.Equal(100, await ClusterTests.CountMessagesAsync(subA, pubA, "edge.done"));
+        Assert.Equal(0, await ClusterTests.CountMessagesAsync(subB, pubB, "edge.done"));
 
         await pubB.SendAsync(string.Concat(Enumerable.Repeat("PUB edge.b 1\r\nb\r\n", 60)) + "PING\r\n");
         await pubB.ExpectAsync("PONG");
-        Assert.Equal(60, await ClusterTests.CountMessagesAsync(subB));
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(subA));
+        Assert.Equal(60, await ClusterTests.CountMessagesAsync(subB, pubB, "edge.done"));
+        Assert.Equal(0, await ClusterTests.CountMessagesAsync(subA, pubA, "edge.done"));
     }
 
     [Fact]

@@ -53,20 +53,7 @@ public class LeafNodeDiscoveryTests
         await using var onHub = await RawClient.ConnectedAsync(hubPort);
         await onLeaf.SendAsync("SUB up 1\r\nPING\r\n");
         await onLeaf.ExpectAsync("PONG");
-        for (int attempt = 0; ; attempt++)
-        {
-            await onHub.SendAsync("PUB up 2\r\nhi\r\nPING\r\n");
-            await onHub.ExpectAsync("PONG");
-            try
-            {
-                await onLeaf.ExpectAsync("MSG up 1 2", TimeSpan.FromMilliseconds(300));
-                await onLeaf.ExpectAsync("hi");
-                break;
-            }
-            catch (TimeoutException) when (attempt < 60)
-            {
-            }
-        }
+        await Delivery.PublishUntilDeliveredAsync(onHub, "up", onLeaf, "hi", attempts: 60, wait: TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]

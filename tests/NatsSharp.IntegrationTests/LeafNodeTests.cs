@@ -59,26 +59,27 @@ public class LeafNodeTests
         await Eventually.TrueAsync(() => hub.Server.LeafNodeCount == 1, "the leaf connection", TimeSpan.FromSeconds(10));
         await using var onHub = await RawClient.ConnectedAsync(hub.Port);
         await using var onLeaf = await RawClient.ConnectedAsync(leaf.Port);
-        await onHub.SendAsync("SUB work grp 1\r\nPING\r\n");
+        // Each member also subscribes to "done", where the publisher's marker follows its messages.
+        await onHub.SendAsync("SUB work grp 1\r\nSUB done 2\r\nPING\r\n");
         await onHub.ExpectAsync("PONG");
-        await onLeaf.SendAsync("SUB work grp 1\r\nPING\r\n");
+        await onLeaf.SendAsync("SUB work grp 1\r\nSUB done 2\r\nPING\r\n");
         await onLeaf.ExpectAsync("PONG");
         // Each side also holds the other's $LDS.<id> loop-detection subject.
-        await Eventually.TrueAsync(() => hub.Server.GlobalAccount.Sublist.Count == 3 && leaf.Server.GlobalAccount.Sublist.Count == 3, "both members known on both sides");
+        await Eventually.TrueAsync(() => hub.Server.GlobalAccount.Sublist.Count == 5 && leaf.Server.GlobalAccount.Sublist.Count == 5, "both members (and markers) known on both sides");
 
         await using var pubHub = await RawClient.ConnectedAsync(hub.Port);
         await pubHub.SendAsync(string.Concat(Enumerable.Repeat("PUB work 1\r\nw\r\n", 50)) + "PING\r\n");
         await pubHub.ExpectAsync("PONG");
-        Assert.Equal(50, await ClusterTests.CountMessagesAsync(onHub));
-        Assert.Equal(0, await ClusterTests.CountMessagesAsync(onLeaf));
+        Assert.Equal(50, await ClusterTests.CountMessagesAsync(onHub, pubHub, "done"));
+        Assert.Equal(0, await ClusterTests.CountMessagesAsync(onLeaf, pubHub, "done"));
 
         // The hub's member leaves: the leaf's member now gets the hub's messages, each exactly once.
-        await onHub.SendAsync("UNSUB 1\r\nPING\r\n");
-        await onHub.ExpectAsync("PONG");
-        await Eventually.TrueAsync(() => hub.Server.GlobalAccount.Sublist.Count == 2, "only the leaf's member (and its $LDS) left");
+        await onHub.SendAsync("UNSUB 1\r\n");
+        await onHub.DrainMessagesAsync(); // up to its PONG; the last marker also reached it
+        await Eventually.TrueAsync(() => hub.Server.GlobalAccount.Sublist.Count == 4, "only the leaf's member (and the markers and $LDS) left");
         await pubHub.SendAsync(string.Concat(Enumerable.Repeat("PUB work 1\r\nw\r\n", 50)) + "PING\r\n");
         await pubHub.ExpectAsync("PONG");
-        Assert.Equal(50, await ClusterTests.CountMessagesAsync(onLeaf));
+        Assert.Equal(50, await ClusterTests.CountMessagesAsync(onLeaf, pubHub, "done"));
     }
 
     [Fact]
@@ -159,27 +160,12 @@ public class LeafNodeTests
         await sub.ExpectAsync("PONG");
         await using var pub = await RawClient.ConnectedAsync(b.Port);
 
-        // B learns the leaf's interest through A asynchronously: probe until it arrives, then drain.
-        for (int attempt = 0; ; attempt++)
-        {
-            await pub.SendAsync("PUB edge.probe 1\r\np\r\nPING\r\n");
-            await pub.ExpectAsync("PONG");
-            try
-            {
-                await sub.ExpectAsync("MSG edge.probe 1 1", TimeSpan.FromMilliseconds(200));
-                await sub.ExpectAsync("p");
-                break;
-            }
-            catch (TimeoutException) when (attempt < 50)
-            {
-            }
-        }
-
-        await ClusterTests.CountMessagesAsync(sub);
+        // B learns the leaf's interest through A asynchronously: probe until it arrives.
+        await Delivery.PublishUntilDeliveredAsync(pub, "edge.probe", sub, "p");
 
         await pub.SendAsync(string.Concat(Enumerable.Repeat("PUB edge.x 1\r\nx\r\n", 100)) + "PING\r\n");
         await pub.ExpectAsync("PONG");
-        Assert.Equal(100, await ClusterTests.CountMessagesAsync(sub));
+        Assert.Equal(100, await ClusterTests.CountMessagesAsync(sub, pub, "edge.done"));
     }
 
     [Fact]

@@ -28,16 +28,18 @@ public class LeafNodeTlsTests
             o.LeafNodes = new LeafNodeOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort, Tls = tls };
         });
 
-    private static Task<TestServer> StartLeafAsync(string url, LeafTlsOptions? tls, string name = "LEAF") =>
-        TestServer.StartAsync(o =>
-        {
-            o.ServerName = name;
-            o.LeafNodes = new LeafNodeOptions
+    private static Task<TestServer> StartLeafAsync(string url, LeafTlsOptions? tls, string name = "LEAF", LogCapture? logs = null) =>
+        TestServer.StartAsync(
+            o =>
             {
-                ReconnectDelay = TimeSpan.FromMilliseconds(200),
-                Remotes = [new LeafRemote { Urls = [new Uri(url)], Tls = tls }],
-            };
-        });
+                o.ServerName = name;
+                o.LeafNodes = new LeafNodeOptions
+                {
+                    ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                    Remotes = [new LeafRemote { Urls = [new Uri(url)], Tls = tls }],
+                };
+            },
+            logs);
 
     [Fact]
     public async Task Hub_and_leaf_speak_tls_with_certificates_verified_both_ways()
@@ -77,14 +79,18 @@ public class LeafNodeTlsTests
         hubTls.PinnedCerts = [KeyOf(leafTls)];
         await using var hub = await StartHubAsync(hubTls);
         LeafTlsOptions strangerTls = LeafTls(ca); // same CA, another key: the hub refuses it
-        await using var stranger = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", strangerTls, "STRANGER");
+        using var strangerLogs = new LogCapture();
+        await using var stranger = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", strangerTls, "STRANGER", strangerLogs);
         LeafTlsOptions wrongPin = LeafTls(ca);
         wrongPin.PinnedCerts = [new string('0', 64)]; // this leaf pins a key the hub does not have
-        await using var picky = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", wrongPin, "PICKY");
+        using var pickyLogs = new LogCapture();
+        await using var picky = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", wrongPin, "PICKY", pickyLogs);
         leafTls.PinnedCerts = [KeyOf(hubTls)];
         await using var leaf = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", leafTls);
         await Eventually.TrueAsync(() => leaf.Server.LeafNodeCount == 1, "the pinned leaf", TimeSpan.FromSeconds(10));
-        await Task.Delay(500);
+        // Each refused leaf has tried (and been closed) at least twice by the time we look.
+        bool refusedEnough = await Eventually.ReachedAsync(() => Task.FromResult(strangerLogs.Count("Leafnode connection closed") >= 2 && pickyLogs.Count("TLS leafnode handshake error: certificate not pinned") >= 2), TimeSpan.FromSeconds(10));
+        Assert.True(refusedEnough, "two ended attempts by each refused leaf" + "; logged: " + string.Join("\n", strangerLogs.Lines) + "\n" + string.Join("\n", pickyLogs.Lines));
         Assert.Equal(0, stranger.Server.LeafNodeCount);
         Assert.Equal(0, picky.Server.LeafNodeCount);
         Assert.Equal(1, hub.Server.LeafNodeCount);

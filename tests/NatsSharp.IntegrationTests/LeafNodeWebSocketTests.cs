@@ -54,20 +54,7 @@ public class LeafNodeWebSocketTests
         await sub.ExpectAsync("PONG");
         await using var pub = await RawClient.ConnectedAsync(pubPort);
         await ClusterTests.ExpectDeliveryAsync(subPort, pubPort, subject + ".probe"); // interest has crossed by now
-        for (int attempt = 0; ; attempt++)
-        {
-            await pub.SendAsync($"PUB {subject} {payload.Length}\r\n{payload}\r\nPING\r\n");
-            await pub.ExpectAsync("PONG");
-            try
-            {
-                await sub.ExpectAsync($"MSG {subject} 1 {payload.Length}", TimeSpan.FromMilliseconds(500));
-                Assert.Equal(payload, await sub.ReadPayloadAsync(payload.Length));
-                return;
-            }
-            catch (TimeoutException) when (attempt < 20)
-            {
-            }
-        }
+        await Delivery.PublishUntilDeliveredAsync(pub, subject, sub, payload, attempts: 20, wait: TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]

@@ -158,14 +158,14 @@ public class MonitoringAccountTests
         Assert.Equal(6, await CountMessagesAsync(b)); // three MSG lines and their payloads
 
         // a published 2 messages (5 bytes) in A; b was delivered 3 (7 bytes) in B.
-        JsonElement statz = await UntilAsync(http, "/accstatz", z => Stat(z, "A") is { } s && s.GetProperty("received").GetProperty("msgs").GetInt64() == 2 && Stat(z, "B")?.GetProperty("sent").GetProperty("msgs").GetInt64() == 3);
+        JsonElement statz = await Eventually.JsonAsync(http, "/accstatz", z => Stat(z, "A") is { } s && s.GetProperty("received").GetProperty("msgs").GetInt64() == 2 && Stat(z, "B")?.GetProperty("sent").GetProperty("msgs").GetInt64() == 3);
         Assert.Equal(["A", "B"], statz.GetProperty("account_statz").EnumerateArray().Select(e => e.GetProperty("acc").GetString()));
         Assert.Equal("""{"acc":"A","conns":1,"leafnodes":0,"total_conns":1,"sent":{"msgs":0,"bytes":0},"received":{"msgs":2,"bytes":5},"slow_consumers":0}""", Compact(Stat(statz, "A")!.Value));
         Assert.Equal("""{"acc":"B","conns":1,"leafnodes":0,"total_conns":1,"sent":{"msgs":3,"bytes":7},"received":{"msgs":0,"bytes":0},"slow_consumers":0}""", Compact(Stat(statz, "B")!.Value));
 
         // a leaves: A drops out of the default list, and unused=1 still counts what a sent.
         await a.DisposeAsync();
-        statz = await UntilAsync(http, "/accstatz", z => Stat(z, "A") is null);
+        statz = await Eventually.JsonAsync(http, "/accstatz", z => Stat(z, "A") is null);
         Assert.Equal(["B"], statz.GetProperty("account_statz").EnumerateArray().Select(e => e.GetProperty("acc").GetString()));
         JsonElement all = await http.JsonAsync("/accstatz?unused=1");
         Assert.Equal(["$G", "A", "B", "C"], all.GetProperty("account_statz").EnumerateArray().Select(e => e.GetProperty("acc").GetString()));
@@ -240,12 +240,12 @@ public class MonitoringAccountTests
             await gone.ExpectAsync("PONG");
         }
 
-        JsonElement closed = await UntilAsync(http, "/connz?acc=A&state=closed&auth=1&subs=detail", z => z.GetProperty("total").GetInt32() == 1);
+        JsonElement closed = await Eventually.JsonAsync(http, "/connz?acc=A&state=closed&auth=1&subs=detail", z => z.GetProperty("total").GetInt32() == 1);
         conn = closed.GetProperty("connections")[0];
         Assert.Equal(("a2", "A"), (conn.GetProperty("authorized_user").GetString(), conn.GetProperty("account").GetString()));
         Assert.Equal("A", conn.GetProperty("subscriptions_list_detail")[0].GetProperty("account").GetString());
         Assert.Equal(0, (await http.JsonAsync("/connz?acc=B&state=closed")).GetProperty("total").GetInt32());
-        await UntilAsync(http, "/connz?acc=A&state=all", z => z.GetProperty("total").GetInt32() == 2); // a, and a2 once it is off the open list
+        await Eventually.JsonAsync(http, "/connz?acc=A&state=all", z => z.GetProperty("total").GetInt32() == 2); // a, and a2 once it is off the open list
 
         JsonElement unknown = await http.JsonAsync("/connz?acc=NOPE");
         Assert.Equal(("", JsonValueKind.Null), (unknown.GetProperty("server_id").GetString(), unknown.GetProperty("connections").ValueKind));
@@ -265,7 +265,7 @@ public class MonitoringAccountTests
         using var http = new MonitorHttp(hub.Server.MonitorPort);
 
         // Filtered by account, /connz lists the account's leafnode connections as nats-server does.
-        JsonElement connz = await UntilAsync(http, "/connz?acc=A&subs=1", z => z.GetProperty("total").GetInt32() == 1);
+        JsonElement connz = await Eventually.JsonAsync(http, "/connz?acc=A&subs=1", z => z.GetProperty("total").GetInt32() == 1);
         JsonElement conn = connz.GetProperty("connections").EnumerateArray().Single();
         Assert.Equal(("Leafnode", "LEAF"), (conn.GetProperty("kind").GetString(), conn.GetProperty("name").GetString()));
         Assert.False(conn.TryGetProperty("type", out _));
@@ -307,9 +307,9 @@ public class MonitoringAccountTests
         // answering PING: wait for each server to settle (13 subscriptions: see the tests above).
         foreach (MonitorHttp http in new[] { realHttp, ourHttp })
         {
-            await UntilAsync(http, "/connz?acc=B&state=closed", z => z.GetProperty("total").GetInt32() == 1);
-            await UntilAsync(http, "/varz", z => z.GetProperty("subscriptions").GetInt32() == 13);
-            await UntilAsync(http, "/accstatz", z => Received(z, "A") == (2, 5) && Received(z, "B") == (2, 2));
+            await Eventually.JsonAsync(http, "/connz?acc=B&state=closed", z => z.GetProperty("total").GetInt32() == 1);
+            await Eventually.JsonAsync(http, "/varz", z => z.GetProperty("subscriptions").GetInt32() == 13);
+            await Eventually.JsonAsync(http, "/accstatz", z => Received(z, "A") == (2, 5) && Received(z, "B") == (2, 2));
         }
 
         foreach (string path in ParityPaths)
@@ -379,7 +379,7 @@ public class MonitoringAccountTests
         await using TestServer ourLeaf = await StartLeafAsync(ours.Server.LeafNodePort);
         foreach (MonitorHttp http in new[] { realHttp, ourHttp })
         {
-            await UntilAsync(http, "/accountz?acc=A", z => z.GetProperty("account_detail").GetProperty("leafnode_connections").GetInt32() == 1);
+            await Eventually.JsonAsync(http, "/accountz?acc=A", z => z.GetProperty("account_detail").GetProperty("leafnode_connections").GetInt32() == 1);
         }
 
         // nats-server shows the leaf's version and a measured rtt; NatsSharp has no version for it.
@@ -455,24 +455,6 @@ public class MonitoringAccountTests
         }
 
         return lines;
-    }
-
-    private static async Task<JsonElement> UntilAsync(MonitorHttp http, string path, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (int i = 0; i < 200; i++)
-        {
-            last = await http.JsonAsync(path);
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"{path} never reached the expected state; last: {last}");
-        return last;
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public class MonitoringClusterTests
         await ClusterTests.ExpectDeliveryAsync(ours.Port, real.Port, "real.to.ours");
 
         string realId = (await realHttp.JsonAsync("/varz")).GetProperty("server_id").GetString()!;
-        JsonElement routez = await UntilAsync(ourHttp, "/routez?subs=1", z =>
+        JsonElement routez = await Eventually.JsonAsync(ourHttp, "/routez?subs=1", z =>
             z.GetProperty("num_routes").GetInt32() == 1 &&
             z.GetProperty("routes")[0].TryGetProperty("subscriptions_list", out JsonElement l) &&
             l.EnumerateArray().Any(e => e.GetString() == "orders.new") && l.EnumerateArray().Any(e => e.GetString() == "orders.*"));
@@ -53,7 +53,7 @@ public class MonitoringClusterTests
         Assert.True(route.GetProperty("in_msgs").GetInt64() >= 1); // real.to.ours came over it
 
         // nats-server sees the same route from its side, accepted, with our id.
-        JsonElement realRoute = (await UntilAsync(realHttp, "/routez", z => z.GetProperty("num_routes").GetInt32() == 1 && z.GetProperty("routes")[0].GetProperty("subscriptions").GetInt32() == 2)).GetProperty("routes")[0];
+        JsonElement realRoute = (await Eventually.JsonAsync(realHttp, "/routez", z => z.GetProperty("num_routes").GetInt32() == 1 && z.GetProperty("routes")[0].GetProperty("subscriptions").GetInt32() == 2)).GetProperty("routes")[0];
         Assert.Equal(ours.Server.ServerId, realRoute.GetProperty("remote_id").GetString());
         Assert.False(realRoute.GetProperty("did_solicit").GetBoolean());
 
@@ -80,30 +80,12 @@ public class MonitoringClusterTests
         Assert.Contains($"127.0.0.1:{real.Port}", connectUrls);
 
         // rtt: our keepalive PING is timed; after its PONG the route shows a Go duration, never "0s".
-        JsonElement timed = (await UntilAsync(ourHttp, "/routez", z => z.GetProperty("routes")[0].GetProperty("rtt").GetString() != "0s")).GetProperty("routes")[0];
+        JsonElement timed = (await Eventually.JsonAsync(ourHttp, "/routez", z => z.GetProperty("routes")[0].GetProperty("rtt").GetString() != "0s")).GetProperty("routes")[0];
         Assert.Matches(@"^\d+(\.\d+)?(ns|µs|ms|s)$", timed.GetProperty("rtt").GetString());
 
         // /subsz lists only local interest; the remote subscriptions are in /routez.
         JsonElement subsz = await ourHttp.JsonAsync("/subsz?subs=1");
         Assert.Equal(["metrics", "metrics.q"], subsz.GetProperty("subscriptions_list").EnumerateArray().Select(e => e.GetProperty("subject").GetString()).Order(StringComparer.Ordinal));
-    }
-
-    private static async Task<JsonElement> UntilAsync(MonitorHttp http, string path, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (int i = 0; i < 200; i++)
-        {
-            last = await http.JsonAsync(path);
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{path} never reached the expected state; last answer: {last}");
-        return last;
     }
 
     private static SortedDictionary<string, string> Shape(JsonElement e)

@@ -15,25 +15,6 @@ public class MonitoringTests
             configure?.Invoke(o);
         });
 
-    /// <summary>Polls until <paramref name="done"/> holds (server-wide counters are added once per read batch).</summary>
-    private static async Task<JsonElement> UntilAsync(MonitorHttp http, string path, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (int i = 0; i < 200; i++)
-        {
-            last = await http.JsonAsync(path);
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"{path} never reached the expected state; last answer: {last}");
-        return last;
-    }
-
     [Fact]
     public async Task Varz_counts_messages_bytes_connections_and_subscriptions()
     {
@@ -56,7 +37,7 @@ public class MonitoringTests
             await sub.ExpectAsync("hello");
         }
 
-        JsonElement v = await UntilAsync(http, "/varz", v => v.GetProperty("out_msgs").GetInt64() == 5 && v.GetProperty("in_msgs").GetInt64() == 6);
+        JsonElement v = await Eventually.JsonAsync(http, "/varz", v => v.GetProperty("out_msgs").GetInt64() == 5 && v.GetProperty("in_msgs").GetInt64() == 6);
         Assert.Equal(28, v.GetProperty("in_bytes").GetInt64());
         Assert.Equal(25, v.GetProperty("out_bytes").GetInt64());
         Assert.Equal(2, v.GetProperty("connections").GetInt32());
@@ -277,7 +258,7 @@ public class MonitoringTests
         }
 
         await using RawClient open = await RawClient.ConnectedAsync(server.Port);
-        JsonElement closed = await UntilAsync(http, "/connz?state=closed", c => c.GetProperty("total").GetInt32() == 2);
+        JsonElement closed = await Eventually.JsonAsync(http, "/connz?state=closed", c => c.GetProperty("total").GetInt32() == 2);
         var byName = closed.GetProperty("connections").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
         Assert.Equal("Protocol Violation", byName["bad"].GetProperty("reason").GetString());
         Assert.Equal("Client Closed", byName["quitter"].GetProperty("reason").GetString());
@@ -405,7 +386,7 @@ public class MonitoringTests
         // The server PINGs about 2 s after CONNECT to measure the round trip.
         await c.ExpectAsync("PING", TimeSpan.FromSeconds(10));
         await c.SendAsync("PONG\r\n");
-        JsonElement connz = await UntilAsync(http, "/connz", z => z.GetProperty("connections")[0].GetProperty("rtt").GetString() != "0s");
+        JsonElement connz = await Eventually.JsonAsync(http, "/connz", z => z.GetProperty("connections")[0].GetProperty("rtt").GetString() != "0s");
         Assert.Matches(@"^\d+(\.\d+)?(µs|ms|ns)$", connz.GetProperty("connections")[0].GetProperty("rtt").GetString());
     }
 
@@ -414,6 +395,7 @@ public class MonitoringTests
     {
         await using TestServer server = await StartAsync();
         using var http = new MonitorHttp(server.Server.MonitorPort);
+        // NATS.Client 0.8.0 on purpose: the CONNECT fields it sends (lang, version 0.0.1) are asserted below.
         NATS.Client.Options options = NATS.Client.ConnectionFactory.GetDefaultOptions();
         options.Url = server.Url;
         options.Name = "real-client";
@@ -421,17 +403,16 @@ public class MonitoringTests
 
         // NATS.Client 0.8.0 buffers its PONG until it next writes, so keep it writing.
         JsonElement info = default;
-        for (int i = 0; i < 100; i++)
-        {
-            c.Flush();
-            info = (await http.JsonAsync("/connz")).GetProperty("connections")[0];
-            if (info.GetProperty("rtt").GetString() != "0s")
+        await Eventually.TrueAsync(
+            async () =>
             {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+                c.Flush();
+                info = (await http.JsonAsync("/connz")).GetProperty("connections")[0];
+                return info.GetProperty("rtt").GetString() != "0s";
+            },
+            "a measured rtt in /connz",
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(100));
 
         // A measured Go duration; on a loaded machine it may reach whole seconds.
         Assert.Matches(@"^\d+(\.\d+)?(ns|µs|ms|s)$", info.GetProperty("rtt").GetString());

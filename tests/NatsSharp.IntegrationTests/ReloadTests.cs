@@ -191,7 +191,7 @@ public class ReloadTests
             {
                 line = await c.ReadLineAsync();
             }
-            catch (Exception ex) when (ex is EndOfStreamException or IOException)
+            catch (Exception ex) when (RawClient.IsClosedByServer(ex))
             {
                 return lines;
             }

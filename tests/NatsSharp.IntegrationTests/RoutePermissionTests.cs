@@ -52,44 +52,22 @@ public class RoutePermissionTests
         await using var there = await RawClient.ConnectedAsync(peerPort);
         await using var pubHere = await RawClient.ConnectedAsync(limitedPort);   // publishers only, so their
         await using var pubThere = await RawClient.ConnectedAsync(peerPort);     // reads are never messages
-        await here.SendAsync("SUB allowed.x 1\r\nSUB blocked.x 2\r\nPING\r\n");
+        // Denied interest first: its RS+ (if any) crosses the route ahead of the allowed one we wait for.
+        await here.SendAsync("SUB blocked.x 2\r\nSUB allowed.x 1\r\nPING\r\n");
         await here.ExpectAsync("PONG");
-        await there.SendAsync("SUB out.a 1\r\nSUB secret.a 2\r\nPING\r\n");
+        await there.SendAsync("SUB secret.a 2\r\nSUB out.a 1\r\nPING\r\n");
         await there.ExpectAsync("PONG");
 
         // Wait until the allowed interest crossed both ways, then send everything once more.
-        await DeliveredAsync(pubThere, "allowed.x", here);
-        await DeliveredAsync(pubHere, "out.a", there);
-        await Task.Delay(300); // give denied interest the same time to (not) arrive
+        await Delivery.PublishUntilDeliveredAsync(pubThere, "allowed.x", here);
+        await Delivery.PublishUntilDeliveredAsync(pubHere, "out.a", there);
         await pubThere.SendAsync("PUB blocked.x 1\r\nb\r\nPUB allowed.x 1\r\na\r\nPING\r\n");
         await pubThere.ExpectAsync("PONG");
         await pubHere.SendAsync("PUB secret.a 1\r\ns\r\nPUB out.a 1\r\no\r\nPING\r\n");
         await pubHere.ExpectAsync("PONG");
 
-        Assert.Equal(["MSG allowed.x 1 1 a"], await here.CollectMessagesAsync(1));  // never blocked.x: the limited node did not import it
-        Assert.Equal(["MSG out.a 1 1 o"], await there.CollectMessagesAsync(1));     // never secret.a: the limited node did not export it
-    }
-
-    /// <summary>Publishes on <paramref name="subject"/> until <paramref name="subscriber"/> receives one, then drains what arrived.</summary>
-    private static async Task DeliveredAsync(RawClient publisher, string subject, RawClient subscriber)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            await publisher.SendAsync($"PUB {subject} 1\r\n.\r\nPING\r\n");
-            await publisher.ExpectAsync("PONG");
-            try
-            {
-                string line = await subscriber.ReadLineAsync(TimeSpan.FromMilliseconds(200));
-                Assert.StartsWith($"MSG {subject} ", line);
-                await subscriber.ReadLineAsync();
-                break;
-            }
-            catch (TimeoutException) when (attempt < 50)
-            {
-            }
-        }
-
-        await Task.Delay(200);
-        await subscriber.DrainMessagesAsync();
+        // A marker on the allowed subject follows over the same route: nothing denied came before it.
+        Assert.Equal(["MSG allowed.x 1 1 a"], await Delivery.MessagesBeforeMarkerAsync(pubThere, "allowed.x", here)); // never blocked.x: the limited node did not import it
+        Assert.Equal(["MSG out.a 1 1 o"], await Delivery.MessagesBeforeMarkerAsync(pubHere, "out.a", there));        // never secret.a: the limited node did not export it
     }
 }

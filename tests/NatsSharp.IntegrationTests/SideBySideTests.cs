@@ -70,12 +70,7 @@ public class SideBySideTests
             {
                 line = await c.ReadLineAsync(TimeSpan.FromSeconds(3));
             }
-            catch (EndOfStreamException)
-            {
-                lines.Add("<closed>");
-                return lines;
-            }
-            catch (IOException)
+            catch (Exception e) when (RawClient.IsClosedByServer(e))
             {
                 lines.Add("<closed>");
                 return lines;

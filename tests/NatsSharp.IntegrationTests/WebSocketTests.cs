@@ -345,7 +345,7 @@ public class WebSocketTests
             Assert.Equal("MSG s 1 2", await ws.ExpectAsync("MSG "));
 
             // Plain ws:// on a wss port gets no HTTP answer.
-            await Assert.ThrowsAnyAsync<Exception>(async () => await WsClient.ConnectAsync($"ws://127.0.0.1:{t.WsPort}"));
+            await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(async () => await WsClient.ConnectAsync($"ws://127.0.0.1:{t.WsPort}"));
         }
     }
 
@@ -404,7 +404,7 @@ public class WebSocketTests
             {
                 n = await stream.ReadAsync(buffer, timeout.Token);
             }
-            catch (IOException) when (closedIsDone)
+            catch (Exception e) when (closedIsDone && RawClient.IsClosedByServer(e))
             {
                 break;
             }

@@ -20,6 +20,9 @@ public sealed class LogCapture : ILoggerProvider, ILoggerFactory
 
     public bool Contains(string text) => Lines.Any(l => l.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>How many lines contain <paramref name="text"/> (e.g. how many times a peer was refused).</summary>
+    public int Count(string text) => Lines.Count(l => l.Contains(text, StringComparison.Ordinal));
+
     public ILogger CreateLogger(string categoryName) => new CaptureLogger(this);
 
     public void AddProvider(ILoggerProvider provider)

@@ -149,31 +149,42 @@ public sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Like <see cref="DrainMessagesAsync"/>, leaving out the probes a test sent (payload ".") to wait
-    /// for interest: on a loaded machine a late one may still arrive.
+    /// Reads messages until one with the payload <paramref name="marker"/> arrives and returns those before
+    /// it as "MSG … payload", sorted. Probes (payload ".") and earlier markers ("marker-…") a test sent to
+    /// wait for interest are left out: on a loaded machine a late one may still arrive. Bounded: each read
+    /// by the default timeout, and at most 100,000 messages.
     /// </summary>
-    public async Task<List<string>> DrainMessagesWithoutProbesAsync() =>
-        [.. (await DrainMessagesAsync()).Where(m => !m.EndsWith(" .", StringComparison.Ordinal))];
-
-    /// <summary>
-    /// Collects messages (probes left out) until at least <paramref name="expected"/> arrived or about
-    /// five seconds passed, then waits a little more for anything extra (a duplicate, a leak) and
-    /// returns them all, sorted. Bounded in time and rounds.
-    /// </summary>
-    public async Task<List<string>> CollectMessagesAsync(int expected)
+    public async Task<List<string>> MessagesUntilAsync(string marker)
     {
         var got = new List<string>();
-        for (int round = 0; round < 50 && got.Count < expected; round++)
+        for (int i = 0; i < 100_000; i++)
         {
-            await Task.Delay(100);
-            got.AddRange(await DrainMessagesWithoutProbesAsync());
+            string line = await ReadLineSkippingPingsAsync();
+            Assert.StartsWith("MSG ", line);
+            string payload = await ReadLineAsync();
+            if (payload == marker)
+            {
+                got.Sort(StringComparer.Ordinal);
+                return got;
+            }
+
+            if (payload != "." && !payload.StartsWith("marker-", StringComparison.Ordinal))
+            {
+                got.Add(line + " " + payload);
+            }
         }
 
-        await Task.Delay(300);
-        got.AddRange(await DrainMessagesWithoutProbesAsync());
-        got.Sort(StringComparer.Ordinal);
-        return got;
+        throw new InvalidOperationException($"marker {marker} not seen after 100,000 messages");
     }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> says the server ended the connection: an orderly close (end of stream) or
+    /// a reset (it closed with our data unread). Timeouts, our own mistakes and anything else are not a close,
+    /// so a test that expects a refusal does not pass on a crash.
+    /// </summary>
+    public static bool IsClosedByServer(Exception e) =>
+        e is EndOfStreamException
+        || e is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted } };
 
     /// <summary>Reads lines until the server closes; returns them. Fails if it stays open.</summary>
     public async Task<List<string>> ReadUntilClosedAsync(TimeSpan? timeout = null)
@@ -192,27 +203,10 @@ public sealed class RawClient : IAsyncDisposable
             {
                 lines.Add(await ReadLineAsync(left));
             }
-            catch (EndOfStreamException)
+            catch (Exception e) when (IsClosedByServer(e))
             {
                 return lines;
             }
-            catch (IOException)
-            {
-                return lines; // reset by peer also means closed
-            }
-        }
-    }
-
-    /// <summary>Asserts nothing arrives for a short while (used sparingly: it costs that while).</summary>
-    public async Task ExpectSilenceAsync(TimeSpan window)
-    {
-        try
-        {
-            string line = await ReadLineAsync(window);
-            Assert.Fail($"expected no data, got: {line}");
-        }
-        catch (TimeoutException)
-        {
         }
     }
 

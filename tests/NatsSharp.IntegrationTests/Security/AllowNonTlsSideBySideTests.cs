@@ -102,7 +102,7 @@ public class AllowNonTlsSideBySideTests
         {
             return await client.ReadLineSkippingPingsAsync();
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException)
+        catch (Exception e) when (RawClient.IsClosedByServer(e))
         {
             return "closed";
         }

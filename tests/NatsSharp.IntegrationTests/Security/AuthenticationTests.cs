@@ -1,6 +1,7 @@
-using NATS.Client;
+using NATS.Client.Core;
 using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.Server;
+using NatsServerException = NatsSharp.Server.NatsServerException;
 using NatsSharp.Server.Auth;
 
 namespace NatsSharp.IntegrationTests.Security;
@@ -131,22 +132,14 @@ public class AuthenticationTests
     public async Task Nats_client_connects_with_user_and_password_in_the_url()
     {
         await using NatsServer server = await ConfiguredServer.StartAsync(UsersConfig());
-        Options ok = ConnectionFactory.GetDefaultOptions();
-        ok.Url = $"nats://alice:s3cret@127.0.0.1:{server.Port}";
-        ok.Timeout = 5000;
-        using (IConnection c = new ConnectionFactory().CreateConnection(ok))
+        await using (NatsConnection c = await NatsNetClient.ConnectAsync($"nats://alice:s3cret@127.0.0.1:{server.Port}"))
         {
-            using ISyncSubscription s = c.SubscribeSync("hello");
-            c.Publish("hello", [1, 2, 3]);
-            c.Flush();
-            Assert.Equal([1, 2, 3], s.NextMessage(5000).Data);
+            await using INatsSub<byte[]> s = await c.SubscribeCoreAsync<byte[]>("hello");
+            await c.PublishAsync("hello", new byte[] { 1, 2, 3 });
+            Assert.Equal([1, 2, 3], (await NatsNetClient.NextAsync(s)).Data);
         }
 
-        Options bad = ConnectionFactory.GetDefaultOptions();
-        bad.Url = $"nats://alice:wrong@127.0.0.1:{server.Port}";
-        bad.Timeout = 5000;
-        bad.AllowReconnect = false;
-        var e = Assert.ThrowsAny<NATSException>(() => new ConnectionFactory().CreateConnection(bad));
+        var e = await Assert.ThrowsAnyAsync<NatsException>(() => NatsNetClient.ConnectAsync($"nats://alice:wrong@127.0.0.1:{server.Port}"));
         Assert.Contains("Authorization Violation", e.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -53,17 +53,22 @@ public class ConnectionTypeTests
         }
 
         // As leafs (NatsSharp leafs dialling the hub): only leafonly gets in.
-        await using TestServer refusedLeaf = await StartLeafAsync(leafPort, "clientonly", "c");
+        using var refusedLogs = new LogCapture();
+        await using TestServer refusedLeaf = await StartLeafAsync(leafPort, "clientonly", "c", refusedLogs);
         await using TestServer leaf = await StartLeafAsync(leafPort, "leafonly", "l");
         await Eventually.TrueAsync(() => leaf.Server.LeafNodeCount == 1, "the LEAFNODE user's leaf", TimeSpan.FromSeconds(15));
-        await Task.Delay(1000); // the refused leaf has retried a few times by now
+        // The hub answered the refused leaf's attempts with -ERR; after several of them it is still out.
+        bool refusedEnough = await Eventually.ReachedAsync(() => Task.FromResult(refusedLogs.Count("Leafnode Error 'Authorization Violation'") >= 3), TimeSpan.FromSeconds(15));
+        Assert.True(refusedEnough, "the hub refusing the CLIENT-only user's leaf three times" + "; logged: " + string.Join("\n", refusedLogs.Lines));
         Assert.Equal(0, refusedLeaf.Server.LeafNodeCount);
     }
 
-    private static Task<TestServer> StartLeafAsync(int hubLeafPort, string user, string pass) =>
-        TestServer.StartAsync(o => o.LeafNodes = new LeafNodeOptions
-        {
-            ReconnectDelay = TimeSpan.FromMilliseconds(200),
-            Remotes = [new LeafRemote { Urls = [new Uri($"nats-leaf://{user}:{pass}@127.0.0.1:{hubLeafPort}")] }],
-        });
+    private static Task<TestServer> StartLeafAsync(int hubLeafPort, string user, string pass, LogCapture? logs = null) =>
+        TestServer.StartAsync(
+            o => o.LeafNodes = new LeafNodeOptions
+            {
+                ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Remotes = [new LeafRemote { Urls = [new Uri($"nats-leaf://{user}:{pass}@127.0.0.1:{hubLeafPort}")] }],
+            },
+            logs);
 }

@@ -70,11 +70,7 @@ public class HostilePeerTests
                 }
             }
         }
-        catch (EndOfStreamException)
-        {
-            return string.Join(" | ", lines) + " <closed>";
-        }
-        catch (IOException)
+        catch (Exception e) when (RawClient.IsClosedByServer(e))
         {
             return string.Join(" | ", lines) + " <closed>";
         }

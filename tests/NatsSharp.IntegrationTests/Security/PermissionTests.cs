@@ -154,7 +154,7 @@ public class PermissionTests
     [Fact]
     public async Task Nats_client_sees_the_violation_text()
     {
-        // NATS.Client 0.8.0 treats any -ERR as fatal and closes; what matters is that the server's text reaches it.
+        // NATS.Client 0.8.0 on purpose: how the old client surfaces -ERR is the point. It treats any -ERR as fatal and closes; what matters is that the server's text reaches it.
         await using NatsServer server = await ConfiguredServer.StartAsync(Config);
         Options options = ConnectionFactory.GetDefaultOptions();
         options.Url = $"nats://bob:pw@127.0.0.1:{server.Port}";

@@ -64,11 +64,7 @@ public class SecuritySideBySideTests
                 }
             }
         }
-        catch (EndOfStreamException)
-        {
-            lines.Add("<closed>");
-        }
-        catch (IOException)
+        catch (Exception e) when (RawClient.IsClosedByServer(e))
         {
             lines.Add("<closed>");
         }

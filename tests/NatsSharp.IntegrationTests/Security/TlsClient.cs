@@ -83,7 +83,7 @@ internal sealed class TlsClient : IAsyncDisposable
         {
             return await _reader.ReadLineAsync().WaitAsync(Timeout);
         }
-        catch (IOException)
+        catch (Exception e) when (Infrastructure.RawClient.IsClosedByServer(e))
         {
             return null;
         }

@@ -29,7 +29,7 @@ public class TlsRateLimitTests
         Assert.True(throttled >= 6, $"only {throttled} of 10 throttled: {string.Join(" | ", answers)}");
     }
 
-    /// <summary>Reads INFO, sends the first byte of a TLS ClientHello, returns the first line the server answers (or "" when it just waits).</summary>
+    /// <summary>Reads INFO, sends the first byte of a TLS ClientHello, returns the first line the server answers ("" when it just waits, "&lt;closed&gt;" when it closes without a word).</summary>
     private static async Task<string> StartHandshakeAsync(int port)
     {
         await using RawClient c = await RawClient.ConnectAsync(port);
@@ -38,9 +38,13 @@ public class TlsRateLimitTests
         {
             return await c.ReadLineAsync(TimeSpan.FromSeconds(2));
         }
-        catch (Exception ex) when (ex is TimeoutException or IOException or OperationCanceledException)
+        catch (TimeoutException)
         {
             return ""; // admitted: the server waits for the rest of the handshake
+        }
+        catch (Exception e) when (RawClient.IsClosedByServer(e))
+        {
+            return "<closed>"; // admitted, then closed by the TLS timeout (which can beat our 2 s read on a loaded machine)
         }
     }
 

@@ -5,7 +5,7 @@ namespace NatsSharp.Server.Tests.Configuration;
 /// <summary>Shared helpers for the configuration tests.</summary>
 internal static class ConfigTestSupport
 {
-    /// <summary>The environment used by the reference cases (tools/config-cases.md).</summary>
+    /// <summary>The environment the reference cases (ConfigReferenceCaseTests) give both nats-server and us.</summary>
     public static readonly IReadOnlyDictionary<string, string> ReferenceEnvironment = new Dictionary<string, string>
     {
         ["MYENV"] = "4333",

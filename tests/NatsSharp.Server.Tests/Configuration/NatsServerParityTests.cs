@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NatsSharp.Server.Configuration;
 
 namespace NatsSharp.Server.Tests.Configuration;
@@ -10,8 +9,6 @@ namespace NatsSharp.Server.Tests.Configuration;
 /// </summary>
 public sealed class NatsServerParityTests
 {
-    private const string NatsServer = "/usr/sbin/nats-server";
-
     public static TheoryData<string> Inputs() =>
     [
         "port: 4333\n", "port4333\n", "port: 4333 debug: true\n", "PORT: 4333\nDebug: TRUE\n", "{ port: 4333 }",
@@ -81,44 +78,9 @@ public sealed class NatsServerParityTests
 
     private static void AssertSameVerdict(string file)
     {
-        string expected = Normalize(RunNatsServer(file));
+        string expected = NatsServerCheck.Normalize(NatsServerCheck.Run(file));
         string? ours = ConfigBinder.Check(file); // the same process environment nats-server sees
-        string actual = Normalize(ours is null ? $"configuration file {file} is valid" : ours);
+        string actual = NatsServerCheck.Normalize(ours ?? NatsServerCheck.Valid(file));
         Assert.True(expected == actual, $"{File.ReadAllText(file)}\nnats-server: {expected}\nNatsSharp:   {actual}");
-    }
-
-    private static string Normalize(string verdict)
-    {
-        return string.Join("\n", verdict.Trim().Split('\n').Select(l => l.TrimEnd()).Order(StringComparer.Ordinal));
-    }
-
-    private static string RunNatsServer(string file)
-    {
-        if (!File.Exists(NatsServer))
-        {
-            string why = Environment.GetEnvironmentVariable("CI") == "true"
-                ? $"CI=true but the reference peer {NatsServer} is missing: CI must install the Debian package nats-server (2.9.10)."
-                : $"Reference peer {NatsServer} is missing, so parity with nats-server cannot be checked here; install it with 'apt-get install nats-server'.";
-            throw new InvalidOperationException(why);
-        }
-        var start = new ProcessStartInfo(NatsServer)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-t");
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(file);
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill();
-            throw new TimeoutException($"{NatsServer} -t -c {file} did not finish");
-        }
-        const string prefix = "nats-server: ";
-        output = output.Trim();
-        return output.StartsWith(prefix, StringComparison.Ordinal) ? output[prefix.Length..] : output;
     }
 }
