@@ -14,6 +14,7 @@ namespace NatsSharp.Benchmarks;
 /// must show 0 bytes allocated per message.
 /// </summary>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "BenchmarkDotNet ends a run with [GlobalCleanup], which stops both servers.")]
 public class MessagePathBenchmarks
 {
     private const int MessagesPerRead = 100;
@@ -74,7 +75,11 @@ public class MessagePathBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _importServer?.StopAsync().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _importServer?.StopAsync().GetAwaiter().GetResult();
+        _server?.StopAsync().GetAwaiter().GetResult();
+    }
 
     private ClientConnection Connect(ulong id, string connect, NatsServer? server = null)
     {

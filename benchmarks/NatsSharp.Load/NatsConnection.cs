@@ -17,6 +17,7 @@ internal sealed class NatsConnection : IDisposable
 
     private readonly Socket _socket;
     private readonly Lock _sendLock = new();
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213", Justification = "Dispose sets it to release a waiting sender; disposing it too would make that waiter throw.")]
     private readonly ManualResetEventSlim _pongSignal = new(false, 0);
     private byte[] _buffer = new byte[InitialBufferSize];
     private int _start;

@@ -56,6 +56,7 @@ public sealed partial class NatsServer
     public int WebSocketPort { get; private set; }
 
     /// <summary>Binds the port (errors as nats-server's); accepting starts once the INFO is ready.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The listening socket is owned by the WebSocketListener, which closes it at shutdown.")]
     private void StartWebSocket()
     {
         if (Options.WebSocket is not { Enabled: true } options)

@@ -144,18 +144,12 @@ internal static class Program
 
     private static async Task<int> RunAsync(ServerOptions options, CommandLineOptions cli, string[] args)
     {
-        DaemonLog log;
-        try
+        using DaemonLog? log = OpenLog(options);
+        if (log is null)
         {
-            log = DaemonLog.Create(options, PortsFile.InvokedName());
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"natssharp: {ex.Message}");
             return 1;
         }
 
-        using DaemonLog ownedLog = log;
         foreach (string feature in cli.Unavailable)
         {
             log.Logger.Warning("{Feature:l} is not available in this build of NatsSharp; the flag is ignored", feature);
@@ -239,5 +233,19 @@ internal static class Program
         }
 
         return exitCode;
+    }
+
+    /// <summary>The daemon's log, or null (said on stderr) when its destination cannot be opened.</summary>
+    private static DaemonLog? OpenLog(ServerOptions options)
+    {
+        try
+        {
+            return DaemonLog.Create(options, PortsFile.InvokedName());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"natssharp: {ex.Message}");
+            return null;
+        }
     }
 }

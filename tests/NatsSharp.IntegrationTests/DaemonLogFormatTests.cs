@@ -10,6 +10,8 @@ namespace NatsSharp.IntegrationTests;
 /// </summary>
 public class DaemonLogFormatTests
 {
+    private static readonly string[] Levels = ["TRC", "DBG", "INF", "WRN", "ERR", "FTL"];
+
     private const int SigHup = 1;
     private const int SigInt = 2;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
@@ -103,7 +105,7 @@ public class DaemonLogFormatTests
             Assert.Equal(JsonValueKind.Object, e.ValueKind);
             Assert.True(DateTimeOffset.TryParse(e.GetProperty("@t").GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _), line);
             Assert.Equal(JsonValueKind.String, e.GetProperty("@m").ValueKind);
-            Assert.Contains(e.GetProperty("lvl").GetString(), new[] { "TRC", "DBG", "INF", "WRN", "ERR", "FTL" });
+            Assert.Contains(e.GetProperty("lvl").GetString(), Levels);
             result.Add(e);
         }
 

@@ -67,7 +67,7 @@ public class MonitoringAuthUserTests
         return seen;
     }
 
-    private static IEnumerable<string> Describe(string what, JsonElement connz) =>
+    private static List<string> Describe(string what, JsonElement connz) =>
         connz.GetProperty("connections").EnumerateArray()
             .OrderBy(c => c.GetProperty("cid").GetUInt64())
             .Select(c => $"{what}: {Prop(c, "authorized_user")}{(c.TryGetProperty("account", out JsonElement a) ? " in " + a.GetString() : "")}")

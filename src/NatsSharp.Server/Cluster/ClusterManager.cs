@@ -16,6 +16,7 @@ namespace NatsSharp.Server.Cluster;
 /// interest announced with RS+/RS- (<see cref="RouteInterest"/>), the cluster name
 /// (<see cref="ClusterName"/>) and the peers' client URLs (<see cref="PeerClientUrls"/>).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "StopAsync cancels _stopping; dial loops that linked to its token may still be winding down, so it is never disposed (it has no timer).")]
 internal sealed partial class ClusterManager
 {
     private readonly NatsServer _server;
@@ -37,7 +38,7 @@ internal sealed partial class ClusterManager
         _name = new ClusterName(options.Name);
         _peers = new PeerListener<RouteConnection>(server.Log, _stopping.Token);
         _handshake = new RouteHandshake(server, this);
-        _dialer = new RouteDialer(Options, _log, _stopping.Token, (socket, url) => _peers.RunAsync(NewRoute(socket, url), static r => r.RunAsync()), _routes.ContainsKey);
+        _dialer = new RouteDialer(Options, _log, (socket, url) => _peers.RunAsync(NewRoute(socket, url), static r => r.RunAsync()), _routes.ContainsKey, _stopping.Token);
         Tls = LoadTls(options);
         _interest = new RouteInterest(() => _routes.Values, options.Permissions is { } p ? new CompiledPermissions(p) : null);
     }

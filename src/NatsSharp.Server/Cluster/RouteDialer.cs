@@ -23,7 +23,7 @@ internal sealed class RouteDialer
     /// <param name="options">The cluster's live options (reload updates routes, retries, delay).</param>
     /// <param name="run">Runs a route over a dialled socket until it closes.</param>
     /// <param name="isConnected">Whether a route to the server with this id is registered.</param>
-    public RouteDialer(ClusterOptions options, ServerLog log, CancellationToken stopping, Func<Socket, Uri, Task<RouteConnection>> run, Func<string, bool> isConnected)
+    public RouteDialer(ClusterOptions options, ServerLog log, Func<Socket, Uri, Task<RouteConnection>> run, Func<string, bool> isConnected, CancellationToken stopping)
     {
         _options = options;
         _log = log;

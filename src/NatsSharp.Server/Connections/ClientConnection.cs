@@ -14,6 +14,7 @@ namespace NatsSharp.Server.Connections;
 /// subscribers (this file), and keeps subscriptions, keepalive and auth state
 /// (ClientConnection.Subscriptions.cs, ClientConnection.Liveness.cs).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The ping and auth timers are disposed on the close path (OnClosed), not through IDisposable.")]
 internal sealed partial class ClientConnection : Connection, IProtocolHandler
 {
     private static ReadOnlySpan<byte> OkLine => "+OK\r\n"u8;

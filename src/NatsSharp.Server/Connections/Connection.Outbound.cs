@@ -264,6 +264,10 @@ internal abstract partial class Connection
         {
             Close(ClosedReason.WriteError);
         }
+        finally
+        {
+            _writeTimeout.Dispose(); // the loop was its only user; a pending deadline timer goes with it
+        }
     }
 
     /// <summary>Writes until the buffer is empty. False once the connection is closed.</summary>

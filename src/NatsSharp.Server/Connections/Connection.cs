@@ -7,6 +7,7 @@ namespace NatsSharp.Server.Connections;
 /// What every kind of connection shares: the socket, the outbound buffer with its write
 /// loop (Connection.Outbound.cs), counters, and one close path.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A connection ends on its one close path: the write loop disposes its deadline source, Close the socket.")]
 internal abstract partial class Connection : Subjects.Subscriber
 {
     private const int Open = 0;

@@ -10,6 +10,7 @@ namespace NatsSharp.Server.Connections;
 /// What routes and leafnode connections share: a route-mode parser, one delivery batch per
 /// read, keepalive PINGs (first after about a second), and no client operations.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The ping and auth timers are disposed on the close path (StopTimers in OnClosed), not through IDisposable.")]
 internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 {
     private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;

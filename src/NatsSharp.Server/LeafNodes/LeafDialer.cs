@@ -73,6 +73,7 @@ internal sealed class LeafDialer
     /// Connects to <paramref name="url"/>. A failed TCP connect throws (<see cref="SocketException"/>, or
     /// <see cref="OperationCanceledException"/> on timeout); a failed TLS, websocket or INFO step is logged and gives null.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The socket and stream move into the returned LeafDial; every failure path disposes both.")]
     public async Task<LeafDial?> DialAsync(Uri url, CancellationToken stopping)
     {
         int port = PortOf(url);

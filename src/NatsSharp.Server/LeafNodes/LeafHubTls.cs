@@ -32,6 +32,7 @@ internal sealed class LeafHubTls
     /// Secures an accepted connection, writing <paramref name="info"/> in plaintext first unless
     /// the handshake comes first. Null when it failed (logged as nats-server does).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The SslStream is returned to the connection, which closes it; a failed handshake disposes it.")]
     public async Task<Stream?> AcceptAsync(Stream plain, ReadOnlyMemory<byte> info, ServerLog log, string prefix)
     {
         using var timeout = new CancellationTokenSource(_setup.Timeout);

@@ -17,6 +17,7 @@ namespace NatsSharp.Server.LeafNodes;
 /// remotes we dial (we are their leaf), and interest propagation to every leaf connection.
 /// Each connection is bound to one local account and hears only about that account's interest.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "StopAsync cancels _stopping; dial loops that linked to its token may still be winding down, so it is never disposed (it has no timer).")]
 internal sealed class LeafNodeManager
 {
     private readonly NatsServer _server;

@@ -60,6 +60,7 @@ internal sealed class LeafRemoteTls
     }
 
     /// <summary>The client handshake; throws <see cref="AuthenticationException"/>, <see cref="IOException"/> or a timeout.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The SslStream is returned to the dialler, which closes it; a failed handshake disposes it.")]
     public async Task<SslStream> ConnectAsync(Stream inner, string serverName, CancellationToken cancel)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);

@@ -8,6 +8,7 @@ namespace NatsSharp.Server.Subjects;
 /// walks the trie under a shared read lock; Insert/Remove take the write lock.
 /// A Match racing an Insert/Remove may return the result from just before the change.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A Sublist lives as long as its account, which lives as long as the server.")]
 internal sealed class Sublist
 {
     // Removals up to this size patch the cache per subscription; bigger batches (a

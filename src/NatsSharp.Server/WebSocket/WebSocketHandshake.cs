@@ -19,6 +19,7 @@ internal static class WebSocketHandshake
     /// <summary>What the request asked for, or why it was refused (the answer is already written then).</summary>
     internal readonly record struct Result(WebSocketStream? Stream, string Path, string? Error);
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The WebSocketStream is returned to the listener, which hands it to the connection that closes it.")]
     public static async Task<Result> AcceptAsync(Stream transport, WebSocketOrigins origins, bool tls, bool compression, CancellationToken cancel)
     {
         (string? head, int extra) = await ReadRequestHeadAsync(transport, cancel).ConfigureAwait(false);

@@ -56,6 +56,7 @@ internal sealed class WebSocketListener(Socket listener, WebSocketOptions option
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The transport goes to the client connection, which closes it; every refusal disposes it.")]
     private async Task HandshakeAsync(Socket socket)
     {
         socket.NoDelay = true;

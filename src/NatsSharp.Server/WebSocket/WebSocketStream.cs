@@ -35,6 +35,7 @@ internal sealed class WebSocketStream : Stream
     private static readonly byte[] DeflateTail = [0x00, 0x00, 0xff, 0xff, 0x01, 0x00, 0x00, 0xff, 0xff];
 
     private readonly Stream _inner;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213", Justification = "A writer may still be waiting on it when the stream closes; without AvailableWaitHandle it holds no OS handle.")]
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly byte[] _in = new byte[64 * 1024];
     private int _inStart;

@@ -12,6 +12,7 @@ namespace NatsSharp.Logging;
 /// <c>log_format: json</c>, one JSON object per line (syslog stays text). A reload calls
 /// <see cref="Configure"/>, SIGUSR1 <see cref="Reopen"/>. One lock serialises writing and switching.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213", Justification = "_file is the same object as _owned, which Dispose disposes.")]
 internal sealed class NatsLogSink : ILogEventSink, IDisposable
 {
     private readonly object _lock = new();

@@ -212,7 +212,7 @@ public sealed class RawClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.CompletedTask;
+        await _stream.DisposeAsync();
         _tcp.Dispose();
     }
 }

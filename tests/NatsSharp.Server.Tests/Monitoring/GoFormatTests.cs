@@ -64,6 +64,7 @@ public class GoFormatTests
         }
 
         Assert.Equal([3UL, 4UL, 5UL], ring.Snapshot().Select(c => c.Cid));
-        Assert.Equal(["/", "/nats", "/nats"], new[] { "", "nats/", "/nats" }.Select(MonitorHttpServer.NormalizeBasePath));
+        string[] given = ["", "nats/", "/nats"];
+        Assert.Equal(["/", "/nats", "/nats"], given.Select(MonitorHttpServer.NormalizeBasePath));
     }
 }
