@@ -3,6 +3,8 @@ using NatsSharp.Server.Connections;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Tls;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server;
 
 /// <summary>Authorization on a running server: swapping users and permissions on reload.</summary>

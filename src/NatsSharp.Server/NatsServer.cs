@@ -12,6 +12,8 @@ using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Tls;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server;
 
 /// <summary>

@@ -329,7 +329,7 @@ public class AccountReloadTests
         return next;
     }
 
-    private static Server.Auth.AccountOptions Account(string name, params string[] users) =>
+    private static Server.Accounts.AccountOptions Account(string name, params string[] users) =>
         new() { Name = name, Users = [.. users.Select(u => new Server.Auth.User { Username = u, Password = u })] };
 
     private static Task<RawClient> ConnectAs(int port, string user) =>
@@ -365,8 +365,8 @@ public class AccountReloadTests
     {
         await using var server = await TestServer.StartAsync(o => o.Accounts =
         [
-            new Server.Auth.AccountOptions { Name = "A", Users = [new Server.Auth.User { Username = "a", Password = "a" }], Exports = [new Server.Accounts.AccountExport { Kind = Server.Accounts.ExchangeKind.Stream, Subject = "foo" }] },
-            new Server.Auth.AccountOptions { Name = "B", Users = [new Server.Auth.User { Username = "b", Password = "b" }], Imports = [new Server.Accounts.AccountImport { Kind = Server.Accounts.ExchangeKind.Stream, Account = "A", Subject = "foo" }] },
+            new Server.Accounts.AccountOptions { Name = "A", Users = [new Server.Auth.User { Username = "a", Password = "a" }], Exports = [new Server.Accounts.AccountExport { Kind = Server.Accounts.ExchangeKind.Stream, Subject = "foo" }] },
+            new Server.Accounts.AccountOptions { Name = "B", Users = [new Server.Auth.User { Username = "b", Password = "b" }], Imports = [new Server.Accounts.AccountImport { Kind = Server.Accounts.ExchangeKind.Stream, Account = "A", Subject = "foo" }] },
         ]);
         var ex = Assert.Throws<NatsServerException>(() => server.Server.Reload(Next(server, o => o.Accounts = [Account("A", "a"), Account("B", "b")])));
         Assert.Equal("config reload not supported for accounts exports/imports by NatsSharp yet: restart the server to apply them", ex.Message);

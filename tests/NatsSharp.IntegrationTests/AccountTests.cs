@@ -3,6 +3,8 @@ using NatsSharp.Server;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.IntegrationTests;
 
 /// <summary>Accounts: each has its own subject space, on one server and across routes.</summary>

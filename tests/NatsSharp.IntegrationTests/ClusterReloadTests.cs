@@ -5,6 +5,8 @@ using NatsSharp.Server;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
 
+using NatsSharp.Server.Protocol;
+
 namespace NatsSharp.IntegrationTests;
 
 /// <summary>

@@ -8,6 +8,8 @@ using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Configuration;
 using NatsSharp.Server.LeafNodes;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.IntegrationTests;
 
 /// <summary>

@@ -2,6 +2,8 @@ using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
 
+using NatsSharp.Server.Protocol;
+
 namespace NatsSharp.IntegrationTests;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using NatsSharp.Server.Auth;
 
+using NatsSharp.Server.Subjects;
+
 namespace NatsSharp.Server.Accounts;
 
 /// <summary>

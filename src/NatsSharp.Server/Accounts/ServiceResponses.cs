@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using NatsSharp.Server.Auth;
 
+using NatsSharp.Server.Subjects;
+
 namespace NatsSharp.Server.Accounts;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Text;
 using NatsSharp.Server.Auth;
 
+using NatsSharp.Server.Subjects;
+
 namespace NatsSharp.Server.Accounts;
 
 /// <summary>

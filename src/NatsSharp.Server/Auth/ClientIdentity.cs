@@ -5,7 +5,7 @@ internal sealed class ClientIdentity
 {
     public static readonly ClientIdentity Anonymous = new("", "", null);
 
-    public ClientIdentity(string user, string nkey, CompiledPermissions? permissions, string account = Auth.Account.GlobalName, IReadOnlyList<string>? allowedConnectionTypes = null)
+    public ClientIdentity(string user, string nkey, CompiledPermissions? permissions, string account = "$G" /* the global account */, IReadOnlyList<string>? allowedConnectionTypes = null)
     {
         User = user;
         Nkey = nkey;

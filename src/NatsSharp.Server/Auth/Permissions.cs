@@ -1,3 +1,5 @@
+using NatsSharp.Server.Protocol;
+
 namespace NatsSharp.Server.Auth;
 
 /// <summary>What a user may publish and subscribe to (<c>permissions { publish, subscribe, allow_responses }</c>).</summary>

@@ -1,6 +1,8 @@
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Subjects;
 
+using NatsSharp.Server.Protocol;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>

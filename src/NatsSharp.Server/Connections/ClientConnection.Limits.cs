@@ -1,5 +1,7 @@
 using NatsSharp.Server.Auth;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.Connections;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System.Text;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Subjects;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.Connections;
 
 /// <summary>SUB and UNSUB: the connection's subscriptions by sid, mirrored in the account's Sublist.</summary>

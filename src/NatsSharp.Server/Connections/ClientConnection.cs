@@ -7,6 +7,8 @@ using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.Connections;
 
 /// <summary>

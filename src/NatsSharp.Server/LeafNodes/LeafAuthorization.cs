@@ -1,6 +1,8 @@
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Protocol;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.LeafNodes;
 
 /// <summary>

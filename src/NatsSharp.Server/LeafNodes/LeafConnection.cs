@@ -8,6 +8,8 @@ using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.LeafNodes;
 
 /// <summary>
@@ -55,13 +57,13 @@ internal sealed class LeafConnection : PeerConnection
     /// A leaf's own limits: what the hub said its user may receive (<c>import</c>) and send
     /// (<c>export</c>), narrowed by the remote's <c>deny_imports</c>/<c>deny_exports</c>. Null when there are none.
     /// </summary>
-    private static Auth.CompiledPermissions? SpokePermissions(LeafRemote? remote, Auth.SubjectPermission? import, Auth.SubjectPermission? export)
+    private static Auth.CompiledPermissions? SpokePermissions(LeafRemote? remote, Protocol.SubjectPermission? import, Protocol.SubjectPermission? export)
     {
-        static Auth.SubjectPermission? Merge(Auth.SubjectPermission? given, IReadOnlyList<string> deny) =>
-            deny.Count == 0 ? given : new Auth.SubjectPermission { Allow = given?.Allow, Deny = [.. given?.Deny ?? [], .. deny] };
+        static Protocol.SubjectPermission? Merge(Protocol.SubjectPermission? given, IReadOnlyList<string> deny) =>
+            deny.Count == 0 ? given : new Protocol.SubjectPermission { Allow = given?.Allow, Deny = [.. given?.Deny ?? [], .. deny] };
 
-        Auth.SubjectPermission? publish = Merge(export, remote?.DenyExports ?? []);
-        Auth.SubjectPermission? subscribe = Merge(import, remote?.DenyImports ?? []);
+        Protocol.SubjectPermission? publish = Merge(export, remote?.DenyExports ?? []);
+        Protocol.SubjectPermission? subscribe = Merge(import, remote?.DenyImports ?? []);
         return publish is null && subscribe is null ? null : new Auth.CompiledPermissions(new Auth.Permissions { Publish = publish, Subscribe = subscribe });
     }
 

@@ -10,6 +10,8 @@ using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.LeafNodes;
 
 /// <summary>

@@ -79,7 +79,7 @@ public sealed class LeafNodeOptions
         }
 
         // "" means $G; $SYS is always accepted, as nats-server creates it when not configured otherwise.
-        var names = new HashSet<string>(options.Accounts.Select(a => a.Name), StringComparer.Ordinal) { "", Auth.Account.GlobalName, SystemAccountName };
+        var names = new HashSet<string>(options.Accounts.Select(a => a.Name), StringComparer.Ordinal) { "", Accounts.Account.GlobalName, SystemAccountName };
         foreach (string account in leaf.Users.Select(u => u.Account).Prepend(leaf.Account))
         {
             if (!names.Contains(account))

@@ -4,6 +4,8 @@ using NatsSharp.Server.Connections;
 using NatsSharp.Server.LeafNodes;
 using NatsSharp.Server.Subjects;
 
+using NatsSharp.Server.Accounts;
+
 namespace NatsSharp.Server.Monitoring;
 
 /// <summary>/connz: open and closed client connections, all or one account's.</summary>

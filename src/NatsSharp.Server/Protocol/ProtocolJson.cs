@@ -7,8 +7,8 @@ namespace NatsSharp.Server.Protocol;
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ServerInfo))]
 [JsonSerializable(typeof(ConnectOptions))]
-[JsonSerializable(typeof(Cluster.RouteConnect))]
-[JsonSerializable(typeof(LeafNodes.LeafConnect))]
+[JsonSerializable(typeof(RouteConnect))]
+[JsonSerializable(typeof(LeafConnect))]
 internal sealed partial class ProtocolJson : JsonSerializerContext
 {
 }

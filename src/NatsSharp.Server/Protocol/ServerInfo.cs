@@ -74,11 +74,11 @@ internal sealed class ServerInfo
 
     /// <summary>Leafnode connect_info INFO: what the leaf's user may subscribe to (receive), for the leaf to enforce too.</summary>
     [JsonPropertyName("import"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Auth.SubjectPermission? Import { get; set; }
+    public SubjectPermission? Import { get; set; }
 
     /// <summary>Leafnode connect_info INFO: what the leaf's user may publish (send).</summary>
     [JsonPropertyName("export"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Auth.SubjectPermission? Export { get; set; }
+    public SubjectPermission? Export { get; set; }
 
     /// <summary>Leafnode INFO only (2.10): the hub's compression mode; we read it, never send it.</summary>
     [JsonPropertyName("compression"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

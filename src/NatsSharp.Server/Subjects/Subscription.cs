@@ -42,7 +42,7 @@ internal sealed class Subscription
     public string AccountName { get; init; } = "$G";
 
     /// <summary>Set on subscriptions the server makes for imports: what a message on it turns into (null for ordinary ones).</summary>
-    public Accounts.ImportBinding? Import { get; init; }
+    public ImportBinding? Import { get; init; }
 
     /// <summary>For a stream import's shadow: the subscription in the importing account it delivers to.</summary>
     public Subscription? Origin { get; init; }

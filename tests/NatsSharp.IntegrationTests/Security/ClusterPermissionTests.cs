@@ -3,6 +3,8 @@ using NatsSharp.Server;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
 
+using NatsSharp.Server.Protocol;
+
 namespace NatsSharp.IntegrationTests.Security;
 
 /// <summary>Subscribe permissions also hold for messages that arrive over a route (checked at delivery).</summary>

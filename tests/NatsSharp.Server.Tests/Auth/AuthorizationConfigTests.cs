@@ -2,6 +2,8 @@ using NatsSharp.Server.Auth;
 using NatsSharp.Server.Configuration;
 using NatsSharp.Server.Tests.Configuration;
 
+using NatsSharp.Server.Protocol;
+
 namespace NatsSharp.Server.Tests.Auth;
 
 /// <summary>Binding of authorization users/permissions, no_auth_user and tls, and parity of <c>-t</c> verdicts with nats-server.</summary>

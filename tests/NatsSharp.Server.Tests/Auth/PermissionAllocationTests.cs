@@ -1,5 +1,7 @@
 using NatsSharp.Server.Auth;
 
+using NatsSharp.Server.Protocol;
+
 namespace NatsSharp.Server.Tests.Auth;
 
 /// <summary>Permission checks sit on the message path: on a subject seen before they must not allocate.</summary>

@@ -114,7 +114,7 @@ public sealed class OptionsDiffTests
             c => c.Advertise = "h:1",
             c => c.NoAdvertise = true,
             c => c.ConnectRetries = 3,
-            c => c.Permissions = new NatsSharp.Server.Auth.Permissions { Publish = new NatsSharp.Server.Auth.SubjectPermission { Allow = ["a.>"] } },
+            c => c.Permissions = new NatsSharp.Server.Auth.Permissions { Publish = new NatsSharp.Server.Protocol.SubjectPermission { Allow = ["a.>"] } },
         })
         {
             ServerOptions next = before.Clone();

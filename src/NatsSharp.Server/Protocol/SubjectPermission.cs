@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace NatsSharp.Server.Auth;
+namespace NatsSharp.Server.Protocol;
 
 /// <summary>
 /// One direction of a user's permissions (<c>publish</c> or <c>subscribe</c>). A null

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace NatsSharp.Server.Cluster;
+namespace NatsSharp.Server.Protocol;
 
 /// <summary>The CONNECT a server sends on a route, in nats-server's field order.</summary>
 internal sealed class RouteConnect

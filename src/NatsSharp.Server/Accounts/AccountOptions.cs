@@ -1,6 +1,8 @@
 using NatsSharp.Server.Accounts;
 
-namespace NatsSharp.Server.Auth;
+using NatsSharp.Server.Auth;
+
+namespace NatsSharp.Server.Accounts;
 
 /// <summary>One entry of <c>accounts { NAME: { users: [...], exports: [...], imports: [...], limits: {...} } }</c>.</summary>
 public sealed class AccountOptions

@@ -1,4 +1,4 @@
-namespace NatsSharp.Server.Accounts;
+namespace NatsSharp.Server.Subjects;
 
 /// <summary>
 /// What a subscription the server made for an import does with a message: carry it into

@@ -1,4 +1,4 @@
-namespace NatsSharp.Server.Auth;
+namespace NatsSharp.Server.Accounts;
 
 /// <summary>
 /// An account's <c>limits { }</c>, as nats-server 2.9.10 reads them: -1 is no limit, 0 allows none.

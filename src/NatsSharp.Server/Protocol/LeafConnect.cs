@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace NatsSharp.Server.LeafNodes;
+namespace NatsSharp.Server.Protocol;
 
 /// <summary>The CONNECT a leaf sends its hub, in nats-server's field order.</summary>
 internal sealed class LeafConnect

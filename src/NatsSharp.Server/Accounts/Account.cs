@@ -1,7 +1,7 @@
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Subjects;
 
-namespace NatsSharp.Server.Auth;
+namespace NatsSharp.Server.Accounts;
 
 /// <summary>An isolated subject space. Every client belongs to one; "$G" is the default.</summary>
 internal sealed class Account
