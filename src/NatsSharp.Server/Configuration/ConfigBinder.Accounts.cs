@@ -1,6 +1,8 @@
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Auth;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>The <c>accounts { }</c> block: named accounts, their users, exports and imports.</summary>
@@ -153,8 +155,8 @@ internal static partial class ConfigBinder
                         if (kind is not null && kind != seen)
                         {
                             errors.Add(seen == ExchangeKind.Stream
-                                ? $"{v.Position}: Detected stream {GoCompat.Quote(v.ToGoString())} but already saw a service"
-                                : $"{v.Position}: Detected service {GoCompat.Quote(v.ToGoString())} but already saw a stream");
+                                ? $"{v.Position}: Detected stream {GoQuote.Quote(v.ToGoString())} but already saw a service"
+                                : $"{v.Position}: Detected service {GoQuote.Quote(v.ToGoString())} but already saw a stream");
                             continue;
                         }
 
@@ -185,7 +187,7 @@ internal static partial class ConfigBinder
                         };
                         if (type is null)
                         {
-                            errors.Add($"{v.Position}: Unknown response type: {GoCompat.Quote(v.AsString)}");
+                            errors.Add($"{v.Position}: Unknown response type: {GoQuote.Quote(v.AsString)}");
                             continue;
                         }
 
@@ -199,7 +201,7 @@ internal static partial class ConfigBinder
                         if (v.Kind != ConfigValueKind.String || !GoDuration.TryParse(v.AsString, out long ns, out _))
                         {
                             errors.Add(v.Kind == ConfigValueKind.String
-                                ? $"{v.Position}: Expected response threshold to be a parseable time duration, got {GoCompat.Quote(v.AsString)}"
+                                ? $"{v.Position}: Expected response threshold to be a parseable time duration, got {GoQuote.Quote(v.AsString)}"
                                 : $"{v.Position}: Expected response threshold to be a parseable time duration, got {v.GoTypeName}");
                             continue;
                         }
@@ -329,7 +331,7 @@ internal static partial class ConfigBinder
             {
                 if (serviceSubjects.TryGetValue(import.LocalSubject, out AccountImport? dup))
                 {
-                    errors.Add($"{item.Position}: Duplicate service import subject {GoCompat.Quote(import.LocalSubject)}, previously used in import for account {GoCompat.Quote(dup.Account)}, subject {GoCompat.Quote(dup.Subject)}");
+                    errors.Add($"{item.Position}: Duplicate service import subject {GoQuote.Quote(import.LocalSubject)}, previously used in import for account {GoQuote.Quote(dup.Account)}, subject {GoQuote.Quote(dup.Subject)}");
                     continue;
                 }
 
@@ -379,7 +381,7 @@ internal static partial class ConfigBinder
     {
         if (!value.IsUsedVariable)
         {
-            errors.Add($"{value.Position}: unknown field {GoCompat.Quote(key)}");
+            errors.Add($"{value.Position}: unknown field {GoQuote.Quote(key)}");
         }
     }
 }

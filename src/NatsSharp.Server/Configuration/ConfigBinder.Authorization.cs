@@ -3,6 +3,8 @@ using NatsSharp.Server.Subjects;
 
 using NatsSharp.Server.Protocol;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>
@@ -88,7 +90,7 @@ internal static partial class ConfigBinder
                 default:
                     if (!item.IsUsedVariable)
                     {
-                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
+                        errors.Add($"{item.Position}: unknown field {GoQuote.Quote(key)}");
                     }
                     break;
             }
@@ -195,7 +197,7 @@ internal static partial class ConfigBinder
                     default:
                         if (!item.IsUsedVariable)
                         {
-                            errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
+                            errors.Add($"{item.Position}: unknown field {GoQuote.Quote(key)}");
                         }
                         break;
                 }
@@ -259,7 +261,7 @@ internal static partial class ConfigBinder
         List<string> unknown = [.. upper.Where(n => !ConnectionTypes.Known.Contains(n))];
         if (unknown.Count > 0)
         {
-            errors.Add($"{value.Position}: invalid connection types [{string.Join(" ", unknown.Select(GoCompat.Quote))}]");
+            errors.Add($"{value.Position}: invalid connection types [{string.Join(" ", unknown.Select(GoQuote.Quote))}]");
         }
 
         return [.. upper.Where(ConnectionTypes.Known.Contains).Distinct()];

@@ -1,5 +1,7 @@
 using NatsSharp.Server.Cluster;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>The <c>cluster { }</c> block.</summary>
@@ -61,12 +63,12 @@ internal static partial class ConfigBinder
                     cluster.Permissions = ParsePermissions(item, errors); // import/export, as publish/subscribe
                     break;
                 case "pool_size":
-                    errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}"); // 2.10 only
+                    errors.Add($"{item.Position}: unknown field {GoQuote.Quote(key)}"); // 2.10 only
                     break;
                 default:
                     if (!item.IsUsedVariable)
                     {
-                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
+                        errors.Add($"{item.Position}: unknown field {GoQuote.Quote(key)}");
                     }
 
                     break;
@@ -101,7 +103,7 @@ internal static partial class ConfigBinder
 
             if (!TryParseRouteUrl(entry.AsString, out Uri? url))
             {
-                errors.Add($"{entry.Position}: error parsing route url [{GoCompat.Quote(entry.AsString)}]");
+                errors.Add($"{entry.Position}: error parsing route url [{GoQuote.Quote(entry.AsString)}]");
                 continue;
             }
 
@@ -169,7 +171,7 @@ internal static partial class ConfigBinder
                 default:
                     if (!other(key.ToLowerInvariant(), v) && !v.IsUsedVariable)
                     {
-                        errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
+                        errors.Add($"{v.Position}: unknown field {GoQuote.Quote(key)}");
                     }
 
                     break;

@@ -1,5 +1,7 @@
 using NatsSharp.Server.LeafNodes;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>
@@ -79,13 +81,13 @@ internal static partial class ConfigBinder
             string scheme = end < 0 ? "nats-leaf" : u.AsString[..end].Trim().ToLowerInvariant();
             if (!LeafUrlSchemes.Contains(scheme))
             {
-                errors.Add($"{u.Position}: unsupported leafnode url scheme \"{scheme}\" in {GoCompat.Quote(Redact(u.AsString))} (use nats-leaf://, tls://, ws:// or wss://)");
+                errors.Add($"{u.Position}: unsupported leafnode url scheme \"{scheme}\" in {GoQuote.Quote(Redact(u.AsString))} (use nats-leaf://, tls://, ws:// or wss://)");
             }
         }
 
         if (remote.Urls.Select(LeafRemote.IsWebSocketUrl).Distinct().Count() > 1)
         {
-            string list = string.Join(" ", values.Where(v => v.Kind == ConfigValueKind.String).Select(v => GoCompat.Quote(Redact(v.AsString.Trim()))));
+            string list = string.Join(" ", values.Where(v => v.Kind == ConfigValueKind.String).Select(v => GoQuote.Quote(Redact(v.AsString.Trim()))));
             errors.Add($"{urls.Position}: remote leaf node configuration cannot have a mix of websocket and non-websocket urls: [{list}]");
         }
     }
@@ -152,11 +154,11 @@ internal static partial class ConfigBinder
                 }
                 else if (item.Kind == ConfigValueKind.String)
                 {
-                    errors.Add($"{item.Position}: field {GoCompat.Quote(key)} value {GoCompat.Quote(item.AsString)} is invalid (NatsSharp has no \"auto\" fallback for leafnodes)");
+                    errors.Add($"{item.Position}: field {GoQuote.Quote(key)} value {GoQuote.Quote(item.AsString)} is invalid (NatsSharp has no \"auto\" fallback for leafnodes)");
                 }
                 else
                 {
-                    errors.Add($"{item.Position}: field {GoCompat.Quote(key)} should be a boolean or string, got {item.GoTypeName}");
+                    errors.Add($"{item.Position}: field {GoQuote.Quote(key)} should be a boolean or string, got {item.GoTypeName}");
                 }
 
                 return true;

@@ -1,5 +1,7 @@
 using NatsSharp.Server.LeafNodes;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>The <c>leafnodes { }</c> block (alias <c>leaf</c>).</summary>
@@ -73,7 +75,7 @@ internal static partial class ConfigBinder
                 default:
                     if (!item.IsUsedVariable)
                     {
-                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
+                        errors.Add($"{item.Position}: unknown field {GoQuote.Quote(key)}");
                     }
 
                     break;
@@ -141,7 +143,7 @@ internal static partial class ConfigBinder
                     default:
                         if (!v.IsUsedVariable)
                         {
-                            errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
+                            errors.Add($"{v.Position}: unknown field {GoQuote.Quote(key)}");
                         }
 
                         break;
@@ -187,7 +189,7 @@ internal static partial class ConfigBinder
                         default:
                             if (!v.IsUsedVariable)
                             {
-                                errors.Add($"{v.Position}: unknown field {GoCompat.Quote(key)}");
+                                errors.Add($"{v.Position}: unknown field {GoQuote.Quote(key)}");
                             }
 
                             break;
@@ -262,7 +264,7 @@ internal static partial class ConfigBinder
                         {
                             if (u.Kind != ConfigValueKind.String || !Uri.TryCreate(u.AsString.Contains("://", StringComparison.Ordinal) ? u.AsString : "nats-leaf://" + u.AsString, UriKind.Absolute, out Uri? url) || url.Host.Length == 0)
                             {
-                                errors.Add($"{u.Position}: error parsing remote url [{GoCompat.Quote(u.Kind == ConfigValueKind.String ? u.AsString : u.ToGoString())}]");
+                                errors.Add($"{u.Position}: error parsing remote url [{GoQuote.Quote(u.Kind == ConfigValueKind.String ? u.AsString : u.ToGoString())}]");
                                 continue;
                             }
 

@@ -1,5 +1,7 @@
 using NatsSharp.Server.WebSocket;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>The <c>websocket { }</c> block (alias <c>ws</c>), as nats-server 2.9.10's parseWebsocket.</summary>
@@ -90,7 +92,7 @@ internal static partial class ConfigBinder
                 default:
                     if (!item.IsUsedVariable)
                     {
-                        errors.Add($"{item.Position}: unknown field {GoCompat.Quote(key)}");
+                        errors.Add($"{item.Position}: unknown field {GoQuote.Quote(key)}");
                     }
 
                     break;
@@ -116,7 +118,7 @@ internal static partial class ConfigBinder
 
             if (!WebSocketOrigins.TryParse(v.AsString, out _))
             {
-                errors.Add($"{v.Position}: unable to parse allowed origin: {GoCompat.Quote(v.AsString)}");
+                errors.Add($"{v.Position}: unable to parse allowed origin: {GoQuote.Quote(v.AsString)}");
                 continue;
             }
 

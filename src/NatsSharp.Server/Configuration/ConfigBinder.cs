@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>
@@ -222,7 +224,7 @@ internal static partial class ConfigBinder
                     }
                     else
                     {
-                        errors.Add($"{at}: invalid log_format {GoCompat.Quote(s)}, must be \"text\" or \"json\"");
+                        errors.Add($"{at}: invalid log_format {GoQuote.Quote(s)}, must be \"text\" or \"json\"");
                     }
                 });
                 break;
@@ -306,7 +308,7 @@ internal static partial class ConfigBinder
                 else if (!value.IsUsedVariable)
                 {
                     // A key that only exists to be referenced as $key is allowed.
-                    errors.Add($"{at}: unknown field {GoCompat.Quote(key)}");
+                    errors.Add($"{at}: unknown field {GoQuote.Quote(key)}");
                 }
                 break;
         }
@@ -405,12 +407,12 @@ internal static partial class ConfigBinder
                 string text = value.AsString;
                 if (!GoCompat.TrySplitHostPort(text, out host, out string portText))
                 {
-                    errors.Add($"{value.Position}: could not parse address string {GoCompat.Quote(text)}");
+                    errors.Add($"{value.Position}: could not parse address string {GoQuote.Quote(text)}");
                     return false;
                 }
                 if (!GoCompat.TryAtoi(portText, out number))
                 {
-                    errors.Add($"{value.Position}: could not parse port {GoCompat.Quote(portText)}");
+                    errors.Add($"{value.Position}: could not parse port {GoQuote.Quote(portText)}");
                     return false;
                 }
                 break;
@@ -421,7 +423,7 @@ internal static partial class ConfigBinder
         if (number is > int.MaxValue or < int.MinValue)
         {
             // nats-server keeps a 64-bit int here; no real port is this big.
-            errors.Add($"{value.Position}: could not parse port {GoCompat.Quote(number.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            errors.Add($"{value.Position}: could not parse port {GoQuote.Quote(number.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
             return false;
         }
         port = (int)number;

@@ -1,4 +1,4 @@
-using NatsSharp.Server.Configuration;
+using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.LeafNodes;
 
@@ -57,7 +57,7 @@ public sealed class CompressionOptions
             case "s2_best":
                 return S2Best;
             default:
-                error = $"unsupported compression mode {GoCompat.Quote(mode)}";
+                error = $"unsupported compression mode {GoQuote.Quote(mode)}";
                 return null;
         }
     }
@@ -85,12 +85,12 @@ public sealed class CompressionOptions
         int last = rtts.FindLastIndex(t => t != TimeSpan.Zero);
         return (last + 1) switch
         {
-            > 4 => $"compression mode {GoCompat.Quote(mode)} should have no more than 4 RTT thresholds: {GoList(given)}",
-            0 => $"compression mode {GoCompat.Quote(mode)} requires at least one RTT threshold",
+            > 4 => $"compression mode {GoQuote.Quote(mode)} should have no more than 4 RTT thresholds: {GoList(given)}",
+            0 => $"compression mode {GoQuote.Quote(mode)} requires at least one RTT threshold",
             _ => "",
         };
     }
 
     private static string GoList(IReadOnlyList<TimeSpan> values) =>
-        "[" + string.Join(" ", values.Select(v => GoDuration.Format(v.Ticks * 100))) + "]";
+        "[" + string.Join(" ", values.Select(v => Durations.Format(v))) + "]";
 }

@@ -1,38 +1,74 @@
+using System.Globalization;
 using System.Text;
 
 namespace NatsSharp.Server.Logging;
 
-/// <summary>Quotes bytes like Go's %q, as nats-server shows payloads in trace lines.</summary>
+/// <summary>Go's quoting (strconv.Quote, %q): payloads in trace lines, names in config errors.</summary>
 internal static class GoQuote
 {
-    public static string Quote(ReadOnlySpan<byte> bytes)
-    {
-        var sb = new StringBuilder(bytes.Length + 2);
-        sb.Append('"');
-        string text = Encoding.UTF8.GetString(bytes);
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20 || c == 0x7f)
-                    {
-                        sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
+    /// <summary>A payload as %q shows it: its UTF-8 text quoted like <c>strconv.Quote</c>.</summary>
+    public static string Quote(ReadOnlySpan<byte> bytes) => Quote(Encoding.UTF8.GetString(bytes));
 
-                    break;
+    /// <summary><c>strconv.Quote</c>: double-quoted, Go escapes for non-printable runes.</summary>
+    public static string Quote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2);
+        sb.Append('"');
+        foreach (Rune r in s.EnumerateRunes())
+        {
+            switch (r.Value)
+            {
+                case '"': sb.Append("\\\""); continue;
+                case '\\': sb.Append("\\\\"); continue;
+                case '\a': sb.Append("\\a"); continue;
+                case '\b': sb.Append("\\b"); continue;
+                case '\f': sb.Append("\\f"); continue;
+                case '\n': sb.Append("\\n"); continue;
+                case '\r': sb.Append("\\r"); continue;
+                case '\t': sb.Append("\\t"); continue;
+                case '\v': sb.Append("\\v"); continue;
+            }
+            if (IsPrint(r))
+            {
+                sb.Append(r.ToString());
+            }
+            else if (r.Value < ' ' || r.Value == 0x7f)
+            {
+                sb.Append("\\x").Append(r.Value.ToString("x2", CultureInfo.InvariantCulture));
+            }
+            else if (r.Value < 0x10000)
+            {
+                sb.Append("\\u").Append(r.Value.ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append("\\U").Append(r.Value.ToString("x8", CultureInfo.InvariantCulture));
             }
         }
+        sb.Append('"');
+        return sb.ToString();
+    }
 
-        return sb.Append('"').ToString();
+    // Go's unicode.IsPrint: graphic characters plus the ASCII space only.
+    private static bool IsPrint(Rune r)
+    {
+        if (r.Value == ' ')
+        {
+            return true;
+        }
+        switch (Rune.GetUnicodeCategory(r))
+        {
+            case UnicodeCategory.Control:
+            case UnicodeCategory.Format:
+            case UnicodeCategory.Surrogate:
+            case UnicodeCategory.PrivateUse:
+            case UnicodeCategory.OtherNotAssigned:
+            case UnicodeCategory.LineSeparator:
+            case UnicodeCategory.ParagraphSeparator:
+            case UnicodeCategory.SpaceSeparator:
+                return false;
+            default:
+                return true;
+        }
     }
 }

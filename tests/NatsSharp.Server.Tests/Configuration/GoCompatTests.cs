@@ -1,5 +1,7 @@
 using NatsSharp.Server.Configuration;
 
+using NatsSharp.Server.Logging;
+
 namespace NatsSharp.Server.Tests.Configuration;
 
 /// <summary>The Go library behaviour the config messages depend on.</summary>
@@ -63,7 +65,7 @@ public sealed class GoCompatTests
     [InlineData("\ufeffport", "\"\\ufeffport\"")]
     public void Quote(string text, string quoted)
     {
-        Assert.Equal(quoted, GoCompat.Quote(text));
+        Assert.Equal(quoted, GoQuote.Quote(text));
     }
 
     [Theory]
