@@ -352,7 +352,7 @@ internal sealed class ProtocolParser
             case Verb.LUnsub:
                 return ParseRemoteUnsubscription(args, ref command);
             default:
-                command.A1 = args;
+                command.Text = args;
                 return true;
         }
     }
@@ -365,12 +365,12 @@ internal sealed class ProtocolParser
         switch (count)
         {
             case 2:
-                command.A1 = args[a0];
+                command.Subject = args[a0];
                 size = ParseSize(args[a1]);
                 break;
             case 3:
-                command.A1 = args[a0];
-                command.A2 = args[a1];
+                command.Subject = args[a0];
+                command.Reply = args[a1];
                 size = ParseSize(args[a2]);
                 break;
             default:
@@ -408,13 +408,13 @@ internal sealed class ProtocolParser
         switch (count)
         {
             case 3:
-                command.A1 = args[a0];
+                command.Subject = args[a0];
                 headerSize = ParseSize(args[a1]);
                 totalSize = ParseSize(args[a2]);
                 break;
             case 4:
-                command.A1 = args[a0];
-                command.A2 = args[a1];
+                command.Subject = args[a0];
+                command.Reply = args[a1];
                 headerSize = ParseSize(args[a2]);
                 totalSize = ParseSize(args[a3]);
                 break;
@@ -456,13 +456,13 @@ internal sealed class ProtocolParser
         switch (count)
         {
             case 2:
-                command.A1 = args[a0];
-                command.A3 = args[a1];
+                command.Subject = args[a0];
+                command.Sid = args[a1];
                 return true;
             case 3:
-                command.A1 = args[a0];
-                command.A2 = args[a1];
-                command.A3 = args[a2];
+                command.Subject = args[a0];
+                command.Queue = args[a1];
+                command.Sid = args[a2];
                 return true;
             default:
                 return FailArgs("processSub Parse Error", args);
@@ -476,11 +476,11 @@ internal sealed class ProtocolParser
         switch (count)
         {
             case 1:
-                command.A1 = args[a0];
+                command.Sid = args[a0];
                 command.Max = -1;
                 return true;
             case 2:
-                command.A1 = args[a0];
+                command.Sid = args[a0];
                 // A max that is not a number (or too long) parses as -1, like nats-server: no max, so the
                 // subscription goes at once and the connection stays open.
                 command.Max = ParseSize(args[a1]);
@@ -507,12 +507,12 @@ internal sealed class ProtocolParser
             return FailArgs("processRoutedMsgArgs Parse Error", args);
         }
 
-        command.A1 = b == 1 ? args[t[0]] : default;
-        command.A2 = args[t[b]];
+        command.Account = b == 1 ? args[t[0]] : default;
+        command.Subject = args[t[b]];
         int middle = n - (b + 1) - sizes;
         if (middle == 1)
         {
-            command.A3 = args[t[b + 1]];
+            command.Reply = args[t[b + 1]];
         }
         else if (middle > 1)
         {
@@ -520,7 +520,7 @@ internal sealed class ProtocolParser
             int firstQueue;
             if (marker.SequenceEqual("+"u8) && middle >= 3)
             {
-                command.A3 = args[t[b + 2]];
+                command.Reply = args[t[b + 2]];
                 firstQueue = b + 3;
             }
             else if (marker.SequenceEqual("|"u8))
@@ -533,7 +533,7 @@ internal sealed class ProtocolParser
             }
 
             int lastQueue = n - sizes - 1;
-            command.A4 = args[t[firstQueue].Start..t[lastQueue].End];
+            command.Queues = args[t[firstQueue].Start..t[lastQueue].End];
         }
 
         long headerSize = hasHeaders ? ParseSize(args[t[n - 2]]) : 0;
@@ -563,13 +563,13 @@ internal sealed class ProtocolParser
         int b = SubjectIndex;
         if (n == b + 1 || n == b + 3)
         {
-            command.A1 = b == 1 ? args[t[0]] : default;
-            command.A2 = args[t[b]];
+            command.Account = b == 1 ? args[t[0]] : default;
+            command.Subject = args[t[b]];
             if (n == b + 3)
             {
-                command.A3 = args[t[b + 1]];
-                command.Max = ParseSize(args[t[b + 2]]);
-                return command.Max >= 0 || FailArgs("processRemoteSub Bad Weight", args);
+                command.Queue = args[t[b + 1]];
+                command.Weight = ParseSize(args[t[b + 2]]);
+                return command.Weight >= 0 || FailArgs("processRemoteSub Bad Weight", args);
             }
 
             return true;
@@ -589,9 +589,9 @@ internal sealed class ProtocolParser
             return FailArgs("processRemoteUnsub Parse Error", args);
         }
 
-        command.A1 = b == 1 ? args[t[0]] : default;
-        command.A2 = args[t[b]];
-        command.A3 = n == b + 2 ? args[t[b + 1]] : default;
+        command.Account = b == 1 ? args[t[0]] : default;
+        command.Subject = args[t[b]];
+        command.Queue = n == b + 2 ? args[t[b + 1]] : default;
         return true;
     }
 
@@ -651,25 +651,25 @@ internal sealed class ProtocolParser
 
         return command.Verb switch
         {
-            Verb.Pub => handler.OnPublish(command.A1, command.A2, 0, payload),
-            Verb.HPub => handler.OnPublish(command.A1, command.A2, command.HeaderSize, payload),
-            Verb.Sub => handler.OnSubscribe(command.A1, command.A2, command.A3),
-            Verb.Unsub => handler.OnUnsubscribe(command.A1, command.Max),
+            Verb.Pub => handler.OnPublish(command.Subject, command.Reply, 0, payload),
+            Verb.HPub => handler.OnPublish(command.Subject, command.Reply, command.HeaderSize, payload),
+            Verb.Sub => handler.OnSubscribe(command.Subject, command.Queue, command.Sid),
+            Verb.Unsub => handler.OnUnsubscribe(command.Sid, command.Max),
             Verb.Ping => handler.OnPing(),
             Verb.Pong => handler.OnPong(),
-            Verb.Connect => handler.OnConnect(command.A1),
-            Verb.Info => handler.OnInfo(command.A1),
+            Verb.Connect => handler.OnConnect(command.Text),
+            Verb.Info => handler.OnInfo(command.Text),
             Verb.Ok => handler.OnOk(),
-            Verb.Err => handler.OnErr(command.A1),
+            Verb.Err => handler.OnErr(command.Text),
             _ => false,
         };
     }
 
     private static bool DispatchRoute(ref Command command, ReadOnlySpan<byte> payload, IRouteProtocolHandler handler) => command.Verb switch
     {
-        Verb.RMsg or Verb.HMsg or Verb.LMsg => handler.OnRoutedMessage(command.A1, command.A2, command.A3, command.A4, command.HeaderSize, payload),
-        Verb.RSub or Verb.LSub => handler.OnRemoteSubscribe(command.A1, command.A2, command.A3, (int)command.Max),
-        Verb.RUnsub or Verb.LUnsub => handler.OnRemoteUnsubscribe(command.A1, command.A2, command.A3),
+        Verb.RMsg or Verb.HMsg or Verb.LMsg => handler.OnRoutedMessage(command.Account, command.Subject, command.Reply, command.Queues, command.HeaderSize, payload),
+        Verb.RSub or Verb.LSub => handler.OnRemoteSubscribe(command.Account, command.Subject, command.Queue, (int)command.Weight),
+        Verb.RUnsub or Verb.LUnsub => handler.OnRemoteUnsubscribe(command.Account, command.Subject, command.Queue),
         _ => false,
     };
 
@@ -712,17 +712,21 @@ internal sealed class ProtocolParser
         return ParseStatus.Error;
     }
 
-    /// <summary>One parsed control line: which slots are used depends on the verb.</summary>
+    /// <summary>One parsed control line; each verb fills the fields it has (slices of the line).</summary>
     private ref struct Command
     {
         public Verb Verb;
-        public ReadOnlySpan<byte> A1; // subject / sid / json / text
-        public ReadOnlySpan<byte> A2; // reply / queue
-        public ReadOnlySpan<byte> A3; // sid of SUB, reply or queue of route ops
-        public ReadOnlySpan<byte> A4; // queue names of RMSG/HMSG
+        public ReadOnlySpan<byte> Account; // RMSG/HMSG, RS+/RS- (routes name it; leafnodes do not)
+        public ReadOnlySpan<byte> Subject; // PUB, HPUB, SUB, RMSG/LMSG/HMSG, RS±/LS±
+        public ReadOnlySpan<byte> Reply; // PUB, HPUB, routed messages
+        public ReadOnlySpan<byte> Queue; // SUB, RS±/LS±
+        public ReadOnlySpan<byte> Sid; // SUB, UNSUB
+        public ReadOnlySpan<byte> Queues; // routed messages: the groups the sender picked us for
+        public ReadOnlySpan<byte> Text; // CONNECT/INFO JSON, -ERR text
         public int HeaderSize;
         public int TotalSize;
         public bool HasPayload;
-        public long Max;
+        public long Max; // UNSUB: deliveries before it goes (-1: none)
+        public long Weight; // RS+/LS+ of a queue group: its member count
     }
 }
