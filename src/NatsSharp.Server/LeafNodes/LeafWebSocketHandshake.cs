@@ -14,7 +14,6 @@ namespace NatsSharp.Server.LeafNodes;
 internal static class LeafWebSocketHandshake
 {
     public const string Path = "/leafnode";
-    private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const string NoMaskingHeader = "Nats-No-Masking";
     private const string Deflate = "permessage-deflate";
     private const int MaxResponse = 16 * 1024;
@@ -44,27 +43,13 @@ internal static class LeafWebSocketHandshake
         request.Append("\r\n");
         await transport.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()), cancel).ConfigureAwait(false);
 
-        (string head, byte[] rest) = await ReadResponseHeadAsync(transport, cancel).ConfigureAwait(false);
-        string[] lines = head.Split("\r\n");
-        var headers = new List<(string Name, string Value)>();
-        foreach (string line in lines.Skip(1))
-        {
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0)
-            {
-                headers.Add((line[..colon].Trim(), line[(colon + 1)..].Trim()));
-            }
-        }
-
-        string? Header(string name) => headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
-        string[] status = lines[0].Split(' ', 3);
-#pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for Sec-WebSocket-Accept; it is not used for security here
-        string expectedAccept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Guid)));
-#pragma warning restore CA5350
+        (string? text, byte[] rest) = await HttpHead.ReadAsync(transport, MaxResponse, "invalid websocket connection: response headers too large", cancel).ConfigureAwait(false);
+        HttpHead head = HttpHead.Parse(text ?? throw new IOException("invalid websocket connection: closed before the response"));
+        string[] status = head.FirstLine.Split(' ', 3);
         if (status.Length < 2 || status[1] != "101"
-            || !string.Equals(Header("Upgrade"), "websocket", StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(Header("Connection"), "upgrade", StringComparison.OrdinalIgnoreCase)
-            || Header("Sec-WebSocket-Accept") != expectedAccept)
+            || !string.Equals(head.Header("Upgrade"), "websocket", StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(head.Header("Connection"), "upgrade", StringComparison.OrdinalIgnoreCase)
+            || head.Header("Sec-WebSocket-Accept") != WebSocketHandshake.AcceptKey(key))
         {
             throw new IOException("invalid websocket connection");
         }
@@ -72,7 +57,7 @@ internal static class LeafWebSocketHandshake
         bool compressed = false;
         if (compress)
         {
-            (bool offered, bool noContextTakeover) = DeflateAnswer(headers.Where(h => h.Name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
+            (bool offered, bool noContextTakeover) = DeflateAnswer(head.Values("Sec-WebSocket-Extensions"));
             if (offered && !noContextTakeover)
             {
                 throw new IOException("compression negotiation error");
@@ -81,7 +66,7 @@ internal static class LeafWebSocketHandshake
             compressed = offered; // a hub without compression: simply none
         }
 
-        bool mask = !(noMasking && Header(NoMaskingHeader) == "true");
+        bool mask = !(noMasking && head.Header(NoMaskingHeader) == "true");
         return new WebSocketStream(transport, mask, compressed, rest);
     }
 
@@ -100,33 +85,5 @@ internal static class LeafWebSocketHandshake
         }
 
         return (false, false);
-    }
-
-    /// <summary>Reads up to the blank line; returns the head and whatever frame bytes followed it.</summary>
-    private static async Task<(string Head, byte[] After)> ReadResponseHeadAsync(Stream transport, CancellationToken cancel)
-    {
-        byte[] buffer = new byte[MaxResponse];
-        int length = 0;
-        while (true)
-        {
-            int end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-            {
-                return (Encoding.ASCII.GetString(buffer, 0, end), buffer[(end + 4)..length]);
-            }
-
-            if (length == buffer.Length)
-            {
-                throw new IOException("invalid websocket connection: response headers too large");
-            }
-
-            int n = await transport.ReadAsync(buffer.AsMemory(length), cancel).ConfigureAwait(false);
-            if (n == 0)
-            {
-                throw new IOException("invalid websocket connection: closed before the response");
-            }
-
-            length += n;
-        }
     }
 }

@@ -22,37 +22,21 @@ internal static class WebSocketHandshake
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The WebSocketStream is returned to the listener, which hands it to the connection that closes it.")]
     public static async Task<Result> AcceptAsync(Stream transport, WebSocketOrigins origins, bool tls, bool compression, CancellationToken cancel)
     {
-        (string? head, int extra) = await ReadRequestHeadAsync(transport, cancel).ConfigureAwait(false);
-        if (head is null)
+        (string? text, byte[] after) = await HttpHead.ReadAsync(transport, MaxRequestHead, "request headers too large", cancel).ConfigureAwait(false);
+        if (text is null)
         {
             return new Result(null, "", "client closed before the request was complete");
         }
 
-        string[] lines = head.Split("\r\n");
-        string[] requestLine = lines[0].Split(' ');
+        HttpHead head = HttpHead.Parse(text);
+        string[] requestLine = head.FirstLine.Split(' ');
         if (requestLine.Length != 3 || !requestLine[2].StartsWith("HTTP/", StringComparison.Ordinal))
         {
             await WriteRawAsync(transport, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request", cancel).ConfigureAwait(false);
             return new Result(null, "", "malformed HTTP request");
         }
 
-        var headers = new List<(string Name, string Value)>();
-        foreach (string line in lines.Skip(1))
-        {
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0)
-            {
-                headers.Add((line[..colon].Trim(), line[(colon + 1)..].Trim()));
-            }
-        }
-
-        string? Header(string name) => headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
-        bool Contains(string name, string token) => headers
-            .Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-            .SelectMany(h => h.Value.Split(','))
-            .Any(t => t.Trim(' ', '\t').Equals(token, StringComparison.OrdinalIgnoreCase));
-
-        string host = Header("Host") ?? "";
+        string host = head.Header("Host") ?? "";
         if (requestLine[2] == "HTTP/1.1" && host.Length == 0)
         {
             // Go's HTTP server answers this itself, before the websocket handler runs.
@@ -63,18 +47,18 @@ internal static class WebSocketHandshake
         string? error =
             requestLine[0] != "GET" ? "request method must be GET"
             : host.Length == 0 ? "'Host' missing in request"
-            : !Contains("Upgrade", "websocket") ? "invalid value for header 'Upgrade'"
-            : !Contains("Connection", "Upgrade") ? "invalid value for header 'Connection'"
-            : string.IsNullOrEmpty(Header("Sec-WebSocket-Key")) ? "key missing"
-            : !Contains("Sec-WebSocket-Version", "13") ? "invalid version"
+            : !head.HasToken("Upgrade", "websocket") ? "invalid value for header 'Upgrade'"
+            : !head.HasToken("Connection", "Upgrade") ? "invalid value for header 'Connection'"
+            : string.IsNullOrEmpty(head.Header("Sec-WebSocket-Key")) ? "key missing"
+            : !head.HasToken("Sec-WebSocket-Version", "13") ? "invalid version"
             : null;
         int status = requestLine[0] != "GET" ? 405 : 400;
-        if (error is null && origins.Check(Header("Origin") ?? Header("Sec-WebSocket-Origin"), host, tls) is { } originError)
+        if (error is null && origins.Check(head.Header("Origin") ?? head.Header("Sec-WebSocket-Origin"), host, tls) is { } originError)
         {
             (error, status) = ("origin not allowed: " + originError, 403);
         }
 
-        if (error is null && extra > 0)
+        if (error is null && after.Length > 0)
         {
             error = "client sent data before handshake is complete";
         }
@@ -85,12 +69,10 @@ internal static class WebSocketHandshake
             return new Result(null, requestLine[1], error);
         }
 
-        bool compress = compression && headers.Any(h => h.Name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase)
-                && h.Value.Split(',', ';').Any(t => t.Trim(' ', '\t').Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase)));
-        bool noMasking = Header("Nats-No-Masking") == "true";
-#pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for Sec-WebSocket-Accept; it is not used for security here
-        string accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(Header("Sec-WebSocket-Key") + Guid)));
-#pragma warning restore CA5350
+        bool compress = compression && head.Values("Sec-WebSocket-Extensions")
+            .Any(v => v.Split(',', ';').Any(t => t.Trim(' ', '\t').Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase)));
+        bool noMasking = head.Header("Nats-No-Masking") == "true";
+        string accept = AcceptKey(head.Header("Sec-WebSocket-Key")!);
         var response = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
             .Append(accept).Append("\r\n");
         if (compress)
@@ -129,31 +111,11 @@ internal static class WebSocketHandshake
         await transport.FlushAsync(cancel).ConfigureAwait(false);
     }
 
-    /// <summary>Reads up to the blank line; also says how many bytes came after it (a client must wait for our answer).</summary>
-    private static async Task<(string? Head, int Extra)> ReadRequestHeadAsync(Stream transport, CancellationToken cancel)
+    /// <summary>Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455), for both sides of the upgrade.</summary>
+    public static string AcceptKey(string key)
     {
-        byte[] buffer = new byte[MaxRequestHead];
-        int length = 0;
-        while (true)
-        {
-            int end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-            {
-                return (Encoding.ASCII.GetString(buffer, 0, end), length - end - 4);
-            }
-
-            if (length == buffer.Length)
-            {
-                throw new IOException("request headers too large");
-            }
-
-            int n = await transport.ReadAsync(buffer.AsMemory(length), cancel).ConfigureAwait(false);
-            if (n == 0)
-            {
-                return (null, 0);
-            }
-
-            length += n;
-        }
+#pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for Sec-WebSocket-Accept; it is not used for security here
+        return Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Guid)));
+#pragma warning restore CA5350
     }
 }
