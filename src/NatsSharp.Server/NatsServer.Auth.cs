@@ -74,7 +74,7 @@ public sealed partial class NatsServer
 
         if (Tls is not null)
         {
-            ApplyTls(options, TlsSetup.Load(options));
+            ApplyTls(options, TlsSetup.Load(options.ClientTls));
         }
     }
 

@@ -48,7 +48,7 @@ public sealed partial class NatsServer
             }
 
             // Certificates are loaded before anything changes, so a bad file leaves the old config in force.
-            TlsSetup? tls = Tls is not null ? TlsSetup.Load(next) : null;
+            TlsSetup? tls = Tls is not null ? TlsSetup.Load(next.ClientTls) : null;
             NatsSharp.Server.Cluster.RouteTls? routeTls = diff.ClusterTlsChanged ? NatsSharp.Server.Cluster.ClusterManager.LoadTls(next.Cluster!) : null;
 
             Volatile.Write(ref _options, next);

@@ -121,7 +121,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Validate(Options);
         StartTime = DateTime.UtcNow;
         LogStartup();
-        Tls = Options.TlsEnabled && !Options.TlsWithoutCertificate ? TlsSetup.Load(Options) : null;
+        Tls = Options.TlsEnabled && !Options.TlsWithoutCertificate ? TlsSetup.Load(Options.ClientTls) : null;
         if (Tls is not null)
         {
             StartTlsRateLog();

@@ -45,4 +45,34 @@ public sealed partial class ServerOptions
 
     /// <summary><c>tls.curve_preferences</c>: accepted for compatibility; .NET leaves curve choice to OpenSSL.</summary>
     public IReadOnlyList<string> TlsCurvePreferences { get; set; } = [];
+
+    /// <summary>The client TLS settings as the one TLS options type every listener loads.</summary>
+    internal Tls.TlsOptions ClientTls => new()
+    {
+        CertFile = TlsCertFile,
+        KeyFile = TlsKeyFile,
+        CaFile = TlsCaFile,
+        Verify = TlsVerify,
+        Map = TlsMap,
+        Timeout = TlsTimeout,
+        CipherSuites = TlsCipherSuites,
+        CurvePreferences = TlsCurvePreferences,
+        PinnedCerts = TlsPinnedCerts,
+        RateLimit = TlsRateLimit,
+    };
+
+    /// <summary>Takes a client <c>tls { }</c> block's settings (the config file's way in).</summary>
+    internal void ApplyClientTls(Tls.TlsOptions tls)
+    {
+        TlsCertFile = tls.CertFile;
+        TlsKeyFile = tls.KeyFile;
+        TlsCaFile = tls.CaFile;
+        TlsVerify = tls.Verify;
+        TlsMap = tls.Map;
+        TlsTimeout = tls.Timeout;
+        TlsCipherSuites = tls.CipherSuites;
+        TlsCurvePreferences = tls.CurvePreferences;
+        TlsPinnedCerts = tls.PinnedCerts;
+        TlsRateLimit = tls.RateLimit;
+    }
 }

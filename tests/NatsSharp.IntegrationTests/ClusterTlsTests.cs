@@ -3,20 +3,22 @@ using NatsSharp.IntegrationTests.Security;
 using NatsSharp.Server;
 using NatsSharp.Server.Cluster;
 
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.IntegrationTests;
 
 /// <summary>Route TLS with verification in both directions, between NatsSharp nodes and with nats-server.</summary>
 public class ClusterTlsTests
 {
-    private static ServerOptions RouteTls(TestCertificates ca, string name)
+    private static TlsOptions RouteTls(TestCertificates ca, string name)
     {
         var (cert, key) = ca.IssueRoute(name);
-        return new ServerOptions { TlsCertFile = cert, TlsKeyFile = key, TlsCaFile = ca.CaFile, TlsVerify = true };
+        return new TlsOptions { CertFile = cert, KeyFile = key, CaFile = ca.CaFile, Verify = true };
     }
 
-    private static Task<TestServer> StartAsync(ServerOptions tls, params int[] routePorts) => StartAsync(tls, null, routePorts);
+    private static Task<TestServer> StartAsync(TlsOptions tls, params int[] routePorts) => StartAsync(tls, null, routePorts);
 
-    private static Task<TestServer> StartAsync(ServerOptions tls, LogCapture? logs, params int[] routePorts) =>
+    private static Task<TestServer> StartAsync(TlsOptions tls, LogCapture? logs, params int[] routePorts) =>
         TestServer.StartAsync(
             o => o.Cluster = new ClusterOptions
             {
@@ -48,11 +50,11 @@ public class ClusterTlsTests
     public async Task A_node_whose_key_is_not_pinned_gets_no_route()
     {
         var ca = TestCertificates.CreateAuthority();
-        ServerOptions bTls = RouteTls(ca, "b");
-        using var bCert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(bTls.TlsCertFile));
+        TlsOptions bTls = RouteTls(ca, "b");
+        using var bCert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(bTls.CertFile));
         string bKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bCert.PublicKey.ExportSubjectPublicKeyInfo()));
-        ServerOptions aTls = RouteTls(ca, "a");
-        aTls.TlsPinnedCerts = [bKey]; // a admits b only
+        TlsOptions aTls = RouteTls(ca, "a");
+        aTls.PinnedCerts = [bKey]; // a admits b only
         using var xLogs = new LogCapture();
         await using var a = await StartAsync(aTls);
         await using var x = await StartAsync(RouteTls(ca, "x"), xLogs, a.Server.ClusterPort); // same CA, key not pinned
@@ -87,9 +89,9 @@ public class ClusterTlsTests
         // A certificate file that cannot be read refuses the reload and changes nothing.
         ServerOptions broken = plain.Server.Options.Clone();
         broken.Cluster!.Tls = RouteTls(ca, "a");
-        broken.Cluster.Tls.TlsCertFile += ".missing";
+        broken.Cluster.Tls.CertFile += ".missing";
         Assert.Throws<NatsSharp.Server.NatsServerException>(() => plain.Server.Reload(broken));
-        Assert.Equal(next.Cluster.Tls.TlsCertFile, plain.Server.Options.Cluster!.Tls!.TlsCertFile);
+        Assert.Equal(next.Cluster.Tls.CertFile, plain.Server.Options.Cluster!.Tls!.CertFile);
     }
 
     [Fact]
@@ -98,8 +100,8 @@ public class ClusterTlsTests
         var ca = TestCertificates.CreateAuthority();
         var other = TestCertificates.CreateAuthority("Some Other CA");
         await using var a = await StartAsync(RouteTls(ca, "a"));
-        ServerOptions stranger = RouteTls(other, "x");
-        stranger.TlsCaFile = ca.CaFile; // it trusts our CA, but its own certificate is not ours
+        TlsOptions stranger = RouteTls(other, "x");
+        stranger.CaFile = ca.CaFile; // it trusts our CA, but its own certificate is not ours
         await using var x = await StartAsync(stranger, a.Server.ClusterPort);
         await using var b = await StartAsync(RouteTls(ca, "b"), a.Server.ClusterPort);
         await Eventually.TrueAsync(() => b.Server.RouteCount == 1, "the legitimate node's route", TimeSpan.FromSeconds(10));

@@ -3,24 +3,26 @@ using NatsSharp.IntegrationTests.Security;
 using NatsSharp.Server;
 using NatsSharp.Server.LeafNodes;
 
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.IntegrationTests;
 
 /// <summary>Leafnode TLS: 2.9.10's INFO-then-TLS order, 2.10's handshake_first, verification both ways, interop with nats-server.</summary>
 public class LeafNodeTlsTests
 {
-    private static LeafTlsOptions HubTls(TestCertificates ca, bool handshakeFirst = false)
+    private static TlsOptions HubTls(TestCertificates ca, bool handshakeFirst = false)
     {
         var (cert, key) = ca.IssueRoute("hub-" + Guid.NewGuid().ToString("N"));
-        return new LeafTlsOptions { CertFile = cert, KeyFile = key, CaFile = ca.CaFile, Verify = true, HandshakeFirst = handshakeFirst };
+        return new TlsOptions { CertFile = cert, KeyFile = key, CaFile = ca.CaFile, Verify = true, HandshakeFirst = handshakeFirst };
     }
 
-    private static LeafTlsOptions LeafTls(TestCertificates ca, bool handshakeFirst = false)
+    private static TlsOptions LeafTls(TestCertificates ca, bool handshakeFirst = false)
     {
         var (cert, key) = ca.IssueRoute("leaf-" + Guid.NewGuid().ToString("N"));
-        return new LeafTlsOptions { CertFile = cert, KeyFile = key, CaFile = ca.CaFile, HandshakeFirst = handshakeFirst };
+        return new TlsOptions { CertFile = cert, KeyFile = key, CaFile = ca.CaFile, HandshakeFirst = handshakeFirst };
     }
 
-    private static Task<TestServer> StartHubAsync(LeafTlsOptions tls) =>
+    private static Task<TestServer> StartHubAsync(TlsOptions tls) =>
         TestServer.StartAsync(o =>
         {
             o.ServerName = "HUB";
@@ -28,7 +30,7 @@ public class LeafNodeTlsTests
             o.LeafNodes = new LeafNodeOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort, Tls = tls };
         });
 
-    private static Task<TestServer> StartLeafAsync(string url, LeafTlsOptions? tls, string name = "LEAF", LogCapture? logs = null) =>
+    private static Task<TestServer> StartLeafAsync(string url, TlsOptions? tls, string name = "LEAF", LogCapture? logs = null) =>
         TestServer.StartAsync(
             o =>
             {
@@ -68,9 +70,9 @@ public class LeafNodeTlsTests
     public async Task Pinned_certs_on_either_side_admit_only_the_pinned_key()
     {
         var ca = TestCertificates.CreateAuthority();
-        LeafTlsOptions leafTls = LeafTls(ca);
-        LeafTlsOptions hubTls = HubTls(ca);
-        static string KeyOf(LeafTlsOptions tls)
+        TlsOptions leafTls = LeafTls(ca);
+        TlsOptions hubTls = HubTls(ca);
+        static string KeyOf(TlsOptions tls)
         {
             using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(tls.CertFile));
             return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cert.PublicKey.ExportSubjectPublicKeyInfo()));
@@ -78,10 +80,10 @@ public class LeafNodeTlsTests
 
         hubTls.PinnedCerts = [KeyOf(leafTls)];
         await using var hub = await StartHubAsync(hubTls);
-        LeafTlsOptions strangerTls = LeafTls(ca); // same CA, another key: the hub refuses it
+        TlsOptions strangerTls = LeafTls(ca); // same CA, another key: the hub refuses it
         using var strangerLogs = new LogCapture();
         await using var stranger = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", strangerTls, "STRANGER", strangerLogs);
-        LeafTlsOptions wrongPin = LeafTls(ca);
+        TlsOptions wrongPin = LeafTls(ca);
         wrongPin.PinnedCerts = [new string('0', 64)]; // this leaf pins a key the hub does not have
         using var pickyLogs = new LogCapture();
         await using var picky = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", wrongPin, "PICKY", pickyLogs);
@@ -121,7 +123,7 @@ public class LeafNodeTlsTests
         await using var hub = await TestServer.StartAsync(
             o => o.LeafNodes = new LeafNodeOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort, Tls = HubTls(ca) },
             logs);
-        LeafTlsOptions stranger = LeafTls(foreign);
+        TlsOptions stranger = LeafTls(foreign);
         stranger.CaFile = ca.CaFile; // it trusts the hub, but its own certificate is not from the hub's CA
         await using var x = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", stranger, "STRANGER");
         await using var good = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", LeafTls(ca));
@@ -136,18 +138,18 @@ public class LeafNodeTlsTests
     {
         var ca = TestCertificates.CreateAuthority();
         var foreign = TestCertificates.CreateAuthority("Some Other CA");
-        LeafTlsOptions hubTls = HubTls(ca);
+        TlsOptions hubTls = HubTls(ca);
         hubTls.Verify = false; // leafs need no certificate here
         await using var hub = await StartHubAsync(hubTls);
 
         // No certificate of its own, only a CA that did not sign the hub's certificate.
-        await using var distrustful = await StartLeafAsync($"tls://127.0.0.1:{hub.Server.LeafNodePort}", new LeafTlsOptions { CaFile = foreign.CaFile }, "DISTRUSTFUL");
+        await using var distrustful = await StartLeafAsync($"tls://127.0.0.1:{hub.Server.LeafNodePort}", new TlsOptions { CaFile = foreign.CaFile }, "DISTRUSTFUL");
         // No tls block at all: the hub's tls_required upgrades the connection, checked against the system store.
         await using var system = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", tls: null, "SYSTEM");
         // insecure: any certificate is accepted.
-        await using var insecure = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", new LeafTlsOptions { Insecure = true }, "INSECURE");
+        await using var insecure = await StartLeafAsync($"nats-leaf://127.0.0.1:{hub.Server.LeafNodePort}", new TlsOptions { Insecure = true }, "INSECURE");
         // The right CA and no client certificate.
-        await using var trusting = await StartLeafAsync($"tls://127.0.0.1:{hub.Server.LeafNodePort}", new LeafTlsOptions { CaFile = ca.CaFile }, "TRUSTING");
+        await using var trusting = await StartLeafAsync($"tls://127.0.0.1:{hub.Server.LeafNodePort}", new TlsOptions { CaFile = ca.CaFile }, "TRUSTING");
 
         await Eventually.TrueAsync(() => insecure.Server.LeafNodeCount == 1 && trusting.Server.LeafNodeCount == 1, "the insecure and the trusting leaf", TimeSpan.FromSeconds(10));
         await ClusterTests.ExpectDeliveryAsync(trusting.Port, hub.Port, "to.trusting");

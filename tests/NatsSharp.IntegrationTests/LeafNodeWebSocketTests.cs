@@ -3,6 +3,8 @@ using NatsSharp.IntegrationTests.Security;
 using NatsSharp.Server;
 using NatsSharp.Server.LeafNodes;
 
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.IntegrationTests;
 
 /// <summary>
@@ -108,7 +110,7 @@ public class LeafNodeWebSocketTests
         var remote = new LeafRemote
         {
             Urls = [new Uri($"wss://127.0.0.1:{wsPort}")],
-            Tls = new LeafTlsOptions { CaFile = ca.CaFile },
+            Tls = new TlsOptions { CaFile = ca.CaFile },
             WebSocketCompression = true,
         };
         await using var leaf = await StartLeafAsync(remote);
@@ -118,7 +120,7 @@ public class LeafNodeWebSocketTests
         // The same hub's certificate is refused by a leaf that trusts another CA.
         var foreign = TestCertificates.CreateAuthority("Some Other CA");
         using var logs = new LogCapture();
-        await using var distrustful = await StartLeafAsync(new LeafRemote { Urls = [new Uri($"wss://127.0.0.1:{wsPort}")], Tls = new LeafTlsOptions { CaFile = foreign.CaFile } }, logs);
+        await using var distrustful = await StartLeafAsync(new LeafRemote { Urls = [new Uri($"wss://127.0.0.1:{wsPort}")], Tls = new TlsOptions { CaFile = foreign.CaFile } }, logs);
         await Eventually.TrueAsync(() => logs.Lines.Count(l => l.Contains("TLS leafnode handshake error", StringComparison.Ordinal)) >= 2, "two refused handshakes", TimeSpan.FromSeconds(10));
         Assert.Equal(0, distrustful.Server.LeafNodeCount);
     }

@@ -56,7 +56,7 @@ internal sealed partial class ClusterManager
 
     /// <summary>Loads the certificates of <c>cluster { tls { } }</c>; throws on a bad file.</summary>
     public static RouteTls? LoadTls(ClusterOptions options) =>
-        options.Tls is { TlsEnabled: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
+        options.Tls is { HasCertificate: true } tls ? new RouteTls(Server.Tls.TlsSetup.Load(tls)) : null;
 
     public string Name => _name.Current;
 

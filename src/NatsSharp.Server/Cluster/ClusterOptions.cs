@@ -32,11 +32,8 @@ public sealed class ClusterOptions
 
     public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// Route TLS (<c>cluster { tls { } }</c>): the same settings as the client <c>tls</c> block, held
-    /// in the Tls* members of an options object so one loader serves both. Null = plaintext routes.
-    /// </summary>
-    public ServerOptions? Tls { get; set; }
+    /// <summary>Route TLS (<c>cluster { tls { } }</c>); null = plaintext routes.</summary>
+    public Tls.TlsOptions? Tls { get; set; }
 
     /// <summary>
     /// <c>cluster { permissions { import, export } }</c>, held as Publish (import: the interest we

@@ -65,7 +65,7 @@ internal sealed class RouteHandshake
             Headers = !_server.Options.NoHeaderSupport,
             AuthRequired = _cluster.AuthRequired,
             TlsRequired = _cluster.Tls is not null,
-            TlsVerify = _cluster.Options.Tls is { } t && (t.TlsVerify || t.TlsMap),
+            TlsVerify = _cluster.Options.Tls is { } t && (t.Verify || t.Map),
             MaxPayload = _server.Options.MaxPayload,
             Ip = ip,
             Cluster = _cluster.Name,

@@ -55,9 +55,9 @@ internal static partial class ConfigBinder
                     BindClusterAuthorization(item, cluster, errors);
                     break;
                 case "tls":
-                    var tls = new ServerOptions();
+                    var tls = new Tls.TlsOptions();
                     BindTls(item, tls, errors);
-                    cluster.Tls = tls.TlsEnabled ? tls : null;
+                    cluster.Tls = tls.HasCertificate ? tls : null;
                     break;
                 case "permissions":
                     cluster.Permissions = ParsePermissions(item, errors); // import/export, as publish/subscribe

@@ -96,29 +96,15 @@ internal static partial class ConfigBinder
     /// A leafnode <c>tls { }</c>: the client block's keys, plus <c>insecure</c> and 2.10's
     /// <c>handshake_first</c>; the certificate is optional here (checked for the hub by <see cref="CheckLeafHubTls"/>).
     /// </summary>
-    private static LeafTlsOptions? BindLeafTls(ConfigValue value, List<string> errors)
+    private static Tls.TlsOptions? BindLeafTls(ConfigValue value, List<string> errors)
     {
         int before = errors.Count;
-        var result = new LeafTlsOptions();
-        var settings = new ServerOptions();
-        BindTls(value, settings, errors, (key, item) => BindLeafTlsExtra(key, item, result, errors), certificateOptional: true);
-        if (errors.Count > before)
-        {
-            return null;
-        }
-
-        result.CertFile = settings.TlsCertFile;
-        result.KeyFile = settings.TlsKeyFile;
-        result.CaFile = settings.TlsCaFile;
-        result.Verify = settings.TlsVerify;
-        result.Timeout = settings.TlsTimeout;
-        result.CipherSuites = settings.TlsCipherSuites;
-        result.CurvePreferences = settings.TlsCurvePreferences;
-        result.PinnedCerts = settings.TlsPinnedCerts;
-        return result;
+        var result = new Tls.TlsOptions();
+        BindTls(value, result, errors, (key, item) => BindLeafTlsExtra(key, item, result, errors), certificateOptional: true);
+        return errors.Count > before ? null : result;
     }
 
-    private static bool BindLeafTlsExtra(string key, ConfigValue item, LeafTlsOptions tls, List<string> errors)
+    private static bool BindLeafTlsExtra(string key, ConfigValue item, Tls.TlsOptions tls, List<string> errors)
     {
         switch (key)
         {

@@ -1,6 +1,8 @@
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.Server.Configuration;
 
-/// <summary>The client <c>tls { }</c> block, with nats-server's error texts. Files are loaded (and their errors reported) at start.</summary>
+/// <summary>A <c>tls { }</c> block (client, cluster, websocket, leafnodes), with nats-server's error texts; the files are loaded here, so -t reports them.</summary>
 internal static partial class ConfigBinder
 {
     /// <summary>Curve names nats-server accepts in <c>curve_preferences</c>.</summary>
@@ -8,7 +10,7 @@ internal static partial class ConfigBinder
 
     /// <param name="extraField">Binds keys only some blocks have (leafnodes: <c>handshake_first</c>, <c>insecure</c>); true when it took the key.</param>
     /// <param name="certificateOptional">A dialling side's block (leafnode remote): no certificate at all is fine.</param>
-    private static void BindTls(ConfigValue value, ServerOptions o, List<string> errors, Func<string, ConfigValue, bool>? extraField = null, bool certificateOptional = false)
+    private static void BindTls(ConfigValue value, TlsOptions o, List<string> errors, Func<string, ConfigValue, bool>? extraField = null, bool certificateOptional = false)
     {
         if (value.Kind != ConfigValueKind.Map)
         {
@@ -121,7 +123,7 @@ internal static partial class ConfigBinder
                         return;
                     }
 
-                    o.TlsRateLimit = item.AsLong;
+                    o.RateLimit = item.AsLong;
                     break;
                 case "verify_cert_and_check_known_urls":
                 case "ocsp_peer":
@@ -148,18 +150,18 @@ internal static partial class ConfigBinder
 
         // nats-server loads the files while reading the config, so -t reports a bad certificate too.
         var candidate = o.Clone();
-        candidate.TlsCertFile = cert;
-        candidate.TlsKeyFile = key;
-        candidate.TlsCaFile = ca;
+        candidate.CertFile = cert;
+        candidate.KeyFile = key;
+        candidate.CaFile = ca;
         try
         {
             if (!noCertificate)
             {
-                _ = Tls.TlsSetup.Load(candidate);
+                _ = TlsSetup.Load(candidate);
             }
             else if (ca.Length > 0)
             {
-                _ = Tls.TlsSetup.LoadCas(ca);
+                _ = TlsSetup.LoadCas(ca);
             }
         }
         catch (NatsServerException e)
@@ -168,16 +170,16 @@ internal static partial class ConfigBinder
             return;
         }
 
-        o.TlsCertFile = cert;
-        o.TlsKeyFile = key;
-        o.TlsCaFile = ca;
-        o.TlsVerify = verify;
-        o.TlsMap = map;
-        o.TlsCipherSuites = ciphers;
-        o.TlsCurvePreferences = curves;
+        o.CertFile = cert;
+        o.KeyFile = key;
+        o.CaFile = ca;
+        o.Verify = verify;
+        o.Map = map;
+        o.CipherSuites = ciphers;
+        o.CurvePreferences = curves;
         if (timeout is { } t && t > TimeSpan.Zero)
         {
-            o.TlsTimeout = t;
+            o.Timeout = t;
         }
     }
 
@@ -221,7 +223,7 @@ internal static partial class ConfigBinder
     }
 
     /// <summary>A list of 64-digit hex SHA-256 key ids (nats-server's texts for anything else).</summary>
-    private static bool BindPinnedCerts(ConfigValue item, ServerOptions o, List<string> errors)
+    private static bool BindPinnedCerts(ConfigValue item, TlsOptions o, List<string> errors)
     {
         if (item.Kind != ConfigValueKind.Array)
         {
@@ -242,7 +244,7 @@ internal static partial class ConfigBinder
             pins.Add(key);
         }
 
-        o.TlsPinnedCerts = pins;
+        o.PinnedCerts = pins;
         return true;
     }
 }

@@ -42,7 +42,7 @@ internal static partial class ConfigBinder
                     BindBool(item, errors, b => ws.NoTls = b);
                     break;
                 case "tls":
-                    var tls = new ServerOptions();
+                    var tls = new Tls.TlsOptions();
                     int before = errors.Count;
                     BindTls(item, tls, errors);
                     if (errors.Count == before)

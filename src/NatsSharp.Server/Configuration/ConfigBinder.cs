@@ -2,6 +2,8 @@ using System.Collections.Frozen;
 
 using NatsSharp.Server.Logging;
 
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.Server.Configuration;
 
 /// <summary>
@@ -167,8 +169,13 @@ internal static partial class ConfigBinder
             case "tls":
                 {
                     int before = errors.Count;
-                    BindTls(value, o, errors, certificateOptional: true); // as nats-server: no certificate at all is accepted
-                    o.TlsWithoutCertificate = errors.Count == before && o.TlsCertFile.Length == 0;
+                    var tls = new TlsOptions();
+                    BindTls(value, tls, errors, certificateOptional: true); // as nats-server: no certificate at all is accepted
+                    if (errors.Count == before)
+                    {
+                        o.ApplyClientTls(tls);
+                        o.TlsWithoutCertificate = !tls.HasCertificate;
+                    }
                     break;
                 }
             case "allow_non_tls":

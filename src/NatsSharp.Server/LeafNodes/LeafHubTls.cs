@@ -26,7 +26,7 @@ internal sealed class LeafHubTls
     public bool Verify => _setup.Verify;
 
     /// <summary>Loads the certificate files; throws <see cref="NatsServerException"/> naming the file.</summary>
-    public static LeafHubTls Load(LeafTlsOptions options) => new(TlsSetup.Load(options.ToServerOptions()), options.HandshakeFirst);
+    public static LeafHubTls Load(TlsOptions options) => new(TlsSetup.Load(options), options.HandshakeFirst);
 
     /// <summary>
     /// Secures an accepted connection, writing <paramref name="info"/> in plaintext first unless

@@ -1,3 +1,5 @@
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.Server.LeafNodes;
 
 /// <summary>The <c>leafnodes { }</c> block: a listener for leaf servers (hub side) and remotes to dial (leaf side).</summary>
@@ -33,7 +35,7 @@ public sealed class LeafNodeOptions
     public bool NoAdvertise { get; set; }
 
     /// <summary><c>tls { }</c>: leaf servers that dial us must speak TLS; null = plaintext.</summary>
-    public LeafTlsOptions? Tls { get; set; }
+    public TlsOptions? Tls { get; set; }
 
     /// <summary>Hubs to connect to, each with its list of URLs (tried in turn).</summary>
     public List<LeafRemote> Remotes { get; set; } = [];
@@ -114,7 +116,7 @@ public sealed class LeafNodeOptions
             && a.Host == b.Host && a.Port == b.Port && a.Username == b.Username && a.Password == b.Password && a.Account == b.Account
             && a.Advertise == b.Advertise && a.NoAdvertise == b.NoAdvertise
             && a.AuthTimeout == b.AuthTimeout && a.ReconnectDelay == b.ReconnectDelay && SameCompression(a.Compression, b.Compression)
-            && LeafTlsOptions.Same(a.Tls, b.Tls)
+            && TlsOptions.Same(a.Tls, b.Tls)
             && a.Users.Select(u => (u.Username, u.Password, u.Account)).SequenceEqual(b.Users.Select(u => (u.Username, u.Password, u.Account)))
             && a.Remotes.Count == b.Remotes.Count
             && a.Remotes.Zip(b.Remotes).All(p => p.First.SameAs(p.Second)));

@@ -1,3 +1,5 @@
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.Server.LeafNodes;
 
 /// <summary>One entry of <c>leafnodes.remotes</c>: a hub reached through any of its URLs.</summary>
@@ -22,7 +24,7 @@ public sealed class LeafRemote
     public CompressionOptions Compression { get; set; } = new();
 
     /// <summary><c>tls { }</c>: TLS to the hub (also used when the URL is <c>tls://</c>/<c>wss://</c> or the hub requires it).</summary>
-    public LeafTlsOptions? Tls { get; set; }
+    public TlsOptions? Tls { get; set; }
 
     /// <summary><c>credentials</c>: a nats creds file (user JWT + nkey seed) for a hub in operator mode.</summary>
     public string Credentials { get; set; } = "";
@@ -54,6 +56,6 @@ public sealed class LeafRemote
         LocalAccount == other.LocalAccount && LeafNodeOptions.SameCompression(Compression, other.Compression)
         && DenyImports.SequenceEqual(other.DenyImports) && DenyExports.SequenceEqual(other.DenyExports)
         && Urls.Select(u => u.ToString()).SequenceEqual(other.Urls.Select(u => u.ToString()), StringComparer.Ordinal)
-        && LeafTlsOptions.Same(Tls, other.Tls) && Credentials == other.Credentials
+        && TlsOptions.Same(Tls, other.Tls) && Credentials == other.Credentials
         && WebSocketCompression == other.WebSocketCompression && WebSocketNoMasking == other.WebSocketNoMasking;
 }

@@ -13,20 +13,19 @@ namespace NatsSharp.Server.LeafNodes;
 /// </summary>
 internal sealed class LeafRemoteTls
 {
-    private readonly LeafTlsOptions _options;
+    private readonly TlsOptions _options;
     private readonly X509Certificate2Collection? _trustedCas;
     private readonly SslStreamCertificateContext? _certificate;
     private readonly CipherSuitesPolicy? _ciphers;
     private readonly HashSet<string> _pinned;
 
-    private LeafRemoteTls(LeafTlsOptions options)
+    private LeafRemoteTls(TlsOptions options)
     {
         _options = options;
         _pinned = new HashSet<string>(options.PinnedCerts, StringComparer.Ordinal);
-        ServerOptions settings = options.ToServerOptions();
         if (options.HasCertificate)
         {
-            TlsSetup setup = TlsSetup.Load(settings);
+            TlsSetup setup = TlsSetup.Load(options);
             _certificate = SslStreamCertificateContext.Create(setup.Certificate, null, offline: true);
             _trustedCas = setup.TrustedCas;
         }
@@ -35,7 +34,7 @@ internal sealed class LeafRemoteTls
             _trustedCas = TlsSetup.LoadCas(options.CaFile);
         }
 
-        _ciphers = TlsSetup.CipherPolicy(settings);
+        _ciphers = TlsSetup.CipherPolicy(options);
     }
 
     public TimeSpan Timeout => _options.Timeout;
@@ -43,7 +42,7 @@ internal sealed class LeafRemoteTls
     public bool HandshakeFirst => _options.HandshakeFirst;
 
     /// <summary>Loads the remote's files (throws <see cref="NatsServerException"/>); no tls block = defaults and the system store.</summary>
-    public static LeafRemoteTls Load(LeafTlsOptions? options) => new(options ?? new LeafTlsOptions());
+    public static LeafRemoteTls Load(TlsOptions? options) => new(options ?? new TlsOptions());
 
     /// <summary>
     /// The name the hub's certificate must carry: the URL's host, or, when that is an IP address,

@@ -164,7 +164,7 @@ internal sealed class OptionsDiff
 
         ClusterPermissionsChanged = Describe(before.Permissions) != Describe(after.Permissions);
         // Certificates are read again whenever route TLS is configured (rotated files keep their names).
-        ClusterTlsChanged = !SameTls(before.Tls, after.Tls) || after.Tls is not null;
+        ClusterTlsChanged = !Tls.TlsOptions.Same(before.Tls, after.Tls) || after.Tls is not null;
         ClusterChanged = ClusterPermissionsChanged || ClusterTlsChanged
             || before.Name != after.Name
             || before.Username != after.Username || before.Password != after.Password || before.AuthTimeout != after.AuthTimeout
@@ -216,9 +216,6 @@ internal sealed class OptionsDiff
     private static string Describe(Auth.Permissions? p) => p is null ? "" :
         $"{string.Join(",", p.Publish?.Allow ?? [])}|{string.Join(",", p.Publish?.Deny ?? [])}|{string.Join(",", p.Subscribe?.Allow ?? [])}|{string.Join(",", p.Subscribe?.Deny ?? [])}";
 
-    private static bool SameTls(ServerOptions? a, ServerOptions? b) =>
-        (a is null && b is null) || (a is not null && b is not null && a.TlsCertFile == b.TlsCertFile && a.TlsKeyFile == b.TlsKeyFile
-            && a.TlsCaFile == b.TlsCaFile && a.TlsVerify == b.TlsVerify && a.TlsMap == b.TlsMap && a.TlsTimeout == b.TlsTimeout);
 
     private void Fixed<T>(string goName, Func<ServerOptions, T> get, [CallerArgumentExpression(nameof(get))] string property = "")
     {

@@ -6,8 +6,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace NatsSharp.Server.Tls;
 
 /// <summary>
-/// Client TLS built from <see cref="ServerOptions"/>: the certificate and key (PEM, RSA or ECDSA),
-/// the CA bundle for client certificates, TLS 1.2 minimum and nats-server's default suites.
+/// The server side of TLS built from a <see cref="TlsOptions"/>: the certificate and key (PEM, RSA or
+/// ECDSA), the CA bundle for peer certificates, TLS 1.2 minimum and nats-server's default suites.
 /// Load errors name the file and the reason.
 /// </summary>
 internal sealed class TlsSetup
@@ -32,12 +32,12 @@ internal sealed class TlsSetup
 
     private readonly X509Certificate2Collection? _trustedCas;
 
-    private TlsSetup(ServerOptions options, X509Certificate2 certificate, X509Certificate2Collection intermediates, X509Certificate2Collection? cas)
+    private TlsSetup(TlsOptions options, X509Certificate2 certificate, X509Certificate2Collection intermediates, X509Certificate2Collection? cas)
     {
-        Verify = options.TlsVerify || options.TlsMap;
-        Timeout = options.TlsTimeout;
-        PinnedCerts = new HashSet<string>(options.TlsPinnedCerts, StringComparer.Ordinal);
-        RateLimiter = options.TlsRateLimit > 0 ? new TlsRateLimiter(options.TlsRateLimit) : null;
+        Verify = options.Verify || options.Map;
+        Timeout = options.Timeout;
+        PinnedCerts = new HashSet<string>(options.PinnedCerts, StringComparer.Ordinal);
+        RateLimiter = options.RateLimit > 0 ? new TlsRateLimiter(options.RateLimit) : null;
         _trustedCas = cas;
         Certificate = certificate;
         AuthenticationOptions = new SslServerAuthenticationOptions
@@ -69,9 +69,9 @@ internal sealed class TlsSetup
     public X509Certificate2Collection? TrustedCas => _trustedCas;
 
     /// <summary>Loads the files named in the options; throws <see cref="NatsServerException"/> with the file and reason.</summary>
-    public static TlsSetup Load(ServerOptions options)
+    public static TlsSetup Load(TlsOptions options)
     {
-        if (options.TlsKeyFile.Length == 0)
+        if (options.KeyFile.Length == 0)
         {
             throw new NatsServerException("missing 'key_file' in TLS configuration");
         }
@@ -80,10 +80,10 @@ internal sealed class TlsSetup
         var intermediates = new X509Certificate2Collection();
         try
         {
-            RequireFile(options.TlsCertFile);
-            RequireFile(options.TlsKeyFile);
-            certificate = X509Certificate2.CreateFromPemFile(options.TlsCertFile, options.TlsKeyFile);
-            intermediates.ImportFromPemFile(options.TlsCertFile);
+            RequireFile(options.CertFile);
+            RequireFile(options.KeyFile);
+            certificate = X509Certificate2.CreateFromPemFile(options.CertFile, options.KeyFile);
+            intermediates.ImportFromPemFile(options.CertFile);
             // The first certificate in the file is the leaf; the rest complete its chain.
             if (intermediates.Count > 0)
             {
@@ -93,11 +93,11 @@ internal sealed class TlsSetup
         catch (Exception ex) when (ex is CryptographicException or IOException or ArgumentException or UnauthorizedAccessException)
         {
             // A missing file is named by Go's "open <file>: ..." text; for the rest we add the files.
-            string where = ex is FileNotFoundException ? "" : $" (cert_file {options.TlsCertFile}, key_file {options.TlsKeyFile})";
+            string where = ex is FileNotFoundException ? "" : $" (cert_file {options.CertFile}, key_file {options.KeyFile})";
             throw new NatsServerException($"error parsing X509 certificate/key pair: {ex.Message}{where}", ex);
         }
 
-        X509Certificate2Collection? cas = options.TlsCaFile.Length > 0 ? LoadCas(options.TlsCaFile) : null;
+        X509Certificate2Collection? cas = options.CaFile.Length > 0 ? LoadCas(options.CaFile) : null;
         return new TlsSetup(options, certificate, intermediates, cas);
     }
 
@@ -128,15 +128,15 @@ internal sealed class TlsSetup
     }
 
     /// <summary>The TLS 1.2 suites .NET will offer (null where the platform does not let us choose).</summary>
-    public static CipherSuitesPolicy? CipherPolicy(ServerOptions options) =>
+    public static CipherSuitesPolicy? CipherPolicy(TlsOptions options) =>
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? null : new CipherSuitesPolicy(Suites(options));
 
     /// <summary>The TLS 1.2 suites .NET will offer (unknown names were rejected by the config binder).</summary>
-    private static IEnumerable<TlsCipherSuite> Suites(ServerOptions options)
+    private static IEnumerable<TlsCipherSuite> Suites(TlsOptions options)
     {
-        IEnumerable<TlsCipherSuite> tls12 = options.TlsCipherSuites.Count == 0
+        IEnumerable<TlsCipherSuite> tls12 = options.CipherSuites.Count == 0
             ? DefaultSuites
-            : options.TlsCipherSuites.Select(name => CipherSuiteNames.TryParse(name, out TlsCipherSuite suite) ? suite : throw new NatsServerException($"unrecognized cipher {name}")).Where(s => !Tls13Suites.Contains(s));
+            : options.CipherSuites.Select(name => CipherSuiteNames.TryParse(name, out TlsCipherSuite suite) ? suite : throw new NatsServerException($"unrecognized cipher {name}")).Where(s => !Tls13Suites.Contains(s));
         return tls12.Concat(Tls13Suites);
     }
 

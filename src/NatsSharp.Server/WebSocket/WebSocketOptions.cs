@@ -19,7 +19,7 @@ public sealed class WebSocketOptions
     public bool NoTls { get; set; }
 
     /// <summary><c>tls { }</c>: <c>wss://</c> — TLS from the first byte, before the HTTP upgrade. Null = none.</summary>
-    public ServerOptions? Tls { get; set; }
+    public Tls.TlsOptions? Tls { get; set; }
 
     /// <summary><c>compression</c>: accept permessage-deflate when the client offers it.</summary>
     public bool Compression { get; set; }
@@ -64,7 +64,5 @@ public sealed class WebSocketOptions
         other is not null && Host == other.Host && Port == other.Port && Advertise == other.Advertise && NoTls == other.NoTls
         && Compression == other.Compression && SameOrigin == other.SameOrigin && AllowedOrigins.SequenceEqual(other.AllowedOrigins)
         && HandshakeTimeout == other.HandshakeTimeout && Username == other.Username && Password == other.Password
-        && Token == other.Token && AuthTimeout == other.AuthTimeout && NoAuthUser == other.NoAuthUser && (Tls is null) == (other.Tls is null)
-        && (Tls is null || (Tls.TlsCertFile == other.Tls!.TlsCertFile && Tls.TlsKeyFile == other.Tls.TlsKeyFile
-            && Tls.TlsCaFile == other.Tls.TlsCaFile && Tls.TlsVerify == other.Tls.TlsVerify));
+        && Token == other.Token && AuthTimeout == other.AuthTimeout && NoAuthUser == other.NoAuthUser && Server.Tls.TlsOptions.Same(Tls, other.Tls);
 }

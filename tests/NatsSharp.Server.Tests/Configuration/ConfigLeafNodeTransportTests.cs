@@ -3,6 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using NatsSharp.Server.LeafNodes;
 using static NatsSharp.Server.Tests.Configuration.ConfigTestSupport;
 
+using NatsSharp.Server.Tls;
+
 namespace NatsSharp.Server.Tests.Configuration;
 
 /// <summary>Leafnode transport keys: <c>tls</c> (hub and remote), <c>credentials</c>, <c>ws_*</c>, URL schemes.</summary>
@@ -42,7 +44,7 @@ public sealed class ConfigLeafNodeTransportTests : IDisposable
               }
             }
             """).Options.LeafNodes!;
-        LeafTlsOptions tls = Assert.IsType<LeafTlsOptions>(leaf.Tls);
+        TlsOptions tls = Assert.IsType<TlsOptions>(leaf.Tls);
         Assert.Equal(_cert, tls.CertFile);
         Assert.Equal(_key, tls.KeyFile);
         Assert.Equal(_ca, tls.CaFile);
@@ -77,7 +79,7 @@ public sealed class ConfigLeafNodeTransportTests : IDisposable
         Assert.False(ws.Tls.HasCertificate);
         Assert.True(ws.Tls.Insecure);
         Assert.True(ws.Tls.HandshakeFirst);
-        Assert.Equal(LeafTlsOptions.DefaultTimeout, ws.Tls.Timeout);
+        Assert.Equal(TlsOptions.DefaultTimeout, ws.Tls.Timeout);
         Assert.Equal("/etc/leaf/user.creds", ws.Credentials);
         Assert.True(ws.WebSocketCompression);
         Assert.True(ws.WebSocketNoMasking);

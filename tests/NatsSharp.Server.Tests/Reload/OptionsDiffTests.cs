@@ -126,7 +126,7 @@ public sealed class OptionsDiffTests
         }
 
         ServerOptions secured = before.Clone();
-        secured.Cluster!.Tls = new ServerOptions { TlsCertFile = "c.pem", TlsKeyFile = "k.pem" };
+        secured.Cluster!.Tls = new Server.Tls.TlsOptions { CertFile = "c.pem", KeyFile = "k.pem" };
         OptionsDiff tlsOn = OptionsDiff.Compute(before, secured);
         Assert.True(tlsOn.ClusterTlsChanged);
         Assert.Equal(["authorization users", "accounts", "cluster"], tlsOn.Reloaded);
@@ -153,7 +153,7 @@ public sealed class OptionsDiffTests
         {
             LeafNodes = new LeafNodes.LeafNodeOptions
             {
-                Tls = new LeafNodes.LeafTlsOptions { CertFile = "a.pem", KeyFile = "a-key.pem" },
+                Tls = new Server.Tls.TlsOptions { CertFile = "a.pem", KeyFile = "a-key.pem" },
                 Remotes = [new LeafNodes.LeafRemote { Urls = [new Uri("tls://hub:7422")], Credentials = "a.creds" }],
             },
         };
@@ -164,7 +164,7 @@ public sealed class OptionsDiffTests
             l => l.Tls!.Verify = true,
             l => l.Tls!.HandshakeFirst = true,
             l => l.Remotes[0].Credentials = "b.creds",
-            l => l.Remotes[0].Tls = new LeafNodes.LeafTlsOptions { Insecure = true },
+            l => l.Remotes[0].Tls = new Server.Tls.TlsOptions { Insecure = true },
             l => l.Remotes[0].WebSocketCompression = true,
         })
         {

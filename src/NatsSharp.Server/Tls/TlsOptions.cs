@@ -1,12 +1,14 @@
-namespace NatsSharp.Server.LeafNodes;
+namespace NatsSharp.Server.Tls;
 
 /// <summary>
-/// A <c>tls { }</c> block of <c>leafnodes</c> (the hub's listener) or of one remote (the leaf's dial).
-/// On a remote the certificate is optional: without one the leaf only checks the hub's certificate.
+/// A <c>tls { }</c> block, wherever it stands: the client port (from <see cref="ServerOptions"/>'s
+/// Tls* settings), <c>cluster</c>, <c>websocket</c>, <c>leafnodes</c> (the hub's listener) and each
+/// leafnode remote (the leaf's dial; there the certificate is optional and the leaf then only checks
+/// the hub's). Each listener or dialler uses the keys that apply to it.
 /// </summary>
-public sealed class LeafTlsOptions
+public sealed class TlsOptions
 {
-    /// <summary>nats-server's default leafnode TLS handshake timeout.</summary>
+    /// <summary>nats-server's default TLS handshake timeout.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary><c>cert_file</c>: PEM certificate (chain); required on the hub, optional on a remote.</summary>
@@ -18,8 +20,14 @@ public sealed class LeafTlsOptions
     /// <summary><c>ca_file</c>: hub side, the CA leaf certificates must chain to; remote side, the CA of the hub's certificate. Empty = system store.</summary>
     public string CaFile { get; set; } = "";
 
-    /// <summary><c>verify</c> (hub): leafs must present a certificate that chains to <see cref="CaFile"/>.</summary>
+    /// <summary><c>verify</c>: the peer must present a certificate that chains to <see cref="CaFile"/>.</summary>
     public bool Verify { get; set; }
+
+    /// <summary><c>verify_and_map</c> (clients): verify, and take the user from the certificate.</summary>
+    public bool Map { get; set; }
+
+    /// <summary><c>connection_rate_limit</c> (clients): TLS handshakes allowed to start per second; 0 = no limit.</summary>
+    public long RateLimit { get; set; }
 
     /// <summary><c>insecure</c> (remote): do not check the hub's certificate chain and name. Never in production.</summary>
     public bool Insecure { get; set; }
@@ -44,28 +52,15 @@ public sealed class LeafTlsOptions
 
     public bool HasCertificate => CertFile.Length > 0;
 
-    public LeafTlsOptions Clone() => (LeafTlsOptions)MemberwiseClone();
-
-    /// <summary>The same settings in the shape <see cref="Tls.TlsSetup"/> loads.</summary>
-    internal ServerOptions ToServerOptions() => new()
-    {
-        TlsCertFile = CertFile,
-        TlsKeyFile = KeyFile,
-        TlsCaFile = CaFile,
-        TlsVerify = Verify,
-        TlsTimeout = Timeout,
-        TlsCipherSuites = CipherSuites,
-        TlsCurvePreferences = CurvePreferences,
-        TlsPinnedCerts = PinnedCerts,
-    };
+    public TlsOptions Clone() => (TlsOptions)MemberwiseClone();
 
     /// <summary>Both absent, or equal.</summary>
-    internal static bool Same(LeafTlsOptions? a, LeafTlsOptions? b) => a is null ? b is null : a.SameAs(b);
+    internal static bool Same(TlsOptions? a, TlsOptions? b) => a is null ? b is null : a.SameAs(b);
 
     /// <summary>Value equality, for the reload check.</summary>
-    internal bool SameAs(LeafTlsOptions? other) =>
+    internal bool SameAs(TlsOptions? other) =>
         other is not null && CertFile == other.CertFile && KeyFile == other.KeyFile && CaFile == other.CaFile
-        && Verify == other.Verify && Insecure == other.Insecure && Timeout == other.Timeout
+        && Verify == other.Verify && Map == other.Map && RateLimit == other.RateLimit && Insecure == other.Insecure && Timeout == other.Timeout
         && CipherSuites.SequenceEqual(other.CipherSuites) && CurvePreferences.SequenceEqual(other.CurvePreferences)
         && HandshakeFirst == other.HandshakeFirst && PinnedCerts.SequenceEqual(other.PinnedCerts);
 }
