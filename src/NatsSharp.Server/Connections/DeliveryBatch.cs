@@ -18,6 +18,9 @@ internal sealed class DeliveryBatch
 
     // Service imports and responses met while delivering one message; run once its routes are written.
     private readonly List<Subscription> _importWork = [];
+
+    // The deliveries into other accounts those imports lead to, run one after another (no recursion).
+    private readonly Queue<ImportHop> _hops = new();
     private readonly List<byte[]> _oneQueue = [];
     private byte[] _mapped = new byte[256]; // a stream import's mapped subject
 
@@ -49,9 +52,21 @@ internal sealed class DeliveryBatch
     /// Delivers a message published on this server into <paramref name="account"/>: every local
     /// subscriber, one member per queue group (a local one first), each route or leaf with
     /// interest once, then the imports it triggers. <paramref name="skip"/> is a publisher that
-    /// does not want its own messages. Returns how many deliveries were made.
+    /// does not want its own messages. Returns how many deliveries were made in the account.
     /// </summary>
-    public int Publish(Account account, Connection? skip, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, int hops = 0)
+    public int Publish(Account account, Connection? skip, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        int delivered = DeliverInto(account, skip, subject, reply, headerSize, message);
+        if (_importWork.Count > 0)
+        {
+            RunImports(subject, reply, headerSize, message);
+        }
+
+        return delivered;
+    }
+
+    /// <summary>One account's part of a delivery; the service imports it meets wait in <see cref="_importWork"/>.</summary>
+    private int DeliverInto(Account account, Connection? skip, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
         SublistResult result = account.Sublist.Match(subject);
         int delivered = 0;
@@ -79,11 +94,6 @@ internal sealed class DeliveryBatch
         if (Peers.Count > 0)
         {
             ToPeers(account.Name, subject, reply, headerSize, message);
-        }
-
-        if (_importWork.Count > 0)
-        {
-            RunImports(subject, reply, headerSize, message, hops);
         }
 
         return delivered;
@@ -243,21 +253,33 @@ internal sealed class DeliveryBatch
     }
 
     /// <summary>
-    /// Hands the service requests met while delivering a message to the exporting accounts
-    /// (with a reply subject mapped back to the requester), and responses back to the accounts
-    /// that asked.
+    /// Hands the service requests met while delivering a message to the exporting accounts (with a
+    /// reply subject mapped back to the requester), and responses back to the accounts that asked.
+    /// Each hop is one more delivery into another account, queued and run in turn rather than by
+    /// re-entering <see cref="Publish"/>; the headers and payload stay the same, only the subject and
+    /// reply change. Imports that lead back to where they started stop after <see cref="MaxImportHops"/>.
     /// </summary>
-    public void RunImports(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, int hops = 0)
+    public void RunImports(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        Subscription[] work = [.. _importWork];
-        _importWork.Clear();
-        if (hops >= MaxImportHops)
+        QueueHops(subject, reply, hops: 1);
+        while (_hops.TryDequeue(out ImportHop hop))
         {
-            _log.Debug($"Dropping a message on \"{NatsServer.Utf8(subject)}\" after {hops} import hops");
-            return;
-        }
+            if (hop.Hops > MaxImportHops)
+            {
+                _log.Debug($"Dropping a message on \"{NatsServer.Utf8(hop.Subject)}\" after {MaxImportHops} import hops");
+                _importWork.Clear();
+                continue;
+            }
 
-        foreach (Subscription sub in work)
+            DeliverInto(hop.Account, null, hop.Subject, hop.Reply, headerSize, message);
+            QueueHops(hop.Subject, hop.Reply, hop.Hops + 1);
+        }
+    }
+
+    /// <summary>Turns the import work met by the last delivery into hops (mapped subject and reply, copied).</summary>
+    private void QueueHops(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int hops)
+    {
+        foreach (Subscription sub in _importWork)
         {
             switch (sub.Import)
             {
@@ -265,18 +287,23 @@ internal sealed class DeliveryBatch
                     byte[] buffer = new byte[subject.Length + 64];
                     int length = service.MapToExporter(subject, ref buffer);
                     byte[] mappedReply = reply.IsEmpty ? [] : service.Importer.Responses.Register(reply, service);
-                    Publish(service.Exporter, null, buffer.AsSpan(0, length), mappedReply, headerSize, message, hops + 1);
+                    _hops.Enqueue(new ImportHop(service.Exporter, buffer[..length], mappedReply, hops));
                     break;
                 case ServiceResponses responses:
                     if (responses.Take(subject) is { } requesterReply)
                     {
-                        Publish(responses.Importer, null, requesterReply, default, headerSize, message, hops + 1);
+                        _hops.Enqueue(new ImportHop(responses.Importer, requesterReply, [], hops));
                     }
 
                     break;
             }
         }
+
+        _importWork.Clear();
     }
+
+    /// <summary>One delivery into another account that an import leads to.</summary>
+    private readonly record struct ImportHop(Account Account, byte[] Subject, byte[] Reply, int Hops);
 
     /// <summary>After a read: wake every connection written to, once, and add up the counters.</summary>
     public void End(long inMsgs, long inBytes)
