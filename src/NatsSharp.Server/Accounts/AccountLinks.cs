@@ -24,6 +24,7 @@ internal static class AccountLinks
             }
         }
 
+        var services = new Dictionary<string, List<AccountImport>>(StringComparer.Ordinal); // accepted so far, per importer
         foreach (ExchangeKind kind in (ExchangeKind[])[ExchangeKind.Stream, ExchangeKind.Service])
         {
             foreach (AccountOptions importer in accounts)
@@ -32,6 +33,11 @@ internal static class AccountLinks
                 foreach (AccountImport import in importer.Imports.Where(i => i.Kind == kind))
                 {
                     string? error = Check(import, importer, byName, seen);
+                    if (error is null && kind == ExchangeKind.Service)
+                    {
+                        error = FormsCycle(importer.Name, import, services);
+                    }
+
                     if (error is not null)
                     {
                         errors.Add(error);
@@ -87,6 +93,65 @@ internal static class AccountLinks
 
         return null;
     }
+
+    /// <summary>
+    /// nats-server's serviceImportFormsCycle, checked as each service import is added: following the
+    /// exporter's service imports from this import's local subject must not lead back to an account
+    /// already on the way (a request would bounce between accounts for ever).
+    /// </summary>
+    private static string? FormsCycle(string importer, AccountImport import, Dictionary<string, List<AccountImport>> accepted)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal) { importer };
+        string? found = Search(import.Account, import.LocalSubject, visited, accepted);
+        if (found is null)
+        {
+            if (!accepted.TryGetValue(importer, out List<AccountImport>? list))
+            {
+                accepted[importer] = list = [];
+            }
+
+            list.Add(import);
+            return null;
+        }
+
+        return $"Error adding service import \"{import.Subject}\": {found}";
+    }
+
+    private static string? Search(string account, string from, HashSet<string> visited, Dictionary<string, List<AccountImport>> accepted)
+    {
+        if (visited.Count >= MaxCycleSearchDepth)
+        {
+            return "search cycle depth exhausted";
+        }
+
+        foreach (AccountImport si in accepted.GetValueOrDefault(account) ?? [])
+        {
+            if (!SubjectSubset.Collide(from, si.Subject))
+            {
+                continue;
+            }
+
+            if (visited.Contains(si.Account))
+            {
+                return "import forms a cycle";
+            }
+
+            visited.Add(account);
+            if (SubjectSubset.IsSubset(si.LocalSubject, from))
+            {
+                from = si.LocalSubject;
+            }
+
+            if (Search(si.Account, from, visited, accepted) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private const int MaxCycleSearchDepth = 1024; // nats-server's MaxAccountCycleSearchDepth
 
     private static string Word(ExchangeKind kind) => kind == ExchangeKind.Stream ? "stream" : "service";
 }

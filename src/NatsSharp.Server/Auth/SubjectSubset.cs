@@ -75,4 +75,50 @@ internal static class SubjectSubset
 
         return token;
     }
+
+    /// <summary>
+    /// Whether some subject could match both <paramref name="a"/> and <paramref name="b"/>
+    /// (nats-server's SubjectsCollide): equal literals, a literal inside a pattern, or two patterns
+    /// whose tokens can line up.
+    /// </summary>
+    public static bool Collide(string a, string b)
+    {
+        if (a == b)
+        {
+            return true;
+        }
+
+        string[] ta = a.Split('.');
+        string[] tb = b.Split('.');
+        bool literalA = !ta.Any(IsWildcard);
+        bool literalB = !tb.Any(IsWildcard);
+        if (literalA && literalB)
+        {
+            return false;
+        }
+
+        if (literalA || literalB)
+        {
+            return literalA ? IsSubset(a, b) : IsSubset(b, a);
+        }
+
+        bool fullA = ta[^1] == ">";
+        bool fullB = tb[^1] == ">";
+        if (ta.Length != tb.Length && ((ta.Length < tb.Length && !fullA) || (tb.Length < ta.Length && !fullB)))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < Math.Min(ta.Length, tb.Length); i++)
+        {
+            if (!IsWildcard(ta[i]) && !IsWildcard(tb[i]) && ta[i] != tb[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWildcard(string token) => token is "*" or ">";
 }
