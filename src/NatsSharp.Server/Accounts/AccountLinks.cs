@@ -24,7 +24,7 @@ internal static class AccountLinks
             }
         }
 
-        var services = new Dictionary<string, List<AccountImport>>(StringComparer.Ordinal); // accepted so far, per importer
+        var accepted = new Dictionary<string, List<AccountImport>>(StringComparer.Ordinal); // imports accepted so far, per importer
         foreach (ExchangeKind kind in (ExchangeKind[])[ExchangeKind.Stream, ExchangeKind.Service])
         {
             foreach (AccountOptions importer in accounts)
@@ -33,10 +33,7 @@ internal static class AccountLinks
                 foreach (AccountImport import in importer.Imports.Where(i => i.Kind == kind))
                 {
                     string? error = Check(import, importer, byName, seen);
-                    if (error is null && kind == ExchangeKind.Service)
-                    {
-                        error = FormsCycle(importer.Name, import, services);
-                    }
+                    error ??= FormsCycle(importer.Name, import, byName, accepted);
 
                     if (error is not null)
                     {
@@ -95,14 +92,14 @@ internal static class AccountLinks
     }
 
     /// <summary>
-    /// nats-server's serviceImportFormsCycle, checked as each service import is added: following the
-    /// exporter's service imports from this import's local subject must not lead back to an account
-    /// already on the way (a request would bounce between accounts for ever).
+    /// nats-server's service/streamImportFormsCycle, checked as each import is added: following the
+    /// exporter's imports of the same kind from this import's subject must not lead back to an
+    /// account already on the way (a message would go round between accounts for ever).
     /// </summary>
-    private static string? FormsCycle(string importer, AccountImport import, Dictionary<string, List<AccountImport>> accepted)
+    private static string? FormsCycle(string importer, AccountImport import, Dictionary<string, AccountOptions> byName, Dictionary<string, List<AccountImport>> accepted)
     {
         var visited = new HashSet<string>(StringComparer.Ordinal) { importer };
-        string? found = Search(import.Account, import.LocalSubject, visited, accepted);
+        string? found = Search(import.Kind, import.Account, import.LocalSubject, visited, byName, accepted);
         if (found is null)
         {
             if (!accepted.TryGetValue(importer, out List<AccountImport>? list))
@@ -114,19 +111,31 @@ internal static class AccountLinks
             return null;
         }
 
-        return $"Error adding service import \"{import.Subject}\": {found}";
+        return $"Error adding {Word(import.Kind)} import \"{import.Subject}\": {found}";
     }
 
-    private static string? Search(string account, string from, HashSet<string> visited, Dictionary<string, List<AccountImport>> accepted)
+    /// <summary>
+    /// Services: does a request on <paramref name="from"/> in <paramref name="account"/> go on through
+    /// one of its service imports? Streams: is <paramref name="from"/> exported by it and fed by one of
+    /// its stream imports? Either way, on to the account that import leads to.
+    /// </summary>
+    private static string? Search(ExchangeKind kind, string account, string from, HashSet<string> visited, Dictionary<string, AccountOptions> byName, Dictionary<string, List<AccountImport>> accepted)
     {
         if (visited.Count >= MaxCycleSearchDepth)
         {
             return "search cycle depth exhausted";
         }
 
-        foreach (AccountImport si in accepted.GetValueOrDefault(account) ?? [])
+        if (kind == ExchangeKind.Stream && !byName[account].Exports.Any(e => e.Kind == kind && SubjectSubset.IsSubset(from, e.Subject)))
         {
-            if (!SubjectSubset.Collide(from, si.Subject))
+            return null;
+        }
+
+        foreach (AccountImport si in (accepted.GetValueOrDefault(account) ?? []).Where(i => i.Kind == kind))
+        {
+            // A service import's request goes out on its remote subject; a stream import's messages arrive on its local one.
+            string along = kind == ExchangeKind.Service ? si.Subject : si.LocalSubject;
+            if (!SubjectSubset.Collide(from, along))
             {
                 continue;
             }
@@ -142,7 +151,7 @@ internal static class AccountLinks
                 from = si.LocalSubject;
             }
 
-            if (Search(si.Account, from, visited, accepted) is { } found)
+            if (Search(kind, si.Account, from, visited, byName, accepted) is { } found)
             {
                 return found;
             }

@@ -56,6 +56,9 @@ public sealed class NatsServerParityTests
         "accounts {\n A: { exports: [{service: foo}] }\n B: { imports: [{service: {account: A, subject: bar}}] }\n}\n",
         "accounts {\n A: { exports: [{service: foo}] }\n B: { imports: [{service: \"A\"}] }\n}\n",
         "accounts {\n A: { exports: [{stream: \"a.>\"}] }\n B: { imports: [{stream: {account: A, subject: \"a.>\"}}, {stream: {account: A, subject: \"a.>\"}, prefix: z}] }\n}\n",
+        // stream imports that form a cycle, and a prefixed ring that does not
+        "accounts {\n A: { exports: [{stream: s}], imports: [{stream: {account: B, subject: s}}] }\n B: { exports: [{stream: s}], imports: [{stream: {account: A, subject: s}}] }\n}\n",
+        "accounts {\n A: { exports: [{stream: \"s.>\"}], imports: [{stream: {account: B, subject: \"t.>\"}, prefix: s}] }\n B: { exports: [{stream: \"t.>\"}], imports: [{stream: {account: A, subject: \"s.>\"}, prefix: t}] }\n}\n",
         // service imports that form a cycle (nats-server: "import forms a cycle"), and ones that do not
         "accounts {\n A: { exports: [{service: svc}], imports: [{service: {account: B, subject: svc}}] }\n B: { exports: [{service: svc}], imports: [{service: {account: A, subject: svc}}] }\n}\n",
         "accounts {\n A: { exports: [{service: a}], imports: [{service: {account: B, subject: b}}] }\n B: { exports: [{service: b}], imports: [{service: {account: A, subject: a}}] }\n}\n",
