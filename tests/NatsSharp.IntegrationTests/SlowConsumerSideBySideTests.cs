@@ -48,16 +48,18 @@ public class SlowConsumerSideBySideTests
         await stream.WriteAsync("CONNECT {\"verbose\":false}\r\nSUB firehose 1\r\nPING\r\n"u8.ToArray());
         await ReadUntilPongAsync(stream); // subscribed; from here on it reads nothing
 
-        // A plain socket for the publisher: near max_pending nats-server stalls a publisher up to a second
-        // per message, longer than RawClient's write timeout; each write here is bounded by its own.
+        // A plain socket for the publisher: near max_pending nats-server stalls a publisher while the stuck
+        // subscriber's flush waits (up to write_deadline, a minute here), longer than RawClient's write
+        // timeout; the whole flood is bounded by one budget instead.
         using var publisher = new TcpClient { NoDelay = true };
         await publisher.ConnectAsync("127.0.0.1", port);
         NetworkStream pub = publisher.GetStream();
         await pub.WriteAsync("CONNECT {\"verbose\":false}\r\n"u8.ToArray());
         byte[] message = Encoding.ASCII.GetBytes($"PUB firehose {payloadSize}\r\n{new string('w', payloadSize)}\r\n");
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         for (int i = 0; i < 2000 && ClosedCount(http) == 0; i++)
         {
-            await pub.WriteAsync(message).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            await pub.WriteAsync(message, budget.Token);
         }
 
         await Eventually.TrueAsync(() => ClosedCount(http) == 1, "the stuck subscriber closed", TimeSpan.FromSeconds(10));

@@ -62,7 +62,6 @@ public sealed class NatsServerParityTests
         // service imports that form a cycle (nats-server: "import forms a cycle"), and ones that do not
         "accounts {\n A: { exports: [{service: svc}], imports: [{service: {account: B, subject: svc}}] }\n B: { exports: [{service: svc}], imports: [{service: {account: A, subject: svc}}] }\n}\n",
         "accounts {\n A: { exports: [{service: a}], imports: [{service: {account: B, subject: b}}] }\n B: { exports: [{service: b}], imports: [{service: {account: A, subject: a}}] }\n}\n",
-        "accounts {\n A: { exports: [{service: \"q.*\"}], imports: [{service: {account: B, subject: \"q.>\"}}] }\n B: { exports: [{service: \"q.>\"}], imports: [{service: {account: C, subject: \"q.x\"}}] }\n C: { exports: [{service: \"q.x\"}], imports: [{service: {account: A, subject: \"q.*\"}}] }\n}\n",
     ];
 
     [Theory]
