@@ -52,7 +52,7 @@ public sealed partial class NatsServer
             _info = updated;
         }
 
-        foreach (ClientConnection client in _clients.Values)
+        foreach (ClientConnection client in _clients.All)
         {
             client.Reauthorize(client.IsWebSocket ? nextWebSocket ?? next : next);
         }
@@ -98,7 +98,7 @@ public sealed partial class NatsServer
         if (pinsChanged && next.PinnedCerts.Count > 0)
         {
             // As nats-server: clients whose key is no longer pinned are disconnected.
-            List<ClientConnection> unpinned = [.. _clients.Values.Where(c => c.PinnedKeyId is null || !next.PinnedCerts.Contains(c.PinnedKeyId))];
+            List<ClientConnection> unpinned = [.. _clients.All.Where(c => c.PinnedKeyId is null || !next.PinnedCerts.Contains(c.PinnedKeyId))];
             if (unpinned.Count > 0)
             {
                 Log.Notice($"Disconnect {unpinned.Count} clients due to pinned certs reload");

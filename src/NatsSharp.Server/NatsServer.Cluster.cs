@@ -74,7 +74,7 @@ public sealed partial class NatsServer
             }
 
             Volatile.Write(ref _connectUrlsVersion, _connectUrlsVersion + 1);
-            foreach (ClientConnection client in _clients.Values)
+            foreach (ClientConnection client in _clients.All)
             {
                 client.SendAsyncInfo();
             }

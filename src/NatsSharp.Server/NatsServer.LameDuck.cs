@@ -35,7 +35,7 @@ public sealed partial class NatsServer
             await _acceptLoop.ConfigureAwait(false);
         }
 
-        ClientConnection[] clients = [.. _clients.Values];
+        ClientConnection[] clients = [.. _clients.All];
         if (clients.Length == 0 || Volatile.Read(ref _state) != 1)
         {
             await StopAsync().ConfigureAwait(false);

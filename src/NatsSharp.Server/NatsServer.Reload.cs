@@ -67,7 +67,7 @@ public sealed partial class NatsServer
             }
 
             _info = CreateInfo();
-            foreach (ClientConnection client in _clients.Values)
+            foreach (ClientConnection client in _clients.All)
             {
                 client.ApplyLimits(next, Log.IsTrace);
             }
@@ -95,7 +95,7 @@ public sealed partial class NatsServer
     private void CloseExcessClients(int max)
     {
         int excess = _clients.Count - max;
-        foreach (ClientConnection client in _clients.Values)
+        foreach (ClientConnection client in _clients.All)
         {
             if (excess-- <= 0)
             {

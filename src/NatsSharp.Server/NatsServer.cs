@@ -22,8 +22,7 @@ namespace NatsSharp.Server;
 /// </summary>
 public sealed partial class NatsServer : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
-    private readonly ConcurrentDictionary<ulong, Task> _clientTasks = new();
+    private readonly ClientRegistry _clients = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ServerOptions _options;
     private Authenticator _authenticator; // swapped whole on reload; read with Volatile.Read
@@ -108,7 +107,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>Clients are offered TLS: with a certificate (<see cref="Tls"/>), or without one (every handshake fails, as in nats-server).</summary>
     internal bool ClientTlsOn => Tls is not null || Options.TlsWithoutCertificate;
 
-    internal IEnumerable<ClientConnection> Clients => _clients.Values;
+    internal IEnumerable<ClientConnection> Clients => _clients.All;
 
     /// <summary>Binds the client port and starts accepting. Throws <see cref="NatsServerException"/> on failure.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -177,33 +176,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         await StopClusterAsync().ConfigureAwait(false);
         await StopLeafNodesAsync().ConfigureAwait(false);
-        // What is already queued (an -ERR, a lame-duck INFO) is written first; a client that
-        // does not take it within the bound is cut off.
-        foreach (ClientConnection client in _clients.Values)
-        {
-            client.Close(ClosedReason.ServerShutdown, flushFirst: true);
-        }
-
-        try
-        {
-            await Task.WhenAll(_clientTasks.Values).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            foreach (ClientConnection client in _clients.Values)
-            {
-                client.Close(ClosedReason.ServerShutdown);
-            }
-
-            try
-            {
-                await Task.WhenAll(_clientTasks.Values).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                Log.Warn("Timed out waiting for connections to close");
-            }
-        }
+        await _clients.CloseAllAsync(Log, cancellationToken).ConfigureAwait(false);
 
         Log.Notice("Server Exiting..");
         _stopped.TrySetResult();
@@ -436,28 +409,22 @@ public sealed partial class NatsServer : IAsyncDisposable
         ulong id = NextConnectionId();
         var client = new ClientConnection(this, id, socket, stream, webSocket);
         Stats.AddConnection();
-        if (_clients.Count >= Options.MaxConnections)
+        if (!_clients.TryAdd(client, Options.MaxConnections))
         {
             // nats-server sends INFO first, then the error, then closes.
             Log.Error($"{client.RemoteHost}:{client.RemotePort} - cid:{id} - maximum connections exceeded");
             client.EnqueueProtocol(BuildInfo(client));
             client.SendErrAndClose("maximum connections exceeded", ClosedReason.MaxConnectionsExceeded);
         }
-        else
-        {
-            _clients[id] = client;
-        }
 
-        Task task = Task.Run(client.RunAsync);
-        _clientTasks[id] = task;
-        task.ContinueWith(static (_, s) => ((NatsServer)((object[])s!)[0])._clientTasks.TryRemove((ulong)((object[])s!)[1], out Task? _), new object[] { this, id }, TaskScheduler.Default);
+        _clients.Run(client);
         if (Volatile.Read(ref _state) != 1)
         {
             client.Close(ClosedReason.ServerShutdown);
         }
     }
 
-    internal void RemoveClient(ClientConnection client) => _clients.TryRemove(client.Id, out _);
+    internal void RemoveClient(ClientConnection client) => _clients.Remove(client);
 
     internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

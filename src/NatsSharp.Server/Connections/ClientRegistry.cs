@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using NatsSharp.Server.Logging;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// The clients of this server: registered by id while they run (a client over max_connections runs
+/// only to be told so), their run tasks, and their orderly close at shutdown.
+/// </summary>
+internal sealed class ClientRegistry
+{
+    private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
+    private readonly ConcurrentDictionary<ulong, Task> _running = new();
+
+    public int Count => _clients.Count;
+
+    public IEnumerable<ClientConnection> All => _clients.Values;
+
+    /// <summary>Registers <paramref name="client"/> unless <paramref name="max"/> clients are registered already.</summary>
+    public bool TryAdd(ClientConnection client, int max)
+    {
+        if (_clients.Count >= max)
+        {
+            return false;
+        }
+
+        _clients[client.Id] = client;
+        return true;
+    }
+
+    public void Remove(ClientConnection client) => _clients.TryRemove(client.Id, out _);
+
+    /// <summary>Runs the client's connection, tracked until it ends.</summary>
+    public void Run(ClientConnection client)
+    {
+        ulong id = client.Id;
+        Task task = Task.Run(client.RunAsync);
+        _running[id] = task;
+        task.ContinueWith(static (_, s) => ((ClientRegistry)((object[])s!)[0])._running.TryRemove((ulong)((object[])s!)[1], out Task? _), new object[] { this, id }, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Shutdown: what is already queued (an -ERR, a lame-duck INFO) is written first; a client that
+    /// does not take it within two seconds is cut off, and after three more we stop waiting.
+    /// </summary>
+    public async Task CloseAllAsync(ServerLog log, CancellationToken cancellationToken)
+    {
+        foreach (ClientConnection client in _clients.Values)
+        {
+            client.Close(ClosedReason.ServerShutdown, flushFirst: true);
+        }
+
+        try
+        {
+            await Task.WhenAll(_running.Values).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            foreach (ClientConnection client in _clients.Values)
+            {
+                client.Close(ClosedReason.ServerShutdown);
+            }
+
+            try
+            {
+                await Task.WhenAll(_running.Values).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                log.Warn("Timed out waiting for connections to close");
+            }
+        }
+    }
+}
