@@ -29,7 +29,7 @@ public sealed partial class NatsServer
         foreach (AccountOptions account in options.Accounts)
         {
             // Users of a new account need it before they are re-checked; new limits apply to what comes next.
-            _accounts.GetOrAdd(account.Name, name => new Account(name, !options.DisableSublistCache)).Limits = account.Limits;
+            Accounts.AddOrUpdate(account);
         }
 
         ServerOptions merged = Options.Clone(); // readers keep a consistent snapshot: swap, never mutate

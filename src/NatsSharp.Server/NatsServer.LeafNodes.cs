@@ -45,7 +45,7 @@ public sealed partial class NatsServer
     /// </summary>
     internal void OnSubscriptionChanged(Subscription sub, int delta)
     {
-        UpdateShadows(sub, delta);
+        Accounts.UpdateShadows(sub, delta);
         if (sub.Subscriber.Kind is SubscriberKind.Client or SubscriberKind.Leaf || (sub.Subscriber.Kind == SubscriberKind.Internal && sub.Import is not ServiceImport))
         {
             if (delta > 0)

@@ -43,12 +43,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             IsTrace = Options.Trace || Options.TraceVerbose,
         };
         ServerId = ServerIdentity.NewServerId();
-        GlobalAccount = new Account(Account.GlobalName, !Options.DisableSublistCache);
-        _accounts[Account.GlobalName] = GlobalAccount;
-        foreach (AccountOptions account in Options.Accounts)
-        {
-            _accounts[account.Name] = new Account(account.Name, !Options.DisableSublistCache) { Limits = account.Limits };
-        }
+        Accounts = new AccountRegistry(Options.Accounts, !Options.DisableSublistCache, Log, OnSubscriptionChanged);
 
         _authenticator = new Authenticator(Options);
         _webSocketAuthenticator = WebSocketAuthenticatorFor(Options);
@@ -84,15 +79,16 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal ServerLog Log { get; }
 
-    internal Account GlobalAccount { get; }
+    /// <summary>The accounts and the links imports make between them.</summary>
+    internal AccountRegistry Accounts { get; }
 
-    private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+    internal Account GlobalAccount => Accounts.Global;
 
     /// <summary>Every account: "$G" and the configured ones.</summary>
-    internal IEnumerable<Account> AllAccounts => _accounts.Values;
+    internal IEnumerable<Account> AllAccounts => Accounts.All;
 
     /// <summary>A configured account by name ("$G" included), or null.</summary>
-    internal Account? FindAccount(string name) => _accounts.TryGetValue(name, out Account? account) ? account : null;
+    internal Account? FindAccount(string name) => Accounts.Find(name);
 
     internal bool AuthRequired => Volatile.Read(ref _authenticator).Required;
 
@@ -151,7 +147,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartLeafNodes();         // the listener first: route INFO carries our leafnode URL
         StartCluster();
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
-        InstallImports();
+        Accounts.InstallImports(Options.Accounts);
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -205,7 +201,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             throw new NatsServerException("error resolving system account: account missing");
         }
 
-        if (Accounts.AccountLinks.Validate(options.Accounts) is [string first, ..])
+        if (AccountLinks.Validate(options.Accounts) is [string first, ..])
         {
             throw new NatsServerException(first);
         }

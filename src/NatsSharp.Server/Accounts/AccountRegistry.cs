@@ -1,25 +1,53 @@
-using NatsSharp.Server.Accounts;
-using NatsSharp.Server.Auth;
-using NatsSharp.Server.Connections;
-using NatsSharp.Server.LeafNodes;
+using System.Collections.Concurrent;
+using System.Text;
+using NatsSharp.Server.Logging;
 using NatsSharp.Server.Subjects;
 
-namespace NatsSharp.Server;
+namespace NatsSharp.Server.Accounts;
 
 /// <summary>
-/// Exports and imports between accounts: the subscriptions that carry service requests and
-/// responses across, and the shadow subscriptions that bring imported streams to subscribers.
+/// The accounts of this server by name ("$G" always) and the links between them: the
+/// subscriptions service imports make at start, and the shadow subscriptions that bring imported
+/// streams to subscribers. A subscription it makes or removes is announced (routes, leafnodes)
+/// through the callback it was given.
 /// </summary>
-public sealed partial class NatsServer
+internal sealed class AccountRegistry
 {
-    /// <summary>
-    /// Links the configured accounts (at start, before clients connect): each service import
-    /// subscribes in the importing account, and its responses subscribe in the exporting one.
-    /// </summary>
-    private void InstallImports()
+    private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+    private readonly ServerLog _log;
+    private readonly Action<Subscription, int> _announce;
+    private readonly bool _cache;
+
+    public AccountRegistry(IReadOnlyList<AccountOptions> configured, bool sublistCache, ServerLog log, Action<Subscription, int> announce)
     {
-        Dictionary<string, AccountOptions> options = Options.Accounts.ToDictionary(a => a.Name, StringComparer.Ordinal);
-        foreach (AccountOptions config in Options.Accounts)
+        _log = log;
+        _announce = announce;
+        _cache = sublistCache;
+        Global = new Account(Account.GlobalName, sublistCache);
+        _accounts[Account.GlobalName] = Global;
+        foreach (AccountOptions account in configured)
+        {
+            _accounts[account.Name] = new Account(account.Name, sublistCache) { Limits = account.Limits };
+        }
+    }
+
+    /// <summary>"$G", for clients and leafs outside any configured account.</summary>
+    public Account Global { get; }
+
+    /// <summary>Every account: "$G" and the configured ones.</summary>
+    public IEnumerable<Account> All => _accounts.Values;
+
+    /// <summary>A configured account by name ("$G" included), or null.</summary>
+    public Account? Find(string name) => _accounts.TryGetValue(name, out Account? account) ? account : null;
+
+    /// <summary>Reload: a new account is added (its users need it before they are checked); new limits apply to what comes next.</summary>
+    public void AddOrUpdate(AccountOptions config) =>
+        _accounts.GetOrAdd(config.Name, name => new Account(name, _cache)).Limits = config.Limits;
+
+    public void InstallImports(IReadOnlyList<AccountOptions> configured)
+    {
+        Dictionary<string, AccountOptions> options = configured.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (AccountOptions config in configured)
         {
             Account importer = _accounts[config.Name];
             importer.Exports = config.Exports;
@@ -52,17 +80,17 @@ public sealed partial class NatsServer
 
     private void Subscribe(Account account, Subscriber owner, string subject, ImportBinding binding)
     {
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(subject);
+        byte[] bytes = Encoding.UTF8.GetBytes(subject);
         var sub = new Subscription(owner, bytes, null, bytes) { AccountName = account.Name, Import = binding };
         account.Sublist.Insert(sub);
-        OnSubscriptionChanged(sub, +1);
+        _announce(sub, +1);
     }
 
     /// <summary>
     /// A client's or leaf's subscription in an account with stream imports gets a shadow in
     /// each exporting account it overlaps (and loses them when it goes).
     /// </summary>
-    private void UpdateShadows(Subscription sub, int delta)
+    public void UpdateShadows(Subscription sub, int delta)
     {
         if (delta < 0)
         {
@@ -70,20 +98,20 @@ public sealed partial class NatsServer
             foreach (Subscription shadow in shadows ?? [])
             {
                 shadow.Closed = true;
-                FindAccount(shadow.AccountName)?.Sublist.Remove(shadow);
-                OnSubscriptionChanged(shadow, -1);
+                Find(shadow.AccountName)?.Sublist.Remove(shadow);
+                _announce(shadow, -1);
             }
 
             return;
         }
 
         if (sub.Import is not null || sub.Subscriber.Kind is not (SubscriberKind.Client or SubscriberKind.Leaf or SubscriberKind.Hub)
-            || FindAccount(sub.AccountName) is not { StreamImports.Count: > 0 } account)
+            || Find(sub.AccountName) is not { StreamImports.Count: > 0 } account)
         {
             return;
         }
 
-        string subject = Utf8(sub.Subject);
+        string subject = Encoding.UTF8.GetString(sub.Subject);
         var made = new List<Subscription>();
         foreach (StreamImport import in account.StreamImports)
         {
@@ -92,16 +120,16 @@ public sealed partial class NatsServer
                 continue;
             }
 
-            var shadow = new Subscription(sub.Subscriber, System.Text.Encoding.UTF8.GetBytes(shadowSubject), sub.Queue, sub.Sid)
+            var shadow = new Subscription(sub.Subscriber, Encoding.UTF8.GetBytes(shadowSubject), sub.Queue, sub.Sid)
             {
                 AccountName = import.Exporter.Name,
                 Import = import,
                 Origin = sub,
             };
-            Log.Debug($"Creating import subscription on \"{shadowSubject}\" from account \"{import.Exporter.Name}\"");
+            _log.Debug($"Creating import subscription on \"{shadowSubject}\" from account \"{import.Exporter.Name}\"");
             import.Exporter.Sublist.Insert(shadow);
             made.Add(shadow);
-            OnSubscriptionChanged(shadow, +1);
+            _announce(shadow, +1);
         }
 
         if (made.Count > 0)
