@@ -2,7 +2,6 @@ using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Tls;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server;

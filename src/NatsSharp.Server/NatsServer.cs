@@ -11,7 +11,6 @@ using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Tls;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server;

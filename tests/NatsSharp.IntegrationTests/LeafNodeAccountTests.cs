@@ -7,7 +7,6 @@ using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Configuration;
 using NatsSharp.Server.LeafNodes;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.IntegrationTests;

@@ -2,7 +2,6 @@ using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.IntegrationTests.Security;
 using NatsSharp.Server;
 using NatsSharp.Server.LeafNodes;
-
 using NatsSharp.Server.Tls;
 
 namespace NatsSharp.IntegrationTests;

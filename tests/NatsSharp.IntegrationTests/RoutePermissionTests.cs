@@ -1,7 +1,6 @@
 using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
-
 using NatsSharp.Server.Protocol;
 
 namespace NatsSharp.IntegrationTests;

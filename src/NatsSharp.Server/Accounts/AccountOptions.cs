@@ -1,5 +1,4 @@
 using NatsSharp.Server.Accounts;
-
 using NatsSharp.Server.Auth;
 
 namespace NatsSharp.Server.Accounts;

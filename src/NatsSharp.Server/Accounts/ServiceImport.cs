@@ -1,5 +1,4 @@
 using NatsSharp.Server.Auth;
-
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Accounts;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using NatsSharp.Server.Auth;
-
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Accounts;

@@ -1,6 +1,5 @@
 using System.Text;
 using NatsSharp.Server.Auth;
-
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Accounts;

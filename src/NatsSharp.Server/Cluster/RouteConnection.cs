@@ -8,7 +8,6 @@ using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Subjects;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server.Cluster;

@@ -1,6 +1,5 @@
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Auth;
-
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Configuration;

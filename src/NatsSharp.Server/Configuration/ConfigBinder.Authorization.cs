@@ -1,8 +1,6 @@
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Subjects;
-
 using NatsSharp.Server.Protocol;
-
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Configuration;

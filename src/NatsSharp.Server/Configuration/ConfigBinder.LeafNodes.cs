@@ -1,5 +1,4 @@
 using NatsSharp.Server.LeafNodes;
-
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Configuration;

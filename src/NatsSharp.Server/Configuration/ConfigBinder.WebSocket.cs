@@ -1,5 +1,4 @@
 using NatsSharp.Server.WebSocket;
-
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Configuration;

@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
-
 using NatsSharp.Server.Logging;
-
 using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server.Configuration;

@@ -1,5 +1,4 @@
 using NatsSharp.Server.Auth;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server.Connections;

@@ -1,7 +1,6 @@
 using System.Text;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Subjects;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server.Connections;

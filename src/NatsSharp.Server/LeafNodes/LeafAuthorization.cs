@@ -1,6 +1,5 @@
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Protocol;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server.LeafNodes;

@@ -3,7 +3,6 @@ using NatsSharp.Server.Auth;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.LeafNodes;
 using NatsSharp.Server.Subjects;
-
 using NatsSharp.Server.Accounts;
 
 namespace NatsSharp.Server.Monitoring;

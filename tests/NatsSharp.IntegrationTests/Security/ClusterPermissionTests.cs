@@ -2,7 +2,6 @@ using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.Server;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Cluster;
-
 using NatsSharp.Server.Protocol;
 
 namespace NatsSharp.IntegrationTests.Security;

@@ -1,7 +1,6 @@
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Configuration;
 using NatsSharp.Server.Tests.Configuration;
-
 using NatsSharp.Server.Protocol;
 
 namespace NatsSharp.Server.Tests.Auth;

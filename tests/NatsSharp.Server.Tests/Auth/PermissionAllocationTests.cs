@@ -1,5 +1,4 @@
 using NatsSharp.Server.Auth;
-
 using NatsSharp.Server.Protocol;
 
 namespace NatsSharp.Server.Tests.Auth;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using NatsSharp.Server.LeafNodes;
 using static NatsSharp.Server.Tests.Configuration.ConfigTestSupport;
-
 using NatsSharp.Server.Tls;
 
 namespace NatsSharp.Server.Tests.Configuration;

@@ -1,5 +1,4 @@
 using NatsSharp.Server.Configuration;
-
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Tests.Configuration;
