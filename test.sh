@@ -1,32 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine with the .NET 10 SDK: installs the real peers
-# the tests talk to (nats-server 2.9.10, the Go/C/JS NATS clients, chromium, openssl) with apt when
-# they are missing, runs `dotnet test NatsSharp.sln`, and ends with one line of totals.
+# the tests talk to when they are missing (scripts/install-test-peers.sh: nats-server 2.9.10, the
+# Go/C/JS NATS clients, chromium, openssl), runs `dotnet test NatsSharp.sln`, and ends with one line of totals.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~HostilePeer").
 set -uo pipefail
 cd "$(dirname "$0")"
 
-export DEBIAN_FRONTEND=noninteractive
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1   # Debian's chromium drives the dashboard test; no browser download
 
-sudo_cmd=""
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-apt_install() { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq "$@" >/dev/null; }
-
-# nats-server is the reference the side-by-side tests compare against; Go, C and Node build or run
-# the other clients at test time; openssl computes pinned_certs key ids.
-packages="nats-server golang-go golang-github-nats-io-go-nats-dev golang-github-nats-io-nkeys-dev golang-github-nats-io-jwt-dev libnats-dev gcc nodejs openssl chromium"
-missing=""
-for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-  echo "installing test peers:$missing"
-  apt_install $missing
-fi
-# npm installs the JavaScript clients at test time; Debian ships it apart from nodejs (NodeSource's nodejs includes it).
-command -v npm >/dev/null || apt_install npm
-/usr/sbin/nats-server --version || { echo "nats-server could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/install-test-peers.sh || { echo "the test peers could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
 dotnet test NatsSharp.sln "$@" 2>&1 | tee "$log"
