@@ -51,19 +51,7 @@ public class ClusterAdvertiseTests
             : ["-n", name, "--cluster", $"nats://127.0.0.1:{clusterPort}", "--cluster_name", "adv"];
 
     private static Task<TestServer> StartOursAsync(string name, bool noAdvertise, params int[] routePorts) =>
-        TestServer.StartAsync(o =>
-        {
-            o.ServerName = name;
-            o.Cluster = new ClusterOptions
-            {
-                Host = "127.0.0.1",
-                Port = ServerOptions.RandomPort,
-                Name = "adv",
-                NoAdvertise = noAdvertise,
-                ReconnectDelay = TimeSpan.FromMilliseconds(200),
-                Routes = [.. routePorts.Select(p => new Uri($"nats-route://127.0.0.1:{p}"))],
-            };
-        });
+        ClusterTests.StartNodeAsync(name, c => { c.Name = "adv"; c.NoAdvertise = noAdvertise; }, routePorts);
 
     /// <summary>
     /// A alone, then B routed to it. Returns, with ports named A and B: A's INFO alone, the async INFOs

@@ -8,6 +8,10 @@ namespace NatsSharp.IntegrationTests;
 public class ClusterTests
 {
     internal static Task<TestServer> StartNodeAsync(string name, params int[] seedPorts) =>
+        StartNodeAsync(name, static _ => { }, seedPorts);
+
+    /// <summary>A node of a loopback cluster routed to <paramref name="seedPorts"/>; <paramref name="tweak"/> adjusts its cluster block.</summary>
+    internal static Task<TestServer> StartNodeAsync(string name, Action<ClusterOptions> tweak, params int[] seedPorts) =>
         TestServer.StartAsync(o =>
         {
             o.ServerName = name;
@@ -19,6 +23,7 @@ public class ClusterTests
                 ReconnectDelay = TimeSpan.FromMilliseconds(200),
                 Routes = [.. seedPorts.Select(p => new Uri($"nats-route://127.0.0.1:{p}"))],
             };
+            tweak(o.Cluster);
         });
 
     internal static async Task ExpectDeliveryAsync(int subPort, int pubPort, string subject)

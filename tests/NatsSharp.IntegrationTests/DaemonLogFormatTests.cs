@@ -44,11 +44,9 @@ public class DaemonLogFormatTests
         string conf = Path.Combine(dir, "server.conf");
         await File.WriteAllTextAsync(conf, "log_format: json\ntrace: true\n");
         await using DaemonProcess d = DaemonProcess.Start("-c", conf, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir);
-        await Eventually.TrueAsync(() => Directory.GetFiles(dir, "*.ports").Length == 1 || d.HasExited, "the ports file", Bound);
-        using (JsonDocument ports = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(dir, "*.ports")[0])))
+        int port = await d.ClientPortAsync(dir, Bound);
+        await using (RawClient c = await RawClient.ConnectAsync(port))
         {
-            int port = new Uri(ports.RootElement.GetProperty("nats")[0].GetString()!).Port;
-            await using RawClient c = await RawClient.ConnectAsync(port);
             await c.SendAsync("CONNECT {\"verbose\":false,\"name\":\"a {b} c\"}\r\nPING\r\n");
             await c.ExpectAsync("PONG");
         }

@@ -29,12 +29,9 @@ public class DaemonSystemdTests
         Assert.Equal("READY=1", await ReceiveAsync(systemd, d));
 
         // At READY=1 the client port already accepts connections.
-        string[] ports = Directory.GetFiles(dir, "*.ports");
-        Assert.Single(ports);
-        using (JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(ports[0])))
+        int port = await d.ClientPortAsync(dir, TimeSpan.Zero); // written before READY=1
+        await using (RawClient c = await RawClient.ConnectedAsync(port))
         {
-            int port = new Uri(doc.RootElement.GetProperty("nats")[0].GetString()!).Port;
-            await using RawClient c = await RawClient.ConnectedAsync(port);
             await c.SendAsync("PING\r\n");
             await c.ExpectAsync("PONG");
         }

@@ -10,7 +10,10 @@ namespace NatsSharp.Server.Accounts;
 /// </summary>
 internal sealed class InternalClient : Subscriber
 {
-    public override SubscriberKind Kind => SubscriberKind.Internal;
+    public InternalClient()
+        : base(SubscriberKind.Internal)
+    {
+    }
 
     public override bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders) => false;
 }

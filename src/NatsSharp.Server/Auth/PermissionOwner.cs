@@ -11,10 +11,9 @@ internal sealed class PermissionOwner : Subscriber
     public static readonly PermissionOwner Instance = new();
 
     private PermissionOwner()
+        : base(SubscriberKind.Internal)
     {
     }
-
-    public override SubscriberKind Kind => SubscriberKind.Internal;
 
     public override bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders) => false;
 }

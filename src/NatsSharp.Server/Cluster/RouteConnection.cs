@@ -260,8 +260,6 @@ internal sealed class RouteConnection : PeerConnection
         return true;
     }
 
-    public override SubscriberKind Kind => SubscriberKind.Route;
-
     /// <summary>One RMSG (or HMSG) naming the account.</summary>
     public override bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
         EnqueueRoutedMessage(account, subject, reply, queues, headerSize, message);

@@ -42,7 +42,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     /// <param name="webSocket">Came in on the websocket port: <paramref name="stream"/> carries websocket frames (TLS, if any, is under it).</param>
     public ClientConnection(NatsServer server, ulong id, Socket socket, Stream stream, bool webSocket = false)
-        : base(id, socket, stream, server.Options.MaxPending, server.Options.WriteDeadline)
+        : base(SubscriberKind.Client, id, socket, stream, server.Options.MaxPending, server.Options.WriteDeadline)
     {
         _server = server;
         IsWebSocket = webSocket;
@@ -73,8 +73,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public ConnectOptions? ConnectInfo { get; private set; }
 
     public override bool TakesHeaders => _headers;
-
-    public override SubscriberKind Kind => SubscriberKind.Client;
 
     /// <summary>A message was queued for this client: allow_responses learns the reply; -V traces the MSG.</summary>
     internal override void OnDelivered(Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, int size)

@@ -17,7 +17,8 @@ internal abstract partial class Connection : Subjects.Subscriber
     private int _closeState;
     private int _closedOnce;
 
-    protected Connection(ulong id, Socket? socket, Stream? stream, long maxPending, TimeSpan writeDeadline)
+    protected Connection(Subjects.SubscriberKind kind, ulong id, Socket? socket, Stream? stream, long maxPending, TimeSpan writeDeadline)
+        : base(kind)
     {
         Id = id;
         Socket = socket;
@@ -135,11 +136,9 @@ internal abstract partial class Connection : Subjects.Subscriber
     private sealed class TestDouble : Connection
     {
         public TestDouble()
-            : base(0, null, null, long.MaxValue, TimeSpan.FromSeconds(10))
+            : base(Subjects.SubscriberKind.Client, 0, null, null, long.MaxValue, TimeSpan.FromSeconds(10))
         {
         }
-
-        public override Subjects.SubscriberKind Kind => Subjects.SubscriberKind.Client;
 
         protected override void OnClosed(ClosedReason reason)
         {

@@ -25,7 +25,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     /// <param name="idLabel">"rid" or "lid", as nats-server prefixes its log lines.</param>
     /// <param name="solicitedUrl">The URL we dialled, or null for a peer that dialled us.</param>
     protected PeerConnection(NatsServer server, ulong id, Socket socket, Stream stream, Uri? solicitedUrl, string kind, string idLabel, bool leafMode)
-        : base(id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
+        : base(KindOf(leafMode, solicitedUrl), id, socket, stream, long.MaxValue, server.Options.WriteDeadline)
     {
         Server = server;
         SolicitedUrl = solicitedUrl;
@@ -48,6 +48,10 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     }
 
     public string Prefix { get; }
+
+    /// <summary>A route; a leaf server that dialled us; or the hub we dialled.</summary>
+    private static Subjects.SubscriberKind KindOf(bool leafMode, Uri? solicitedUrl) =>
+        !leafMode ? Subjects.SubscriberKind.Route : solicitedUrl is null ? Subjects.SubscriberKind.Leaf : Subjects.SubscriberKind.Hub;
 
     /// <summary>The URL we dialled; null when the peer dialled us.</summary>
     public Uri? SolicitedUrl { get; }

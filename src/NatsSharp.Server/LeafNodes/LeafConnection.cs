@@ -327,9 +327,6 @@ internal sealed class LeafConnection : PeerConnection
         return true;
     }
 
-    /// <summary>A leaf server that dialled us, or the hub we dialled.</summary>
-    public override SubscriberKind Kind => WeAreHub ? SubscriberKind.Leaf : SubscriberKind.Hub;
-
     /// <summary>One LMSG (or HMSG), naming no account: the connection is bound to one. Nothing <c>deny_exports</c> covers.</summary>
     public override bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
         MaySend(subject) && EnqueueRoutedMessage(null, subject, reply, queues, headerSize, message);

@@ -7,7 +7,10 @@ namespace NatsSharp.Server.Subjects;
 /// </summary>
 internal abstract class Subscriber
 {
-    public abstract SubscriberKind Kind { get; }
+    protected Subscriber(SubscriberKind kind) => Kind = kind;
+
+    /// <summary>Fixed for its life; a field, since the message path reads it for every subscription it matches.</summary>
+    public SubscriberKind Kind { get; }
 
     /// <summary>Another server (route or leafnode): takes one forwarded copy of a message for all its subscriptions.</summary>
     public bool IsServerPeer => Kind >= SubscriberKind.Route;

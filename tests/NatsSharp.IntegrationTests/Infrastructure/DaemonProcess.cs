@@ -80,6 +80,18 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// The client port from the daemon's ports file in <paramref name="portsDir"/> (started with
+    /// <c>--ports_file_dir</c>), waiting for the file within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> ClientPortAsync(string portsDir, TimeSpan timeout)
+    {
+        await Eventually.TrueAsync(() => Directory.GetFiles(portsDir, "*.ports").Length == 1 || HasExited, "the ports file", timeout);
+        string file = Assert.Single(Directory.GetFiles(portsDir, "*.ports"));
+        using System.Text.Json.JsonDocument ports = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        return new Uri(ports.RootElement.GetProperty("nats")[0].GetString()!).Port;
+    }
+
     public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
 
     [LibraryImport("libc", EntryPoint = "kill")]

@@ -17,37 +17,29 @@ public class AllowNonTlsSideBySideTests
         TestCertificates certs = TestCertificates.CreateAuthority();
         var (cert, key) = certs.IssueServer();
         string config = $"tls {{ cert_file: \"{cert}\", key_file: \"{key}\" }}\nallow_non_tls: true\n";
-        await using RealNatsServer real = await ConfiguredServer.StartRealAsync(config);
-        await using NatsServer ours = await ConfiguredServer.StartAsync(config);
-
-        string expected = await Conversation(real.Port, certs);
-        Assert.Equal("info tls_required=- tls_available=True | plaintext: PONG | tls: PONG | plaintext got: MSG tls.to.plain 1 2", expected);
-        Assert.Equal(expected, await Conversation(ours.Port, certs));
+        await AssertBothAsync(config, certs, "info tls_required=- tls_available=True | plaintext: PONG | tls: PONG | plaintext got: MSG tls.to.plain 1 2");
     }
 
     [Fact]
     public async Task Tls_block_without_certificate_serves_plaintext_and_fails_handshakes()
     {
         TestCertificates certs = TestCertificates.CreateAuthority();
-        const string config = "tls {}\nallow_non_tls: true\n";
-        await using RealNatsServer real = await ConfiguredServer.StartRealAsync(config);
-        await using NatsServer ours = await ConfiguredServer.StartAsync(config);
-
-        string expected = await Conversation(real.Port, certs);
-        Assert.Equal("info tls_required=- tls_available=True | plaintext: PONG | tls: AuthenticationException", expected);
-        Assert.Equal(expected, await Conversation(ours.Port, certs));
+        await AssertBothAsync("tls {}\nallow_non_tls: true\n", certs, "info tls_required=- tls_available=True | plaintext: PONG | tls: AuthenticationException");
     }
 
     [Fact]
     public async Task Tls_block_without_certificate_and_without_allow_non_tls_serves_nobody()
     {
         TestCertificates certs = TestCertificates.CreateAuthority();
-        const string config = "tls { timeout: 1 }\n";
+        await AssertBothAsync("tls { timeout: 1 }\n", certs, "info tls_required=True tls_available=- | plaintext: closed | tls: AuthenticationException");
+    }
+
+    /// <summary>nats-server gives <paramref name="expected"/> with <paramref name="config"/>, and so do we.</summary>
+    private static async Task AssertBothAsync(string config, TestCertificates certs, string expected)
+    {
         await using RealNatsServer real = await ConfiguredServer.StartRealAsync(config);
         await using NatsServer ours = await ConfiguredServer.StartAsync(config);
-
-        string expected = await Conversation(real.Port, certs);
-        Assert.Equal("info tls_required=True tls_available=- | plaintext: closed | tls: AuthenticationException", expected);
+        Assert.Equal(expected, await Conversation(real.Port, certs));
         Assert.Equal(expected, await Conversation(ours.Port, certs));
     }
 
