@@ -81,16 +81,7 @@ public sealed partial class NatsServer
     internal void ApplyTls(ServerOptions options, TlsSetup next)
     {
         ServerOptions merged = Options.Clone();
-        merged.TlsCertFile = options.TlsCertFile;
-        merged.TlsKeyFile = options.TlsKeyFile;
-        merged.TlsCaFile = options.TlsCaFile;
-        merged.TlsVerify = options.TlsVerify;
-        merged.TlsMap = options.TlsMap;
-        merged.TlsTimeout = options.TlsTimeout;
-        merged.TlsCipherSuites = options.TlsCipherSuites;
-        merged.TlsCurvePreferences = options.TlsCurvePreferences;
-        merged.TlsPinnedCerts = options.TlsPinnedCerts;
-        merged.TlsRateLimit = options.TlsRateLimit;
+        merged.ApplyClientTls(options.ClientTls);
         bool pinsChanged = Tls is null || !Tls.PinnedCerts.SetEquals(next.PinnedCerts);
         Volatile.Write(ref _options, merged);
         Tls = next;

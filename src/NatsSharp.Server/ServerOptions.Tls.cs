@@ -61,7 +61,7 @@ public sealed partial class ServerOptions
         RateLimit = TlsRateLimit,
     };
 
-    /// <summary>Takes a client <c>tls { }</c> block's settings (the config file's way in).</summary>
+    /// <summary>Takes a client <c>tls { }</c> block's settings (from the config file, or another options' on reload).</summary>
     internal void ApplyClientTls(Tls.TlsOptions tls)
     {
         TlsCertFile = tls.CertFile;
