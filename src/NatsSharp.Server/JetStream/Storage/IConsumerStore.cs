@@ -1,0 +1,28 @@
+namespace NatsSharp.Server.JetStream.Storage;
+
+/// <summary>
+/// One consumer's durable state: what was delivered, what is acknowledged, what is pending and
+/// how often each pending message was redelivered. Every update reaches the OS before the call
+/// returns, so a kill of the process loses no acknowledgement.
+/// </summary>
+internal interface IConsumerStore : IDisposable
+{
+    /// <summary>The state recovered at open (empty for a new consumer).</summary>
+    ConsumerState State { get; }
+
+    /// <summary>A message was delivered (first time or redelivery: <paramref name="deliveryCount"/> &gt; 1).</summary>
+    void UpdateDelivered(ulong consumerSequence, ulong streamSequence, ulong deliveryCount, long timestampNs);
+
+    /// <summary>A message was acknowledged (AckExplicit; with AckAll every pending at or below it).</summary>
+    void UpdateAcks(ulong consumerSequence, ulong streamSequence);
+
+    /// <summary>Replaces the whole state (a consumer reset, e.g. a purge moved the ack floor).</summary>
+    void Replace(ConsumerState state);
+
+    void WriteMetadata(ReadOnlySpan<byte> json);
+
+    byte[]? ReadMetadata();
+
+    /// <summary>Deletes the consumer's files; the store is unusable afterwards.</summary>
+    void Delete();
+}
