@@ -12,6 +12,7 @@ using NatsSharp.Server.Logging;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Tls;
 using NatsSharp.Server.Accounts;
+using NatsSharp.Server.Internal;
 
 namespace NatsSharp.Server;
 
@@ -43,6 +44,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
         ServerId = ServerIdentity.NewServerId();
         Accounts = new AccountRegistry(Options.Accounts, !Options.DisableSublistCache, Log, OnSubscriptionChanged);
+        Internal = new ServerClient(Stats, Log, OnSubscriptionChanged);
 
         _authenticator = new Authenticator(Options);
         _webSocketAuthenticator = WebSocketAuthenticatorFor(Options);
@@ -80,6 +82,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     /// <summary>The accounts and the links imports make between them.</summary>
     internal AccountRegistry Accounts { get; }
+
+    /// <summary>The server's own client: handlers subscribed in accounts (system services, JetStream) and its publishes.</summary>
+    internal ServerClient Internal { get; }
 
     internal Account GlobalAccount => Accounts.Global;
 
@@ -147,6 +152,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartCluster();
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         Accounts.InstallImports(Options.Accounts);
+        Internal.Start();
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -171,6 +177,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         await StopClusterAsync().ConfigureAwait(false);
         await StopLeafNodesAsync().ConfigureAwait(false);
+        await Internal.StopAsync().ConfigureAwait(false);
         await _clients.CloseAllAsync(Log, cancellationToken).ConfigureAwait(false);
 
         Log.Notice("Server Exiting..");

@@ -1,0 +1,101 @@
+using System.Text;
+using System.Threading.Channels;
+using NatsSharp.Server.Accounts;
+using NatsSharp.Server.Connections;
+using NatsSharp.Server.Logging;
+using NatsSharp.Server.Subjects;
+
+namespace NatsSharp.Server.Internal;
+
+/// <summary>
+/// The server's own NATS client (nats-server's internal client and its send queue): subscribes
+/// handlers in any account and publishes messages into any account. Subscriptions sit in the
+/// account's Sublist like a client's and their interest reaches routes and leafnodes the same way;
+/// publishes go through one queue and one loop with its own <see cref="DeliveryBatch"/>, so a
+/// handler can publish (a reply) from inside a delivery without re-entering the message path.
+/// </summary>
+internal sealed class ServerClient
+{
+    private readonly Channel<Outgoing> _sendQueue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Action<Subscription, int> _interestChanged;
+    private readonly DeliveryBatch _batch;
+    private readonly ServerLog _log;
+    private long _nextSid;
+    private Task? _sendLoop;
+
+    public ServerClient(ServerStats stats, ServerLog log, Action<Subscription, int> interestChanged)
+    {
+        _batch = new DeliveryBatch(stats, log);
+        _log = log;
+        _interestChanged = interestChanged;
+    }
+
+    /// <summary>Subscribes <paramref name="handler"/> to <paramref name="subject"/> in <paramref name="account"/> (optionally in a queue group).</summary>
+    public InternalSubscriber Subscribe(Account account, string subject, InternalMessageHandler handler, string? queue = null)
+    {
+        var subscriber = new InternalSubscriber(account, handler);
+        byte[] sid = Encoding.ASCII.GetBytes(Interlocked.Increment(ref _nextSid).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var sub = new Subscription(subscriber, Encoding.UTF8.GetBytes(subject), queue is null ? null : Encoding.UTF8.GetBytes(queue), sid) { AccountName = account.Name };
+        subscriber.Subscription = sub;
+        account.Sublist.Insert(sub);
+        _interestChanged(sub, +1);
+        return subscriber;
+    }
+
+    public void Unsubscribe(InternalSubscriber subscriber)
+    {
+        Subscription sub = subscriber.Subscription;
+        if (sub.Closed)
+        {
+            return;
+        }
+
+        sub.Closed = true;
+        subscriber.Account.Sublist.Remove(sub);
+        _interestChanged(sub, -1);
+    }
+
+    /// <summary>Queues a message for delivery in <paramref name="account"/>; delivered in order by the send loop.</summary>
+    public void Publish(Account account, string subject, string? reply, ReadOnlySpan<byte> data, ReadOnlySpan<byte> header = default)
+    {
+        byte[] message = new byte[header.Length + data.Length];
+        header.CopyTo(message);
+        data.CopyTo(message.AsSpan(header.Length));
+        _sendQueue.Writer.TryWrite(new Outgoing(account, Encoding.UTF8.GetBytes(subject), reply is null ? [] : Encoding.UTF8.GetBytes(reply), header.Length, message));
+    }
+
+    public void Start() => _sendLoop = Task.Run(SendLoopAsync);
+
+    /// <summary>Delivers what is queued, then stops.</summary>
+    public async Task StopAsync()
+    {
+        _sendQueue.Writer.TryComplete();
+        if (_sendLoop is not null)
+        {
+            await _sendLoop.ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        ChannelReader<Outgoing> reader = _sendQueue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out Outgoing m))
+            {
+                try
+                {
+                    _batch.Publish(m.Account, null, m.Subject, m.Reply, m.HeaderSize, m.Message);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    _log.Error($"Internal publish on \"{Encoding.UTF8.GetString(m.Subject)}\" failed: {ex.Message}");
+                }
+            }
+
+            _batch.End(0, 0); // wake every connection written to, once per drained run
+        }
+    }
+
+    private readonly record struct Outgoing(Account Account, byte[] Subject, byte[] Reply, int HeaderSize, byte[] Message);
+}
