@@ -27,12 +27,12 @@ public sealed partial class NatsServer
         }
 
         Log.Notice("Entering lame duck mode, stop accepting new clients");
-        _listener?.Dispose();
+        _listener?.Close();
         await StopWebSocketAsync().ConfigureAwait(false); // no new websocket clients either, as nats-server
         Cluster?.AnnounceLameDuck(); // peers drop our client URLs from what they advertise
-        if (_acceptLoop is not null)
+        if (_listener is not null)
         {
-            await _acceptLoop.ConfigureAwait(false);
+            await _listener.Completion.ConfigureAwait(false);
         }
 
         ClientConnection[] clients = [.. _clients.All];
@@ -56,14 +56,7 @@ public sealed partial class NatsServer
             interval = TimeSpan.FromSeconds(1);
         }
 
-        lock (AsyncInfoLock)
-        {
-            _info = CreateInfo(); // without our own client URL from now on
-            foreach (ClientConnection client in clients)
-            {
-                client.SendAsyncInfo(lameDuck: true); // as nats-server: not to a client still before its first PONG
-            }
-        }
+        ClientInfo.AnnounceLameDuck(CreateInfo(), clients); // without our own client URL from now on
 
         // A stop (SIGINT, -sl quit) during the wait ends lame-duck mode early.
         if (!await WaitOrStoppedAsync(grace).ConfigureAwait(false))

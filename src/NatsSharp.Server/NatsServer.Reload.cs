@@ -1,8 +1,10 @@
+using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Auth;
+using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
-using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Reload;
 using NatsSharp.Server.Tls;
+using NatsSharp.Server.WebSocket;
 
 namespace NatsSharp.Server;
 
@@ -49,7 +51,7 @@ public sealed partial class NatsServer
 
             // Certificates are loaded before anything changes, so a bad file leaves the old config in force.
             TlsSetup? tls = Tls is not null ? TlsSetup.Load(next.ClientTls) : null;
-            NatsSharp.Server.Cluster.RouteTls? routeTls = diff.ClusterTlsChanged ? NatsSharp.Server.Cluster.ClusterManager.LoadTls(next.Cluster!) : null;
+            RouteTls? routeTls = diff.ClusterTlsChanged ? ClusterManager.LoadTls(next.Cluster!) : null;
 
             Volatile.Write(ref _options, next);
             Log.IsDebug = next.Debug;
@@ -66,7 +68,7 @@ public sealed partial class NatsServer
                 ApplyTls(next, tls);
             }
 
-            _info = CreateInfo();
+            ClientInfo.Replace(CreateInfo());
             foreach (ClientConnection client in _clients.All)
             {
                 client.ApplyLimits(next, Log.IsTrace);
@@ -104,5 +106,93 @@ public sealed partial class NatsServer
 
             client.CloseFromServer("maximum connections exceeded", ClosedReason.MaxConnectionsExceeded, "maximum connections exceeded");
         }
+    }
+    /// <summary>
+    /// Applies the authorization options of <paramref name="options"/> (single user/token, users, nkey
+    /// users, permissions, no_auth_user, auth timeout) as nats-server's reload does: new clients use
+    /// them at once; every connected client is checked again with the CONNECT it sent, is closed
+    /// with <c>-ERR 'Authorization Violation'</c> if it no longer passes, and otherwise gets its
+    /// user's new permissions, losing the subscriptions they no longer allow.
+    /// Throws <see cref="NatsServerException"/> (changing nothing) if the options are invalid.
+    /// </summary>
+    public void ReloadAuthorization(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Authenticator.ValidateOptions(options);
+        var next = new Authenticator(options);
+        ServerOptions forWebSocket = options.Clone();
+        forWebSocket.WebSocket = Options.WebSocket; // the websocket block itself is not reloadable
+        Authenticator? nextWebSocket = WebSocketAuth.AuthenticatorFor(forWebSocket);
+        foreach (AccountOptions account in options.Accounts)
+        {
+            // Users of a new account need it before they are re-checked; new limits apply to what comes next.
+            Accounts.AddOrUpdate(account);
+        }
+
+        ServerOptions merged = Options.Clone(); // readers keep a consistent snapshot: swap, never mutate
+        merged.Username = options.Username;
+        merged.Password = options.Password;
+        merged.AuthToken = options.AuthToken;
+        merged.Users = options.Users;
+        merged.NkeyUsers = options.NkeyUsers;
+        merged.Accounts = options.Accounts;
+        merged.NoAuthUser = options.NoAuthUser;
+        merged.DefaultPermissions = options.DefaultPermissions;
+        merged.AuthTimeout = options.AuthTimeout;
+        Volatile.Write(ref _options, merged);
+        _authorization.Swap(next, nextWebSocket);
+        if (Volatile.Read(ref _state) == 1)
+        {
+            ClientInfo.Update(info => info.AuthRequired = next.Required);
+        }
+
+        foreach (ClientConnection client in _clients.All)
+        {
+            client.Reauthorize(client.IsWebSocket ? nextWebSocket ?? next : next);
+        }
+    }
+
+    /// <summary>
+    /// Loads the TLS files and settings of <paramref name="options"/> again (for reload, e.g. after a
+    /// certificate was renewed): new connections use them, existing ones keep their session. Turning
+    /// TLS on or off needs a restart, as clients learn it from INFO. Throws <see cref="NatsServerException"/>
+    /// (changing nothing) when a file is missing or bad.
+    /// </summary>
+    public void ReloadTls(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.TlsEnabled != ClientTlsOn || options.TlsWithoutCertificate != Options.TlsWithoutCertificate)
+        {
+            throw new NatsServerException("enabling or disabling TLS for clients requires a restart");
+        }
+
+        if (Tls is not null)
+        {
+            ApplyTls(options, TlsSetup.Load(options.ClientTls));
+        }
+    }
+
+    /// <summary>Switches new connections to already loaded TLS settings.</summary>
+    private void ApplyTls(ServerOptions options, TlsSetup next)
+    {
+        ServerOptions merged = Options.Clone();
+        merged.ApplyClientTls(options.ClientTls);
+        Volatile.Write(ref _options, merged);
+        bool pinsChanged = _tls!.Swap(next);
+        if (pinsChanged && next.PinnedCerts.Count > 0)
+        {
+            // As nats-server: clients whose key is no longer pinned are disconnected.
+            List<ClientConnection> unpinned = [.. _clients.All.Where(c => c.PinnedKeyId is null || !next.PinnedCerts.Contains(c.PinnedKeyId))];
+            if (unpinned.Count > 0)
+            {
+                Log.Notice($"Disconnect {unpinned.Count} clients due to pinned certs reload");
+                foreach (ClientConnection client in unpinned)
+                {
+                    client.Close(ClosedReason.TlsHandshakeError);
+                }
+            }
+        }
+
+        ClientInfo.Update(info => info.TlsVerify = next.Verify);
     }
 }

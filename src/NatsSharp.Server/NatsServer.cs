@@ -1,35 +1,39 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Configuration;
 using NatsSharp.Server.Connections;
+using NatsSharp.Server.Internal;
 using NatsSharp.Server.Logging;
+using NatsSharp.Server.Monitoring;
 using NatsSharp.Server.Protocol;
 using NatsSharp.Server.Tls;
-using NatsSharp.Server.Accounts;
-using NatsSharp.Server.Internal;
+using NatsSharp.Server.WebSocket;
 
 namespace NatsSharp.Server;
 
 /// <summary>
-/// The broker: owns the client listener, the accounts and the connection registry.
-/// Several instances can run in one process; each has its own options and ports.
+/// The broker's composition root: builds the parts (accounts, client port, websocket port, cluster,
+/// leafnodes, monitoring, the server's own client), starts and stops them in order, and passes on
+/// what one part tells another. Several instances can run in one process; each has its own options
+/// and ports. The partial files are the places where parts meet: .Peers (routes and leafnodes),
+/// .Reload, .LameDuck.
 /// </summary>
 public sealed partial class NatsServer : IAsyncDisposable
 {
     private readonly ClientRegistry _clients = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ClientAuthorization _authorization;
     private ServerOptions _options;
-    private Authenticator _authenticator; // swapped whole on reload; read with Volatile.Read
-    private Socket? _listener;
-    private Task? _acceptLoop;
-    private ServerInfo _info = new();
-    private long _nextClientId;
+    private ClientListener? _listener;
+    private ClientTls? _tls;
+    private (WebSocketListener Listener, int Port)? _webSocket;
+    private ServerMonitor? _monitor;
+    private MonitorHttpServer? _monitorHttp;
+    private long _nextConnectionId;
     private int _state; // 0 new, 1 running, 2 stopping/stopped
 
     public NatsServer(ServerOptions options, ILoggerFactory? loggerFactory = null)
@@ -45,9 +49,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         ServerId = ServerIdentity.NewServerId();
         Accounts = new AccountRegistry(Options.Accounts, !Options.DisableSublistCache, Log, OnSubscriptionChanged);
         Internal = new ServerClient(Stats, Log, OnSubscriptionChanged);
-
-        _authenticator = new Authenticator(Options);
-        _webSocketAuthenticator = WebSocketAuthenticatorFor(Options);
+        _authorization = new ClientAuthorization(new Authenticator(Options), WebSocketAuth.AuthenticatorFor(Options));
     }
 
     /// <summary>
@@ -64,7 +66,16 @@ public sealed partial class NatsServer : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>The client URL, e.g. nats://127.0.0.1:4222.</summary>
-    public string ClientUrl => $"nats://{UrlHost(Options.Host)}:{Port}";
+    public string ClientUrl => $"nats://{(Options.Host is "0.0.0.0" or "" ? "127.0.0.1" : Options.Host)}:{Port}";
+
+    /// <summary>The bound websocket port, or 0.</summary>
+    public int WebSocketPort => _webSocket?.Port ?? 0;
+
+    /// <summary>The bound monitoring port (HTTP or HTTPS), or 0 when monitoring is off.</summary>
+    public int MonitorPort { get; private set; }
+
+    /// <summary>True when <see cref="MonitorPort"/> serves HTTPS.</summary>
+    public bool MonitorIsHttps => Options.HttpPort == 0 && Options.HttpsPort != 0;
 
     public ServerStats Stats { get; } = new();
 
@@ -73,10 +84,10 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     public int ClientCount => _clients.Count;
 
+    public DateTime StartTime { get; private set; }
+
     /// <summary>Shutdown has begun.</summary>
     internal bool IsStopping => Volatile.Read(ref _state) == 2;
-
-    public DateTime StartTime { get; private set; }
 
     internal ServerLog Log { get; }
 
@@ -86,6 +97,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>The server's own client: handlers subscribed in accounts (system services, JetStream) and its publishes.</summary>
     internal ServerClient Internal { get; }
 
+    /// <summary>The INFO clients get and the asynchronous INFO rules.</summary>
+    internal ClientInfo ClientInfo { get; } = new();
+
     internal Account GlobalAccount => Accounts.Global;
 
     /// <summary>Every account: "$G" and the configured ones.</summary>
@@ -94,20 +108,23 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>A configured account by name ("$G" included), or null.</summary>
     internal Account? FindAccount(string name) => Accounts.Find(name);
 
-    internal bool AuthRequired => Volatile.Read(ref _authenticator).Required;
+    internal bool AuthRequired => _authorization.Required;
 
-    internal Authenticator CurrentAuthenticator => Volatile.Read(ref _authenticator);
+    internal Authenticator CurrentAuthenticator => _authorization.Server;
 
     /// <summary>Who websocket clients are: the server's authenticator, or the websocket block's override.</summary>
-    internal Authenticator WebSocketAuthenticator => Volatile.Read(ref _webSocketAuthenticator) ?? CurrentAuthenticator;
+    internal Authenticator WebSocketAuthenticator => _authorization.WebSocket;
 
     /// <summary>Client TLS, loaded at start (null when clients speak plaintext, or a <c>tls { }</c> block has no certificate).</summary>
-    internal TlsSetup? Tls { get; private set; }
+    internal TlsSetup? Tls => _tls?.Setup;
 
     /// <summary>Clients are offered TLS: with a certificate (<see cref="Tls"/>), or without one (every handshake fails, as in nats-server).</summary>
-    internal bool ClientTlsOn => Tls is not null || Options.TlsWithoutCertificate;
+    internal bool ClientTlsOn => _tls?.On ?? (Options.TlsEnabled && Options.TlsWithoutCertificate);
 
     internal IEnumerable<ClientConnection> Clients => _clients.All;
+
+    // Created on first use by whichever thread gets there first; all callers see the same one.
+    internal ServerMonitor Monitor => LazyInitializer.EnsureInitialized(ref _monitor, () => new ServerMonitor(this));
 
     /// <summary>Binds the client port and starts accepting. Throws <see cref="NatsServerException"/> on failure.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -120,40 +137,38 @@ public sealed partial class NatsServer : IAsyncDisposable
         Validate(Options);
         StartTime = DateTime.UtcNow;
         LogStartup();
-        Tls = Options.TlsEnabled && !Options.TlsWithoutCertificate ? TlsSetup.Load(Options.ClientTls) : null;
-        if (Tls is not null)
-        {
-            StartTlsRateLog();
-        }
-        await StartMonitoringAsync().ConfigureAwait(false);
+        _tls = new ClientTls(Options, Log);
+        _monitorHttp = await Monitoring.MonitorPort.StartAsync(Options, Monitor, Tls?.Certificate, Log).ConfigureAwait(false);
+        MonitorPort = _monitorHttp?.Port ?? 0;
         try
         {
-            _listener = Listen(Options.Host, Options.Port);
-            StartWebSocket();
+            _listener = new ClientListener(Options.Host, Options.Port, Log);
+            _webSocket = WebSocket.WebSocketPort.Bind(Options, Log, (socket, stream) => Accept(socket, stream, webSocket: true));
         }
         catch (NatsServerException)
         {
-            _listener?.Dispose();
+            _listener?.Close();
             await StopMonitoringAsync().ConfigureAwait(false);
+            _tls.Dispose();
             throw;
         }
 
-        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        _info = CreateInfo();
-        _webSocket?.Start();      // bound above; clients get INFO from here on
-        Log.Notice($"Listening for client connections on {HostPort(Options.Host, Port)}");
+        Port = _listener.Port;
+        ClientInfo.Replace(CreateInfo());
+        _webSocket?.Listener.Start(); // bound above; clients get INFO from here on
+        Log.Notice($"Listening for client connections on {TcpListen.HostPort(Options.Host, Port)}");
         if (ClientTlsOn)
         {
             Log.Notice("TLS required for client connections"); // nats-server's words, allow_non_tls or not
         }
 
         Log.Notice("Server is ready");
-        StartLeafNodes();         // the listener first: route INFO carries our leafnode URL
+        StartLeafNodes();          // the listener first: route INFO carries our leafnode URL
         StartCluster();
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         Accounts.InstallImports(Options.Accounts);
         Internal.Start();
-        _acceptLoop = AcceptLoopAsync(_listener);
+        _listener.Start((socket, stream) => Accept(socket, stream, webSocket: false));
     }
 
     /// <summary>Stops accepting, closes every connection and waits (bounded) for them to finish.</summary>
@@ -166,17 +181,16 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         Log.Notice("Initiating Shutdown...");
-        _listener?.Dispose();
+        _listener?.Close();
         await StopWebSocketAsync().ConfigureAwait(false);
-        StopTlsRateLog();
+        _tls?.Dispose();
         await StopMonitoringAsync().ConfigureAwait(false);
-        if (_acceptLoop is not null)
+        if (_listener is not null)
         {
-            await _acceptLoop.ConfigureAwait(false);
+            await _listener.Completion.ConfigureAwait(false);
         }
 
-        await StopClusterAsync().ConfigureAwait(false);
-        await StopLeafNodesAsync().ConfigureAwait(false);
+        await StopPeersAsync().ConfigureAwait(false);
         await Internal.StopAsync().ConfigureAwait(false);
         await _clients.CloseAllAsync(Log, cancellationToken).ConfigureAwait(false);
 
@@ -186,6 +200,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
+    /// <summary>The checks nats-server makes of the options at start (also at reload).</summary>
     internal static void Validate(ServerOptions options)
     {
         // nats-server checks this at start only (not under -t), before everything else, without a file position.
@@ -211,6 +226,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             throw new NatsServerException(first);
         }
+
         NatsSharp.Server.LeafNodes.LeafNodeOptions.Validate(options);
     }
 
@@ -238,81 +254,19 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
     }
 
-    private static Socket Listen(string host, int port)
-    {
-        IPAddress address = ResolveListenAddress(host);
-        // As nats-server: 0 means the default port, -1 a random one.
-        int bindPort = port switch { ServerOptions.RandomPort => 0, 0 => ServerOptions.DefaultPort, _ => port };
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (address.Equals(IPAddress.IPv6Any))
-            {
-                socket.DualMode = true;
-            }
-
-            // SO_REUSEADDR only (as Go sets it), so a restart is not blocked by TIME_WAIT;
-            // .NET's ReuseAddress option would also set SO_REUSEPORT and let two servers share a port.
-            if (OperatingSystem.IsLinux())
-            {
-                socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
-            }
-            socket.Bind(new IPEndPoint(address, bindPort));
-            socket.Listen(512);
-            return socket;
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            string hp = HostPort(host, bindPort);
-            throw new NatsServerException($"Error listening on port: {hp}, \"listen tcp {hp}: bind: {SocketErrorText(ex)}\"", ex);
-        }
-    }
-
-    internal static IPAddress ResolveListenAddress(string host)
-    {
-        if (host.Length == 0 || host == "0.0.0.0")
-        {
-            return IPAddress.Any;
-        }
-
-        if (host is "::" or "[::]")
-        {
-            return IPAddress.IPv6Any;
-        }
-
-        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? parsed))
-        {
-            return parsed;
-        }
-
-        IPAddress[] resolved = Dns.GetHostAddresses(host);
-        return resolved.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? resolved[0];
-    }
-
-    private static string SocketErrorText(SocketException ex) => ex.SocketErrorCode switch
-    {
-        SocketError.AddressAlreadyInUse => "address already in use",
-        SocketError.AddressNotAvailable => "cannot assign requested address",
-        SocketError.AccessDenied => "permission denied",
-        _ => ex.Message,
-    };
-
-    internal static string HostPort(string host, int port) =>
-        host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
-
-    private static string UrlHost(string host) => host is "0.0.0.0" or "" ? "127.0.0.1" : host;
-
+    /// <summary>The client INFO template from the options, the port, the auth and TLS in force and the cluster.</summary>
     private ServerInfo CreateInfo()
     {
-        string host = Options.Host;
+        ServerOptions options = Options;
+        string host = options.Host;
         int port = Port;
-        if (Options.ClientAdvertise.Length > 0)
+        if (options.ClientAdvertise.Length > 0)
         {
-            (host, int? advertisedPort) = SplitHostPort(Options.ClientAdvertise);
+            (host, int? advertisedPort) = TcpListen.SplitHostPort(options.ClientAdvertise);
             port = advertisedPort ?? port;
         }
 
+        bool tlsOn = ClientTlsOn;
         return new ServerInfo
         {
             ServerId = ServerId,
@@ -322,88 +276,26 @@ public sealed partial class NatsServer : IAsyncDisposable
             Go = ServerVersion.Runtime,
             Host = host,
             Port = port,
-            Headers = !Options.NoHeaderSupport,
+            Headers = !options.NoHeaderSupport,
             AuthRequired = AuthRequired,
-            TlsRequired = ClientTlsOn && !Options.AllowNonTls,
-            TlsAvailable = ClientTlsOn && Options.AllowNonTls,
-            TlsVerify = ClientTlsOn && (Options.TlsVerify || Options.TlsMap),
-            MaxPayload = Options.MaxPayload,
+            TlsRequired = tlsOn && !options.AllowNonTls,
+            TlsAvailable = tlsOn && options.AllowNonTls,
+            TlsVerify = tlsOn && (options.TlsVerify || options.TlsMap),
+            MaxPayload = options.MaxPayload,
             Cluster = Cluster?.Name,
-            ConnectUrls = ClusterConnectUrls(),
+            ConnectUrls = ConnectUrlsForClients(),
         };
     }
 
-    internal static (string Host, int? Port) SplitHostPort(string hostPort)
-    {
-        int colon = hostPort.LastIndexOf(':');
-        if (colon > 0 && int.TryParse(hostPort.AsSpan(colon + 1), out int port) && !hostPort.EndsWith(']'))
-        {
-            return (hostPort[..colon].Trim('[', ']'), port);
-        }
+    /// <summary>connect_urls for client INFO and /varz: ours and the cluster peers' (none in lame duck of our own).</summary>
+    internal string[]? ConnectUrlsForClients() =>
+        Cluster?.ConnectUrlsForClients(IsLameDuck ? [] : ClientUrls.Own(Options, Port));
 
-        return (hostPort, null);
-    }
+    /// <summary>This server's client URLs, as the cluster advertises them to peers.</summary>
+    internal List<string> OwnClientUrls() => ClientUrls.Own(Options, Port);
 
-    /// <summary>The INFO line for one client: the server's INFO plus its client_id and client_ip.</summary>
-    internal byte[] BuildInfo(ClientConnection client, bool lameDuck = false)
-    {
-        ServerInfo info = _info.Clone();
-        Authenticator auth = client.Auth;
-        info.AuthRequired = auth.Required;
-        if (client.IsWebSocket)
-        {
-            info.ConnectUrls = null; // those are the cluster's NATS ports; websocket URLs are not gossiped yet
-        }
-
-        info.LameDuckMode = lameDuck;
-        info.MaxPayload = client.MaxPayload; // the account's max_payload when it is lower
-        info.ClientId = client.Id;
-        info.ClientIp = client.RemoteHost;
-        info.Nonce = client.Nonce;
-        if (info.AuthRequired && auth.NoAuthIdentity is not null)
-        {
-            info.AuthRequired = false; // as nats-server: with no_auth_user a client need not authenticate
-        }
-
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
-        byte[] line = new byte[5 + json.Length + 3];
-        "INFO "u8.CopyTo(line);
-        json.CopyTo(line, 5);
-        " \r\n"u8.CopyTo(line.AsSpan(5 + json.Length));
-        return line;
-    }
-
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        while (true)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-            {
-                if (Volatile.Read(ref _state) != 1 || IsLameDuck)
-                {
-                    return; // listener closed by StopAsync or lame-duck mode
-                }
-
-                Log.Error($"Error accepting client connection: {ex.Message}");
-                continue;
-            }
-
-            try
-            {
-                socket.NoDelay = true;
-                Accept(socket, new NetworkStream(socket, ownsSocket: false), webSocket: false);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                socket.Dispose(); // the peer went away before we could set it up
-            }
-        }
-    }
+    /// <summary>Connection ids are shared by every kind of connection, as in nats-server.</summary>
+    internal ulong NextConnectionId() => (ulong)Interlocked.Increment(ref _nextConnectionId);
 
     /// <summary>Registers and runs a client; <paramref name="stream"/> is the socket's, or websocket frames over it.</summary>
     private void Accept(Socket socket, Stream stream, bool webSocket)
@@ -415,7 +307,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             // nats-server sends INFO first, then the error, then closes.
             Log.Error($"{client.RemoteHost}:{client.RemotePort} - cid:{id} - maximum connections exceeded");
-            client.EnqueueProtocol(BuildInfo(client));
+            client.EnqueueProtocol(ClientInfo.Build(client));
             client.SendErrAndClose("maximum connections exceeded", ClosedReason.MaxConnectionsExceeded);
         }
 
@@ -427,6 +319,25 @@ public sealed partial class NatsServer : IAsyncDisposable
     }
 
     internal void RemoveClient(ClientConnection client) => _clients.Remove(client);
+
+    /// <summary>Called from the single close path: keeps the connection for /connz?state=closed and its counters for /accstatz.</summary>
+    internal void RecordClosed(ClientConnection client, ClosedReason reason) => Monitor.RecordClosed(client, reason);
+
+    private async Task StopWebSocketAsync()
+    {
+        if (_webSocket is { } ws)
+        {
+            await ws.Listener.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task StopMonitoringAsync()
+    {
+        if (Interlocked.Exchange(ref _monitorHttp, null) is { } http)
+        {
+            await http.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

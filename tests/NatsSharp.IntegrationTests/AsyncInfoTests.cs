@@ -225,7 +225,7 @@ public class AsyncInfoTests
 
             if (cycles == 0)
             {
-                Assert.Contains("127.0.0.1:1", a.Server.ClusterConnectUrls() ?? []); // the peer's URL is advertised
+                Assert.Contains("127.0.0.1:1", a.Server.ConnectUrlsForClients() ?? []); // the peer's URL is advertised
             }
         }
 

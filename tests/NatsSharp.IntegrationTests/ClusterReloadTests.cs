@@ -157,7 +157,7 @@ public class ClusterReloadTests
         await using var b = await ClusterTests.StartNodeAsync("B", a.Server.ClusterPort);
         await Eventually.TrueAsync(() => a.Server.RouteCount == 1 && b.Server.RouteCount == 1, "the route");
         string bUrl = $"127.0.0.1:{b.Port}";
-        await Eventually.TrueAsync(() => a.Server.ClusterConnectUrls()?.Contains(bUrl) == true, "B's client URL on A");
+        await Eventually.TrueAsync(() => a.Server.ConnectUrlsForClients()?.Contains(bUrl) == true, "B's client URL on A");
         await using var client = await RawClient.ConnectedAsync(a.Port, "{\"verbose\":false,\"protocol\":1}");
         Assert.Contains(bUrl, client.Info, StringComparison.Ordinal);
 
@@ -188,7 +188,7 @@ public class ClusterReloadTests
 
         // no_advertise off again: B's URL is back.
         a.Server.Reload(Next(a, c => c.NoAdvertise = false));
-        Assert.Contains(bUrl, a.Server.ClusterConnectUrls() ?? []);
+        Assert.Contains(bUrl, a.Server.ConnectUrlsForClients() ?? []);
     }
 
     [Fact]

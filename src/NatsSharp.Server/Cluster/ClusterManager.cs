@@ -81,7 +81,7 @@ internal sealed partial class ClusterManager
         }
 
         _log.Notice($"Cluster name is {Name}");
-        _log.Notice($"Listening for route connections on {NatsServer.HostPort(Options.Host, Port)}");
+        _log.Notice($"Listening for route connections on {TcpListen.HostPort(Options.Host, Port)}");
         foreach (Uri url in Options.Routes)
         {
             Solicit(url, explicitRoute: true);
@@ -259,7 +259,7 @@ internal sealed partial class ClusterManager
         forwarded.Nonce = null;
         if (string.IsNullOrEmpty(forwarded.Ip))
         {
-            forwarded.Ip = $"nats-route://{NatsServer.HostPort(route.RemoteHost, info.Port)}/";
+            forwarded.Ip = $"nats-route://{TcpListen.HostPort(route.RemoteHost, info.Port)}/";
         }
 
         byte[] line = InfoLine(forwarded, trailingSpace: false);
@@ -318,8 +318,43 @@ internal sealed partial class ClusterManager
         }
     }
 
-    /// <summary>The client URLs of the other servers, for connect_urls in client INFO.</summary>
-    public List<string> PeerClientUrls() => _peerClientUrls.All();
+    // Set once a route brought client URLs while we advertise them (see ConnectUrlsForClients).
+    private volatile bool _peerClientUrlsSeen;
+
+    /// <summary>
+    /// connect_urls for client INFO: <paramref name="own"/> first, then every peer's (unless no_advertise).
+    /// As in nats-server the list starts empty and is filled the first time a route brings client URLs;
+    /// from then on it keeps ours even when the peers are gone. A server alone, or whose peers all set
+    /// no_advertise, sends none. In lame duck the caller passes no URLs of its own, so clients move elsewhere.
+    /// </summary>
+    public string[]? ConnectUrlsForClients(List<string> own)
+    {
+        if (Options.NoAdvertise)
+        {
+            return null;
+        }
+
+        List<string> peers = _peerClientUrls.All();
+        if (peers.Count > 0)
+        {
+            _peerClientUrlsSeen = true;
+        }
+        else if (!_peerClientUrlsSeen)
+        {
+            return null;
+        }
+
+        var urls = new List<string>(own);
+        foreach (string url in peers)
+        {
+            if (!urls.Contains(url))
+            {
+                urls.Add(url);
+            }
+        }
+
+        return [.. urls];
+    }
 
     /// <summary>The CONNECT we send on a route we dialled.</summary>
     public byte[] BuildConnect(Uri url) => _handshake.Connect(url);

@@ -1,3 +1,4 @@
+using NatsSharp.Server.Connections;
 using System.Text.Json;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Protocol;
@@ -50,7 +51,7 @@ internal sealed class RouteHandshake
             int colon = _cluster.Options.Advertise.LastIndexOf(':');
             host = colon > 0 ? _cluster.Options.Advertise[..colon] : _cluster.Options.Advertise;
             port = colon > 0 && int.TryParse(_cluster.Options.Advertise.AsSpan(colon + 1), out int p) ? p : port;
-            ip = $"nats-route://{NatsServer.HostPort(host, port)}/";
+            ip = $"nats-route://{TcpListen.HostPort(host, port)}/";
         }
 
         var info = new ServerInfo

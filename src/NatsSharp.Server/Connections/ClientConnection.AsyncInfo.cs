@@ -8,7 +8,7 @@ namespace NatsSharp.Server.Connections;
 /// </summary>
 internal sealed partial class ClientConnection
 {
-    // Written by the read loop under the server's AsyncInfoLock, read under it by the senders.
+    // Written by the read loop under the ClientInfo's AsyncLock, read under it by the senders.
     private bool _firstPongSent;
 
     // The server's connect_urls version when this client was accepted (nats-server's c.start).
@@ -21,15 +21,15 @@ internal sealed partial class ClientConnection
     /// </summary>
     private void OnFirstPong()
     {
-        lock (_server.AsyncInfoLock)
+        lock (_server.ClientInfo.AsyncLock)
         {
             _firstPongSent = true;
             // One INFO if the cluster's connect_urls changed since this client connected, or if its
             // account's max_payload differs from the one the first INFO carried (nats-server's processPing).
-            bool urlsChanged = !IsWebSocket && _server.ConnectUrlsVersion != _connectUrlsVersionAtStart;
+            bool urlsChanged = !IsWebSocket && _server.ClientInfo.ConnectUrlsVersion != _connectUrlsVersionAtStart;
             if (ConnectInfo is { Protocol: >= 1 } && (urlsChanged || MaxPayload != _server.Options.MaxPayload))
             {
-                EnqueueProtocol(_server.BuildInfo(this)); // the read loop flushes it with the PONG
+                EnqueueProtocol(_server.ClientInfo.Build(this)); // the read loop flushes it with the PONG
             }
         }
     }
@@ -37,7 +37,7 @@ internal sealed partial class ClientConnection
     /// <summary>
     /// A fresh INFO, or the lame-duck one, for a client that takes async INFO and has had its first
     /// PONG. Websocket clients hear only of lame duck: the connect_urls are the cluster's NATS ports
-    /// and websocket URLs are not gossiped. Called under the server's AsyncInfoLock.
+    /// and websocket URLs are not gossiped. Called under the ClientInfo's AsyncLock.
     /// </summary>
     internal void SendAsyncInfo(bool lameDuck = false)
     {
@@ -46,7 +46,7 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        if (EnqueueProtocol(_server.BuildInfo(this, lameDuck)))
+        if (EnqueueProtocol(_server.ClientInfo.Build(this, lameDuck)))
         {
             SignalFlush();
         }

@@ -40,7 +40,7 @@ internal sealed partial class ClientConnection
         SslStream? ssl = null;
         try
         {
-            byte[] info = _server.BuildInfo(this);
+            byte[] info = _server.ClientInfo.Build(this);
             await plain.WriteAsync(info, timeout.Token).ConfigureAwait(false);
 
             // Look at the first byte without taking it, to tell a plaintext client apart as Go does.

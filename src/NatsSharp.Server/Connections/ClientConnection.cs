@@ -56,7 +56,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         };
         _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
         _delivery = new DeliveryBatch(server.Stats, _log);
-        _connectUrlsVersionAtStart = server.ConnectUrlsVersion;
+        _connectUrlsVersionAtStart = server.ClientInfo.ConnectUrlsVersion;
         BindNoAuthUserUntilConnect();
         ApplyAccountLimits(options, log: false);
     }
@@ -404,7 +404,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     private void SendInfo()
     {
-        byte[] info = _server.BuildInfo(this);
+        byte[] info = _server.ClientInfo.Build(this);
         EnqueueProtocol(info);
     }
 

@@ -33,25 +33,7 @@ internal sealed class PeerListener<T>
     /// <param name="portName">"router", "leafnode": for nats-server's "Error listening on … port" text.</param>
     public void Listen(string host, int port, string portName, Func<Socket, T> create)
     {
-        IPAddress address = NatsServer.ResolveListenAddress(host);
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (OperatingSystem.IsLinux())
-            {
-                socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1)); // SO_REUSEADDR only
-            }
-
-            socket.Bind(new IPEndPoint(address, port));
-            socket.Listen(128);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            string hp = NatsServer.HostPort(host, port);
-            throw new NatsServerException($"Error listening on {portName} port: {hp}, \"listen tcp {hp}: bind: {ex.Message}\"", ex);
-        }
-
+        Socket socket = TcpListen.Bind(host, port, portName);
         _listener = socket;
         Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         _acceptLoop = AcceptLoopAsync(socket, create);

@@ -62,7 +62,7 @@ internal sealed class LeafNodeManager
             int port = Options.Port == ServerOptions.RandomPort ? 0 : Options.Port;
             _peers.Listen(Options.Host, port, "leafnode", socket => NewLeaf(socket, new NetworkStream(socket, ownsSocket: false), solicitedUrl: null, remote: null, account: null));
             Port = _peers.Port;
-            _log.Notice($"Listening for leafnode connections on {NatsServer.HostPort(Options.Host, Port)}");
+            _log.Notice($"Listening for leafnode connections on {TcpListen.HostPort(Options.Host, Port)}");
         }
     }
 
@@ -225,7 +225,7 @@ internal sealed class LeafNodeManager
     {
         if (Options.Advertise.Length > 0)
         {
-            (string host, int? port) = NatsServer.SplitHostPort(Options.Advertise);
+            (string host, int? port) = TcpListen.SplitHostPort(Options.Advertise);
             return (host, port ?? Port);
         }
 
@@ -238,7 +238,7 @@ internal sealed class LeafNodeManager
         get
         {
             (string host, int port) = Advertised();
-            return NatsServer.HostPort(host, port);
+            return TcpListen.HostPort(host, port);
         }
     }
 

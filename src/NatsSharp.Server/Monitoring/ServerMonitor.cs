@@ -49,7 +49,7 @@ internal sealed partial class ServerMonitor
             Host = o.Host,
             Port = _server.Port,
             AuthRequired = _server.AuthRequired,
-            ConnectUrls = _server.ClusterConnectUrls()?.ToList(),
+            ConnectUrls = _server.ConnectUrlsForClients()?.ToList(),
             MaxConnections = o.MaxConnections,
             MaxSubscriptions = o.MaxSubscriptions,
             PingInterval = o.PingInterval.Ticks * 100,
@@ -140,7 +140,7 @@ internal sealed partial class ServerMonitor
             Addr = o.Host,
             ClusterPort = cluster.Port,
             AuthTimeout = o.AuthTimeout.TotalSeconds,
-            Urls = o.Routes.Count == 0 ? null : o.Routes.Select(u => NatsServer.HostPort(u.Host, u.Port)).ToList(),
+            Urls = o.Routes.Count == 0 ? null : o.Routes.Select(u => TcpListen.HostPort(u.Host, u.Port)).ToList(),
             TlsTimeout = 2,
         };
     }

@@ -1,20 +1,46 @@
 using NatsSharp.Server.Accounts;
-using NatsSharp.Server.Connections;
+using NatsSharp.Server.Cluster;
 using NatsSharp.Server.LeafNodes;
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server;
 
-/// <summary>Leafnodes, and the one place where a subscription change is told to routes and leafs.</summary>
+/// <summary>
+/// Where the cluster and the leafnodes meet the rest: they do not know each other, so what one tells the
+/// other — and every subscription change routes and leafs must hear of — goes through here.
+/// </summary>
 public sealed partial class NatsServer
 {
+    internal ClusterManager? Cluster { get; private set; }
+
     internal LeafNodeManager? LeafNodes { get; private set; }
+
+    /// <summary>The bound route port, or 0 when not clustered.</summary>
+    public int ClusterPort => Cluster?.Port ?? 0;
+
+    /// <summary>Routes currently registered (one per peer server).</summary>
+    public int RouteCount => Cluster?.RouteCount ?? 0;
+
+    /// <summary>The cluster name (configured, generated, or adopted from a peer); empty when not clustered.</summary>
+    public string ClusterName => Cluster?.Name ?? "";
 
     /// <summary>The bound leafnode port, or 0.</summary>
     public int LeafNodePort => LeafNodes?.Port ?? 0;
 
     /// <summary>Leafnode connections that completed their handshake.</summary>
     public int LeafNodeCount => LeafNodes?.Count ?? 0;
+
+    private void StartCluster()
+    {
+        if (Options.Cluster is null)
+        {
+            return;
+        }
+
+        Cluster = new ClusterManager(this, Options.Cluster);
+        Cluster.Start();
+        ClientInfo.Replace(CreateInfo());
+    }
 
     private void StartLeafNodes()
     {
@@ -31,8 +57,13 @@ public sealed partial class NatsServer
         }
     }
 
-    private async Task StopLeafNodesAsync()
+    private async Task StopPeersAsync()
     {
+        if (Cluster is not null)
+        {
+            await Cluster.StopAsync().ConfigureAwait(false);
+        }
+
         if (LeafNodes is not null)
         {
             await LeafNodes.StopAsync().ConfigureAwait(false);
@@ -40,8 +71,16 @@ public sealed partial class NatsServer
     }
 
     /// <summary>
+    /// The cluster's name or membership changed. As in nats-server, clients are told only when the
+    /// connect_urls changed, and only those that said they take asynchronous INFO (protocol 1) and
+    /// have had their first PONG; the others get the INFO right after that PONG.
+    /// </summary>
+    internal void OnClusterChanged() => ClientInfo.Replace(CreateInfo(), _clients.All);
+
+    /// <summary>
     /// A subscription was added (+1) or removed (-1) in its account. Routes hear of local interest:
-    /// clients and the leafs we are the hub of. Leaf connections bound to that account hear of what each should.
+    /// clients, the server's own subscribers and the leafs we are the hub of. Leaf connections bound
+    /// to that account hear of what each should.
     /// </summary>
     internal void OnSubscriptionChanged(Subscription sub, int delta)
     {
@@ -60,8 +99,6 @@ public sealed partial class NatsServer
 
         LeafNodes?.OnInterest(sub, delta);
     }
-
-    // The cluster and the leafnodes do not know each other; what one tells the other goes through here.
 
     /// <summary>A route's peer gained (+1) or lost (-1) interest: the leafs we are the hub of hear of it.</summary>
     internal void OnRemoteInterest(Subscription sub, int delta) => LeafNodes?.OnInterest(sub, delta);

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using NatsSharp.Server.Auth;
+using NatsSharp.Server.Protocol;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// The INFO clients get: one template the server replaces whenever what it says changes (start,
+/// cluster membership, reload, lame duck), written out per client with that client's own fields, and
+/// the rules for telling connected clients of a change (asynchronous INFO).
+/// </summary>
+internal sealed class ClientInfo
+{
+    private ServerInfo _template = new();
+    private long _connectUrlsVersion;
+
+    // Async INFO: the senders and each client's first PONG agree under this lock, so a client gets a
+    // change either at once (PONG already sent) or right after its first PONG, never before it and
+    // never twice (nats-server uses its server lock the same way).
+    public Lock AsyncLock { get; } = new();
+
+    /// <summary>Counts changes of the connect_urls (nats-server's lastCURLsUpdate).</summary>
+    public long ConnectUrlsVersion => Volatile.Read(ref _connectUrlsVersion);
+
+    /// <summary>The template in force (readers clone it; it is never changed in place).</summary>
+    public ServerInfo Template => Volatile.Read(ref _template);
+
+    /// <summary>
+    /// Puts <paramref name="next"/> in force; when its connect_urls differ from the last ones, counts a
+    /// change and tells every client in <paramref name="clients"/> that takes async INFO (protocol 1,
+    /// first PONG sent; the others get it right after that PONG). Returns whether the URLs changed.
+    /// </summary>
+    public bool Replace(ServerInfo next, IEnumerable<ClientConnection>? clients = null)
+    {
+        lock (AsyncLock)
+        {
+            string[]? before = _template.ConnectUrls;
+            Volatile.Write(ref _template, next);
+            if ((before ?? []).AsSpan().SequenceEqual(next.ConnectUrls ?? []))
+            {
+                return false; // e.g. only the cluster name: new INFOs carry it, nobody is told
+            }
+
+            Volatile.Write(ref _connectUrlsVersion, _connectUrlsVersion + 1);
+            foreach (ClientConnection client in clients ?? [])
+            {
+                client.SendAsyncInfo();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Changes one thing in the template (auth required, TLS verify after a reload).</summary>
+    public void Update(Action<ServerInfo> change)
+    {
+        lock (AsyncLock)
+        {
+            ServerInfo updated = _template.Clone();
+            change(updated);
+            Volatile.Write(ref _template, updated);
+        }
+    }
+
+    /// <summary>Lame duck: the template without our own URL, and the ldm INFO to every client that takes async INFO.</summary>
+    public void AnnounceLameDuck(ServerInfo next, IEnumerable<ClientConnection> clients)
+    {
+        lock (AsyncLock)
+        {
+            Volatile.Write(ref _template, next);
+            foreach (ClientConnection client in clients)
+            {
+                client.SendAsyncInfo(lameDuck: true); // as nats-server: not to a client still before its first PONG
+            }
+        }
+    }
+
+    /// <summary>The INFO line for one client: the template plus its client_id, client_ip, nonce and limits.</summary>
+    public byte[] Build(ClientConnection client, bool lameDuck = false)
+    {
+        ServerInfo info = Template.Clone();
+        Authenticator auth = client.Auth;
+        info.AuthRequired = auth.Required;
+        if (client.IsWebSocket)
+        {
+            info.ConnectUrls = null; // those are the cluster's NATS ports; websocket URLs are not gossiped yet
+        }
+
+        info.LameDuckMode = lameDuck;
+        info.MaxPayload = client.MaxPayload; // the account's max_payload when it is lower
+        info.ClientId = client.Id;
+        info.ClientIp = client.RemoteHost;
+        info.Nonce = client.Nonce;
+        if (info.AuthRequired && auth.NoAuthIdentity is not null)
+        {
+            info.AuthRequired = false; // as nats-server: with no_auth_user a client need not authenticate
+        }
+
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
+        byte[] line = new byte[5 + json.Length + 3];
+        "INFO "u8.CopyTo(line);
+        json.CopyTo(line, 5);
+        " \r\n"u8.CopyTo(line.AsSpan(5 + json.Length));
+        return line;
+    }
+}
