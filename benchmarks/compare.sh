@@ -232,12 +232,12 @@ run_one() {
     count="$(awk -v r="$rate" -v e="$elapsed" 'BEGIN { print r * e / 1000 }')"
     if [[ "$scenario" == storm* ]]; then
         # CPU-ms per 1,000 connections; KB of server RSS per connected idle client
-        cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.3f", n > 0 ? 1000 * c / t / (n / 1000) : 0 }')"
-        perconn="$(awk -v p="$peak" -v r="$rss0" -v n="$count" 'BEGIN { printf "%.2f", n > 0 ? (p - r) / n : 0 }')"
+        cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.3f", (n > 0 ? 1000 * c / t / (n / 1000) : 0) }')"
+        perconn="$(awk -v p="$peak" -v r="$rss0" -v n="$count" 'BEGIN { printf "%.2f", (n > 0 ? (p - r) / n : 0) }')"
         p50="$elapsed"
     else
         # CPU-seconds per million messages (all nodes of the scenario)
-        cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.4f", n > 0 ? c / t / (n / 1e6) : 0 }')"
+        cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.4f", (n > 0 ? c / t / (n / 1e6) : 0) }')"
         perconn="-"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "${NAMES[$i]}" "$round" "$rate" "${p50:--}" "${p99:--}" \
