@@ -332,7 +332,7 @@ for scenario in $SCENARIOS; do
             row reqrep "server CPU-s / M msgs" 9 3 ;;
         storm*)
             row "$scenario" "ms until all have PONG" 5 0
-            row "$scenario" "server CPU-ms / 1k conns" 9 1
+            row "$scenario" "CPU-ms / 1k connects" 9 1
             row "$scenario" "RSS KB / idle conn" 10 1 ;;
         *) row "$scenario" "server CPU-s / M msgs" 9 3 ;;
     esac
