@@ -83,7 +83,9 @@ fi
 
 WORK="$(mktemp -d -t natscompare.XXXXXX)"
 PIDS=()
+SAMPLER=""
 cleanup() {
+    [[ -n "$SAMPLER" ]] && kill "$SAMPLER" 2>/dev/null
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -212,12 +214,14 @@ run_one() {
     echo "$rss0" >"$peakfile"
     ( while :; do r="$(rss_kb "${pids[0]}")"; (( r > $(cat "$peakfile") )) && echo "$r" >"$peakfile"; sleep 0.1; done ) &
     sampler=$!
+    SAMPLER=$sampler
     local cpu0 line rc=0
     cpu0="$(cpu_ticks "${pids[@]}")"
     line="$(timeout $((RUN_TIMEOUT + 30)) "${NATSLOAD[@]}" "${args[@]}" "${urls[@]}" \
         --json --timeout "$RUN_TIMEOUT" "${EXTRA[@]}" "$@" 2>&1)" || rc=$?
     local cpu=$(( $(cpu_ticks "${pids[@]}") - cpu0 ))
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    SAMPLER=""
     local peak; peak="$(cat "$peakfile")"
     if [[ $rc -ne 0 || "$line" != *'"ok":true'* ]]; then
         echo "  round $round  $scenario  ${NAMES[$i]}: FAILED (rc $rc): $(tail -c 400 <<<"$line")" >&2
