@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side load comparison: nats-server (A, the reference) vs NatsSharp (B, "ours"), driven by natsload.
-# Starts both servers on free loopback ports, runs every scenario against both in alternating order for a
-# few rounds, and prints the median per server plus the ratio ours / nats-server. See docs/benchmarks.md.
+# Starts both servers on free loopback ports (plus a 2-node cluster of each for the route scenario), runs
+# every scenario against both in alternating order for a few rounds, and prints the median per server, the
+# ratio ours / nats-server, server CPU-seconds per million messages (from /proc/<pid>/stat), the RSS per
+# idle connection, peak and idle RSS. See docs/benchmarks.md.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,25 +14,28 @@ usage: benchmarks/compare.sh [options] [-- natsload args...]
 
 options (each also settable by the environment variable in brackets):
   --rounds N          measured rounds per scenario and server             [ROUNDS, default 5]
-  --scenarios "..."   scenarios to run                                    [SCENARIOS, default "pub pubsub fanout queue reqrep"]
+  --scenarios "..."   scenarios to run                                    [SCENARIOS, default: all below]
   --base CMD          reference server command                            [BASE_CMD, default /usr/sbin/nats-server]
-  --ours CMD          our server command                                  [OURS_CMD, default out/natssharp or dotnet out/natssharp.dll]
+  --ours CMD          our server command                                  [OURS_CMD, default out/natssharp, the native publish]
   --timeout SEC       natsload --timeout for each run                     [RUN_TIMEOUT, default 60]
   --no-warmup         skip the short unmeasured warm-up pass per server   [WARMUP=0]
   --no-build          use the natsload already built                      [BUILD=0]
   -h, --help          this text
 
-Both commands get "-a 127.0.0.1 -p <port>" appended. Each scenario runs long enough (about a second or more)
-to be stable: pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), queue 3m, reqrep 20k requests; override
-per scenario with ARGS_<scenario>, e.g. ARGS_fanout="--msgs 1m --subs 8". Arguments after "--" (or
-NATSLOAD_ARGS) go to every run and win over those, e.g. -- --size 128. To sanity-check the harness before
-our server exists:
+scenarios: pub pubsub fanout queue reqrep 1k 64k subjects route storm5k storm15k
+  pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), queue 3m, reqrep 20k requests (p50/p99/p99.9/max),
+  1k: pubsub 1m x 1 KiB, 64k: pubsub 40k x 64 KiB, subjects: pubsub 1m over 10,000 subjects,
+  route: pubsub 2m, publisher on node 1 and subscriber on node 2 of a 2-node cluster,
+  storm5k / storm15k: 5,000 / 15,000 clients connecting at once (connects/s, time until all have PONG,
+  RSS per idle connection). Override per scenario with ARGS_<scenario>, e.g. ARGS_fanout="--msgs 1m --subs 8".
+Arguments after "--" (or NATSLOAD_ARGS) go to every run and win over those, e.g. -- --size 128.
+Both commands get "-a 127.0.0.1 -p <port>" appended. To sanity-check the harness:
   OURS_CMD=/usr/sbin/nats-server benchmarks/compare.sh
 EOF
 }
 
 ROUNDS="${ROUNDS:-5}"
-SCENARIOS="${SCENARIOS:-pub pubsub fanout queue reqrep}"
+SCENARIOS="${SCENARIOS:-pub pubsub fanout queue reqrep 1k 64k subjects route storm5k storm15k}"
 BASE_CMD="${BASE_CMD:-/usr/sbin/nats-server}"
 OURS_CMD="${OURS_CMD:-}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
@@ -55,14 +60,15 @@ done
 
 if [[ -z "$OURS_CMD" ]]; then
     if [[ -x "$REPO/out/natssharp" ]]; then
-        OURS_CMD="$REPO/out/natssharp"
-    elif [[ -f "$REPO/out/natssharp.dll" ]]; then
-        OURS_CMD="dotnet $REPO/out/natssharp.dll"
+        OURS_CMD="$REPO/out/natssharp"   # `dotnet publish src/NatsSharp -c Release -o out`: NativeAOT
     else
-        echo "compare.sh: no server at $REPO/out/natssharp[.dll]; publish it or set OURS_CMD" >&2
+        echo "compare.sh: no server at $REPO/out/natssharp; run 'dotnet publish src/NatsSharp -c Release -o out' or set OURS_CMD" >&2
         exit 2
     fi
 fi
+
+# The storms open up to 15,000 client sockets in natsload and as many in each server.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 NATSLOAD_DIR="$REPO/benchmarks/NatsSharp.Load/bin/Release/net10.0"
 if [[ "$BUILD" == 1 ]]; then
@@ -77,7 +83,9 @@ fi
 
 WORK="$(mktemp -d -t natscompare.XXXXXX)"
 PIDS=()
+SAMPLER=""
 cleanup() {
+    [[ -n "$SAMPLER" ]] && kill "$SAMPLER" 2>/dev/null
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -104,10 +112,11 @@ free_port() {
     return 1
 }
 
-# start_server NAME CMD PORT -> sets SERVER_PID
+# start_server NAME CMD PORT [extra args] -> sets SERVER_PID
 start_server() {
     local name="$1" cmd="$2" port="$3"
-    bash -c "exec $cmd -a 127.0.0.1 -p $port" >"$WORK/$name.log" 2>&1 &
+    shift 3
+    bash -c "exec $cmd -a 127.0.0.1 -p $port $*" >"$WORK/$name.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     for _ in $(seq 1 150); do
@@ -126,69 +135,131 @@ start_server() {
 
 # json_field LINE KEY -> the numeric value of "KEY":<number> in a flat natsload JSON line, or empty.
 json_field() { sed -n "s/.*\"$2\":\(-\{0,1\}[0-9.eE+-]*\).*/\1/p" <<<"$1"; }
+# cpu_ticks PID... -> utime + stime of the processes, in clock ticks
+cpu_ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+hwm_kb() { awk '/VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+TICKS="$(getconf CLK_TCK)"
 
-PORT_A="$(free_port)"
-PORT_B="$(free_port "$PORT_A")"
 NAMES=(nats-server natssharp)
 CMDS=("$BASE_CMD" "$OURS_CMD")
-PORTS=("$PORT_A" "$PORT_B")
 SERVER_PIDS=()
+PORTS=()
+IDLE_RSS=()
 for i in 0 1; do
-    start_server "${NAMES[$i]}" "${CMDS[$i]}" "${PORTS[$i]}"
+    port="$(free_port "${PORTS[0]:-}")"
+    start_server "${NAMES[$i]}" "${CMDS[$i]}" "$port"
+    PORTS+=("$port")
     SERVER_PIDS+=("$SERVER_PID")
 done
-echo "A nats-server: ${CMDS[0]}  (port $PORT_A, pid ${SERVER_PIDS[0]})" >&2
-echo "B natssharp:   ${CMDS[1]}  (port $PORT_B, pid ${SERVER_PIDS[1]})" >&2
+sleep 1
+for i in 0 1; do IDLE_RSS+=("$(rss_kb "${SERVER_PIDS[$i]}")"); done
+echo "A nats-server: ${CMDS[0]}  (port ${PORTS[0]}, pid ${SERVER_PIDS[0]})" >&2
+echo "B natssharp:   ${CMDS[1]}  (port ${PORTS[1]}, pid ${SERVER_PIDS[1]})" >&2
+
+# The route scenario: a 2-node cluster of each server, publisher on node 1, subscriber on node 2.
+ROUTE_PORTS=()
+ROUTE_PIDS=()
+if [[ " $SCENARIOS " == *" route "* ]]; then
+    for i in 0 1; do
+        p1="$(free_port)"; p2="$(free_port "$p1")"; c1="$(free_port "$p2")"; c2="$(free_port "$c1")"
+        start_server "${NAMES[$i]}-r1" "${CMDS[$i]}" "$p1" --cluster "nats://127.0.0.1:$c1" --cluster_name bench -n r1
+        r1="$SERVER_PID"
+        start_server "${NAMES[$i]}-r2" "${CMDS[$i]}" "$p2" --cluster "nats://127.0.0.1:$c2" --cluster_name bench -n r2 --routes "nats-route://127.0.0.1:$c1"
+        ROUTE_PORTS+=("$p1 $p2")
+        ROUTE_PIDS+=("$r1 $SERVER_PID")
+    done
+    sleep 2 # the routes form
+fi
 
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 
-# scenario_args SCENARIO -> default natsload arguments sized for a stable ~1 s+ measurement
+# scenario_args SCENARIO -> natsload scenario and default arguments sized for a stable ~1 s+ measurement
 scenario_args() {
-    local var="ARGS_$1"
-    if [[ -n "${!var:-}" ]]; then
-        echo "${!var}"
-        return
-    fi
+    local var="ARGS_$1" base
     case "$1" in
-        pub) echo "--msgs 5m" ;;
-        pubsub|queue) echo "--msgs 3m" ;;
-        fanout) echo "--msgs 2m" ;;
-        reqrep) echo "--msgs 20k" ;;
+        pub) base="pub --msgs 5m" ;;
+        pubsub|queue) base="$1 --msgs 3m" ;;
+        fanout) base="fanout --msgs 2m" ;;
+        reqrep) base="reqrep --msgs 20k" ;;
+        1k) base="pubsub --msgs 1m --size 1024" ;;
+        64k) base="pubsub --msgs 40k --size 65536" ;;
+        subjects) base="pubsub --msgs 1m --subjects 10000" ;;
+        route) base="pubsub --msgs 2m" ;;
+        storm5k) base="storm --msgs 5000 --hold 1" ;;
+        storm15k) base="storm --msgs 15000 --hold 1" ;;
+        *) echo "compare.sh: unknown scenario '$1'" >&2; exit 2 ;;
     esac
+    echo "${base%% *} ${!var:-${base#* }}"
 }
 
-# run_one SCENARIO SERVER_INDEX ROUND [extra natsload args] -> appends "scenario server round rate p50 p99" on success
+# run_one SCENARIO INDEX ROUND [extra natsload args] -> appends a result line (skips warm-up rounds)
 run_one() {
     local scenario="$1" i="$2" round="$3"
     shift 3
-    local line rc=0 defaults
-    read -r -a defaults <<<"$(scenario_args "$scenario")"
-    line="$(timeout $((RUN_TIMEOUT + 15)) "${NATSLOAD[@]}" "$scenario" --url "nats://127.0.0.1:${PORTS[$i]}" \
-        --json --timeout "$RUN_TIMEOUT" "${defaults[@]}" "${EXTRA[@]}" "$@" 2>&1)" || rc=$?
+    local -a args pids urls
+    read -r -a args <<<"$(scenario_args "$scenario")"
+    if [[ "$scenario" == route ]]; then
+        read -r -a pids <<<"${ROUTE_PIDS[$i]}"
+        read -r -a urls <<<"${ROUTE_PORTS[$i]}"
+        urls=(--url "nats://127.0.0.1:${urls[0]}" --sub-url "nats://127.0.0.1:${urls[1]}")
+    else
+        pids=("${SERVER_PIDS[$i]}")
+        urls=(--url "nats://127.0.0.1:${PORTS[$i]}")
+    fi
+    # Sample the server's RSS while the run lasts: its peak, and (storms) the cost of the idle clients.
+    local rss0 sampler peakfile="$WORK/peak.$i"
+    rss0="$(rss_kb "${pids[0]}")"
+    echo "$rss0" >"$peakfile"
+    ( while :; do r="$(rss_kb "${pids[0]}")"; (( r > $(cat "$peakfile") )) && echo "$r" >"$peakfile"; sleep 0.1; done ) &
+    sampler=$!
+    SAMPLER=$sampler
+    local cpu0 line rc=0
+    cpu0="$(cpu_ticks "${pids[@]}")"
+    line="$(timeout $((RUN_TIMEOUT + 30)) "${NATSLOAD[@]}" "${args[@]}" "${urls[@]}" \
+        --json --timeout "$RUN_TIMEOUT" "${EXTRA[@]}" "$@" 2>&1)" || rc=$?
+    local cpu=$(( $(cpu_ticks "${pids[@]}") - cpu0 ))
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    SAMPLER=""
+    local peak; peak="$(cat "$peakfile")"
     if [[ $rc -ne 0 || "$line" != *'"ok":true'* ]]; then
         echo "  round $round  $scenario  ${NAMES[$i]}: FAILED (rc $rc): $(tail -c 400 <<<"$line")" >&2
         return 0
     fi
-    local rate p50 p99
-    rate="$(json_field "$line" msgs_per_sec)"
-    p50="$(json_field "$line" p50_us)"
-    p99="$(json_field "$line" p99_us)"
     [[ "$round" == warmup ]] && return 0
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "${NAMES[$i]}" "$round" "$rate" "${p50:--}" "${p99:--}" >>"$RESULTS"
-    printf '  round %s  %-7s %-12s %12.0f %s\n' "$round" "$scenario" "${NAMES[$i]}" "$rate" \
-        "$([[ -n "$p50" ]] && echo "msgs/s  p50 ${p50}us p99 ${p99}us" || echo "msgs/s")" >&2
+    local rate p50 p99 p999 max elapsed count cpu_per perconn
+    rate="$(json_field "$line" msgs_per_sec)"
+    elapsed="$(json_field "$line" elapsed_ms)"
+    p50="$(json_field "$line" p50_us)"; p99="$(json_field "$line" p99_us)"
+    p999="$(json_field "$line" p999_us)"; max="$(json_field "$line" max_us)"
+    count="$(awk -v r="$rate" -v e="$elapsed" 'BEGIN { print r * e / 1000 }')"
+    if [[ "$scenario" == storm* ]]; then
+        # CPU-ms per 1,000 connections; KB of server RSS per connected idle client
+        cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.3f", (n > 0 ? 1000 * c / t / (n / 1000) : 0) }')"
+        perconn="$(awk -v p="$peak" -v r="$rss0" -v n="$count" 'BEGIN { printf "%.2f", (n > 0 ? (p - r) / n : 0) }')"
+        p50="$elapsed"
+    else
+        # CPU-seconds per million messages (all nodes of the scenario)
+        cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.4f", (n > 0 ? c / t / (n / 1e6) : 0) }')"
+        perconn="-"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "${NAMES[$i]}" "$round" "$rate" "${p50:--}" "${p99:--}" \
+        "${p999:--}" "${max:--}" "$cpu_per" "$perconn" "$((peak / 1024))" >>"$RESULTS"
+    printf '  round %s  %-8s %-12s %12.0f/s  cpu %s  peak %s MB%s\n' "$round" "$scenario" "${NAMES[$i]}" "$rate" "$cpu_per" \
+        "$((peak / 1024))" "$([[ -n "$p99" ]] && echo "  p50 ${p50}us p99 ${p99}us p99.9 ${p999}us max ${max}us")" >&2
 }
 
 if [[ "$WARMUP" == 1 ]]; then
     echo "warm-up (unmeasured, short)..." >&2
     for scenario in $SCENARIOS; do
         for i in 0 1; do
-            if [[ "$scenario" == reqrep ]]; then
-                run_one "$scenario" "$i" warmup --msgs 2000
-            else
-                run_one "$scenario" "$i" warmup --msgs 100000
-            fi
+            case "$scenario" in
+                reqrep) run_one "$scenario" "$i" warmup --msgs 2000 ;;
+                64k) run_one "$scenario" "$i" warmup --msgs 2000 ;;
+                storm*) run_one "$scenario" "$i" warmup --msgs 500 --hold 0.1 ;;
+                *) run_one "$scenario" "$i" warmup --msgs 100000 ;;
+            esac
         done
     done
 fi
@@ -203,6 +274,11 @@ for round in $(seq 1 "$ROUNDS"); do
         done
     done
 done
+
+# After the load: how much each server gives back once idle.
+sleep 10
+AFTER_RSS=()
+for i in 0 1; do AFTER_RSS+=("$(rss_kb "${SERVER_PIDS[$i]}")"); done
 
 # median SCENARIO SERVER COLUMN -> median of that column over successful rounds (empty if none)
 median() {
@@ -221,46 +297,58 @@ fmt() { [[ -z "$1" ]] && { echo "FAILED"; return; }; awk -v v="$1" -v d="$2" 'BE
     if (d > 0) { printf "%.*f", d, v; exit }
     s = sprintf("%.0f", v); out = ""; while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) } printf "%s%s", s, out }'; }
 ratio() { [[ -z "$1" || -z "$2" ]] && { echo "-"; return; }; awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "-" }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
 
-peak_rss() { awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+# row SCENARIO METRIC COLUMN DECIMALS [note]
+row() {
+    local a b
+    a="$(median "$1" nats-server "$3")"
+    b="$(median "$1" natssharp "$3")"
+    [[ -z "$a" && -z "$b" ]] && return 0
+    printf '| %-8s | %-22s | %14s | %14s | %9s | %8s | %8s |%s\n' "$1" "$2" "$(fmt "$a" "$4")" "$(fmt "$b" "$4")" \
+        "$(ratio "$a" "$b")" "$(spread "$1" nats-server "$3")" "$(spread "$1" natssharp "$3")" "${5:-}"
+}
 
 echo
-echo "natsload comparison, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPU(s), median of $ROUNDS round(s)"
+echo "natsload comparison, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg), median of $ROUNDS round(s)"
 echo "A = nats-server: ${CMDS[0]}"
 echo "B = natssharp:   ${CMDS[1]}"
 [[ ${#EXTRA[@]} -gt 0 ]] && echo "natsload args: ${EXTRA[*]}"
 echo
-printf '| %-8s | %-16s | %16s | %16s | %9s | %8s | %8s |\n' scenario metric nats-server natssharp "ours/nats" "spread A" "spread B"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "----------" "------------------" "-----------------:" "-----------------:" "----------:" "---------:" "---------:"
+printf '| %-8s | %-22s | %14s | %14s | %9s | %8s | %8s |\n' scenario metric nats-server natssharp "ours/nats" "spread A" "spread B"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "----------" "------------------------" "---------------:" "---------------:" "----------:" "---------:" "---------:"
 for scenario in $SCENARIOS; do
-    metric="msgs/s"
-    case "$scenario" in
-        pub) metric="published msgs/s" ;;
-        pubsub|fanout|queue) metric="delivered msgs/s" ;;
-        reqrep) metric="requests/s" ;;
-    esac
-    a="$(median "$scenario" nats-server 4)"
-    b="$(median "$scenario" natssharp 4)"
     note=""
     for n in nats-server natssharp; do
         ok="$(count_ok "$scenario" "$n")"
         [[ "$ok" != "$ROUNDS" ]] && note="$note ($n: $ok/$ROUNDS ok)"
     done
-    printf '| %-8s | %-16s | %16s | %16s | %9s | %8s | %8s |%s\n' "$scenario" "$metric" "$(fmt "$a" 0)" "$(fmt "$b" 0)" \
-        "$(ratio "$a" "$b")" "$(spread "$scenario" nats-server 4)" "$(spread "$scenario" natssharp 4)" "$note"
-    if [[ "$scenario" == reqrep ]]; then
-        for col in 5:p50 6:p99; do
-            a="$(median reqrep nats-server "${col%%:*}")"
-            b="$(median reqrep natssharp "${col%%:*}")"
-            printf '| %-8s | %-16s | %16s | %16s | %9s | %8s | %8s |\n' reqrep "${col##*:} latency us" "$(fmt "$a" 1)" "$(fmt "$b" 1)" \
-                "$(ratio "$a" "$b")" "$(spread reqrep nats-server "${col%%:*}")" "$(spread reqrep natssharp "${col%%:*}")"
-        done
-    fi
+    case "$scenario" in
+        pub) row "$scenario" "published msgs/s" 4 0 "$note" ;;
+        reqrep) row "$scenario" "requests/s" 4 0 "$note" ;;
+        storm*) row "$scenario" "connects/s" 4 0 "$note" ;;
+        *) row "$scenario" "delivered msgs/s" 4 0 "$note" ;;
+    esac
+    case "$scenario" in
+        reqrep)
+            row reqrep "p50 latency us" 5 1; row reqrep "p99 latency us" 6 1
+            row reqrep "p99.9 latency us" 7 1; row reqrep "max latency us" 8 1
+            row reqrep "server CPU-s / M msgs" 9 3 ;;
+        storm*)
+            row "$scenario" "ms until all have PONG" 5 0
+            row "$scenario" "CPU-ms / 1k connects" 9 1
+            row "$scenario" "RSS KB / idle conn" 10 1 ;;
+        *) row "$scenario" "server CPU-s / M msgs" 9 3 ;;
+    esac
+    row "$scenario" "peak RSS MB (sampled)" 11 0
 done
 echo
-echo "throughput: ratio > 1 means ours is faster; latency rows: ratio < 1 means ours is faster."
+echo "throughput: ratio > 1 means ours is faster; latency, CPU and memory rows: ratio < 1 means ours is better."
 echo "spread = (max - min) / median over the rounds: differences smaller than the spread are noise."
-echo "peak RSS: nats-server $(peak_rss "${SERVER_PIDS[0]}"), natssharp $(peak_rss "${SERVER_PIDS[1]}")"
+echo "CPU = utime + stime of the server process(es) (/proc/<pid>/stat) over the run; route counts both nodes."
+echo "idle RSS at start: nats-server $(mb "${IDLE_RSS[0]}"), natssharp $(mb "${IDLE_RSS[1]}")"
+echo "peak RSS (VmHWM): nats-server $(mb "$(hwm_kb "${SERVER_PIDS[0]}")"), natssharp $(mb "$(hwm_kb "${SERVER_PIDS[1]}")")"
+echo "RSS 10 s after the last run: nats-server $(mb "${AFTER_RSS[0]}"), natssharp $(mb "${AFTER_RSS[1]}")"
 for i in 0 1; do
     if ! kill -0 "${SERVER_PIDS[$i]}" 2>/dev/null; then
         echo "WARNING: ${NAMES[$i]} exited during the run; last log lines:"

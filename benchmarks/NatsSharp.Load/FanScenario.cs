@@ -19,7 +19,14 @@ internal static class FanScenario
         var connections = new List<NatsConnection>();
         try
         {
-            string sub = queue ? $"SUB {o.Subject} {o.QueueGroup} 1\r\n" : $"SUB {o.Subject} 1\r\n";
+            var subLines = new System.Text.StringBuilder();
+            for (int j = 0; j < o.Subjects; j++)
+            {
+                string subject = Publisher.SubjectName(o.Subject, o.Subjects, j);
+                subLines.Append(queue ? $"SUB {subject} {o.QueueGroup} {j + 1}\r\n" : $"SUB {subject} {j + 1}\r\n");
+            }
+
+            string sub = subLines.ToString();
             for (int i = 0; i < subs; i++)
             {
                 NatsConnection c = NatsConnection.Connect(subUrl, $"natsload-sub-{i + 1}", deadline);
@@ -48,7 +55,7 @@ internal static class FanScenario
             pubConnection.StartReader();
             ScenarioChecks.CheckPayload(o, pubConnection);
             long window = ScenarioChecks.Window(o);
-            var publisher = new Publisher(pubConnection, o.Subject, o.Size, window);
+            var publisher = new Publisher(pubConnection, o.Subject, o.Size, window, o.Subjects);
 
             tracker.MarkStart();
             long start = Stopwatch.GetTimestamp();

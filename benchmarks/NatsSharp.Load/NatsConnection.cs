@@ -226,7 +226,8 @@ internal sealed class NatsConnection : IDisposable
         _pongSignal.Set();
     }
 
-    private static byte[] BuildConnect(NatsUrl url, string name)
+    /// <summary>CONNECT + PING, as every natsload connection sends it.</summary>
+    internal static byte[] BuildConnect(NatsUrl url, string name)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         buffer.Write("CONNECT "u8);

@@ -17,6 +17,7 @@ internal sealed class Options
           fanout   1 publisher -> N subscribers on one subject      -> delivered msgs/s, total and per subscriber
           queue    1 publisher -> N subscribers in one queue group  -> delivered msgs/s, distribution
           reqrep   1 requester, 1 responder, one request in flight  -> latency percentiles (us), requests/s
+          storm    --msgs clients connect at once (INFO, CONNECT, PING) -> connects/s, time until all have PONG
 
         options:
           --url <url>          server, nats://[user:pass@|token@]host[:port]   (default nats://127.0.0.1:4222)
@@ -27,6 +28,9 @@ internal sealed class Options
           --pubs <n>           publishers, pub scenario only                       (default 1)
           --subs <n>           subscribers for fanout/queue                        (default 4)
           --subject <subj>     subject to use                                      (default natsload.bench)
+          --subjects <n>       spread messages over n subjects <subject>.0 .. <subject>.<n-1>; every
+                               subscriber subscribes to each (pubsub/fanout/queue) (default 1: <subject>)
+          --hold <sec>         storm: keep the clients connected this long after the last PONG (default 0)
           --queue <name>       queue group name for the queue scenario             (default natsload)
           --window <n>         max messages published but not yet received by the slowest
                                subscriber (queue: by the group); default = 16 MB worth
@@ -59,6 +63,12 @@ internal sealed class Options
     public string Subject { get; private set; } = "natsload.bench";
 
     public string QueueGroup { get; private set; } = "natsload";
+
+    /// <summary>Distinct subjects the messages are spread over; 1 = <see cref="Subject"/> itself.</summary>
+    public int Subjects { get; private set; } = 1;
+
+    /// <summary>Storm: how long the clients stay connected after the last PONG.</summary>
+    public TimeSpan Hold { get; private set; } = TimeSpan.Zero;
 
     /// <summary>In-flight cap in messages; 0 = derive from message size.</summary>
     public long Window { get; private set; }
@@ -140,6 +150,12 @@ internal sealed class Options
                 case "--queue":
                     o.QueueGroup = ParseToken(arg, Value());
                     break;
+                case "--subjects":
+                    o.Subjects = (int)ParseCount(arg, Value(), 1, 1_000_000);
+                    break;
+                case "--hold":
+                    o.Hold = ParseSeconds(arg, Value());
+                    break;
                 case "--window":
                     o.Window = ParseCount(arg, Value(), 1);
                     break;
@@ -171,8 +187,8 @@ internal sealed class Options
             return o;
         }
 
-        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, reqrep)");
-        o.Msgs = msgs ?? (o.Scenario == Scenario.ReqRep ? 20_000 : 1_000_000);
+        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, reqrep, storm)");
+        o.Msgs = msgs ?? o.Scenario switch { Scenario.ReqRep => 20_000, Scenario.Storm => 5_000, _ => 1_000_000 };
         o.Subs = o.Scenario switch
         {
             Scenario.Fanout or Scenario.Queue => subs ?? 4,
@@ -182,6 +198,11 @@ internal sealed class Options
         if (subs is not null && o.Scenario is not (Scenario.Fanout or Scenario.Queue))
         {
             throw new LoadException("--subs applies to fanout and queue only");
+        }
+
+        if (o.Subjects != 1 && o.Scenario is not (Scenario.PubSub or Scenario.Fanout or Scenario.Queue))
+        {
+            throw new LoadException("--subjects applies to pubsub, fanout and queue only");
         }
 
         if (o.Pubs != 1 && o.Scenario != Scenario.Pub)
@@ -206,7 +227,8 @@ internal sealed class Options
         "fanout" or "fan-out" => Scenario.Fanout,
         "queue" => Scenario.Queue,
         "reqrep" or "req-rep" or "request" => Scenario.ReqRep,
-        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, reqrep)"),
+        "storm" => Scenario.Storm,
+        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, reqrep, storm)"),
     };
 
     private static long ParseCount(string name, string text, long min, long max = long.MaxValue)

@@ -71,6 +71,7 @@ internal static class Program
     {
         Scenario.Pub => PubScenario.Run(options, deadline),
         Scenario.ReqRep => ReqRepScenario.Run(options, deadline),
+        Scenario.Storm => StormScenario.Run(options, deadline),
         _ => FanScenario.Run(options, deadline),
     };
 }

@@ -16,24 +16,45 @@ internal sealed class Publisher
     private const long MaxPingsInFlight = 2;
 
     private readonly NatsConnection _connection;
-    private readonly byte[] _batch;
+    private readonly byte[] _ring;
+    private readonly int[] _offsets;
     private readonly int _messageLength;
     private readonly int _perBatch;
+    private int _next;
 
-    public Publisher(NatsConnection connection, string subject, int size, long window)
+    public Publisher(NatsConnection connection, string subject, int size, long window, int subjects = 1)
     {
         _connection = connection;
-        byte[] message = BuildPub(subject, null, CreatePayload(size));
+        byte[] payload = CreatePayload(size);
+        byte[] message = BuildPub(SubjectName(subject, subjects, 0), null, payload);
         _messageLength = message.Length;
         _perBatch = (int)Math.Clamp(Math.Min(BatchBytes / message.Length, window), 1, int.MaxValue);
-        _batch = new byte[_perBatch * message.Length];
-        for (int i = 0; i < _perBatch; i++)
+
+        // A ring of messages sent over and over: the same message, or one per subject in turn.
+        int count = subjects == 1 ? _perBatch : subjects * (int)Math.Ceiling((double)_perBatch / subjects);
+        var messages = new byte[count][];
+        for (int i = 0; i < count; i++)
         {
-            message.CopyTo(_batch, i * message.Length);
+            messages[i] = subjects == 1 ? message : BuildPub(SubjectName(subject, subjects, i % subjects), null, payload);
+        }
+
+        _offsets = new int[count + 1];
+        for (int i = 0; i < count; i++)
+        {
+            _offsets[i + 1] = _offsets[i] + messages[i].Length;
+        }
+
+        _ring = new byte[_offsets[count]];
+        for (int i = 0; i < count; i++)
+        {
+            messages[i].CopyTo(_ring, _offsets[i]);
         }
     }
 
-    /// <summary>Bytes one PUB occupies on the wire.</summary>
+    /// <summary>The i-th subject of a run over <paramref name="subjects"/> subjects.</summary>
+    public static string SubjectName(string subject, int subjects, int i) => subjects == 1 ? subject : $"{subject}.{i}";
+
+    /// <summary>Bytes one PUB occupies on the wire (to the first subject).</summary>
     public int MessageLength => _messageLength;
 
     /// <summary>Messages handed to the socket so far.</summary>
@@ -83,10 +104,9 @@ internal sealed class Publisher
                 tracker.WaitForAcknowledged(sent + k - window, deadline, idle);
             }
 
-            _connection.Send(_batch.AsSpan(0, k * _messageLength));
+            sincePing += SendRing(k);
             sent += k;
             Sent = sent;
-            sincePing += (long)k * _messageLength;
             if (sincePing >= PingIntervalBytes)
             {
                 sincePing = 0;
@@ -103,5 +123,23 @@ internal sealed class Publisher
         WrittenAt = Stopwatch.GetTimestamp();
         _connection.Flush(deadline);
         FlushedAt = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Sends the next <paramref name="k"/> messages of the ring; returns the bytes sent.</summary>
+    private int SendRing(int k)
+    {
+        int count = _offsets.Length - 1;
+        int bytes = 0;
+        while (k > 0)
+        {
+            int n = Math.Min(k, count - _next);
+            int from = _offsets[_next], to = _offsets[_next + n];
+            _connection.Send(_ring.AsSpan(from, to - from));
+            bytes += to - from;
+            _next = (_next + n) % count;
+            k -= n;
+        }
+
+        return bytes;
     }
 }

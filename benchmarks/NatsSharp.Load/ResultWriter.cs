@@ -78,6 +78,7 @@ internal static class ResultWriter
             Scenario.PubSub => "1 pub -> 1 sub",
             Scenario.Fanout => $"1 pub -> {o.Subs} subs",
             Scenario.Queue => $"1 pub -> {o.Subs} subs in queue group '{o.QueueGroup}'",
+            Scenario.Storm => "clients connecting at once",
             _ => "1 requester <-> 1 responder",
         };
         w.WriteLine($"  {N(o.Msgs)} {(o.Scenario == Scenario.ReqRep ? "requests" : "msgs")} x {N(o.Size)} B on '{o.Subject}', {shape}");
@@ -88,6 +89,9 @@ internal static class ResultWriter
             {
                 case Scenario.Pub:
                     w.WriteLine($"  published  {Rate(r.MsgsPerSec)} msgs/s  ({Mb(r.PayloadBytesPerSec)})  in {r.ElapsedSeconds:0.000} s");
+                    break;
+                case Scenario.Storm:
+                    w.WriteLine($"  connected  {Rate(r.MsgsPerSec)} clients/s, all {N(r.Delivered)} have their PONG after {r.ElapsedSeconds * 1000:0.0} ms");
                     break;
                 case Scenario.ReqRep:
                     w.WriteLine($"  requests   {Rate(r.MsgsPerSec)} req/s  in {r.ElapsedSeconds:0.000} s");

@@ -7,4 +7,5 @@ internal enum Scenario
     Fanout,
     Queue,
     ReqRep,
+    Storm,
 }

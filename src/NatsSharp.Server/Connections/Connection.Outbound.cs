@@ -12,6 +12,7 @@ internal abstract partial class Connection
 {
     private const int MinBuffer = 4096;
     private const int KeepBufferLimit = 64 * 1024; // larger buffers go back to the pool when drained
+    private const int PoolLimit = 1024 * 1024; // larger ones (64 KiB messages piling up) are not pooled at all
 
     private readonly FlushSignal _flushSignal = new();
     private CancellationTokenSource _writeTimeout = new();
@@ -377,7 +378,11 @@ internal abstract partial class Connection
 
     private static void ReturnBuffer(byte[] buffer)
     {
-        if (buffer.Length > 0)
+        if (buffer.Length > PoolLimit)
+        {
+            IdleTrim.Note(); // a burst: left to the GC, not kept in the shared pool for good
+        }
+        else if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

@@ -120,6 +120,7 @@ internal abstract partial class Connection : Subjects.Subscriber
 
         Stream?.Dispose();
         Socket?.Dispose();
+        IdleTrim.Note(); // after a storm of connections, their memory goes back once quiet
         WakeWriter();
         OnClosed(Reason);
     }

@@ -23,8 +23,15 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>The apphost next to the test assembly (copied there by the project reference).</summary>
-    public static string AppHost => Path.Combine(AppContext.BaseDirectory, "natssharp");
+    /// <summary>
+    /// The natssharp under test: <c>NATSSHARP_BINARY</c> when set (CI points it at the native
+    /// publish to run the daemon tests against the release binary), else the apphost next to the
+    /// test assembly (copied there by the project reference).
+    /// </summary>
+    public static string AppHost =>
+        Environment.GetEnvironmentVariable("NATSSHARP_BINARY") is { Length: > 0 } binary
+            ? Path.GetFullPath(binary)
+            : Path.Combine(AppContext.BaseDirectory, "natssharp");
 
     public int Pid => _process.Id;
 

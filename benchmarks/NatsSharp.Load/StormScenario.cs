@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace NatsSharp.Load;
+
+/// <summary>
+/// A connection storm: N clients connect at once (as after a restart or a failover), each reads INFO,
+/// sends CONNECT + PING and waits for its PONG. Reports connects/s and the time until every client has
+/// its PONG; the clients stay connected for <c>--hold</c> seconds so the caller can sample the server's
+/// memory per idle connection.
+/// </summary>
+internal static class StormScenario
+{
+    private static readonly byte[] Pong = "PONG\r\n"u8.ToArray();
+
+    public static RunResult Run(Options o, Deadline deadline)
+    {
+        NatsUrl url = NatsUrl.Parse(o.Url);
+        IPAddress address = Dns.GetHostAddresses(url.Host)[0];
+        var endpoint = new IPEndPoint(address, url.Port);
+        byte[] connect = NatsConnection.BuildConnect(url, "natsload-storm");
+        int clients = (int)o.Msgs;
+        var sockets = new Socket?[clients];
+        var tasks = new Task<string?>[clients];
+        using var cts = new CancellationTokenSource(deadline.Remaining);
+        string serverName = "", serverVersion = "";
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            for (int i = 0; i < clients; i++)
+            {
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                sockets[i] = socket;
+                tasks[i] = HandshakeAsync(socket, endpoint, connect, i == 0, cts.Token);
+            }
+
+            try
+            {
+                Task.WaitAll(tasks, deadline.Remaining);
+            }
+            catch (AggregateException)
+            {
+                // Each failure is counted below.
+            }
+
+            long end = Stopwatch.GetTimestamp();
+            int ok = 0;
+            string? firstError = null;
+            foreach (Task<string?> t in tasks)
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    ok++;
+                    if (t.Result is { } info && serverVersion.Length == 0)
+                    {
+                        ServerInfo parsed = ServerInfo.Parse(Encoding.UTF8.GetBytes(info[5..]));
+                        (serverName, serverVersion) = (parsed.ServerName, parsed.Version);
+                    }
+                }
+                else
+                {
+                    firstError ??= t.IsCompleted ? t.Exception?.InnerException?.Message ?? "cancelled" : "timed out";
+                }
+            }
+
+            double elapsed = Math.Max(1e-9, (double)(end - start) / Stopwatch.Frequency);
+            var result = new RunResult
+            {
+                Options = o,
+                ServerName = serverName,
+                ServerVersion = serverVersion,
+                ElapsedSeconds = elapsed,
+                MsgsPerSec = ok / elapsed,
+                Published = clients,
+                Expected = clients,
+                Delivered = ok,
+            };
+            if (ok != clients)
+            {
+                result.Error = $"{clients - ok:#,0} of {clients:#,0} clients got no PONG: {firstError}";
+            }
+            else if (o.Hold > TimeSpan.Zero)
+            {
+                Thread.Sleep(o.Hold < deadline.Remaining ? o.Hold : deadline.Remaining);
+            }
+
+            return result;
+        }
+        finally
+        {
+            cts.Cancel();
+            foreach (Socket? s in sockets)
+            {
+                s?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Connect, read INFO, CONNECT + PING, read to the PONG. Returns the INFO line of the first client.</summary>
+    private static async Task<string?> HandshakeAsync(Socket socket, IPEndPoint endpoint, byte[] connect, bool keepInfo, CancellationToken ct)
+    {
+        await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+        byte[] buffer = new byte[4096];
+        int filled = await ReadUntilAsync(socket, buffer, 0, "\r\n"u8.ToArray(), ct).ConfigureAwait(false);
+        int lineEnd = buffer.AsSpan(0, filled).IndexOf("\r\n"u8);
+        if (!buffer.AsSpan().StartsWith("INFO "u8))
+        {
+            throw new LoadException("the server sent no INFO: " + Encoding.ASCII.GetString(buffer, 0, lineEnd));
+        }
+
+        string? info = keepInfo ? Encoding.UTF8.GetString(buffer, 0, lineEnd) : null;
+        await socket.SendAsync(connect, SocketFlags.None, ct).ConfigureAwait(false);
+        int rest = filled - lineEnd - 2;
+        buffer.AsSpan(lineEnd + 2, rest).CopyTo(buffer);
+        filled = await ReadUntilAsync(socket, buffer, rest, Pong, ct).ConfigureAwait(false);
+        if (buffer.AsSpan(0, filled).IndexOf("-ERR"u8) >= 0)
+        {
+            throw new LoadException("the server refused the client: " + Encoding.ASCII.GetString(buffer, 0, filled).Trim());
+        }
+
+        return info;
+    }
+
+    private static async Task<int> ReadUntilAsync(Socket socket, byte[] buffer, int filled, byte[] marker, CancellationToken ct)
+    {
+        while (buffer.AsSpan(0, filled).IndexOf(marker) < 0)
+        {
+            if (filled == buffer.Length)
+            {
+                throw new LoadException("the handshake does not fit in 4 KB");
+            }
+
+            int n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new LoadException("the server closed the connection during the handshake");
+            }
+
+            filled += n;
+        }
+
+        return filled;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Runtime;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// Gives memory back once a burst is over. An idle server allocates nothing, so no GC runs and
+/// the heap, the freed large outbound buffers and the pool keep the burst's peak resident. A
+/// timer notes bursts (an outbound buffer grown past the kept size, a connection closed) and,
+/// after a quiet tick that follows one, runs one compacting collection that decommits what it
+/// frees. Busy servers never pay for it: a tick with activity only sets a flag.
+/// </summary>
+internal static class IdleTrim
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
+    private static long _events;
+    private static long _seen;
+    private static int _pending;
+    private static Timer? _timer;
+
+    /// <summary>Something that raised memory use happened (cheap; called off the hot path).</summary>
+    public static void Note()
+    {
+        Interlocked.Increment(ref _events);
+        if (Volatile.Read(ref _timer) is null)
+        {
+            var timer = new Timer(static _ => OnTick(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (Interlocked.CompareExchange(ref _timer, timer, null) is null)
+            {
+                timer.Change(Tick, Tick);
+            }
+            else
+            {
+                timer.Dispose();
+            }
+        }
+    }
+
+    private static void OnTick()
+    {
+        long events = Volatile.Read(ref _events);
+        if (events != _seen)
+        {
+            _seen = events;
+            _pending = 1; // still busy: trim once it is quiet
+            return;
+        }
+
+        if (_pending == 1)
+        {
+            _pending = 0;
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+    }
+}
