@@ -13,10 +13,7 @@ public sealed class SequenceLog(int expected)
 
     /// <summary>The longest wait between two consecutive messages (one reader records).</summary>
     public TimeSpan MaxGap { get; private set; }
-    private long _last;
 
-    /// <summary>The longest wait between two consecutive messages (one reader records).</summary>
-    public TimeSpan MaxGap { get; private set; }
 
     /// <summary>Probes (id -1) received: the subscriber's interest has reached the publisher's node.</summary>
     public int Probes => Volatile.Read(ref _probes);
