@@ -79,11 +79,11 @@ public class NodeKillTests(ITestOutputHelper output)
         {
             for (int n = 0; n < 100; n++)
             {
-                await publisher.PublishAsync(subject, i++);
+                await publisher.PublishAsync(subject, i++, cancellationToken: CancellationToken.None); // a message is sent whole or not counted
             }
 
-            await publisher.PingAsync();
-            await Task.Delay(10); // pacing, ~5k msgs/s
+            await publisher.PingAsync(CancellationToken.None);
+            await Task.Delay(10, CancellationToken.None); // pacing, ~5k msgs/s
         }
 
         return i;

@@ -36,7 +36,7 @@ public class SoakTests(ITestOutputHelper output)
 
         using var load = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         Task<int> publishing = NodeKillTests.PublishAsync(publisher, "soak", load.Token);
-        Task churning = ChurnAsync(node.Url, load.Token);
+        Task<int> churning = ChurnAsync(node.Url, load.Token);
         var samples = new List<(double Seconds, double Mb)>();
         var clock = Stopwatch.StartNew();
         while (!load.IsCancellationRequested)
@@ -87,9 +87,9 @@ public class SoakTests(ITestOutputHelper output)
         while (!stop.IsCancellationRequested)
         {
             await using NatsConnection c = await ChaosClients.ConnectAsync(url, "churn", reconnect: false);
-            await using (INatsSub<int> sub = await c.SubscribeCoreAsync<int>($"churn.{n % 50}"))
+            await using (INatsSub<int> sub = await c.SubscribeCoreAsync<int>($"churn.{n % 50}", cancellationToken: CancellationToken.None))
             {
-                await c.PingAsync();
+                await c.PingAsync(CancellationToken.None);
             }
 
             n++;
