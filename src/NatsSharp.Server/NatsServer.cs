@@ -251,7 +251,7 @@ public sealed partial class NatsServer : IAsyncDisposable
                 socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
             }
             socket.Bind(new IPEndPoint(address, bindPort));
-            socket.Listen(512);
+            socket.Listen(); // the system maximum (somaxconn), as nats-server: a connect storm must not overflow the accept queue
             return socket;
         }
         catch (SocketException ex)

@@ -42,7 +42,7 @@ internal abstract partial class Connection
     private long _written;
 
     /// <summary>Chunks of the outbound buffer written one at a time, so progress (and the backlog's end) shows while a large buffer drains.</summary>
-    private const int WriteChunk = 256 * 1024;
+    private const int WriteChunk = 64 * 1024;
 
     public override Task? Backlog => Volatile.Read(ref _backlog)?.Task;
 

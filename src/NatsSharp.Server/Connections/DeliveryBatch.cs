@@ -27,8 +27,11 @@ internal sealed class DeliveryBatch
     private readonly HashSet<Subscriber> _touched = [];
     private readonly List<Subscriber> _backlogged = [];
 
-    /// <summary>How long a subscriber may go without writing a byte before a publisher stops waiting for it.</summary>
-    internal static readonly TimeSpan DrainProgressWindow = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How long a subscriber may go without writing a chunk before a publisher stops waiting for it: long
+    /// enough that a reader descheduled on a loaded machine is not taken for a stuck one.
+    /// </summary>
+    internal static readonly TimeSpan DrainProgressWindow = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The most one publisher read waits for subscribers that do drain (nats-server's longest stall).</summary>
     internal static readonly TimeSpan MaxStall = TimeSpan.FromSeconds(1);

@@ -43,7 +43,7 @@ internal sealed class PeerListener<T>
             }
 
             socket.Bind(new IPEndPoint(address, port));
-            socket.Listen(128);
+            socket.Listen(); // the system maximum (somaxconn), as nats-server
         }
         catch (SocketException ex)
         {

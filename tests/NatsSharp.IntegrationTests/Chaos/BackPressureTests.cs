@@ -51,7 +51,9 @@ public class BackPressureTests(ITestOutputHelper output)
     public async Task A_stuck_subscriber_is_cut_and_the_fast_ones_get_everything(ServerKind kind)
     {
         const int count = 4000;
-        await using ChaosNode node = await StartAsync(kind, "max_pending: 1048576\n"); // 1 MB; the fan-out is 16 MB
+        // 1 MB; the fan-out is 16 MB. write_deadline 2 s on both: nats-server holds the publisher on every
+        // read until the stuck one is cut (by max_pending or the deadline); its default 10 s would outlast a command timeout.
+        await using ChaosNode node = await StartAsync(kind, "max_pending: 1048576\nwrite_deadline: \"2s\"\n");
         using var stuck = new TcpClient { ReceiveBufferSize = 4096 };
         await stuck.ConnectAsync("127.0.0.1", node.ClientPort);
         await stuck.GetStream().WriteAsync("CONNECT {\"verbose\":false}\r\nSUB fan 1\r\nPING\r\n"u8.ToArray());
@@ -78,7 +80,7 @@ public class BackPressureTests(ITestOutputHelper output)
         }
 
         await publisher.PingAsync();
-        await Infrastructure.Eventually.ReachedAsync(() => Task.FromResult(logs.All(l => l.Distinct == count)), TimeSpan.FromSeconds(30));
+        await Infrastructure.Eventually.ReachedAsync(() => Task.FromResult(logs.All(l => l.Distinct == count)), TimeSpan.FromSeconds(60));
         double elapsed = clock.Elapsed.TotalMilliseconds;
         await stop.CancelAsync();
         await Task.WhenAll(readers);
