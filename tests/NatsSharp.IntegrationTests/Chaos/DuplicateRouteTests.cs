@@ -34,7 +34,7 @@ public class DuplicateRouteTests
         // The peer dials the node, registers and subscribes: this is the route in use.
         string info = $"INFO {{\"server_id\":\"{PeerId}\",\"name\":\"fake\",\"cluster\":\"chaos\",\"host\":\"127.0.0.1\",\"port\":{peerPort}}}\r\n";
         await using RawClient inUse = await RawClient.ConnectAsync(node.ClusterPort);
-        await inUse.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false,\"name\":\"{PeerId}\"}}\r\n{info}RS+ $G dup.>\r\nPING\r\n");
+        await inUse.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false,\"name\":\"{PeerId}\",\"cluster\":\"chaos\"}}\r\n{info}RS+ $G dup.>\r\nPING\r\n");
         await ReadUntilAsync(inUse, "PONG");
         await using NatsConnection publisher = await ChaosClients.ConnectAsync(node.Url, "pub", reconnect: false);
         await publisher.PublishAsync("dup.before", 1);
