@@ -23,6 +23,7 @@ internal sealed partial class ClusterManager
     private readonly NatsServer _server;
     private readonly ServerLog _log;
     private readonly ConcurrentDictionary<string, RouteConnection> _routes = new(StringComparer.Ordinal);
+    private readonly List<RouteConnection> _standby = []; // refused duplicates still open, under the _routes lock
     private readonly RouteInterest _interest;
     private readonly PeerClientUrls _peerClientUrls = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -101,9 +102,9 @@ internal sealed partial class ClusterManager
     public void Solicit(Uri url, bool explicitRoute) => _dialer.Dial(url, explicitRoute);
 
     /// <summary>
-    /// A route's first INFO: refuse a connection to ourselves or a second one to the same peer
-    /// (both sides keep the connection solicited by the lower server id), else register it,
-    /// send it our interest and tell the other routes about it (gossip).
+    /// A route's first INFO: refuse a connection to ourselves; a second one to the same peer becomes
+    /// a standby (the route in use is kept, as nats-server does); else register it, send it our
+    /// interest and tell the other routes about it (gossip).
     /// </summary>
     public bool Register(RouteConnection route, ServerInfo info)
     {
@@ -129,41 +130,30 @@ internal sealed partial class ClusterManager
             return false;
         }
 
-        RouteConnection? loser;
         lock (_routes)
         {
             if (_routes.TryGetValue(info.ServerId, out RouteConnection? existing) && !existing.IsClosing)
             {
-                if (!Prefer(route, existing))
-                {
-                    route.RefusedAs = "duplicate";
-                    loser = route;
-                }
-                else
-                {
-                    existing.RefusedAs = "duplicate";
-                    existing.Registered = false;
-                    loser = existing;
-                    _routes[info.ServerId] = route;
-                    route.Registered = true;
-                }
+                // As nats-server: the route in use stays, the newcomer is refused. It is kept open as a
+                // standby and read from, though: if the peer registered it (both dialled at once and each
+                // side saw a different INFO first) the peer's interest and messages arrive on it, and
+                // closing it would drop them. A standby the peer does not use is closed when idle.
+                route.RefusedAs = "duplicate";
+                route.Standby = true;
+                _standby.Add(route);
             }
             else
             {
                 _routes[info.ServerId] = route;
                 route.Registered = true;
-                loser = null;
             }
         }
 
-        if (loser is not null)
+        if (route.Standby)
         {
-            _log.Debug(loser.Prefix + $"Detected duplicate remote route \"{info.ServerId}\"");
-            loser.Close(Connections.ClosedReason.DuplicateRoute);
-            if (ReferenceEquals(loser, route))
-            {
-                return false;
-            }
+            _log.Debug(route.Prefix + $"Detected duplicate remote route \"{info.ServerId}\"");
+            _ = CloseStandbyWhenIdleAsync(route);
+            return true;
         }
 
         _log.Debug(route.Prefix + $"Registering remote route \"{info.ServerId}\"");
@@ -174,22 +164,62 @@ internal sealed partial class ClusterManager
         return true;
     }
 
-    /// <summary>Of two connections to one peer, keep the one solicited by the server with the lower id.</summary>
-    private bool Prefer(RouteConnection candidate, RouteConnection existing)
+    /// <summary>
+    /// Closes a standby route once it carries nothing: no interest from the peer and no message
+    /// for a while (the peer refused it too); one the peer uses stays until one side goes.
+    /// </summary>
+    private async Task CloseStandbyWhenIdleAsync(RouteConnection route)
     {
-        string mine = _server.ServerId;
-        string theirs = candidate.RemoteId;
-        bool lowerIsMe = string.CompareOrdinal(mine, theirs) < 0;
-        return lowerIsMe ? candidate.IsSolicited && !existing.IsSolicited : !candidate.IsSolicited && existing.IsSolicited;
+        long seen = -1;
+        while (!route.IsClosing && !_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(StandbyIdleCheck, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            long now = route.InMsgs;
+            if (route.Standby && route.RemoteSubscriptionCount == 0 && now == seen)
+            {
+                route.Close(Connections.ClosedReason.DuplicateRoute);
+                return;
+            }
+
+            seen = now;
+        }
     }
+
+    private static readonly TimeSpan StandbyIdleCheck = TimeSpan.FromSeconds(1);
 
     public void Unregister(RouteConnection route)
     {
         bool removed;
+        RouteConnection? promoted = null;
         lock (_routes)
         {
+            _standby.Remove(route);
             removed = route.Registered && _routes.TryGetValue(route.RemoteId, out RouteConnection? current) && ReferenceEquals(current, route)
                 && _routes.TryRemove(route.RemoteId, out _);
+            if (removed && _standby.Find(r => r.RemoteId == route.RemoteId && !r.IsClosing) is { } next)
+            {
+                // The peer is still there on the standby: it takes over, so nothing is lost or redialled.
+                _standby.Remove(next);
+                next.Standby = false;
+                next.Registered = true;
+                _routes[route.RemoteId] = next;
+                promoted = next;
+            }
+        }
+
+        if (promoted is not null)
+        {
+            _log.Debug(promoted.Prefix + $"Registering remote route \"{promoted.RemoteId}\" (standby taking over)");
+            _interest.SendAll(promoted);
+            return;
         }
 
         if (removed)

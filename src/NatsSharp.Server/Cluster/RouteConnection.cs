@@ -62,6 +62,9 @@ internal sealed class RouteConnection : PeerConnection
 
     public bool Registered { get; set; }
 
+    /// <summary>A duplicate connection to a registered peer, kept open and read from (see <see cref="ClusterManager.Register"/>).</summary>
+    public bool Standby { get; set; }
+
     /// <summary>Why the registration was refused (self or duplicate), so the solicitor knows whether to retry.</summary>
     public string RefusedAs { get; set; } = "";
 
@@ -173,7 +176,7 @@ internal sealed class RouteConnection : PeerConnection
             return false;
         }
 
-        if (!Registered)
+        if (!Registered && !Standby)
         {
             RemoteInfo = info;
             RemoteId = info.ServerId;

@@ -31,6 +31,8 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     // Connections this read batch queued data for; each is signalled once at the end.
     private readonly DeliveryBatch _delivery;
 
+    protected override DeliveryBatch? PublishBatch => _delivery;
+
     // CONNECT state (pre-CONNECT defaults are verbose, pedantic and echo).
     private bool _verbose = true;
     private bool _pedantic = true;

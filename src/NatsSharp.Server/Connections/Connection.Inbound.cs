@@ -20,6 +20,9 @@ internal abstract partial class Connection
     /// <summary>The parser gave up: reply (or not) as nats-server does, and close.</summary>
     protected virtual void OnParseError() => Close(ClosedReason.ProtocolViolation);
 
+    /// <summary>The deliveries of a client's publications, whose backlogged subscribers it waits for; null for peers (a route or leaf is never held).</summary>
+    protected virtual DeliveryBatch? PublishBatch => null;
+
     /// <summary>The read loop: one per connection, until it closes.</summary>
     protected async Task RunReadLoopAsync()
     {
@@ -47,6 +50,11 @@ internal abstract partial class Connection
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
+                if (PublishBatch is { HasBacklogged: true } batch)
+                {
+                    await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
+                }
+
                 if (result.IsCompleted)
                 {
                     Close(ClosedReason.ClientClosed);

@@ -39,6 +39,15 @@ internal abstract partial class Connection
     public override bool IsSlowConsumer => _slowConsumer;
 
     private bool _slowConsumer;
+    private TaskCompletionSource? _backlog; // over half of max_pending; completed when drained below (or closed)
+    private long _written;
+
+    /// <summary>Chunks of the outbound buffer written one at a time, so progress (and the backlog's end) shows while a large buffer drains.</summary>
+    private const int WriteChunk = 64 * 1024;
+
+    public override Task? Backlog => Volatile.Read(ref _backlog)?.Task;
+
+    public override long Written => Interlocked.Read(ref _written);
 
     /// <summary>Wakes the write loop; cheap to call more than once.</summary>
     public override void SignalFlush() => _flushSignal.Set();
@@ -228,6 +237,11 @@ internal abstract partial class Connection
             return false;
         }
 
+        if (_backlog is null && (long)_activeLength + _inFlight + needed > MaxPending / 2)
+        {
+            Volatile.Write(ref _backlog, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+
         if (_active.Length - _activeLength >= needed)
         {
             return true;
@@ -298,9 +312,29 @@ internal abstract partial class Connection
                 _inFlight = length;
             }
 
-            if (!await WriteWithDeadlineAsync(sending, length).ConfigureAwait(false))
+            for (int offset = 0; offset < length; offset += WriteChunk)
             {
-                return false;
+                int chunk = Math.Min(WriteChunk, length - offset);
+                if (!await WriteWithDeadlineAsync(sending, offset, chunk).ConfigureAwait(false))
+                {
+                    ReturnBuffer(sending);
+                    return false;
+                }
+
+                TaskCompletionSource? drained = null;
+                lock (OutboundLock)
+                {
+                    _inFlight -= chunk;
+                    Interlocked.Add(ref _written, chunk);
+                    if (_backlog is not null && (long)_activeLength + _inFlight <= MaxPending / 2)
+                    {
+                        drained = _backlog;
+                        Volatile.Write(ref _backlog, null);
+                        Stuck = false;
+                    }
+                }
+
+                drained?.TrySetResult();
             }
 
             lock (OutboundLock)
@@ -317,24 +351,23 @@ internal abstract partial class Connection
         }
     }
 
-    private async ValueTask<bool> WriteWithDeadlineAsync(byte[] buffer, int length)
+    /// <summary>Writes one chunk; false (and the connection closed) on a deadline or error. The caller returns the buffer.</summary>
+    private async ValueTask<bool> WriteWithDeadlineAsync(byte[] buffer, int offset, int length)
     {
         Stream stream = Stream!;
         _writeTimeout.CancelAfter(WriteDeadline);
         try
         {
-            await stream.WriteAsync(buffer.AsMemory(0, length), _writeTimeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(buffer.AsMemory(offset, length), _writeTimeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            ReturnBuffer(buffer);
-            OnWriteDeadlineExceeded(length);
+            OnWriteDeadlineExceeded((int)Math.Min(int.MaxValue, PendingBytes));
             Close(ClosedReason.SlowConsumerWriteDeadline);
             return false;
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            ReturnBuffer(buffer);
             Close(IsClosing ? Reason : ClosedReason.WriteError);
             return false;
         }
@@ -369,6 +402,8 @@ internal abstract partial class Connection
     /// <summary>Caller holds the lock and has marked the connection closed.</summary>
     private void ReleaseOutbound()
     {
+        _backlog?.TrySetResult(); // nobody waits for a closed connection
+        _backlog = null;
         ReturnBuffer(_active);
         ReturnBuffer(_spare);
         _active = [];

@@ -25,6 +25,44 @@ internal sealed class DeliveryBatch
     private byte[] _mapped = new byte[256]; // a stream import's mapped subject
 
     private readonly HashSet<Subscriber> _touched = [];
+    private readonly List<Subscriber> _backlogged = [];
+
+    /// <summary>
+    /// How long a subscriber may go without writing a chunk before a publisher stops waiting for it: long
+    /// enough that a reader descheduled on a loaded machine is not taken for a stuck one.
+    /// </summary>
+    internal static readonly TimeSpan DrainProgressWindow = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The most one publisher read waits for subscribers that do drain (nats-server's longest stall).</summary>
+    internal static readonly TimeSpan MaxStall = TimeSpan.FromSeconds(1);
+
+    /// <summary>Subscribers this read left over half their max_pending: the publisher waits for them before reading on.</summary>
+    public bool HasBacklogged => _backlogged.Count > 0;
+
+    /// <summary>
+    /// Back-pressure on a publishing client: waits while each backlogged subscriber drains, so a
+    /// burst it can take costs it nothing. One that writes nothing for <see cref="DrainProgressWindow"/>
+    /// is marked stuck and not waited for again (it reaches max_pending and is cut), so a stuck
+    /// subscriber holds its publishers once, briefly, instead of on every message as nats-server does.
+    /// </summary>
+    public async Task WaitForBackloggedAsync()
+    {
+        long deadline = Environment.TickCount64 + (long)MaxStall.TotalMilliseconds;
+        foreach (Subscriber target in _backlogged)
+        {
+            while (!target.Stuck && target.Backlog is { } backlog && Environment.TickCount64 < deadline)
+            {
+                long before = target.Written;
+                Task done = await Task.WhenAny(backlog, Task.Delay(DrainProgressWindow)).ConfigureAwait(false);
+                if (done != backlog && target.Written == before)
+                {
+                    target.Stuck = true;
+                }
+            }
+        }
+
+        _backlogged.Clear();
+    }
     private readonly ServerStats _stats;
     private readonly ServerLog _log;
     private Subscriber? _lastTouched;
@@ -311,6 +349,10 @@ internal sealed class DeliveryBatch
         foreach (Subscriber c in _touched)
         {
             c.SignalFlush();
+            if (c.Backlog is not null && !c.Stuck)
+            {
+                _backlogged.Add(c);
+            }
         }
 
         _touched.Clear();

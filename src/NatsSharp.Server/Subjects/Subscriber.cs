@@ -24,6 +24,18 @@ internal abstract class Subscriber
     /// <summary>Over its pending limit: the last message was refused and it is being cut off.</summary>
     public virtual bool IsSlowConsumer => false;
 
+    /// <summary>
+    /// While its outbound is over half its pending limit: a task that completes when it drains
+    /// back below, which a client publishing to it waits on for a bounded time (back-pressure).
+    /// </summary>
+    public virtual Task? Backlog => null;
+
+    /// <summary>Bytes written to its socket so far: tells a subscriber that drains from one that is stuck.</summary>
+    public virtual long Written => 0;
+
+    /// <summary>Did not drain while a publisher waited for it: nobody waits for it again until it drains below half.</summary>
+    public volatile bool Stuck;
+
     /// <summary>Queues one message for one of its subscriptions; false if it cannot take it.</summary>
     public abstract bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders);
 
