@@ -168,7 +168,10 @@ internal sealed partial class FileStreamStore
         {
             var zeros = new byte[length - BlockRecord.HeaderSize - 4];
             RandomAccess.Write(block.Handle, zeros, offset + BlockRecord.HeaderSize);
-            zeros.CopyTo(block.Cache.AsSpan(offset + BlockRecord.HeaderSize));
+            if (block.Cache is { } cached)
+            {
+                zeros.CopyTo(cached.AsSpan(offset + BlockRecord.HeaderSize));
+            }
         }
 
         RandomAccess.Write(block.Handle, stateByte, offset + BlockRecord.StateByteOffset);

@@ -133,11 +133,13 @@ internal sealed partial class FileStreamStore : IStreamStore
             _writeBlock.LiveMessages++;
             _writeBlock.LiveBytes += (ulong)length;
 
-            EnforceSizeLimits();
+            // nats-server's order: the subject's limit first, then max_msgs, then max_bytes.
             if (Limits.MaxMsgsPerSubject > 0)
             {
                 EnforcePerSubject(info, (ulong)Limits.MaxMsgsPerSubject);
             }
+
+            EnforceSizeLimits();
 
             return (seq, ts);
         }

@@ -7,18 +7,17 @@ public sealed class FileStreamStoreConformanceTests : StreamStoreConformanceTest
 {
     private readonly TempDirectory _dir = new();
     private readonly List<StoreLoss> _losses = [];
-    private StreamStoreLimits? _limits;
-
     internal override IStreamStore CreateStore(StreamStoreLimits? limits = null)
     {
-        _limits = limits;
         return Track(new FileStreamStore(_dir.Path, limits, new FileStoreOptions(BlockSize: 256), _losses.Add));
     }
 
     internal override IStreamStore Reopen(IStreamStore store)
     {
+        // The stream layer reopens with the limits of its config, which are the last ones set.
+        var limits = store.Limits;
         store.Dispose();
-        var reopened = Track(new FileStreamStore(_dir.Path, _limits, new FileStoreOptions(BlockSize: 256), _losses.Add));
+        var reopened = Track(new FileStreamStore(_dir.Path, limits, new FileStoreOptions(BlockSize: 256), _losses.Add));
         Assert.Empty(_losses);
         return reopened;
     }

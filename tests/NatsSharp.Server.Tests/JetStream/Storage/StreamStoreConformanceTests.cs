@@ -7,7 +7,7 @@ namespace NatsSharp.Server.Tests.JetStream.Storage;
 /// The IStreamStore contract, for every implementation: a subclass supplies the store
 /// (file, memory). Behaviour follows nats-server 2.9.10's stores where the contract names it.
 /// </summary>
-public abstract class StreamStoreConformanceTests : IDisposable
+public abstract partial class StreamStoreConformanceTests : IDisposable
 {
     private readonly List<IDisposable> _stores = [];
 
