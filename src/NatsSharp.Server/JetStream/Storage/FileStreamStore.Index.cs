@@ -164,6 +164,14 @@ internal sealed partial class FileStreamStore
     {
         byte state = erase ? BlockRecord.Erased : BlockRecord.Deleted;
         Span<byte> stateByte = [BlockRecord.StateByte(length, state)];
+        // The state first: a kill between the two writes leaves an erased record with its bytes,
+        // never a live one whose bytes no longer match its checksum.
+        RandomAccess.Write(block.Handle, stateByte, offset + BlockRecord.StateByteOffset);
+        if (block.Cache is { } cache && cache.Length > offset + BlockRecord.StateByteOffset)
+        {
+            cache[offset + BlockRecord.StateByteOffset] = stateByte[0];
+        }
+
         if (erase)
         {
             var zeros = new byte[length - BlockRecord.HeaderSize - 4];
@@ -172,12 +180,6 @@ internal sealed partial class FileStreamStore
             {
                 zeros.CopyTo(cached.AsSpan(offset + BlockRecord.HeaderSize));
             }
-        }
-
-        RandomAccess.Write(block.Handle, stateByte, offset + BlockRecord.StateByteOffset);
-        if (block.Cache is { } cache && cache.Length > offset + BlockRecord.StateByteOffset)
-        {
-            cache[offset + BlockRecord.StateByteOffset] = stateByte[0];
         }
 
         if (_options.SyncAlways)

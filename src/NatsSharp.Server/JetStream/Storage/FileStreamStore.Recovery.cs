@@ -68,6 +68,17 @@ internal sealed partial class FileStreamStore
                 problem = "sequence out of order";
             }
 
+            if (problem == "checksum mismatch" && pos + length < bytes.Length && BlockRecord.Validate(bytes[(pos + length)..], out _, out _) is null)
+            {
+                // A damaged record inside a block whose next record is intact: lose that one only,
+                // marked erased so the next open skips it quietly.
+                Span<byte> erased = [BlockRecord.StateByte(length, BlockRecord.Erased)];
+                RandomAccess.Write(block.Handle, erased, pos + BlockRecord.StateByteOffset);
+                _onLoss?.Invoke(new StoreLoss(block.Path, pos, length, lastGood, "checksum mismatch (one record)"));
+                pos += length;
+                continue;
+            }
+
             if (problem is not null)
             {
                 RandomAccess.SetLength(block.Handle, pos);
@@ -113,6 +124,12 @@ internal sealed partial class FileStreamStore
                 _bytes += (ulong)length;
                 block.LiveMessages++;
                 block.LiveBytes += (ulong)length;
+            }
+
+            else if (_msgs > 0)
+            {
+                // The index covers every sequence from the first live one to the last.
+                AddEntry(seq, default);
             }
 
             if (block.FirstSequence == 0)

@@ -106,22 +106,34 @@ public sealed class FileStreamStoreRecoveryTests : IDisposable
     }
 
     [Fact]
-    public void Damage_inside_an_older_block_cuts_that_block_only()
+    public void Damage_to_one_record_inside_a_block_loses_that_record_only()
     {
         Fill(60);
         var blocks = BlockFiles().OrderBy(f => int.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.True(blocks.Length >= 3);
         var bytes = File.ReadAllBytes(blocks[0]);
-        bytes[100] ^= 0x01;
+        // Inside the data of the third record (50-byte records).
+        bytes[130] ^= 0x01;
         File.WriteAllBytes(blocks[0], bytes);
 
-        using var store = Open();
-        var loss = Assert.Single(_losses);
-        Assert.Equal(blocks[0], loss.File);
-        Assert.Equal(60UL, store.State.LastSequence);
-        Assert.True(store.TryLoad(1, out _));
-        Assert.True(store.TryLoad(60, out _));
-        Assert.True(store.State.NumDeleted > 0);
+        using (var store = Open())
+        {
+            var loss = Assert.Single(_losses);
+            Assert.Equal(blocks[0], loss.File);
+            Assert.Equal("checksum mismatch (one record)", loss.Reason);
+            Assert.Equal(100, loss.Offset);
+            Assert.Equal(60UL, store.State.LastSequence);
+            Assert.Equal(59UL, store.State.Messages);
+            Assert.False(store.TryLoad(3, out _));
+            Assert.True(store.TryLoad(2, out _));
+            Assert.True(store.TryLoad(4, out _));
+        }
+
+        // Reported once: the record is marked erased on disk.
+        _losses.Clear();
+        using var reopened = Open();
+        Assert.Empty(_losses);
+        Assert.Equal(59UL, reopened.State.Messages);
     }
 
     [Fact]
