@@ -7,6 +7,7 @@ namespace NatsSharp.StoreCrashTool;
 /// <c>stream &lt;dir&gt; &lt;seed&gt;</c>: appends forever, printing "A seq length checksum" after each
 /// Append returns and "D seq" after each Remove. <c>consumer &lt;dir&gt; &lt;seed&gt;</c>: delivers and
 /// acks forever, printing "L dseq sseq" and "K dseq sseq". Runs until killed.
+/// <c>fill &lt;dir&gt; &lt;count&gt; &lt;size&gt;</c>: appends count messages and exits.
 /// </summary>
 internal static class Program
 {
@@ -14,6 +15,20 @@ internal static class Program
     {
         string mode = args[0];
         string dir = args[1];
+        if (mode == "fill")
+        {
+            // fill <dir> <count> <size>: the disk-use comparison with nats-server (docs/jetstream-storage.md).
+            using var filled = new FileStreamStore(dir);
+            var payload = new byte[int.Parse(args[3], CultureInfo.InvariantCulture)];
+            for (int i = int.Parse(args[2], CultureInfo.InvariantCulture); i > 0; i--)
+            {
+                filled.Append("bench.orders", default, payload);
+            }
+
+            Console.WriteLine(filled.State);
+            return 0;
+        }
+
         var random = new Random(int.Parse(args[2], CultureInfo.InvariantCulture));
         using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
         using var store = new FileStreamStore(dir, null, new FileStoreOptions(BlockSize: 16 * 1024), loss => Console.Error.WriteLine($"loss {loss}"));
