@@ -9,7 +9,6 @@ namespace NatsSharp.Benchmarks;
 /// the subject is known (a block roll allocates its cache, amortized over the block).
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class FileStoreBenchmarks : IDisposable
 {
     private const int Batch = 1000;
