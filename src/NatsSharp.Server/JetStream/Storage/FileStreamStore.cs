@@ -41,6 +41,7 @@ internal sealed partial class FileStreamStore : IStreamStore
     private ulong _bytes;
     private int _nextBlockNumber = 1;
     private MessageBlock _writeBlock = null!;
+    private byte[]? _spareCache;
     private bool _disposed;
 
     public FileStreamStore(string directory, StreamStoreLimits? limits = null, FileStoreOptions? options = null, Action<StoreLoss>? onLoss = null)
@@ -612,13 +613,31 @@ internal sealed partial class FileStreamStore : IStreamStore
         int number = _nextBlockNumber++;
         string path = BlockPath(number);
         var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
-        var block = new MessageBlock(number, path, handle) { Cache = new byte[Math.Min(MinCacheCapacity, _options.BlockSize)] };
+        // The first block grows its cache as it fills (a small stream stays small); later ones take
+        // a full-size buffer, reused from an evicted block when there is one: no allocation per message.
+        var cache = _spareCache ?? new byte[_blocks.Count == 0 ? Math.Min(MinCacheCapacity, _options.BlockSize) : _options.BlockSize];
+        _spareCache = null;
+        var block = new MessageBlock(number, path, handle) { Cache = cache };
         _blocks.Add(block);
         return block;
     }
 
+    /// <summary>Keeps a full-size block buffer for the next block (readers were told to copy what they keep).</summary>
+    private void KeepSpare(byte[]? cache)
+    {
+        if (cache is not null && cache.Length >= _options.BlockSize)
+        {
+            _spareCache = cache;
+        }
+    }
+
     private void RemoveBlockFile(MessageBlock block)
     {
+        if (block != _writeBlock)
+        {
+            KeepSpare(block.Cache);
+        }
+
         _blocks.Remove(block);
         _readCache.Remove(block);
         block.Dispose();
@@ -645,6 +664,7 @@ internal sealed partial class FileStreamStore : IStreamStore
         _readCache.Add(block);
         while (_readCache.Count > CachedBlocks)
         {
+            KeepSpare(_readCache[0].Cache);
             _readCache[0].Cache = null;
             _readCache.RemoveAt(0);
         }
