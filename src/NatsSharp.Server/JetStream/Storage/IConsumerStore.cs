@@ -10,6 +10,12 @@ internal interface IConsumerStore : IDisposable
     /// <summary>The state recovered at open (empty for a new consumer).</summary>
     ConsumerState State { get; }
 
+    /// <summary>
+    /// How deliveries and acks change the state (nats-server's consumer store rules); set it from the
+    /// consumer's config after open. Each logged update records the policy it was applied with.
+    /// </summary>
+    StoreAckPolicy AckPolicy { get; set; }
+
     /// <summary>A message was delivered (first time or redelivery: <paramref name="deliveryCount"/> &gt; 1).</summary>
     void UpdateDelivered(ulong consumerSequence, ulong streamSequence, ulong deliveryCount, long timestampNs);
 

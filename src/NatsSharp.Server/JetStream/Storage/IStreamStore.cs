@@ -25,7 +25,10 @@ internal interface IStreamStore : IDisposable
     /// </summary>
     (ulong Sequence, long TimestampNs) Append(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, long timestampNs = 0);
 
-    /// <summary>Moves the next sequence past <paramref name="sequence"/> without a message (mirrors keep the origin's numbers).</summary>
+    /// <summary>
+    /// Moves the last sequence to <paramref name="sequence"/> without a message, so the next append gets
+    /// <paramref name="sequence"/> + 1 (mirrors keep the origin's numbers); nothing when it is not past the last.
+    /// </summary>
     void SkipTo(ulong sequence);
 
     bool TryLoad(ulong sequence, out StoredMessage message);
