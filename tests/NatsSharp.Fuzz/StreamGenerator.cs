@@ -9,7 +9,6 @@ namespace NatsSharp.Fuzz;
 /// </summary>
 public static class StreamGenerator
 {
-    public const string RepeatedConnect = "repeated CONNECT";
     public const string RoutePreConnect = "route port without cluster authorization";
 
     private static readonly string[] Subjects =
@@ -33,13 +32,11 @@ public static class StreamGenerator
         var rng = new Random(unchecked((int)(seed ^ (seed >> 32))));
         bool handshake = port == FuzzPort.Client || rng.Next(4) != 0;
         var sb = new StringBuilder();
-        int connects = 0;
         if (port == FuzzPort.Client)
         {
             if (rng.Next(10) != 0)
             {
                 sb.Append(ClientConnect(rng, profile));
-                connects++;
             }
         }
         else if (handshake)
@@ -56,11 +53,6 @@ public static class StreamGenerator
                 FuzzPort.Route => RouteOp(rng, profile),
                 _ => LeafOp(rng, profile),
             };
-            if (op.StartsWith("CONNECT", StringComparison.Ordinal))
-            {
-                connects++;
-            }
-
             sb.Append(op);
         }
 
@@ -70,14 +62,8 @@ public static class StreamGenerator
             bytes = Mutate(rng, bytes);
         }
 
-        // Mutations may spell another CONNECT; count what is sent, case-blind like the parsers.
-        connects = Math.Max(connects, CountConnects(bytes));
         string? deliberate = null;
-        if (port == FuzzPort.Client && connects > 1)
-        {
-            deliberate = RepeatedConnect;
-        }
-        else if (port == FuzzPort.Route && !handshake)
+        if (port == FuzzPort.Route && !handshake)
         {
             deliberate = RoutePreConnect;
         }
@@ -85,18 +71,6 @@ public static class StreamGenerator
         int[] cuts = Cuts(rng, bytes.Length);
         bool slow = cuts.Length > 0 && rng.Next(40) == 0;
         return new FuzzStream(seed, profile, port, handshake, bytes, cuts, slow, deliberate);
-    }
-
-    private static int CountConnects(byte[] bytes)
-    {
-        string text = Encoding.Latin1.GetString(bytes).ToUpperInvariant();
-        int count = 0;
-        for (int i = text.IndexOf("CONN", StringComparison.Ordinal); i >= 0; i = text.IndexOf("CONN", i + 1, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
     }
 
     private static int[] Cuts(Random rng, int length)
@@ -258,7 +232,7 @@ public static class StreamGenerator
         <= 12 => "UNSUB" + Sep(rng) + Sid(rng) + (rng.Next(3) == 0 ? Sep(rng) + SizeText(rng, rng.Next(4) - 1 < 0 ? -1 : rng.Next(4)) : "") + Eol(rng),
         <= 14 => "PING" + Eol(rng),
         15 => "PONG" + Eol(rng),
-        16 => ClientConnect(rng, profile),
+        16 => rng.Next(4) == 0 ? ClientConnect(rng, profile) : "PING" + Eol(rng),
         17 => Pick(rng, Verbs) + (rng.Next(2) == 0 ? Sep(rng) + Pick(rng, Subjects) : "") + Eol(rng),
         18 => new string('x', rng.Next(100, 400)) + Eol(rng),
         19 => "PUB " + new string('s', rng.Next(100, 5000)) + " 0\r\n\r\n",

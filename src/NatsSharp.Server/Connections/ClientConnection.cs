@@ -168,8 +168,8 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         ConnectOptions? connect;
         try
         {
-            connect = ConnectInfo is { } previous
-                ? Reconnect(previous, json)
+            connect = ConnectInfo is not null || json.IndexOf("null"u8) >= 0
+                ? Reconnect(ConnectInfo, json)
                 : JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
         }
         catch (JsonException ex)
@@ -237,19 +237,27 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     /// <summary>
     /// A second CONNECT changes only the fields it names, as nats-server decodes it over the
-    /// first (rare, so the round trip through a JSON tree is fine).
+    /// first (rare, so the round trip through a JSON tree is fine). A field given as null is
+    /// left as it was, as Go's decoder does (System.Text.Json refuses null for a bool), so a
+    /// first CONNECT with a null comes here too.
     /// </summary>
-    private static ConnectOptions? Reconnect(ConnectOptions previous, ReadOnlySpan<byte> json)
+    private static ConnectOptions? Reconnect(ConnectOptions? previous, ReadOnlySpan<byte> json)
     {
-        if (System.Text.Json.Nodes.JsonNode.Parse(json.ToArray()) is not System.Text.Json.Nodes.JsonObject changes)
+        using JsonDocument changes = JsonDocument.Parse(json.ToArray());
+        if (changes.RootElement.ValueKind != JsonValueKind.Object)
         {
             return JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions); // not an object: the usual error
         }
 
-        var merged = (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(previous, ProtocolJson.Default.ConnectOptions)!;
-        foreach (var (key, value) in changes)
+        var merged = previous is null
+            ? new System.Text.Json.Nodes.JsonObject()
+            : (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(previous, ProtocolJson.Default.ConnectOptions)!;
+        foreach (JsonProperty change in changes.RootElement.EnumerateObject())
         {
-            merged[key] = value?.DeepClone();
+            if (change.Value.ValueKind != JsonValueKind.Null)
+            {
+                merged[change.Name] = System.Text.Json.Nodes.JsonNode.Parse(change.Value.GetRawText()); // a repeated key: the last wins, as in Go
+            }
         }
 
         return merged.Deserialize(ProtocolJson.Default.ConnectOptions);
