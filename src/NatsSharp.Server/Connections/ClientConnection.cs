@@ -158,7 +158,8 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             default:
                 // Bad argument counts or sizes, HPUB without headers: nats-server closes without -ERR.
                 _log.Error(_prefix + _parser.ErrorDetail);
-                Close(ClosedReason.ProtocolViolation);
+                // As nats-server: what was already answered (+OK, PONG) is written before the close.
+                Close(ClosedReason.ProtocolViolation, flushFirst: true);
                 break;
         }
     }
@@ -175,13 +176,13 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         catch (JsonException ex)
         {
             _log.Error(_prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
 
         if (connect is null)
         {
-            Close(ClosedReason.ProtocolViolation);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
 
@@ -274,7 +275,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         catch (JsonException ex)
         {
             _log.Error(_prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
     }
@@ -380,7 +381,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public bool OnErr(ReadOnlySpan<byte> text)
     {
         _log.Error(_prefix + $"Client Error {Encoding.UTF8.GetString(text)}");
-        Close(ClosedReason.ParseError);
+        Close(ClosedReason.ParseError, flushFirst: true);
         return false;
     }
 

@@ -137,7 +137,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
                 break;
             default:
                 Log.Error(Prefix + $"{_kind} parser ERROR: " + (Parser.ErrorDetail.Length > 0 ? Parser.ErrorDetail : Parser.Error.ToString()));
-                Close(ClosedReason.ProtocolViolation);
+                Close(ClosedReason.ProtocolViolation, flushFirst: true);
                 break;
         }
     }
@@ -245,7 +245,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             T? value = System.Text.Json.JsonSerializer.Deserialize(json, type);
             if (value is null)
             {
-                Close(ClosedReason.ProtocolViolation);
+                Close(ClosedReason.ProtocolViolation, flushFirst: true);
             }
 
             return value;
@@ -253,7 +253,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         catch (System.Text.Json.JsonException ex)
         {
             Log.Error(Prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return null;
         }
     }
