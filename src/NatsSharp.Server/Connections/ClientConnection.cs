@@ -166,6 +166,12 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     public bool OnConnect(ReadOnlySpan<byte> json)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            // Go's decoder reads invalid UTF-8 as U+FFFD; System.Text.Json would throw.
+            json = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(json));
+        }
+
         ConnectOptions? connect;
         try
         {
@@ -280,6 +286,16 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
     }
 
+    public bool OnPublishLine(ReadOnlySpan<byte> subject)
+    {
+        if (_pedantic && !SubjectRules.IsValidPublishSubject(subject))
+        {
+            SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
+        }
+
+        return true;
+    }
+
     public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
         MarkActivity();
@@ -288,11 +304,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         if (_log.IsTrace)
         {
             TracePayload(message);
-        }
-
-        if (_pedantic && !SubjectRules.IsValidPublishSubject(subject))
-        {
-            SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
         }
 
         // nats-server's order: the gateway prefix, then publish permissions, then reserved replies.
