@@ -31,6 +31,30 @@ public class FuzzRegressionTests
         { "CR inside SUB arguments", "CONNECT {\"verbose\":true}\r\nSUB foo\r1\r\n" },
     };
 
+    /// <summary>Against servers that require a token.</summary>
+    public static TheoryData<string, string> TokenStreams => new()
+    {
+        // Before CONNECT the first byte decides: anything but C is an authorization error, even garbage.
+        { "garbage before CONNECT", "\u00e5ONNECT {}\r\n" },
+        { "lowercase op before CONNECT", "Sub\r\n" },
+        // Authentication is checked before the protocol version and no_responders.
+        { "bad protocol without the token", "CONNECT {\"protocol\":2}\r\n" },
+        { "no_responders without headers and the token", "CONNECT {\"no_responders\":true}\r\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenStreams))]
+    public async Task Same_answer_as_nats_server_with_a_token(string name, string stream)
+    {
+        await using var reference = await RealNatsServer.StartAsync("--auth", "s3cr3t");
+        await using var ours = await TestServer.StartAsync(o => o.AuthToken = "s3cr3t");
+        byte[] bytes = Encoding.Latin1.GetBytes(stream);
+        string expected = await PlayAsync(reference.Port, bytes);
+        string actual = await PlayAsync(ours.Port, bytes);
+        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
+        Assert.Equal(expected, actual);
+    }
+
     [Theory]
     [MemberData(nameof(Streams))]
     public async Task Same_answer_as_nats_server(string name, string stream)

@@ -192,18 +192,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             return false;
         }
 
-        if (connect.Protocol is < 0 or > 1)
-        {
-            SendErrAndClose("invalid client protocol", ClosedReason.BadClientProtocolVersion);
-            return false;
-        }
-
-        if (connect.NoResponders && !connect.Headers)
-        {
-            SendErrAndClose("no responders requires headers support", ClosedReason.NoRespondersRequiresHeaders);
-            return false;
-        }
-
         ClientIdentity? identity = null;
         if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
@@ -215,6 +203,19 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         ApplyIdentity(identity);
         if (!RegisterWithAccount())
         {
+            return false;
+        }
+
+        // After authentication, as nats-server checks them.
+        if (connect.Protocol is < 0 or > 1)
+        {
+            SendErrAndClose("invalid client protocol", ClosedReason.BadClientProtocolVersion);
+            return false;
+        }
+
+        if (connect.NoResponders && !connect.Headers)
+        {
+            SendErrAndClose("no responders requires headers support", ClosedReason.NoRespondersRequiresHeaders);
             return false;
         }
 

@@ -312,6 +312,15 @@ internal sealed class ProtocolParser
     private bool ParseLine(ReadOnlySpan<byte> line, ref Command command)
     {
         line = TrimCr(line);
+
+        // nats-server decides on the first byte: anything but C before CONNECT is an
+        // authorization error, even when it is no operation at all.
+        if (RequireConnect && (line.IsEmpty || (line[0] | 0x20) != 'c'))
+        {
+            Fail(ParseError.AuthorizationRequired, "");
+            return false;
+        }
+
         Verb verb = OpTable.Identify(line, out int argStart, RouteMode);
         if (verb == Verb.Unknown)
         {
