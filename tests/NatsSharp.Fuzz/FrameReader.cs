@@ -14,6 +14,32 @@ public sealed class FrameReader
 
     public List<string> Frames { get; } = [];
 
+    /// <summary>
+    /// The frames with each run of interest announcements (RS+, LS+) sorted: a server sends its
+    /// subscriptions in its own map order.
+    /// </summary>
+    public List<string> Normalized()
+    {
+        var result = new List<string>(Frames);
+        for (int start = 0; start < result.Count; start++)
+        {
+            int end = start;
+            while (end < result.Count && (result[end].StartsWith("RS+ ", StringComparison.Ordinal) || result[end].StartsWith("LS+ ", StringComparison.Ordinal)))
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                result.Sort(start, end - start, StringComparer.Ordinal);
+            }
+
+            start = end;
+        }
+
+        return result;
+    }
+
     public void Add(ReadOnlySpan<byte> data)
     {
         _pending.AddRange(data);
@@ -69,6 +95,7 @@ public sealed class FrameReader
             "PING" => null,
             "INFO" => "INFO",
             "CONNECT" => "CONNECT",
+            "LS+" when parts.Length > 1 && parts[1].StartsWith("$LDS.", StringComparison.Ordinal) => "LS+ $LDS.<random>",
             _ => line,
         };
         return true;

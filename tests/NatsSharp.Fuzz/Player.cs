@@ -76,7 +76,7 @@ public static class Player
             end = StillOpen;
         }
 
-        var replies = new List<string>(reader.Frames);
+        List<string> replies = reader.Normalized();
         if (reader.Rest is { } rest)
         {
             replies.Add(rest);

@@ -127,6 +127,11 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
                 Log.Error(Prefix + "authentication error");
                 SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
                 break;
+            case ParseError.UnknownOperation:
+                // nats-server's parseErr: the -ERR goes to every kind of connection.
+                Log.Error(Prefix + $"{_kind} parser ERROR: Unknown Protocol Operation");
+                SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
+                break;
             case ParseError.MaxControlLineExceeded:
                 Log.Error(Prefix + $"{_kind} parser ERROR: maximum control line exceeded");
                 SendErrAndClose("maximum control line exceeded", ClosedReason.MaxControlLineExceeded);
