@@ -273,7 +273,7 @@ internal sealed class RouteConnection : PeerConnection
     public override bool OnErr(ReadOnlySpan<byte> text)
     {
         Log.Error(Prefix + $"Router Error {Encoding.UTF8.GetString(text)}");
-        Close(ClosedReason.ParseError);
+        Close(ClosedReason.ParseError, flushFirst: true);
         return false;
     }
 

@@ -160,42 +160,37 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             default:
                 // Bad argument counts or sizes, HPUB without headers: nats-server closes without -ERR.
                 _log.Error(_prefix + _parser.ErrorDetail);
-                Close(ClosedReason.ProtocolViolation);
+                // As nats-server: what was already answered (+OK, PONG) is written before the close.
+                Close(ClosedReason.ProtocolViolation, flushFirst: true);
                 break;
         }
     }
 
     public bool OnConnect(ReadOnlySpan<byte> json)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            // Go's decoder reads invalid UTF-8 as U+FFFD; System.Text.Json would throw.
+            json = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(json));
+        }
+
         ConnectOptions? connect;
         try
         {
-            connect = ConnectInfo is { } previous
-                ? Reconnect(previous, json)
+            connect = ConnectInfo is not null || json.IndexOf("null"u8) >= 0
+                ? Reconnect(ConnectInfo, json)
                 : JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions);
         }
         catch (JsonException ex)
         {
             _log.Error(_prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
 
         if (connect is null)
         {
-            Close(ClosedReason.ProtocolViolation);
-            return false;
-        }
-
-        if (connect.Protocol is < 0 or > 1)
-        {
-            SendErrAndClose("invalid client protocol", ClosedReason.BadClientProtocolVersion);
-            return false;
-        }
-
-        if (connect.NoResponders && !connect.Headers)
-        {
-            SendErrAndClose("no responders requires headers support", ClosedReason.NoRespondersRequiresHeaders);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
 
@@ -210,6 +205,19 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         ApplyIdentity(identity);
         if (!RegisterWithAccount())
         {
+            return false;
+        }
+
+        // After authentication, as nats-server checks them.
+        if (connect.Protocol is < 0 or > 1)
+        {
+            SendErrAndClose("invalid client protocol", ClosedReason.BadClientProtocolVersion);
+            return false;
+        }
+
+        if (connect.NoResponders && !connect.Headers)
+        {
+            SendErrAndClose("no responders requires headers support", ClosedReason.NoRespondersRequiresHeaders);
             return false;
         }
 
@@ -239,19 +247,27 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     /// <summary>
     /// A second CONNECT changes only the fields it names, as nats-server decodes it over the
-    /// first (rare, so the round trip through a JSON tree is fine).
+    /// first (rare, so the round trip through a JSON tree is fine). A field given as null is
+    /// left as it was, as Go's decoder does (System.Text.Json refuses null for a bool), so a
+    /// first CONNECT with a null comes here too.
     /// </summary>
-    private static ConnectOptions? Reconnect(ConnectOptions previous, ReadOnlySpan<byte> json)
+    private static ConnectOptions? Reconnect(ConnectOptions? previous, ReadOnlySpan<byte> json)
     {
-        if (System.Text.Json.Nodes.JsonNode.Parse(json.ToArray()) is not System.Text.Json.Nodes.JsonObject changes)
+        using JsonDocument changes = JsonDocument.Parse(json.ToArray());
+        if (changes.RootElement.ValueKind != JsonValueKind.Object)
         {
             return JsonSerializer.Deserialize(json, ProtocolJson.Default.ConnectOptions); // not an object: the usual error
         }
 
-        var merged = (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(previous, ProtocolJson.Default.ConnectOptions)!;
-        foreach (var (key, value) in changes)
+        var merged = previous is null
+            ? new System.Text.Json.Nodes.JsonObject()
+            : (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(previous, ProtocolJson.Default.ConnectOptions)!;
+        foreach (JsonProperty change in changes.RootElement.EnumerateObject())
         {
-            merged[key] = value?.DeepClone();
+            if (change.Value.ValueKind != JsonValueKind.Null)
+            {
+                merged[change.Name] = System.Text.Json.Nodes.JsonNode.Parse(change.Value.GetRawText()); // a repeated key: the last wins, as in Go
+            }
         }
 
         return merged.Deserialize(ProtocolJson.Default.ConnectOptions);
@@ -268,9 +284,19 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         catch (JsonException ex)
         {
             _log.Error(_prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
+    }
+
+    public bool OnPublishLine(ReadOnlySpan<byte> subject)
+    {
+        if (_pedantic && !SubjectRules.IsValidPublishSubject(subject))
+        {
+            SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
+        }
+
+        return true;
     }
 
     public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
@@ -281,11 +307,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         if (_log.IsTrace)
         {
             TracePayload(message);
-        }
-
-        if (_pedantic && !SubjectRules.IsValidPublishSubject(subject))
-        {
-            SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
         }
 
         // nats-server's order: the gateway prefix, then publish permissions, then reserved replies.
@@ -374,7 +395,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public bool OnErr(ReadOnlySpan<byte> text)
     {
         _log.Error(_prefix + $"Client Error {Encoding.UTF8.GetString(text)}");
-        Close(ClosedReason.ParseError);
+        Close(ClosedReason.ParseError, flushFirst: true);
         return false;
     }
 

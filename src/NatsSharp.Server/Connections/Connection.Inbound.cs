@@ -57,7 +57,9 @@ internal abstract partial class Connection
 
                 if (result.IsCompleted)
                 {
-                    Close(ClosedReason.ClientClosed);
+                    // The peer closed its sending half: as nats-server, what it was already
+                    // answered (replies to its last commands) is written before the close.
+                    Close(ClosedReason.ClientClosed, flushFirst: true);
                     return;
                 }
             }

@@ -127,6 +127,11 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
                 Log.Error(Prefix + "authentication error");
                 SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
                 break;
+            case ParseError.UnknownOperation:
+                // nats-server's parseErr: the -ERR goes to every kind of connection.
+                Log.Error(Prefix + $"{_kind} parser ERROR: Unknown Protocol Operation");
+                SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
+                break;
             case ParseError.MaxControlLineExceeded:
                 Log.Error(Prefix + $"{_kind} parser ERROR: maximum control line exceeded");
                 SendErrAndClose("maximum control line exceeded", ClosedReason.MaxControlLineExceeded);
@@ -137,7 +142,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
                 break;
             default:
                 Log.Error(Prefix + $"{_kind} parser ERROR: " + (Parser.ErrorDetail.Length > 0 ? Parser.ErrorDetail : Parser.Error.ToString()));
-                Close(ClosedReason.ProtocolViolation);
+                Close(ClosedReason.ProtocolViolation, flushFirst: true);
                 break;
         }
     }
@@ -245,7 +250,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             T? value = System.Text.Json.JsonSerializer.Deserialize(json, type);
             if (value is null)
             {
-                Close(ClosedReason.ProtocolViolation);
+                Close(ClosedReason.ProtocolViolation, flushFirst: true);
             }
 
             return value;
@@ -253,7 +258,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
         catch (System.Text.Json.JsonException ex)
         {
             Log.Error(Prefix + ex.Message);
-            Close(ClosedReason.ProtocolViolation);
+            Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return null;
         }
     }

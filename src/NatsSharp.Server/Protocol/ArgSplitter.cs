@@ -1,11 +1,20 @@
 namespace NatsSharp.Server.Protocol;
 
-/// <summary>Splits a control line's arguments on runs of spaces and tabs, without allocating.</summary>
+/// <summary>Splits a control line's arguments on runs of spaces and tabs (and CRs), without allocating.</summary>
 internal readonly ref struct ArgSplitter
 {
     private readonly ReadOnlySpan<byte> _args;
+    private readonly bool _crSeparates;
 
-    public ArgSplitter(ReadOnlySpan<byte> args) => _args = args;
+    /// <summary>
+    /// nats-server splits PUB and HPUB arguments on spaces and tabs only (a CR inside stays part of
+    /// an argument) and every other operation's also on CR: <paramref name="crSeparates"/> says which.
+    /// </summary>
+    public ArgSplitter(ReadOnlySpan<byte> args, bool crSeparates = true)
+    {
+        _args = args;
+        _crSeparates = crSeparates;
+    }
 
     /// <summary>Returns how many arguments there are (it may be more than four; only four are returned).</summary>
     public int Split(out Range a0, out Range a1, out Range a2, out Range a3)
@@ -15,7 +24,7 @@ internal readonly ref struct ArgSplitter
         int start = -1;
         for (int i = 0; i <= _args.Length; i++)
         {
-            bool blank = i == _args.Length || _args[i] is (byte)' ' or (byte)'\t' or (byte)'\r';
+            bool blank = i == _args.Length || _args[i] is (byte)' ' or (byte)'\t' || (_crSeparates && _args[i] == '\r');
             if (!blank)
             {
                 if (start < 0)

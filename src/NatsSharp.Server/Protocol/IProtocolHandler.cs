@@ -13,6 +13,13 @@ internal interface IProtocolHandler
     /// <summary>PUB (headerSize 0) or HPUB: <paramref name="message"/> is headers followed by payload.</summary>
     bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message);
 
+    /// <summary>
+    /// A PUB or HPUB control line is complete, its payload not yet read: called once, before
+    /// <see cref="OnPublish"/>. nats-server checks the subject here (pedantic), so its -ERR is sent
+    /// even when the payload never comes or ends badly.
+    /// </summary>
+    bool OnPublishLine(ReadOnlySpan<byte> subject) => true;
+
     bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid);
 
     /// <summary><paramref name="max"/> is -1 when UNSUB carried no max.</summary>

@@ -13,6 +13,7 @@ internal sealed class ProtocolParser
     private const int MaxSizeDigits = 9; // nats-server's parseSize: more digits is a bad size
 
     private byte[] _lineScratch = new byte[256];
+    private int _publishLineCalls; // 0: not yet told, 1: told, 2: told again for a split payload
 
     public ProtocolParser(int maxControlLine, int maxPayload)
     {
@@ -122,10 +123,15 @@ internal sealed class ProtocolParser
             ReadOnlySpan<byte> payload = default;
             if (command.HasPayload)
             {
+                if (!AnnouncePublish(ref command, handler))
+                {
+                    return ParseStatus.Stopped;
+                }
+
                 int need = command.TotalSize + 2;
                 if (rest.Length - total < need)
                 {
-                    return ParseStatus.NeedMoreData;
+                    return SplitPayload(ref command, handler);
                 }
 
                 payload = rest.Slice(total, command.TotalSize);
@@ -142,6 +148,7 @@ internal sealed class ProtocolParser
                 handler.TraceIn(TrimCr(line));
             }
 
+            _publishLineCalls = 0;
             bool keepGoing = Dispatch(ref command, payload, handler);
             consumed += total;
             if (!keepGoing)
@@ -185,10 +192,15 @@ internal sealed class ProtocolParser
         byte[]? rented = null;
         if (command.HasPayload)
         {
+            if (!AnnouncePublish(ref command, handler))
+            {
+                return ParseStatus.Stopped;
+            }
+
             int need = command.TotalSize + 2;
             if (after.Length < need)
             {
-                return ParseStatus.NeedMoreData;
+                return SplitPayload(ref command, handler);
             }
 
             if (!IsCrLf(after.Slice(command.TotalSize, 2)))
@@ -211,6 +223,7 @@ internal sealed class ProtocolParser
                 handler.TraceIn(TrimCr(line));
             }
 
+            _publishLineCalls = 0;
             bool keepGoing = Dispatch(ref command, payload, handler);
             buffer = after;
             progressed = true;
@@ -299,6 +312,15 @@ internal sealed class ProtocolParser
     private bool ParseLine(ReadOnlySpan<byte> line, ref Command command)
     {
         line = TrimCr(line);
+
+        // nats-server decides on the first byte: anything but C before CONNECT is an
+        // authorization error, even when it is no operation at all.
+        if (RequireConnect && (line.IsEmpty || (line[0] | 0x20) != 'c'))
+        {
+            Fail(ParseError.AuthorizationRequired, "");
+            return false;
+        }
+
         Verb verb = OpTable.Identify(line, out int argStart, RouteMode);
         if (verb == Verb.Unknown)
         {
@@ -359,7 +381,7 @@ internal sealed class ProtocolParser
 
     private bool ParsePub(ReadOnlySpan<byte> args, ref Command command)
     {
-        var split = new ArgSplitter(args);
+        var split = new ArgSplitter(args, crSeparates: false);
         int count = split.Split(out var a0, out var a1, out var a2, out _);
         long size;
         switch (count)
@@ -401,7 +423,7 @@ internal sealed class ProtocolParser
             return false;
         }
 
-        var split = new ArgSplitter(args);
+        var split = new ArgSplitter(args, crSeparates: false);
         int count = split.Split(out var a0, out var a1, out var a2, out var a3);
         long headerSize;
         long totalSize;
@@ -639,6 +661,41 @@ internal sealed class ProtocolParser
         }
 
         return args[i..];
+    }
+
+    /// <summary>
+    /// Tells the handler of a PUB/HPUB line once: the line is parsed again on every read until
+    /// its payload is complete, and the count stays set until that command is dispatched.
+    /// </summary>
+    private bool AnnouncePublish<THandler>(ref Command command, THandler handler)
+        where THandler : IProtocolHandler
+    {
+        if (_publishLineCalls != 0 || command.Verb is not (Verb.Pub or Verb.HPub))
+        {
+            return true;
+        }
+
+        _publishLineCalls = 1;
+        return handler.OnPublishLine(command.Subject);
+    }
+
+    /// <summary>
+    /// The read ended inside a payload. nats-server then runs its PUB argument processing a
+    /// second time (clonePubArg), so a pedantic -ERR comes twice; once per command, as there.
+    /// </summary>
+    private ParseStatus SplitPayload<THandler>(ref Command command, THandler handler)
+        where THandler : IProtocolHandler
+    {
+        if (_publishLineCalls == 1)
+        {
+            _publishLineCalls = 2;
+            if (!handler.OnPublishLine(command.Subject))
+            {
+                return ParseStatus.Stopped;
+            }
+        }
+
+        return ParseStatus.NeedMoreData;
     }
 
     private static bool Dispatch<THandler>(ref Command command, ReadOnlySpan<byte> payload, THandler handler)
