@@ -153,6 +153,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         Accounts.InstallImports(Options.Accounts);
         Internal.Start();
+        StartSystemAccount();
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -166,6 +167,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         Log.Notice("Initiating Shutdown...");
+        await StopSystemAccountAsync().ConfigureAwait(false);
         _listener?.Dispose();
         await StopWebSocketAsync().ConfigureAwait(false);
         StopTlsRateLog();
