@@ -208,8 +208,34 @@ internal sealed partial class SystemServices
 
     private Answer Subsz(RequestBody body, string account, bool subscriptions = false)
     {
-        object result = Monitor.Subsz(subscriptions || body.Bool("subscriptions"), body.Int("offset"), body.Int("limit"), body.String("test"), account);
-        return result is Subsz full ? Data(full, _monitorJson.Subsz) : Data((SublistStatsJson)result, _monitorJson.SublistStatsJson);
+        int offset = Math.Max(0, body.Int("offset"));
+        int limit = body.Int("limit") is > 0 and int l ? l : ServerMonitor.DefaultListSize;
+        object result = Monitor.Subsz(subscriptions || body.Bool("subscriptions"), offset, limit, body.String("test"), account);
+        if (result is Subsz full)
+        {
+            return Data(full, _monitorJson.Subsz);
+        }
+
+        // Unlike HTTP, nats-server's $SYS answer is always the whole Subsz (an empty list left out).
+        var stats = (SublistStatsJson)result;
+        var page = new Subsz
+        {
+            ServerId = _server.ServerId,
+            Now = GoFormat.Time(DateTime.UtcNow),
+            NumSubscriptions = stats.NumSubscriptions,
+            NumCache = stats.NumCache,
+            NumInserts = stats.NumInserts,
+            NumRemoves = stats.NumRemoves,
+            NumMatches = stats.NumMatches,
+            CacheHitRate = stats.CacheHitRate,
+            MaxFanout = stats.MaxFanout,
+            AvgFanout = stats.AvgFanout,
+            Offset = offset,
+            Limit = limit,
+        };
+        var node = (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(page, _monitorJson.Subsz)!;
+        node.Remove("subscriptions_list");
+        return new Answer(MonitorHttpServer.GoEscape(Encoding.UTF8.GetBytes(node.ToJsonString(_monitorJson.Options))));
     }
 
     private Answer Connz(RequestBody body, string account)
