@@ -48,6 +48,7 @@ public class MonitoringAccountTests
         {
             o.Accounts = loaded.Accounts;
             o.SystemAccount = systemAccount;
+            o.NoSystemAccount = true; // as the nats-server these compare with: no default $SYS
             o.LeafNodes = leafNodes;
             o.HttpPort = ServerOptions.RandomPort;
         });
@@ -371,6 +372,7 @@ public class MonitoringAccountTests
         {
             o.Accounts = loaded.Accounts;
             o.LeafNodes = loaded.LeafNodes;
+            o.NoSystemAccount = true;
             o.HttpPort = ServerOptions.RandomPort;
         });
         using var realHttp = new MonitorHttp(real.MonitorPort);
