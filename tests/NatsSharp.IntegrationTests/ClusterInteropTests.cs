@@ -78,8 +78,7 @@ public class ClusterInteropTests
             await s.ExpectAsync("PONG");
         }
 
-        // (+3: the system services every account imports, as in nats-server)
-        await Eventually.TrueAsync(() => ours.Server.GlobalAccount.Sublist.Count == 6 + 3, "our Sublist holds the 4 remote + 2 local subscriptions", TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => ours.Server.GlobalAccount.Sublist.Count == 6, "our Sublist holds the 4 remote + 2 local subscriptions", TimeSpan.FromSeconds(10));
 
         const int count = 100;
         await using var pub = await RawClient.ConnectedAsync(ours.Port);

@@ -48,7 +48,6 @@ public class MonitoringAccountTests
         {
             o.Accounts = loaded.Accounts;
             o.SystemAccount = systemAccount;
-            o.NoSystemAccount = true; // as the nats-server these compare with: no default $SYS
             o.LeafNodes = leafNodes;
             o.HttpPort = ServerOptions.RandomPort;
         });
@@ -372,7 +371,6 @@ public class MonitoringAccountTests
         {
             o.Accounts = loaded.Accounts;
             o.LeafNodes = loaded.LeafNodes;
-            o.NoSystemAccount = true;
             o.HttpPort = ServerOptions.RandomPort;
         });
         using var realHttp = new MonitorHttp(real.MonitorPort);

@@ -12,7 +12,6 @@ public class MonitoringTests
         TestServer.StartAsync(o =>
         {
             o.HttpPort = ServerOptions.RandomPort;
-            o.NoSystemAccount = true; // exact counts of the client's own subscriptions and accounts, without $SYS's
             configure?.Invoke(o);
         });
 
