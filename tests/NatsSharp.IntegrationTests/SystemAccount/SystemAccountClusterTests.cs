@@ -72,6 +72,41 @@ public class SystemAccountClusterTests
         Assert.Equal(["ONE", "REAL", "TWO"], servers.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Shutdown_events_cross_the_route_with_the_same_shape_both_ways()
+    {
+        int seed = FreePort.Next();
+        NatsServer ours = await ConfiguredServer.StartAsync(NodeConfig("ONE", seed, seed));
+        RealNatsServer real = await ConfiguredServer.StartRealAsync(NodeConfig("REAL", FreePort.Next(), seed));
+        try
+        {
+            await Eventually.TrueAsync(() => ours.RouteCount == 1, "the route", TimeSpan.FromSeconds(10));
+            await using SysClient onReal = await SysClient.ConnectAsync(real.Port, "sys", "sys");
+            await onReal.SubscribeAsync("$SYS.SERVER.*.SHUTDOWN", 1);
+            await PingAsync(real.Port, 2); // both subscriptions have crossed the route
+
+            await ours.StopAsync();
+            (string oursSubject, string oursBody) = await onReal.NextAsync();
+            Assert.Equal($"$SYS.SERVER.{ours.ServerId}.SHUTDOWN", oursSubject);
+            await ActiveServersAsync(real.Port, "REAL", 1); // nats-server forgot us
+
+            ours = await ConfiguredServer.StartAsync(NodeConfig("ONE", seed, seed));
+            await Eventually.TrueAsync(() => ours.RouteCount == 1, "the route again", TimeSpan.FromSeconds(10));
+            await using SysClient again = await SysClient.ConnectAsync(ours.Port, "sys", "sys");
+            await again.SubscribeAsync("$SYS.SERVER.*.SHUTDOWN", 1);
+            await PingAsync(ours.Port, 2);
+            real.Signal(15); // SIGTERM: a graceful shutdown, which sends the event
+            (string _, string realBody) = await again.NextAsync();
+            JsonShape.AssertSame("SHUTDOWN", realBody, oursBody, new HashSet<string>());
+            await ActiveServersAsync(ours.Port, "ONE", 1); // and we forgot it
+        }
+        finally
+        {
+            await ours.DisposeAsync();
+            await real.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// The server names answering <paramref name="subject"/>: waits for <paramref name="expected"/> answers,
     /// then proves no more came with a second request whose answers arrive after any late one of the first.
