@@ -168,6 +168,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         Accounts.InstallImports(Options.Accounts);
         Internal.Start();
+        StartSystemAccount();
         _listener.Start((socket, stream) => Accept(socket, stream, webSocket: false));
     }
 
@@ -181,6 +182,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         Log.Notice("Initiating Shutdown...");
+        await StopSystemAccountAsync().ConfigureAwait(false);
         _listener?.Close();
         await StopWebSocketAsync().ConfigureAwait(false);
         _tls?.Dispose();

@@ -9,10 +9,13 @@ public sealed partial class ServerOptions
     public IReadOnlyList<AccountOptions> Accounts { get; set; } = [];
 
     /// <summary>
-    /// <c>system_account</c>: must name a configured account, as nats-server checks at start.
-    /// NatsSharp has no system traffic ($SYS events, requests), so it is only validated.
+    /// <c>system_account</c>: the account that carries the <c>$SYS</c> requests and events; must name a
+    /// configured account, as nats-server checks at start. Empty: <c>$SYS</c>, created unless <see cref="NoSystemAccount"/>.
     /// </summary>
     public string SystemAccount { get; set; } = "";
+
+    /// <summary><c>no_system_account</c>: no default <c>$SYS</c> account (and no system traffic) when none is configured.</summary>
+    public bool NoSystemAccount { get; set; }
 
     /// <summary>Users of the authorization block and of every account, with the account each belongs to.</summary>
     internal IEnumerable<(User User, string Account)> AllUsers() =>

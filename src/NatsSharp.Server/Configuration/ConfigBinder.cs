@@ -66,6 +66,7 @@ internal static partial class ConfigBinder
 
         // nats-server looks at the system account first, by exact key name.
         BindSystemAccount(tree.Root, options, errors);
+        BindNoSystemAccount(tree.Root, options);
 
         foreach (var (key, value) in tree.Root.Entries)
         {
@@ -374,6 +375,17 @@ internal static partial class ConfigBinder
         else
         {
             options.SystemAccount = value.AsString;
+        }
+    }
+
+    private static void BindNoSystemAccount(ConfigMap root, ServerOptions options)
+    {
+        foreach (string key in (string[])["no_system_account", "no_system", "no_sys_acc"])
+        {
+            if (root.TryGetValue(key, out ConfigValue value) && value.Kind == ConfigValueKind.Bool)
+            {
+                options.NoSystemAccount = value.AsBool;
+            }
         }
     }
 

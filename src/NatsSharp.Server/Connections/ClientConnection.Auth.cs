@@ -41,6 +41,7 @@ internal sealed partial class ClientConnection
         {
             _connectReceived = true;
             OnConnectAccepted();
+            _server.OnClientConnected(this);
         }
     }
 

@@ -198,6 +198,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
             _log.Error(_prefix + Auth.DescribeFailure(connect));
+            _server.SystemEvents?.AuthenticationFailed(this, connect);
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
         }
@@ -239,6 +240,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         if (first)
         {
             OnConnectAccepted();
+            _server.OnClientConnected(this);
         }
 
         SendOk();
@@ -464,6 +466,10 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         RemoveAllSubscriptions();
         UnregisterFromAccount();
         _server.RemoveClient(this);
+        if (_connectReceived)
+        {
+            _server.OnClientClosed(this, reason); // after the count drops: the advisory reports what is left
+        }
         _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
     }
 

@@ -66,6 +66,18 @@ internal sealed class ServerClient
 
     public void Start() => _sendLoop = Task.Run(SendLoopAsync);
 
+    /// <summary>Completes when everything queued before it has been delivered (or at once when the loop is not running).</summary>
+    public Task FlushAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_sendLoop is null || !_sendQueue.Writer.TryWrite(new Outgoing(null!, [], [], 0, [], done)))
+        {
+            done.TrySetResult();
+        }
+
+        return done.Task;
+    }
+
     /// <summary>Delivers what is queued, then stops.</summary>
     public async Task StopAsync()
     {
@@ -83,6 +95,13 @@ internal sealed class ServerClient
         {
             while (reader.TryRead(out Outgoing m))
             {
+                if (m.Done is not null)
+                {
+                    _batch.End(0, 0);
+                    m.Done.TrySetResult();
+                    continue;
+                }
+
                 try
                 {
                     _batch.Publish(m.Account, null, m.Subject, m.Reply, m.HeaderSize, m.Message);
@@ -97,5 +116,5 @@ internal sealed class ServerClient
         }
     }
 
-    private readonly record struct Outgoing(Account Account, byte[] Subject, byte[] Reply, int HeaderSize, byte[] Message);
+    private readonly record struct Outgoing(Account Account, byte[] Subject, byte[] Reply, int HeaderSize, byte[] Message, TaskCompletionSource? Done = null);
 }

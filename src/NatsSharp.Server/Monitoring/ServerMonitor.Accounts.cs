@@ -94,8 +94,8 @@ internal sealed partial class ServerMonitor
     /// <summary>The account a leafnode connection is bound to ("" until its CONNECT or INFO binds it).</summary>
     private static string LeafAccount(LeafConnection leaf) => leaf.Account?.Name ?? "";
 
-    /// <summary>The configured <c>system_account</c>, reported as nats-server reports its system account (it carries no system traffic here).</summary>
-    private string? SystemAccountName() => _server.Options.SystemAccount is { Length: > 0 } name ? name : null;
+    /// <summary>The system account (<c>system_account</c>, else the default <c>$SYS</c>), as nats-server reports it.</summary>
+    private string? SystemAccountName() => _server.SystemAccountName;
 
     private List<LeafConnection> AccountLeafs(string account) =>
         [.. (_server.LeafNodes?.All ?? []).Where(l => LeafAccount(l) == account).OrderBy(l => l.Id)];

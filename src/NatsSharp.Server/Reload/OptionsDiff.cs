@@ -91,6 +91,7 @@ internal sealed class OptionsDiff
         Covered(o => o.Accounts);            // part of "accounts", always listed
         AccountLinks();
         Fixed("SystemAccount", o => o.SystemAccount);
+        Fixed("NoSystemAccount", o => o.NoSystemAccount);
         Covered(o => o.UnboundConfigKeys); // checked by Validate (operator mode refused), otherwise nothing to apply
         NoAuthUser();
         TlsBlock();

@@ -17,7 +17,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {
-        var options = new ServerOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort };
+        // No default $SYS account: tests count their own subscriptions and accounts exactly, without the
+        // system account's and the three system imports of every account (system account tests set it back).
+        var options = new ServerOptions { Host = "127.0.0.1", Port = ServerOptions.RandomPort, NoSystemAccount = true };
         configure?.Invoke(options);
         var server = new NatsServer(options, loggerFactory ?? NullLoggerFactory.Instance);
         await server.StartAsync();
