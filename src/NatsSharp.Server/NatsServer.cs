@@ -43,6 +43,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
         ServerId = ServerIdentity.NewServerId();
         Accounts = new AccountRegistry(Options.Accounts, !Options.DisableSublistCache, Log, OnSubscriptionChanged);
+        Accounts.SetGlobalMappings(Options.Mappings);
 
         _authenticator = new Authenticator(Options);
         _webSocketAuthenticator = WebSocketAuthenticatorFor(Options);

@@ -23,6 +23,7 @@ internal sealed class LeafConnection : PeerConnection
     private readonly LeafNodeManager _manager;
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
     private Account? _account;
+    private byte[] _mappedSubject = [];
 
     /// <param name="account">The local account of the remote we dialled; null when the leaf dialled us (bound at CONNECT).</param>
     /// <param name="remote">The remote we dialled (null when we are the hub).</param>
@@ -321,6 +322,17 @@ internal sealed class LeafConnection : PeerConnection
         InBytes += message.Length;
         if (_account is { } bound && (Permissions is null || Permissions.CanSubscribe(subject, default))) // deny_imports
         {
+            // Mappings apply to what a leaf publishes into the account, as to a client's (nats-server's parser does both).
+            if (bound.Mapper is { } mapper && mapper.Map(subject, Server.ClusterName, ref _mappedSubject) is int mapped and >= 0)
+            {
+                if (mapped == 0)
+                {
+                    return true; // the weights picked no destination
+                }
+
+                subject = _mappedSubject.AsSpan(0, mapped);
+            }
+
             DeliverFromPeer(bound.Sublist.Match(subject), bound.Name, subject, reply, queues, headerSize, message);
         }
 
