@@ -148,6 +148,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartCluster();
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         Accounts.InstallImports(Options.Accounts);
+        _ = Metrics;              // the meter exists from start, for in-process listeners
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -173,6 +174,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         await StopClusterAsync().ConfigureAwait(false);
         await StopLeafNodesAsync().ConfigureAwait(false);
         await _clients.CloseAllAsync(Log, cancellationToken).ConfigureAwait(false);
+        StopMetrics();
 
         Log.Notice("Server Exiting..");
         _stopped.TrySetResult();
