@@ -50,11 +50,11 @@ internal static class PrometheusText
         return text.ToString();
     }
 
-    /// <summary>nats.bytes.in (By, counter) becomes natssharp_bytes_in_bytes_total: Prometheus's naming rules.</summary>
+    /// <summary>nats.in.bytes (By, counter) becomes natssharp_in_bytes_total: Prometheus's naming rules (unit suffix, _total).</summary>
     public static string NameOf(Instrument instrument)
     {
         string name = "natssharp_" + (instrument.Name.StartsWith("nats.", StringComparison.Ordinal) ? instrument.Name[5..] : instrument.Name).Replace('.', '_');
-        if (instrument.Unit == "By")
+        if (instrument.Unit == "By" && !name.EndsWith("_bytes", StringComparison.Ordinal))
         {
             name += "_bytes";
         }

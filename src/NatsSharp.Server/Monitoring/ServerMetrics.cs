@@ -21,20 +21,20 @@ internal sealed class ServerMetrics : IDisposable
         _monitor = monitor;
         Meter = new Meter(MeterName, ServerVersion.Product);
         ServerStats s = server.Stats;
-        Meter.CreateObservableCounter("nats.messages.in", () => s.InMsgs, "{message}", "Messages received from clients, routes and leafnodes");
-        Meter.CreateObservableCounter("nats.messages.out", () => s.OutMsgs, "{message}", "Messages sent to clients, routes and leafnodes");
-        Meter.CreateObservableCounter("nats.bytes.in", () => s.InBytes, "By", "Payload bytes received");
-        Meter.CreateObservableCounter("nats.bytes.out", () => s.OutBytes, "By", "Payload bytes sent");
+        Meter.CreateObservableCounter("nats.in.messages", () => s.InMsgs, "{message}", "Messages received from clients, routes and leafnodes");
+        Meter.CreateObservableCounter("nats.out.messages", () => s.OutMsgs, "{message}", "Messages sent to clients, routes and leafnodes");
+        Meter.CreateObservableCounter("nats.in.bytes", () => s.InBytes, "By", "Payload bytes received");
+        Meter.CreateObservableCounter("nats.out.bytes", () => s.OutBytes, "By", "Payload bytes sent");
         Meter.CreateObservableCounter("nats.connections.accepted", () => s.TotalConnections, "{connection}", "Client connections accepted since start");
         Meter.CreateObservableUpDownCounter("nats.connections", Connections, "{connection}", "Open connections by kind (client, route, leaf)");
         Meter.CreateObservableUpDownCounter("nats.subscriptions", Subscriptions, "{subscription}", "Subscriptions in all accounts (clients', routes', leafs' and the server's own)");
         Meter.CreateObservableCounter("nats.slow_consumers", () => new Measurement<long>(s.SlowConsumers, new KeyValuePair<string, object?>("kind", "client")), "{event}", "Slow consumers detected, by connection kind");
         Meter.CreateObservableUpDownCounter("nats.account.connections", AccountConnections, "{connection}", "Open client and leaf connections per account");
         Meter.CreateObservableUpDownCounter("nats.account.subscriptions", AccountSubscriptions, "{subscription}", "Subscriptions per account");
-        Meter.CreateObservableCounter("nats.account.messages.in", () => AccountData(static a => a.Received.Msgs), "{message}", "Messages published by the account's clients (open and closed)");
-        Meter.CreateObservableCounter("nats.account.messages.out", () => AccountData(static a => a.Sent.Msgs), "{message}", "Messages delivered to the account's clients (open and closed)");
-        Meter.CreateObservableCounter("nats.account.bytes.in", () => AccountData(static a => a.Received.Bytes), "By", "Bytes published by the account's clients");
-        Meter.CreateObservableCounter("nats.account.bytes.out", () => AccountData(static a => a.Sent.Bytes), "By", "Bytes delivered to the account's clients");
+        Meter.CreateObservableCounter("nats.account.in.messages", () => AccountData(static a => a.Received.Msgs), "{message}", "Messages published by the account's clients (open and closed)");
+        Meter.CreateObservableCounter("nats.account.out.messages", () => AccountData(static a => a.Sent.Msgs), "{message}", "Messages delivered to the account's clients (open and closed)");
+        Meter.CreateObservableCounter("nats.account.in.bytes", () => AccountData(static a => a.Received.Bytes), "By", "Bytes published by the account's clients");
+        Meter.CreateObservableCounter("nats.account.out.bytes", () => AccountData(static a => a.Sent.Bytes), "By", "Bytes delivered to the account's clients");
         Meter.CreateObservableUpDownCounter("nats.route.up", Routes, "{route}", "1 for each registered route, by remote server id");
         Meter.CreateObservableUpDownCounter("nats.leafnode.up", Leafs, "{leafnode}", "1 for each leafnode connection, by account and remote server name");
     }
