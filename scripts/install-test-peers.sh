@@ -3,15 +3,16 @@
 # nats-server 2.9.10 (the reference and interop peer), Go with the nats.go/nkeys/jwt sources (Go
 # clients are built offline at test time), the C client (libnats-dev, gcc), Node.js with npm (the
 # JavaScript clients are installed at test time), openssl (pinned_certs key ids) and chromium
-# (the monitoring dashboard test), clang and zlib1g-dev (the NativeAOT link of the release binary)
-# and iproute2 (ss: the listen backlog test). Exits non-zero, saying what failed, when something cannot be had.
+# (the monitoring dashboard test), clang and zlib1g-dev (the NativeAOT link of the release binary),
+# iproute2 (ss: the listen backlog test) and prometheus (scrapes /metrics in a test). Exits non-zero,
+# saying what failed, when something cannot be had.
 set -uo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 
-packages="nats-server golang-go golang-github-nats-io-go-nats-dev golang-github-nats-io-nkeys-dev golang-github-nats-io-jwt-dev libnats-dev gcc nodejs openssl chromium clang zlib1g-dev iproute2"
+packages="nats-server golang-go golang-github-nats-io-go-nats-dev golang-github-nats-io-nkeys-dev golang-github-nats-io-jwt-dev libnats-dev gcc nodejs openssl chromium clang zlib1g-dev iproute2 prometheus"
 missing=""
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; } # not "removed, config kept"
 for p in $packages; do installed "$p" || missing="$missing $p"; done
@@ -35,7 +36,7 @@ if ! command -v npm >/dev/null; then
   apt_install npm || { echo "apt-get could not install npm"; exit 1; }
 fi
 
-for tool in /usr/sbin/nats-server /usr/bin/go /usr/bin/gcc /usr/bin/node /usr/bin/openssl /usr/bin/chromium /usr/bin/clang /usr/bin/ss; do
+for tool in /usr/sbin/nats-server /usr/bin/go /usr/bin/gcc /usr/bin/node /usr/bin/openssl /usr/bin/chromium /usr/bin/clang /usr/bin/ss /usr/bin/prometheus; do
   [ -x "$tool" ] || { echo "missing after install: $tool"; exit 1; }
 done
 /usr/sbin/nats-server --version

@@ -63,6 +63,7 @@ public sealed partial class NatsServer
             }
 
             ReloadAuthorization(next);
+            ReloadMappings(next);
             if (tls is not null)
             {
                 ApplyTls(next, tls);

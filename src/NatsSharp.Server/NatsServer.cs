@@ -48,6 +48,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         };
         ServerId = ServerIdentity.NewServerId();
         Accounts = new AccountRegistry(Options.Accounts, !Options.DisableSublistCache, Log, OnSubscriptionChanged);
+        Accounts.SetGlobalMappings(Options.Mappings);
         Internal = new ServerClient(Stats, Log, OnSubscriptionChanged);
         _authorization = new ClientAuthorization(new Authenticator(Options), WebSocketAuth.AuthenticatorFor(Options));
     }
@@ -169,6 +170,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Accounts.InstallImports(Options.Accounts);
         Internal.Start();
         StartSystemAccount();
+        _ = Metrics;              // the meter exists from start, for in-process listeners
         _listener.Start((socket, stream) => Accept(socket, stream, webSocket: false));
     }
 
@@ -195,6 +197,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         await StopPeersAsync().ConfigureAwait(false);
         await Internal.StopAsync().ConfigureAwait(false);
         await _clients.CloseAllAsync(Log, cancellationToken).ConfigureAwait(false);
+        StopMetrics();
 
         Log.Notice("Server Exiting..");
         _stopped.TrySetResult();

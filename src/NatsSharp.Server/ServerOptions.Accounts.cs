@@ -17,6 +17,9 @@ public sealed partial class ServerOptions
     /// <summary><c>no_system_account</c>: no default <c>$SYS</c> account (and no system traffic) when none is configured.</summary>
     public bool NoSystemAccount { get; set; }
 
+    /// <summary>The top-level <c>mappings { }</c>: subject mappings of the global account <c>$G</c>.</summary>
+    public IReadOnlyList<SubjectMapping> Mappings { get; set; } = [];
+
     /// <summary>Users of the authorization block and of every account, with the account each belongs to.</summary>
     internal IEnumerable<(User User, string Account)> AllUsers() =>
         Users.Select(u => (u, Account.GlobalName)).Concat(Accounts.SelectMany(a => a.Users.Select(u => (u, a.Name))));

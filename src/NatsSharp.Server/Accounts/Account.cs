@@ -35,6 +35,15 @@ internal sealed class Account
     public InternalClient Internal { get; } = new();
 
     private AccountLimits _limits = AccountLimits.None;
+    private SubjectMapper? _mapper;
+    private int _leafs;
+
+    /// <summary>The account's subject mappings; null when it has none (what the message path tests). Replaced on reload.</summary>
+    public SubjectMapper? Mapper
+    {
+        get => Volatile.Read(ref _mapper);
+        set => Volatile.Write(ref _mapper, value);
+    }
     private int _clients;
 
     /// <summary>The configured <c>limits { }</c>; replaced on reload.</summary>
@@ -67,4 +76,28 @@ internal sealed class Account
     }
 
     public void RemoveClient() => Interlocked.Decrement(ref _clients);
+
+    /// <summary>Leaf connections bound to this account.</summary>
+    public int LeafCount => Volatile.Read(ref _leafs);
+
+    /// <summary>Counts one more leaf connection unless <c>max_leafnodes</c> is reached (nats-server refuses it as "maximum account active connections exceeded").</summary>
+    public bool TryAddLeaf()
+    {
+        while (true)
+        {
+            int now = Volatile.Read(ref _leafs);
+            int max = Limits.MaxLeafNodes;
+            if (max != AccountLimits.NoLimit && now >= max)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _leafs, now + 1, now) == now)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void RemoveLeaf() => Interlocked.Decrement(ref _leafs);
 }

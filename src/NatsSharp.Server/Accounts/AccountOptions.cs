@@ -20,4 +20,7 @@ public sealed class AccountOptions
 
     /// <summary><c>limits { max_connections, max_subscriptions, max_payload, max_leafnodes }</c>.</summary>
     public AccountLimits Limits { get; init; } = AccountLimits.None;
+
+    /// <summary><c>mappings { }</c>: subjects published in this account that go elsewhere.</summary>
+    public IReadOnlyList<SubjectMapping> Mappings { get; init; } = [];
 }

@@ -27,9 +27,12 @@ internal sealed class AccountRegistry
         _accounts[Account.GlobalName] = Global;
         foreach (AccountOptions account in configured)
         {
-            _accounts[account.Name] = new Account(account.Name, sublistCache) { Limits = account.Limits };
+            _accounts[account.Name] = new Account(account.Name, sublistCache) { Limits = account.Limits, Mapper = SubjectMapper.Create(account.Mappings) };
         }
     }
+
+    /// <summary>The top-level mappings into <c>$G</c>, at start and on reload (the accounts' come with <see cref="AddOrUpdate"/>).</summary>
+    public void SetGlobalMappings(IReadOnlyList<SubjectMapping> mappings) => Global.Mapper = SubjectMapper.Create(mappings);
 
     /// <summary>"$G", for clients and leafs outside any configured account.</summary>
     public Account Global { get; }
@@ -40,9 +43,13 @@ internal sealed class AccountRegistry
     /// <summary>A configured account by name ("$G" included), or null.</summary>
     public Account? Find(string name) => _accounts.TryGetValue(name, out Account? account) ? account : null;
 
-    /// <summary>Reload: a new account is added (its users need it before they are checked); new limits apply to what comes next.</summary>
-    public void AddOrUpdate(AccountOptions config) =>
-        _accounts.GetOrAdd(config.Name, name => new Account(name, _cache)).Limits = config.Limits;
+    /// <summary>Reload: a new account is added (its users need it before they are checked); new limits apply to what comes next, new mappings at once.</summary>
+    public void AddOrUpdate(AccountOptions config)
+    {
+        Account account = _accounts.GetOrAdd(config.Name, name => new Account(name, _cache));
+        account.Limits = config.Limits;
+        account.Mapper = SubjectMapper.Create(config.Mappings);
+    }
 
     public void InstallImports(IReadOnlyList<AccountOptions> configured)
     {

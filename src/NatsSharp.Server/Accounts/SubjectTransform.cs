@@ -5,9 +5,10 @@ namespace NatsSharp.Server.Accounts;
 /// <summary>
 /// Maps subjects matching a source pattern to a destination: the n-th <c>*</c> of the source
 /// fills the n-th <c>*</c> (or <c>$n</c>, <c>{{wildcard(n)}}</c>) of the destination, and a
-/// trailing <c>&gt;</c> carries the rest. Used for <c>to</c>/<c>prefix</c> of imports.
+/// trailing <c>&gt;</c> carries the rest. Used for <c>to</c>/<c>prefix</c> of imports and, with
+/// the mapping functions of nats-server 2.9.10, for subject mappings (SubjectTransform.Mapping.cs).
 /// </summary>
-internal sealed class SubjectTransform
+internal sealed partial class SubjectTransform
 {
     private readonly int[] _sourceWildcards; // token index of each '*' in the source, in order
     private readonly int _sourceTail;        // token index of the source's '>', or -1
@@ -22,7 +23,20 @@ internal sealed class SubjectTransform
         _source = source;
     }
 
-    private readonly record struct Part(byte[]? Literal, int Wildcard, bool Tail);
+    /// <summary>
+    /// One destination token: a literal, the <see cref="Wildcard"/>-th source wildcard, the source's
+    /// tail, or a mapping function (<see cref="Function"/>) over source token <see cref="Positions"/>.
+    /// </summary>
+    private readonly record struct Part(byte[]? Literal, int Wildcard, bool Tail)
+    {
+        public MappingFunction Function { get; init; }
+
+        public int[]? Positions { get; init; }
+
+        public int IntArg { get; init; }
+
+        public byte[]? StringArg { get; init; }
+    }
 
     /// <summary>Builds the transform, or returns an error text (as nats-server words it) when the destination asks for what the source lacks.</summary>
     public static SubjectTransform? TryCreate(string source, string dest, out string error)
@@ -153,6 +167,17 @@ internal sealed class SubjectTransform
         {
             ReadOnlySpan<byte> piece;
             Part part = _dest[i];
+            if (part.Function != MappingFunction.None)
+            {
+                if (i > 0)
+                {
+                    Append(ref buffer, ref length, "."u8);
+                }
+
+                ApplyFunction(part, subject, tokens[..count], ref buffer, ref length);
+                continue;
+            }
+
             if (part.Tail)
             {
                 int from = _sourceTail < count ? tokens[_sourceTail].Start.Value : subject.Length;

@@ -43,6 +43,7 @@ internal static partial class ConfigBinder
             var exports = new List<AccountExport>();
             var imports = new List<AccountImport>();
             AccountLimits limits = AccountLimits.None;
+            List<SubjectMapping> mappings = [];
             foreach (var (key, entry) in item.AsMap.Entries)
             {
                 if (key.Equals("users", StringComparison.OrdinalIgnoreCase))
@@ -69,11 +70,15 @@ internal static partial class ConfigBinder
                 {
                     limits = BindAccountLimits(entry, errors);
                 }
+                else if (key.Equals("mappings", StringComparison.OrdinalIgnoreCase) || key.Equals("maps", StringComparison.OrdinalIgnoreCase))
+                {
+                    mappings = BindMappings(entry, errors);
+                }
 
-                // jetstream, default_permissions, mappings, nkey: accepted; not used yet (docs/accounts.md).
+                // jetstream, default_permissions, nkey: accepted; not used yet (docs/accounts.md).
             }
 
-            accounts.Add(new AccountOptions { Name = name, Users = users, NkeyUsers = nkeys, Exports = exports, Imports = imports, Limits = limits });
+            accounts.Add(new AccountOptions { Name = name, Users = users, NkeyUsers = nkeys, Exports = exports, Imports = imports, Limits = limits, Mappings = mappings });
         }
 
         o.Accounts = accounts;

@@ -26,7 +26,7 @@ internal static partial class ConfigBinder
         "ocsp",
         // Accounts, multi-user auth, JWT/operator mode.
         "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
-        "mappings", "maps", "operator", "operators", "roots", "root", "root_operators", "root_operator",
+        "operator", "operators", "roots", "root", "root_operators", "root_operator",
         "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
         "resolver_pinned_accounts", "trusted", "trusted_keys",
         // JetStream, MQTT.
@@ -150,6 +150,10 @@ internal static partial class ConfigBinder
                 break;
             case "accounts":
                 BindAccounts(value, o, errors);
+                break;
+            case "mappings":
+            case "maps":
+                o.Mappings = BindMappings(value, errors);
                 break;
             case "leafnodes":
             case "leaf":

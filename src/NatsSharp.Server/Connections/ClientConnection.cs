@@ -311,6 +311,12 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             TracePayload(message);
         }
 
+        // nats-server maps in the parser, so permissions and delivery see the mapped subject.
+        if (_account.Mapper is { } mapper && !TryMapSubject(mapper, ref subject, reply))
+        {
+            return true;
+        }
+
         // nats-server's order: the gateway prefix, then publish permissions, then reserved replies.
         if (subject.StartsWith("_GR_."u8))
         {

@@ -23,6 +23,8 @@ internal sealed class LeafConnection : PeerConnection
     private readonly LeafNodeManager _manager;
     private readonly Dictionary<(string Subject, string Queue), int> _announced = [];
     private Account? _account;
+    private byte[] _mappedSubject = [];
+    private Account? _countedIn; // the account whose max_leafnodes counts this connection
 
     /// <param name="account">The local account of the remote we dialled; null when the leaf dialled us (bound at CONNECT).</param>
     /// <param name="remote">The remote we dialled (null when we are the hub).</param>
@@ -158,6 +160,11 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
+        if (!CountInAccount(account))
+        {
+            return false;
+        }
+
         MarkConnectDone();
         if (userPermissions is { Source: var p })
         {
@@ -233,8 +240,27 @@ internal sealed class LeafConnection : PeerConnection
         return true;
     }
 
+    /// <summary>The account's <c>max_leafnodes</c>, checked as nats-server registers a leaf with its account (both sides).</summary>
+    private bool CountInAccount(Account account)
+    {
+        if (!account.TryAddLeaf())
+        {
+            Log.Error(Prefix + "maximum account active connections exceeded");
+            SendErrAndClose("maximum account active connections exceeded", ClosedReason.MaxAccountConnectionsExceeded);
+            return false;
+        }
+
+        _countedIn = account;
+        return true;
+    }
+
     private void Register()
     {
+        if (!WeAreHub && _countedIn is null && !CountInAccount(_account!))
+        {
+            return;
+        }
+
         Registered = true;
         Log.Debug(Prefix + $"Leafnode connection registered for account {_account!.Name}{(RemoteName.Length > 0 ? $" with server \"{RemoteName}\"" : "")}");
         _manager.Register(this);
@@ -321,6 +347,17 @@ internal sealed class LeafConnection : PeerConnection
         InBytes += message.Length;
         if (_account is { } bound && (Permissions is null || Permissions.CanSubscribe(subject, default))) // deny_imports
         {
+            // Mappings apply to what a leaf publishes into the account, as to a client's (nats-server's parser does both).
+            if (bound.Mapper is { } mapper && mapper.Map(subject, Server.ClusterName, ref _mappedSubject) is int mapped and >= 0)
+            {
+                if (mapped == 0)
+                {
+                    return true; // the weights picked no destination
+                }
+
+                subject = _mappedSubject.AsSpan(0, mapped);
+            }
+
             DeliverFromPeer(bound.Sublist.Match(subject), bound.Name, subject, reply, queues, headerSize, message);
         }
 
@@ -406,6 +443,7 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         _manager.Unregister(this);
+        Interlocked.Exchange(ref _countedIn, null)?.RemoveLeaf();
         Log.Notice(Prefix + "Leafnode connection closed: " + ClosedReasonText.Of(reason) + " account: " + (Account?.Name ?? ""));
     }
 }

@@ -157,7 +157,38 @@ internal sealed class LeafNodeManager
             }
         }
 
+        AnnounceMappings(leaf, account, account.Mapper?.Sources ?? []);
         leaf.Send([.. "LS+ "u8, .. LoopDetectionSubject(account), .. "\r\n"u8]);
+    }
+
+    /// <summary>
+    /// A leaf hears of its account's mapping sources as interest, so what is published there on its
+    /// side comes here to be mapped (nats-server sends them with the imports; a spoke only what it may).
+    /// </summary>
+    public static void AnnounceMappings(LeafConnection leaf, Account account, IEnumerable<byte[]> sources)
+    {
+        foreach (byte[] source in sources)
+        {
+            var sub = new Subscription(account.Internal, source, null, source) { AccountName = account.Name };
+            if (leaf.WantsInterestFrom(sub))
+            {
+                leaf.ChangeInterest(sub, +1);
+            }
+        }
+    }
+
+    /// <summary>Reload: mapping sources new to an account are announced to its leafs (nats-server's forceAddToSmap).</summary>
+    public void OnMappingsChanged(Account account, SubjectMapper? old)
+    {
+        var before = new HashSet<string>((old?.Sources ?? []).Select(Encoding.UTF8.GetString), StringComparer.Ordinal);
+        byte[][] added = [.. (account.Mapper?.Sources ?? []).Where(s => !before.Contains(Encoding.UTF8.GetString(s)))];
+        foreach (LeafConnection leaf in _leafs.Keys)
+        {
+            if (added.Length > 0 && leaf.Account == account)
+            {
+                AnnounceMappings(leaf, account, added);
+            }
+        }
     }
 
     public void Unregister(LeafConnection leaf) => _leafs.TryRemove(leaf, out _);

@@ -18,7 +18,7 @@ namespace NatsSharp.Server.Monitoring;
 /// The thin HTTP adapter: Kestrel on the monitoring port, one terminal handler that maps
 /// nats-server's paths to <see cref="ServerMonitor"/> and writes its JSON the way Go does.
 /// </summary>
-internal sealed class MonitorHttpServer : IAsyncDisposable
+internal sealed partial class MonitorHttpServer : IAsyncDisposable
 {
     private const string JsonType = "application/json";
     private const string TextType = "text/plain; charset=utf-8";
@@ -94,6 +94,12 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
         }
 
         string endpoint = _basePath == "/" ? path : path.StartsWith(_basePath + "/", StringComparison.Ordinal) ? path[_basePath.Length..] : "";
+        if (endpoint == "/metrics")
+        {
+            await WriteMetricsAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (endpoint == "/subscriptionsz")
         {
             endpoint = "/subsz";

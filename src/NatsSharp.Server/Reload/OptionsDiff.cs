@@ -89,6 +89,7 @@ internal sealed class OptionsDiff
         Covered(o => o.NkeyUsers);
         Covered(o => o.DefaultPermissions);
         Covered(o => o.Accounts);            // part of "accounts", always listed
+        Covered(o => o.Mappings);            // top-level mappings: nats-server keeps them as $G's, so "accounts" too
         AccountLinks();
         Fixed("SystemAccount", o => o.SystemAccount);
         Fixed("NoSystemAccount", o => o.NoSystemAccount);

@@ -387,7 +387,6 @@ public sealed class ConfigBinderTests
     [InlineData("no_system_account: true\nno_system: true\nno_sys_acc: true")]
     [InlineData("jetstream { store_dir: /tmp/js }\nstore_dir: /tmp/js\nstoredir: /tmp/js")]
     [InlineData("mqtt { port: 1883 }")]
-    [InlineData("mappings { a: b }\nmaps { c: d }")]
     [InlineData("server_tags: [\"a:1\", \"b\"]\nserver_tags: c")]
     [InlineData("connect_error_reports: 10\nreconnect_error_reports: 5")]
     [InlineData("max_sub_tokens: 16\nmax_subscription_tokens: 255")]
