@@ -153,6 +153,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         Accounts.InstallImports(Options.Accounts);
         Internal.Start();
+        StartJetStream();
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -177,6 +178,7 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         await StopClusterAsync().ConfigureAwait(false);
         await StopLeafNodesAsync().ConfigureAwait(false);
+        await StopJetStreamAsync().ConfigureAwait(false);
         await Internal.StopAsync().ConfigureAwait(false);
         await _clients.CloseAllAsync(Log, cancellationToken).ConfigureAwait(false);
 

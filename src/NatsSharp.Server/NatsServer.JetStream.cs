@@ -1,0 +1,41 @@
+using NatsSharp.Server.JetStream;
+
+namespace NatsSharp.Server;
+
+public sealed partial class NatsServer
+{
+    /// <summary>JetStream, when the options turn it on (null otherwise).</summary>
+    internal JetStreamEngine? JetStream { get; private set; }
+
+    /// <summary>Starts JetStream in every account (after the accounts' imports, before clients connect).</summary>
+    private void StartJetStream()
+    {
+        if (Options.JetStream is not { } js)
+        {
+            return;
+        }
+
+        JetStream = new JetStreamEngine(js, Internal, Log, ServerName, Options.Cluster?.Name is { Length: > 0 } c ? c : null);
+        Log.Notice("Starting JetStream");
+        Log.Notice($"  Max Memory:      {FormatBytes(js.MaxMemory)}");
+        Log.Notice($"  Max Storage:     {FormatBytes(js.MaxStore)}");
+        Log.Notice($"  Store Directory: \"{JetStream.StoreDir[..^"/jetstream".Length]}\"");
+        if (JetStream.Domain is { } domain)
+        {
+            Log.Notice($"  Domain:          {domain}");
+        }
+
+        JetStream.Start(AllAccounts);
+    }
+
+    private async Task StopJetStreamAsync()
+    {
+        if (JetStream is not null)
+        {
+            await JetStream.StopAsync().ConfigureAwait(false);
+            JetStream.Dispose();
+        }
+    }
+
+    private static string FormatBytes(long bytes) => bytes < 0 ? "unlimited" : $"{bytes / (1024.0 * 1024 * 1024):0.00} GB";
+}
