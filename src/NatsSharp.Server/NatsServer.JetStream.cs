@@ -15,11 +15,17 @@ public sealed partial class NatsServer
             return;
         }
 
+        if (js.StoreDir.Length == 0 && Options.StoreDir.Length > 0)
+        {
+            js = js.Clone();
+            js.StoreDir = Options.StoreDir;
+        }
+
         JetStream = new JetStreamEngine(js, Internal, Log, ServerName, Options.Cluster?.Name is { Length: > 0 } c ? c : null);
         Log.Notice("Starting JetStream");
-        Log.Notice($"  Max Memory:      {FormatBytes(js.MaxMemory)}");
-        Log.Notice($"  Max Storage:     {FormatBytes(js.MaxStore)}");
-        Log.Notice($"  Store Directory: \"{JetStream.StoreDir[..^"/jetstream".Length]}\"");
+        Log.Notice($"  Max Memory:      {FormatBytes(JetStream.MaxMemory)}");
+        Log.Notice($"  Max Storage:     {FormatBytes(JetStream.MaxStore)}");
+        Log.Notice($"  Store Directory: \"{JetStream.StoreDir}\"");
         if (JetStream.Domain is { } domain)
         {
             Log.Notice($"  Domain:          {domain}");
@@ -37,5 +43,5 @@ public sealed partial class NatsServer
         }
     }
 
-    private static string FormatBytes(long bytes) => bytes < 0 ? "unlimited" : $"{bytes / (1024.0 * 1024 * 1024):0.00} GB";
+    private static string FormatBytes(long bytes) => $"{bytes / (1024.0 * 1024 * 1024):0.00} GB";
 }

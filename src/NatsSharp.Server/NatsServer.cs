@@ -330,6 +330,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             TlsAvailable = ClientTlsOn && Options.AllowNonTls,
             TlsVerify = ClientTlsOn && (Options.TlsVerify || Options.TlsMap),
             MaxPayload = Options.MaxPayload,
+            JetStream = Options.JetStream is not null,
             Cluster = Cluster?.Name,
             ConnectUrls = ClusterConnectUrls(),
         };

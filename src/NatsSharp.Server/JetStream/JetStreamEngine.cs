@@ -67,6 +67,61 @@ internal sealed class JetStreamEngine : IDisposable
         }
     }
 
+    /// <summary>max_memory_store, or 75% of the memory this process may use (nats-server's default).</summary>
+    public long MaxMemory => Options.MaxMemory > 0 ? Options.MaxMemory : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
+
+    /// <summary>max_file_store, or 75% of the free space where the store lives (nats-server's default).</summary>
+    public long MaxStore
+    {
+        get
+        {
+            if (Options.MaxStore > 0)
+            {
+                return Options.MaxStore;
+            }
+
+            try
+            {
+                return new DriveInfo(Path.GetFullPath(StoreDir)).AvailableFreeSpace / 4 * 3;
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                return 1L << 40;
+            }
+        }
+    }
+
+    public JetStreamUsage Usage()
+    {
+        ulong memory = 0, storage = 0, messages = 0, bytes = 0, total = 0, errors = 0;
+        int accounts = 0, streams = 0, consumers = 0;
+        foreach (JsAccount js in Accounts)
+        {
+            total += js.ApiTotal;
+            errors += js.ApiErrors;
+            List<JsStream> list = js.Streams;
+            accounts += list.Count > 0 || js.Account.Name == Account.GlobalName ? 1 : 0;
+            foreach (JsStream s in list)
+            {
+                StreamStoreState st = s.Store.State;
+                streams++;
+                consumers += s.ConsumerCount;
+                messages += st.Messages;
+                bytes += st.Bytes;
+                if (s.Config.Storage == "memory")
+                {
+                    memory += st.Bytes;
+                }
+                else
+                {
+                    storage += st.Bytes;
+                }
+            }
+        }
+
+        return new JetStreamUsage(memory, storage, accounts, streams, consumers, messages, bytes, total, errors);
+    }
+
     public ClusterInfo ClusterInfo() => new() { Name = _clusterName, Leader = _serverName };
 
     public void Start(IEnumerable<Account> accounts)

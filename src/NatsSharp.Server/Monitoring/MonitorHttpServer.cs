@@ -112,6 +112,7 @@ internal sealed class MonitorHttpServer : IAsyncDisposable
                 "/accstatz" => Serialize(endpoint, _monitor.AccountStatz(Bool(context.Request.Query, "unused")), Json.AccountStatz),
                 "/subsz" => Subsz(context.Request.Query),
                 "/healthz" => Healthz(context.Request.Query),
+                "/jsz" => Serialize(endpoint, _monitor.Jsz(), Json.Jsz),
                 _ => null,
             };
             if (body is null)

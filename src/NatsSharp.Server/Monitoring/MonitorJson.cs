@@ -13,4 +13,5 @@ namespace NatsSharp.Server.Monitoring;
 [JsonSerializable(typeof(Gatewayz))]
 [JsonSerializable(typeof(Accountz))]
 [JsonSerializable(typeof(AccountStatz))]
+[JsonSerializable(typeof(Jsz))]
 internal sealed partial class MonitorJson : JsonSerializerContext;
