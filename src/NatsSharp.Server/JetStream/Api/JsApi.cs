@@ -116,7 +116,7 @@ internal sealed class JsApi
                 WithStream(js, name, reply, "stream_msg_delete_response", s => MsgDelete(js, s, m.Data, reply));
                 break;
             case ["CONSUMER", "CREATE", var name, ..]:
-                CreateConsumer(js, name, t.Length > 4 ? t[4] : null, t.Length > 5 ? string.Join('.', t[5..]) : null, durableApi: false, m.Data, reply);
+                CreateConsumer(js, name, t.Length > 3 ? t[3] : null, t.Length > 4 ? string.Join('.', t[4..]) : null, durableApi: false, m.Data, reply);
                 break;
             case ["CONSUMER", "DURABLE", "CREATE", var name, var consumer]:
                 CreateConsumer(js, name, consumer, null, durableApi: true, m.Data, reply);
@@ -573,11 +573,17 @@ internal sealed class JsApi
             return;
         }
 
+        if (nameInSubject is not null && (nameInSubject.Contains('/') || nameInSubject.Contains('\\')))
+        {
+            Error(js, reply, type, JsErrors.ConsumerNameContainsPathSeparatorsErr);
+            return;
+        }
+
         if (durableApi)
         {
             if (string.IsNullOrEmpty(cfg.Durable))
             {
-                Error(js, reply, type, JsErrors.ConsumerDurableNameNotInSubjectErr);
+                Error(js, reply, type, JsErrors.ConsumerDurableNameNotSetErr);
                 return;
             }
 
@@ -589,25 +595,24 @@ internal sealed class JsApi
         }
         else if (nameInSubject is not null)
         {
-            string? bodyName = cfg.Name ?? cfg.Durable;
-            if (bodyName is not null && bodyName != nameInSubject)
+            // nats-server's new-style create: the name in the subject wins; a durable must match it.
+            if (!string.IsNullOrEmpty(cfg.Durable) && cfg.Durable != nameInSubject)
             {
-                Error(js, reply, type, JsErrors.ConsumerCreateErrF.With("consumer name in subject does not match durable name in request"));
+                Error(js, reply, type, JsErrors.ConsumerDurableNameNotMatchSubjectErr);
                 return;
             }
 
-            if (filterInSubject is not null && cfg.FilterSubject != filterInSubject)
-            {
-                Error(js, reply, type, JsErrors.ConsumerCreateErrF.With("consumer filter subject in subject does not match filter subject in request"));
-                return;
-            }
-
-            cfg.Name ??= nameInSubject;
+            cfg.Name = nameInSubject;
+        }
+        else if (!string.IsNullOrEmpty(cfg.Durable))
+        {
+            Error(js, reply, type, JsErrors.ConsumerEphemeralWithDurableNameErr);
+            return;
         }
 
-        if (!string.IsNullOrEmpty(cfg.Durable) && !string.IsNullOrEmpty(cfg.Name) && cfg.Durable != cfg.Name)
+        if (filterInSubject is not null && cfg.FilterSubject != filterInSubject)
         {
-            Error(js, reply, type, JsErrors.ConsumerCreateErrF.With("consumer name in subject does not match durable name in request"));
+            Error(js, reply, type, JsErrors.ConsumerCreateFilterSubjectMismatchErr);
             return;
         }
 
