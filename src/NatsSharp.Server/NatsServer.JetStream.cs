@@ -21,7 +21,7 @@ public sealed partial class NatsServer
             js.StoreDir = Options.StoreDir;
         }
 
-        JetStream = new JetStreamEngine(js, Internal, Log, ServerName, Options.Cluster?.Name is { Length: > 0 } c ? c : null);
+        JetStream = new JetStreamEngine(js, Internal, Log);
         Log.Notice("Starting JetStream");
         Log.Notice($"  Max Memory:      {FormatBytes(JetStream.MaxMemory)}");
         Log.Notice($"  Max Storage:     {FormatBytes(JetStream.MaxStore)}");

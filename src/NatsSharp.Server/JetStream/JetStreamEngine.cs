@@ -24,18 +24,14 @@ internal sealed class JetStreamEngine : IDisposable
     private readonly Dictionary<string, JsAccount> _accounts = new(StringComparer.Ordinal);
     private readonly List<InternalSubscriber> _apiSubscriptions = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly string _serverName;
-    private readonly string? _clusterName;
     private Task? _apiLoop;
     private Task? _ticker;
 
-    public JetStreamEngine(JetStreamOptions options, ServerClient internalClient, ServerLog log, string serverName, string? clusterName)
+    public JetStreamEngine(JetStreamOptions options, ServerClient internalClient, ServerLog log)
     {
         Options = options;
         Internal = internalClient;
         Log = log;
-        _serverName = serverName;
-        _clusterName = clusterName;
         StoreDir = Path.Combine(options.StoreDir.Length > 0 ? options.StoreDir : Path.Combine(Path.GetTempPath(), "nats"), "jetstream");
         Api = new JsApi(this);
     }
@@ -122,7 +118,8 @@ internal sealed class JetStreamEngine : IDisposable
         return new JetStreamUsage(memory, storage, accounts, streams, consumers, messages, bytes, total, errors);
     }
 
-    public ClusterInfo ClusterInfo() => new() { Name = _clusterName, Leader = _serverName };
+    /// <summary>Streams and consumers of a server that is not clustered carry no cluster section (nats-server 2.9.10).</summary>
+    public static ClusterInfo? ClusterInfo() => null;
 
     public void Start(IEnumerable<Account> accounts)
     {

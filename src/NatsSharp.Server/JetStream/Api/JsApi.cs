@@ -21,6 +21,7 @@ internal sealed class JsApi
     private const int NamesLimit = 1024;
     private const int ListLimit = 256;
     private const int MaxNameLength = 255;
+    private const int MaxSubjectDetails = 100_000;
     private static readonly long DefaultDuplicateWindow = TimeSpan.FromMinutes(2).Ticks * 100;
 
     private readonly JetStreamEngine _engine;
@@ -57,12 +58,8 @@ internal sealed class JsApi
                     c.ProcessNext(reply, m.Data);
                 }
             }
-            else if (reply is not null)
-            {
-                NoResponders(js, reply);
-            }
 
-            return;
+            return; // nats-server's $JS.API.> subscription takes it and answers nothing
         }
 
         if (t is ["DIRECT", "GET", var ds, ..])
@@ -92,13 +89,7 @@ internal sealed class JsApi
                 WithStream(js, name, reply, "stream_delete_response", s => DeleteStream(js, s, reply));
                 break;
             case ["STREAM", "INFO", var name]:
-                WithStream(js, name, reply, "stream_info_response", s =>
-                {
-                    ApiRequest req = Parse(m.Data, JsJson.Default.ApiRequest) ?? new ApiRequest();
-                    StreamInfo info = s.Info(req.SubjectsFilter);
-                    info.Type = "io.nats.jetstream.api.v1.stream_info_response";
-                    Send(js, reply, info, JsJson.Default.StreamInfo);
-                });
+                StreamInfoRequest(js, name, m.Data, reply);
                 break;
             case ["STREAM", "NAMES"]:
                 StreamNames(js, m.Data, reply);
@@ -178,10 +169,28 @@ internal sealed class JsApi
                 });
                 break;
             default:
-                js.CountError();
-                NoResponders(js, reply); // nats-server has no subscription there
-                break;
+                break; // nats-server answers nothing on subjects it does not know
         }
+    }
+
+    /// <summary>STREAM.INFO: its response (and its error) carry the paging fields of the subjects list, as nats-server's.</summary>
+    private void StreamInfoRequest(JsAccount js, string name, byte[] body, string reply)
+    {
+        const string type = "io.nats.jetstream.api.v1.stream_info_response";
+        if (js.Find(name) is not { } s)
+        {
+            js.CountError();
+            Send(js, reply, new ApiResponse { Type = type, Error = JsErrors.StreamNotFoundErr, Total = 0, Offset = 0, Limit = 0 }, JsJson.Default.ApiResponse);
+            return;
+        }
+
+        ApiRequest req = Parse(body, JsJson.Default.ApiRequest) ?? new ApiRequest();
+        StreamInfo info = s.Info(req.SubjectsFilter);
+        info.Type = type;
+        info.Total = info.State.Subjects?.Count ?? 0;
+        info.Offset = 0;
+        info.Limit = string.IsNullOrEmpty(req.SubjectsFilter) ? 0 : MaxSubjectDetails;
+        Send(js, reply, info, JsJson.Default.StreamInfo);
     }
 
     private void AccountInfo(JsAccount js, string reply)
@@ -249,6 +258,7 @@ internal sealed class JsApi
                 {
                     StreamInfo same = existing.Info();
                     same.Type = type;
+                    same.DidCreate = true; // as nats-server 2.9.10 answers an identical create
                     Send(js, reply, same, JsJson.Default.StreamInfo);
                 }
                 else
@@ -500,8 +510,7 @@ internal sealed class JsApi
 
         if (js.Find(name) is not { Config.AllowDirect: true } s)
         {
-            NoResponders(js, reply);
-            return;
+            return; // as nats-server: no direct-get subscription, the API one answers nothing
         }
 
         ApiRequest req;
@@ -714,11 +723,6 @@ internal sealed class JsApi
             return JsErrors.ConsumerInvalidPolicyErrF.With("ack policy invalid");
         }
 
-        if (cfg.AckPolicy == "none" && cfg.MaxAckPending > 0)
-        {
-            return JsErrors.ConsumerMaxPendingAckPolicyRequiredErr;
-        }
-
         switch (cfg.DeliverPolicy)
         {
             case "all" or "last" or "new" or "last_per_subject":
@@ -811,6 +815,11 @@ internal sealed class JsApi
         if (cfg.AckPolicy != "none" && cfg.MaxAckPending == 0)
         {
             cfg.MaxAckPending = 1000;
+        }
+
+        if (string.IsNullOrEmpty(cfg.Durable) && cfg.InactiveThreshold == 0)
+        {
+            cfg.InactiveThreshold = TimeSpan.FromSeconds(5).Ticks * 100; // nats-server's ephemeral default, shown in the config
         }
 
         return null;
@@ -1006,6 +1015,4 @@ internal sealed class JsApi
 
     private void Status(JsAccount js, string reply, string header) =>
         _engine.Internal.Publish(js.Account, reply, null, default, Encoding.ASCII.GetBytes(header));
-
-    private void NoResponders(JsAccount js, string reply) => Status(js, reply, "NATS/1.0 503\r\n\r\n");
 }

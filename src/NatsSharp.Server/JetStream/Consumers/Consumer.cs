@@ -135,7 +135,7 @@ internal sealed class Consumer
             NumRedelivered = _deliveries.Count(d => d.Value > 1),
             NumWaiting = _waiting.Count,
             NumPending = NumPending(exact: true),
-            Cluster = _stream.Account.Engine.ClusterInfo(),
+            Cluster = JetStreamEngine.ClusterInfo(),
             PushBound = IsPush && HasInterest(),
         };
         return info;

@@ -40,7 +40,7 @@ internal sealed class MemoryStreamStore : IStreamStore
             lock (_lock)
             {
                 ulong count = (ulong)_messages.Count;
-                ulong first = count == 0 ? _last + 1 : _sequences.Min;
+                ulong first = count == 0 ? (_last == 0 ? 0 : _last + 1) : _sequences.Min;
                 long firstTs = count == 0 ? 0 : _messages[first].TimestampNs;
                 ulong deleted = count == 0 ? 0 : _last - first + 1 - count;
                 return new StreamStoreState(count, _bytes, first, firstTs, _last, _lastTimestamp, deleted, (ulong)_bySubject.Count);

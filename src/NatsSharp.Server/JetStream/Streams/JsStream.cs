@@ -179,7 +179,7 @@ internal sealed class JsStream
                 Created = Created,
                 State = state,
                 Domain = Account.Engine.Domain,
-                Cluster = Account.Engine.ClusterInfo(),
+                Cluster = JetStreamEngine.ClusterInfo(),
             };
         }
     }

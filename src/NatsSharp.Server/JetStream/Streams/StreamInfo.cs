@@ -7,6 +7,9 @@ internal sealed class StreamInfo
 {
     [JsonPropertyName("type"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Type { get; set; }
     [JsonPropertyName("error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Api.JsApiError? Error { get; set; }
+    [JsonPropertyName("total"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Total { get; set; }
+    [JsonPropertyName("offset"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Offset { get; set; }
+    [JsonPropertyName("limit"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Limit { get; set; }
     [JsonPropertyName("config")] public StreamConfig Config { get; set; } = new();
     [JsonPropertyName("created")] public DateTime Created { get; set; }
     [JsonPropertyName("state")] public StreamState State { get; set; } = new();
