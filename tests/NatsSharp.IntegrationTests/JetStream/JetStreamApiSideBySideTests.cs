@@ -120,7 +120,9 @@ public sealed class JetStreamApiSideBySideTests
     private static string ErrorOf(string json)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
-        return doc.RootElement.TryGetProperty("error", out JsonElement e) ? e.GetRawText() : "";
+        return doc.RootElement.TryGetProperty("error", out JsonElement e)
+            ? $"{e.GetProperty("code").GetInt32()} {e.GetProperty("err_code").GetInt32()} {e.GetProperty("description").GetString()}"
+            : "";
     }
 
     /// <summary>A pull request: the messages it brings (subject, data, delivery count) up to its batch or a status, whichever comes first.</summary>
