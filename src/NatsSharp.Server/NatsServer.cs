@@ -169,6 +169,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
         Accounts.InstallImports(Options.Accounts);
         Internal.Start();
+        StartJetStream();
         StartSystemAccount();
         _ = Metrics;              // the meter exists from start, for in-process listeners
         _listener.Start((socket, stream) => Accept(socket, stream, webSocket: false));
@@ -195,6 +196,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         await StopPeersAsync().ConfigureAwait(false);
+        await StopJetStreamAsync().ConfigureAwait(false);
         await Internal.StopAsync().ConfigureAwait(false);
         await _clients.CloseAllAsync(Log, cancellationToken).ConfigureAwait(false);
         StopMetrics();
@@ -287,6 +289,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             TlsAvailable = tlsOn && options.AllowNonTls,
             TlsVerify = tlsOn && (options.TlsVerify || options.TlsMap),
             MaxPayload = options.MaxPayload,
+            JetStream = options.JetStream is not null,
             Cluster = Cluster?.Name,
             ConnectUrls = ConnectUrlsForClients(),
         };

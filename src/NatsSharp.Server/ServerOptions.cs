@@ -92,6 +92,7 @@ public sealed partial class ServerOptions
         copy.Cluster = Cluster?.Clone();
         copy.LeafNodes = LeafNodes?.Clone();
         copy.WebSocket = WebSocket?.Clone();
+        copy.JetStream = JetStream?.Clone();
         return copy;
     }
 }

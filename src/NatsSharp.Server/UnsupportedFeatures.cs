@@ -15,7 +15,7 @@ internal static class UnsupportedFeatures
 
     private static readonly HashSet<string> IgnoredFeatures = new(StringComparer.Ordinal)
     {
-        "gateway", "jetstream", "mqtt", "ocsp",
+        "gateway", "mqtt", "ocsp",
     };
 
     /// <summary>Throws when the config asks for operator mode.</summary>

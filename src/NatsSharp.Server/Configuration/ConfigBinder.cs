@@ -30,7 +30,7 @@ internal static partial class ConfigBinder
         "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
         "resolver_pinned_accounts", "trusted", "trusted_keys",
         // JetStream, MQTT.
-        "jetstream", "store_dir", "storedir", "default_js_domain", "mqtt",
+        "default_js_domain", "mqtt",
         // Misc.
         "server_tags", "max_sub_tokens", "max_subscription_tokens", "prof_port",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -162,6 +162,13 @@ internal static partial class ConfigBinder
             case "websocket":
             case "ws":
                 BindWebSocket(value, o, errors);
+                break;
+            case "jetstream":
+                BindJetStream(value, o, errors);
+                break;
+            case "store_dir":
+            case "storedir":
+                BindString(value, errors, s => o.StoreDir = s);
                 break;
             case "authorization":
                 BindAuthorization(value, o, errors);
@@ -341,10 +348,6 @@ internal static partial class ConfigBinder
             case "no_system":
             case "no_sys_acc":
                 TryType(value, ConfigValueKind.Bool, errors);
-                break;
-            case "store_dir":
-            case "storedir":
-                TryType(value, ConfigValueKind.String, errors);
                 break;
             case "max_sub_tokens":
             case "max_subscription_tokens":

@@ -64,13 +64,26 @@ internal sealed class ServerClient
         _sendQueue.Writer.TryWrite(new Outgoing(account, Encoding.UTF8.GetBytes(subject), reply is null ? [] : Encoding.UTF8.GetBytes(reply), header.Length, message));
     }
 
+    /// <summary>
+    /// Queues a message routed by <paramref name="deliverSubject"/> but shown to subscribers as
+    /// <paramref name="subject"/> (nats-server's JetStream delivery: a consumer's message reaches the
+    /// deliver subject or pull inbox with the stored subject in its MSG line). Local subscribers only.
+    /// </summary>
+    public void Deliver(Account account, string deliverSubject, string subject, string? reply, ReadOnlySpan<byte> data, ReadOnlySpan<byte> header = default)
+    {
+        byte[] message = new byte[header.Length + data.Length];
+        header.CopyTo(message);
+        data.CopyTo(message.AsSpan(header.Length));
+        _sendQueue.Writer.TryWrite(new Outgoing(account, Encoding.UTF8.GetBytes(subject), reply is null ? [] : Encoding.UTF8.GetBytes(reply), header.Length, message, Encoding.UTF8.GetBytes(deliverSubject)));
+    }
+
     public void Start() => _sendLoop = Task.Run(SendLoopAsync);
 
     /// <summary>Completes when everything queued before it has been delivered (or at once when the loop is not running).</summary>
     public Task FlushAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_sendLoop is null || !_sendQueue.Writer.TryWrite(new Outgoing(null!, [], [], 0, [], done)))
+        if (_sendLoop is null || !_sendQueue.Writer.TryWrite(new Outgoing(null!, [], [], 0, [], Done: done)))
         {
             done.TrySetResult();
         }
@@ -104,7 +117,14 @@ internal sealed class ServerClient
 
                 try
                 {
-                    _batch.Publish(m.Account, null, m.Subject, m.Reply, m.HeaderSize, m.Message);
+                    if (m.RouteBy is null)
+                    {
+                        _batch.Publish(m.Account, null, m.Subject, m.Reply, m.HeaderSize, m.Message);
+                    }
+                    else
+                    {
+                        DeliverLocal(m);
+                    }
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -116,5 +136,30 @@ internal sealed class ServerClient
         }
     }
 
-    private readonly record struct Outgoing(Account Account, byte[] Subject, byte[] Reply, int HeaderSize, byte[] Message, TaskCompletionSource? Done = null);
+    private void DeliverLocal(Outgoing m)
+    {
+        SublistResult result = m.Account.Sublist.Match(m.RouteBy);
+        foreach (Subscription sub in result.Plain)
+        {
+            if (!sub.Subscriber.IsServerPeer)
+            {
+                _batch.ToSubscriber(sub, m.Subject, m.Reply, m.HeaderSize, m.Message);
+            }
+        }
+
+        foreach (Subscription[] group in result.Queues)
+        {
+            int start = Random.Shared.Next(group.Length);
+            for (int i = 0; i < group.Length; i++)
+            {
+                Subscription member = group[(start + i) % group.Length];
+                if (!member.Subscriber.IsServerPeer && _batch.ToSubscriber(member, m.Subject, m.Reply, m.HeaderSize, m.Message))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private readonly record struct Outgoing(Account Account, byte[] Subject, byte[] Reply, int HeaderSize, byte[] Message, byte[]? RouteBy = null, TaskCompletionSource? Done = null);
 }

@@ -118,6 +118,7 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
                 "/accstatz" => Serialize(endpoint, _monitor.AccountStatz(Bool(context.Request.Query, "unused")), Json.AccountStatz),
                 "/subsz" => Subsz(context.Request.Query),
                 "/healthz" => Healthz(context.Request.Query),
+                "/jsz" => Serialize(endpoint, _monitor.Jsz(), Json.Jsz),
                 _ => null,
             };
             if (body is null)

@@ -14,4 +14,5 @@ namespace NatsSharp.Server.Monitoring;
 [JsonSerializable(typeof(Accountz))]
 [JsonSerializable(typeof(AccountStatz))]
 [JsonSerializable(typeof(AccountInfo))]
+[JsonSerializable(typeof(Jsz))]
 internal sealed partial class MonitorJson : JsonSerializerContext;

@@ -41,6 +41,7 @@ internal sealed partial class ServerMonitor
         using var process = Process.GetCurrentProcess();
         return new Varz
         {
+            JetStream = JetStreamVarz(),
             ServerId = _server.ServerId,
             ServerName = _server.ServerName,
             Version = ServerVersion.Compatible,

@@ -37,7 +37,7 @@ internal sealed class Varz
     [JsonPropertyName("leaf")] public VarzLeaf Leaf { get; init; } = new();
     [JsonPropertyName("mqtt")] public EmptySection Mqtt { get; init; } = EmptySection.Instance;
     [JsonPropertyName("websocket")] public VarzWebsocket Websocket { get; init; } = new();
-    [JsonPropertyName("jetstream")] public EmptySection JetStream { get; init; } = EmptySection.Instance;
+    [JsonPropertyName("jetstream")] public JetStreamVarz JetStream { get; init; } = new();
     [JsonPropertyName("tls_timeout")] public double TlsTimeout { get; init; }
     [JsonPropertyName("write_deadline")] public long WriteDeadline { get; init; }
     [JsonPropertyName("start")] public string Start { get; init; } = "";

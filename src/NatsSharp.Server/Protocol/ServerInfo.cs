@@ -31,6 +31,9 @@ internal sealed class ServerInfo
 
     [JsonPropertyName("max_payload")] public int MaxPayload { get; set; }
 
+    [JsonPropertyName("jetstream"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool JetStream { get; set; }
+
     /// <summary>Route INFO only: the route URL to dial (gossip, cluster.advertise).</summary>
     [JsonPropertyName("ip"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public string? Ip { get; set; }

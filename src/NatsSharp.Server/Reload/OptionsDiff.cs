@@ -98,6 +98,8 @@ internal sealed class OptionsDiff
         TlsBlock();
         LeafBlock();
         WebSocketBlock();
+        Cover("o => o.JetStream"); // JetStream is read at start only (docs/jetstream.md)
+        Cover("o => o.StoreDir");
         Live("ping_interval", o => o.PingInterval);
         Live("ping_max", o => o.PingMax);
         Fixed("HTTPHost", o => o.HttpHost);

@@ -68,9 +68,9 @@ internal sealed class CommandLineOptions
         f.Int(["max_traced_msg_len"], v => o.MaxTracedMsgLen = v);
         f.String(["log_format"], v => o.LogFormat = v is "text" or "json" ? v : throw new FormatException()); // NatsSharp's own
 
-        // JetStream is accepted so scripts and test harnesses keep working.
-        f.Bool(["js", "jetstream"], v => Note(v, "JetStream (-js)"));
-        f.String(["sd", "store_dir"], v => Note(v.Length > 0, "JetStream storage (-sd)"));
+        // JetStream.
+        f.Bool(["js", "jetstream"], v => o.JetStream = v ? o.JetStream ?? new NatsSharp.Server.JetStream.JetStreamOptions() : null);
+        f.String(["sd", "store_dir"], v => o.StoreDir = v);
 
         // Authorization.
         f.String(["user"], v => o.Username = v);

@@ -385,7 +385,6 @@ public sealed class ConfigBinderTests
     [InlineData("gateway { name: g, listen: 127.0.0.1:7222 }")]
     [InlineData("system_account: SYS\nsystem: SYS2")]
     [InlineData("no_system_account: true\nno_system: true\nno_sys_acc: true")]
-    [InlineData("jetstream { store_dir: /tmp/js }\nstore_dir: /tmp/js\nstoredir: /tmp/js")]
     [InlineData("mqtt { port: 1883 }")]
     [InlineData("server_tags: [\"a:1\", \"b\"]\nserver_tags: c")]
     [InlineData("connect_error_reports: 10\nreconnect_error_reports: 5")]

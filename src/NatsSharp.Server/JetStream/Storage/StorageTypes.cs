@@ -32,7 +32,7 @@ internal sealed class ConsumerState
     /// <summary>By stream sequence.</summary>
     public Dictionary<ulong, PendingDelivery> Pending { get; } = [];
 
-    /// <summary>Stream sequence → delivery count, for messages delivered more than once.</summary>
+    /// <summary>JsStream sequence → delivery count, for messages delivered more than once.</summary>
     public Dictionary<ulong, ulong> Redelivered { get; } = [];
 }
 

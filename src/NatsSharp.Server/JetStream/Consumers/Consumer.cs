@@ -1,0 +1,756 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NatsSharp.Server.Internal;
+using NatsSharp.Server.JetStream.Api;
+using NatsSharp.Server.JetStream.Storage;
+using NatsSharp.Server.JetStream.Streams;
+
+namespace NatsSharp.Server.JetStream.Consumers;
+
+/// <summary>
+/// One consumer of a stream, push or pull. Every member runs under its stream's lock (the stream's
+/// loop, the API loop and the timer take it), so the consumer itself holds no lock. Its state is
+/// written through <see cref="IConsumerStore"/> as it changes.
+/// </summary>
+internal sealed class Consumer
+{
+    private const int FlowControlEvery = 64;
+    private static readonly long DefaultEphemeralIdleNs = TimeSpan.FromSeconds(5).Ticks * 100;
+
+    private readonly JsStream _stream;
+    private readonly IConsumerStore _store;
+    private readonly Dictionary<ulong, PendingMessage> _pending = [];
+    private readonly Dictionary<ulong, ulong> _deliveries = [];
+    private readonly SortedSet<ulong> _redeliver = [];
+    private readonly Queue<ulong> _lastPerSubject = new();
+    private readonly LinkedList<WaitingRequest> _waiting = new();
+    private readonly byte[]? _deliverSubjectBytes;
+    private InternalSubscriber? _ackSubscription;
+    private ulong _sseq;
+    private ulong _dseq;
+    private ulong _lastDeliveredStreamSeq;
+    private SequencePair _ackFloor;
+    private long _lastActiveNs;
+    private long _lastDeliveryNs;
+    private long _idleSinceNs;
+    private int _sinceFlowControl;
+    private ulong _flowControlCount;
+    private bool _stopped;
+
+    public Consumer(JsStream stream, string name, ConsumerConfig config, IConsumerStore store, DateTime created)
+    {
+        _stream = stream;
+        Name = name;
+        Config = config;
+        _store = store;
+        Created = created;
+        _deliverSubjectBytes = config.DeliverSubject is { } d ? Encoding.UTF8.GetBytes(d) : null;
+        _idleSinceNs = JsTime.NowNs();
+    }
+
+    public string Name { get; }
+
+    public ConsumerConfig Config { get; private set; }
+
+    public DateTime Created { get; }
+
+    public bool IsDurable => !string.IsNullOrEmpty(Config.Durable);
+
+    public bool IsPush => !string.IsNullOrEmpty(Config.DeliverSubject);
+
+    private bool AckNone => Config.AckPolicy == "none";
+
+    private string Filter => Config.FilterSubject ?? "";
+
+    /// <summary>Sets the start position (or the recovered state) and subscribes the ack subject.</summary>
+    public void Start()
+    {
+        ConsumerState recovered = _store.State;
+        if (recovered.Delivered.StreamSequence > 0 || recovered.Delivered.ConsumerSequence > 0)
+        {
+            _dseq = recovered.Delivered.ConsumerSequence;
+            _sseq = recovered.Delivered.StreamSequence + 1;
+            _lastDeliveredStreamSeq = recovered.Delivered.StreamSequence;
+            _ackFloor = recovered.AckFloor;
+            long now = JsTime.NowNs();
+            foreach (KeyValuePair<ulong, PendingDelivery> p in recovered.Pending)
+            {
+                _pending[p.Key] = new PendingMessage { ConsumerSequence = p.Value.ConsumerSequence, DeliveredNs = p.Value.TimestampNs, DeadlineNs = now + AckWaitNs(1) };
+                _deliveries[p.Key] = 1 + recovered.Redelivered.GetValueOrDefault(p.Key);
+            }
+        }
+        else
+        {
+            SetStartPosition();
+        }
+
+        _store.WriteMetadata(JsonSerializer.SerializeToUtf8Bytes(Config, JsJson.Default.ConsumerConfig));
+        string ackSubject = $"$JS.ACK.{_stream.Name}.{Name}.>";
+        _ackSubscription = _stream.Account.Engine.Internal.Subscribe(_stream.Account.Account, ackSubject, (Accounts.Account _, in InternalMessage m) =>
+            _stream.Enqueue(new StreamWork(m.ToReceived(), this)));
+    }
+
+    public void UpdateConfig(ConsumerConfig config)
+    {
+        Config = config;
+        _store.WriteMetadata(JsonSerializer.SerializeToUtf8Bytes(Config, JsJson.Default.ConsumerConfig));
+    }
+
+    /// <summary>Unsubscribes; pull requests still waiting are told the consumer is gone.</summary>
+    public void Stop(bool deleted)
+    {
+        _stopped = true;
+        if (_ackSubscription is not null)
+        {
+            _stream.Account.Engine.Internal.Unsubscribe(_ackSubscription);
+        }
+
+        if (deleted)
+        {
+            foreach (WaitingRequest wr in _waiting)
+            {
+                SendStatus(wr.Reply, "NATS/1.0 409 Consumer Deleted\r\n\r\n");
+            }
+
+            _waiting.Clear();
+        }
+    }
+
+    public void DeleteState() => _store.Delete();
+
+    public ConsumerInfo Info()
+    {
+        var info = new ConsumerInfo
+        {
+            JsStream = _stream.Name,
+            Name = Name,
+            Created = Created,
+            Config = Config,
+            Delivered = new SequenceInfo { Consumer = _dseq, JsStream = _sseq > 0 ? _sseq - 1 : 0, LastActive = _lastDeliveryNs > 0 ? JsTime.ToDateTime(_lastDeliveryNs) : null },
+            AckFloor = AckNone
+                ? new SequenceInfo { Consumer = _dseq, JsStream = _sseq > 0 ? _sseq - 1 : 0 }
+                : new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence, LastActive = _lastActiveNs > 0 && _ackFloor.ConsumerSequence > 0 ? JsTime.ToDateTime(_lastActiveNs) : null },
+            NumAckPending = _pending.Count,
+            NumRedelivered = _deliveries.Count(d => d.Value > 1),
+            NumWaiting = _waiting.Count,
+            NumPending = NumPending(exact: true),
+            Cluster = JetStreamEngine.ClusterInfo(),
+            PushBound = IsPush && HasInterest(),
+        };
+        return info;
+    }
+
+    /// <summary>Whether this consumer still has to see (or have acked) <paramref name="seq"/>: interest retention keeps it until then.</summary>
+    public bool NeedsMessage(ulong seq, string subject)
+    {
+        if (!JsSubject.Matches(subject, Config.FilterSubject))
+        {
+            return false;
+        }
+
+        return seq >= _sseq || _pending.ContainsKey(seq) || _lastPerSubject.Contains(seq);
+    }
+
+    public void OnNewMessage() => TryDeliver();
+
+    public void OnRemoved(ulong seq)
+    {
+        if (_pending.Remove(seq))
+        {
+            _deliveries.Remove(seq);
+            _redeliver.Remove(seq);
+            UpdateAckFloor();
+        }
+    }
+
+    public void OnPurged(ulong firstSeq)
+    {
+        if (_sseq < firstSeq)
+        {
+            _sseq = firstSeq;
+        }
+
+        foreach (ulong seq in _pending.Keys.Where(s => s < firstSeq).ToList())
+        {
+            OnRemoved(seq);
+        }
+
+        _store.Replace(Snapshot());
+    }
+
+    /// <summary>CONSUMER.MSG.NEXT (or +NXT): queue a pull request and serve it from what is there.</summary>
+    public void ProcessNext(string? reply, ReadOnlySpan<byte> body)
+    {
+        if (reply is null || _stopped)
+        {
+            return;
+        }
+
+        if (IsPush)
+        {
+            SendStatus(reply, "NATS/1.0 409 Consumer is push based\r\n\r\n");
+            return;
+        }
+
+        var req = new NextRequest { Batch = 1 };
+        string text = Encoding.UTF8.GetString(body).Trim();
+        if (text.Length > 0)
+        {
+            if (text[0] == '{')
+            {
+                try
+                {
+                    req = JsonSerializer.Deserialize(text, JsJson.Default.NextRequest) ?? req;
+                }
+                catch (JsonException ex)
+                {
+                    SendStatus(reply, $"NATS/1.0 400 Bad Request - {ex.Message}\r\n\r\n");
+                    return;
+                }
+            }
+            else if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            {
+                req.Batch = n;
+            }
+        }
+
+        if (req.Batch <= 0)
+        {
+            req.Batch = 1;
+        }
+
+        long now = JsTime.NowNs();
+        _lastActiveNs = now;
+        if (Config.MaxRequestBatch > 0 && req.Batch > Config.MaxRequestBatch)
+        {
+            SendStatus(reply, $"NATS/1.0 409 Exceeded MaxRequestBatch of {Config.MaxRequestBatch}\r\n\r\n");
+            return;
+        }
+
+        if (req.NoWait && req.Expires == 0 && NumPending(exact: false) == 0 && _redeliver.Count == 0)
+        {
+            SendStatus(reply, "NATS/1.0 404 No Messages\r\n\r\n");
+            return;
+        }
+
+        if (Config.MaxWaiting > 0 && _waiting.Count >= Config.MaxWaiting)
+        {
+            SendStatus(reply, "NATS/1.0 409 Exceeded MaxWaiting\r\n\r\n");
+            return;
+        }
+
+        _waiting.AddLast(new WaitingRequest
+        {
+            Reply = reply,
+            Remaining = req.Batch,
+            MaxBytes = req.MaxBytes,
+            NoWait = req.NoWait,
+            ExpiresNs = req.Expires > 0 ? now + req.Expires : 0,
+            HeartbeatNs = req.Heartbeat,
+            NextHeartbeatNs = req.Heartbeat > 0 ? now + req.Heartbeat : 0,
+        });
+        TryDeliver();
+    }
+
+    /// <summary>A message on $JS.ACK.&lt;stream&gt;.&lt;consumer&gt;.&gt;: ack, nak, progress, term or next.</summary>
+    public void ProcessAck(ReceivedMessage m)
+    {
+        string[] tokens = m.Subject.Split('.');
+        if (tokens.Length < 9 || !ulong.TryParse(tokens[5], out ulong sseq) || !ulong.TryParse(tokens[6], out ulong dseq))
+        {
+            return;
+        }
+
+        string body = Encoding.UTF8.GetString(m.Data);
+        long now = JsTime.NowNs();
+        _lastActiveNs = now;
+        bool replied = false;
+        if (body.Length == 0 || body.StartsWith("+ACK", StringComparison.Ordinal))
+        {
+            Ack(sseq, dseq);
+        }
+        else if (body.StartsWith("-NAK", StringComparison.Ordinal))
+        {
+            Nak(sseq, ParseDelay(body), now);
+        }
+        else if (body.StartsWith("+WPI", StringComparison.Ordinal))
+        {
+            if (_pending.TryGetValue(sseq, out PendingMessage? p))
+            {
+                p.DeadlineNs = now + AckWaitNs(_deliveries.GetValueOrDefault(sseq, 1UL));
+            }
+        }
+        else if (body.StartsWith("+TERM", StringComparison.Ordinal))
+        {
+            Ack(sseq, dseq);
+        }
+        else if (body.StartsWith("+NXT", StringComparison.Ordinal))
+        {
+            Ack(sseq, dseq);
+            ProcessNext(m.Reply, Encoding.UTF8.GetBytes(body.Length > 4 ? body[4..] : ""));
+            replied = true;
+        }
+
+        if (!replied && m.Reply is not null)
+        {
+            _stream.Account.Engine.Reply(_stream.Account.Account, m.Reply, []); // AckSync / double ack
+        }
+
+        TryDeliver();
+    }
+
+    /// <summary>Redeliveries due, pull expiries and heartbeats, idle ephemerals.</summary>
+    public void Tick(long now)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        foreach (KeyValuePair<ulong, PendingMessage> p in _pending)
+        {
+            if (p.Value.DeadlineNs <= now && !_redeliver.Contains(p.Key)
+                && (Config.MaxDeliver <= 0 || _deliveries.GetValueOrDefault(p.Key, 1UL) < (ulong)Config.MaxDeliver))
+            {
+                _redeliver.Add(p.Key);
+            }
+        }
+
+        for (LinkedListNode<WaitingRequest>? node = _waiting.First; node is not null;)
+        {
+            LinkedListNode<WaitingRequest>? next = node.Next;
+            WaitingRequest wr = node.Value;
+            if (wr.ExpiresNs > 0 && now >= wr.ExpiresNs)
+            {
+                SendStatus(wr.Reply, $"NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: {wr.Remaining}\r\nNats-Pending-Bytes: {wr.MaxBytes}\r\n\r\n");
+                _waiting.Remove(node);
+            }
+            else if (wr.HeartbeatNs > 0 && now >= wr.NextHeartbeatNs)
+            {
+                SendStatus(wr.Reply, HeartbeatHeader());
+                wr.NextHeartbeatNs = now + wr.HeartbeatNs;
+            }
+
+            node = next;
+        }
+
+        if (IsPush && Config.Heartbeat > 0 && now - Math.Max(_lastDeliveryNs, _idleSinceNs) >= Config.Heartbeat && HasInterest())
+        {
+            SendTo(Config.DeliverSubject!, null, Encoding.UTF8.GetBytes(HeartbeatHeader()), default);
+            _idleSinceNs = now;
+        }
+
+        TryDeliver();
+        if (IsIdleTooLong(now))
+        {
+            _stream.Account.Engine.DeleteConsumerLater(_stream, this);
+        }
+    }
+
+    private bool IsIdleTooLong(long now)
+    {
+        long threshold = Config.InactiveThreshold > 0 ? Config.InactiveThreshold : IsDurable ? 0 : DefaultEphemeralIdleNs;
+        if (threshold <= 0)
+        {
+            return false;
+        }
+
+        bool active = IsPush ? HasInterest() : _waiting.Count > 0;
+        if (active)
+        {
+            _lastActiveNs = now;
+            return false;
+        }
+
+        return now - Math.Max(_lastActiveNs, Math.Max(_lastDeliveryNs, JsTime.ToNs(Created))) >= threshold;
+    }
+
+    private void SetStartPosition()
+    {
+        StreamStoreState s = _stream.Store.State;
+        switch (Config.DeliverPolicy)
+        {
+            case "last":
+                _sseq = _stream.Store.TryLoadLast(Filter, out StoredMessage last) ? last.Sequence : s.LastSequence + 1;
+                break;
+            case "new":
+                _sseq = s.LastSequence + 1;
+                break;
+            case "by_start_sequence":
+                _sseq = Math.Max(Config.OptStartSeq, 1);
+                break;
+            case "by_start_time":
+                long t = Config.OptStartTime is { } st ? JsTime.ToNs(st) : 0;
+                _sseq = s.LastSequence + 1;
+                for (ulong seq = s.FirstSequence; _stream.Store.TryLoadNext(Filter, seq, out StoredMessage m); seq = m.Sequence + 1)
+                {
+                    if (m.TimestampNs >= t)
+                    {
+                        _sseq = m.Sequence;
+                        break;
+                    }
+                }
+
+                break;
+            case "last_per_subject":
+                List<ulong> lasts = [];
+                foreach (string subject in _stream.Store.SubjectTotals(Filter.Length == 0 ? ">" : Filter).Keys)
+                {
+                    if (_stream.Store.TryLoadLast(subject, out StoredMessage lm))
+                    {
+                        lasts.Add(lm.Sequence);
+                    }
+                }
+
+                lasts.Sort();
+                foreach (ulong seq in lasts)
+                {
+                    _lastPerSubject.Enqueue(seq);
+                }
+
+                _sseq = s.LastSequence + 1;
+                break;
+            default:
+                _sseq = Math.Max(s.FirstSequence, 1);
+                break;
+        }
+
+        _ackFloor = new SequencePair(0, _sseq > 0 ? _sseq - 1 : 0);
+    }
+
+    /// <summary>Delivers while there is a message and someone to take it (interest, a waiting request, room under max_ack_pending).</summary>
+    private void TryDeliver()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        long now = JsTime.NowNs();
+        while (true)
+        {
+            WaitingRequest? wr = null;
+            if (IsPush)
+            {
+                if (!HasInterest())
+                {
+                    return;
+                }
+            }
+            else
+            {
+                if (_waiting.First is null)
+                {
+                    return;
+                }
+
+                wr = _waiting.First.Value;
+            }
+
+            bool redelivery = _redeliver.Count > 0;
+            if (!redelivery && !AckNone && Config.MaxAckPending > 0 && _pending.Count >= Config.MaxAckPending)
+            {
+                break;
+            }
+
+            if (!TryNext(out StoredMessage m, out ulong dc, out Action undo))
+            {
+                break;
+            }
+
+            int size = m.Subject.Length + m.Header.Length + m.Data.Length;
+            if (wr is not null && wr.MaxBytes > 0 && size > wr.MaxBytes)
+            {
+                undo();
+                SendStatus(wr.Reply, $"NATS/1.0 409 Message Size Exceeds MaxBytes\r\nNats-Pending-Messages: {wr.Remaining}\r\nNats-Pending-Bytes: {wr.MaxBytes}\r\n\r\n");
+                _waiting.RemoveFirst();
+                continue;
+            }
+
+            Deliver(m, dc, wr?.Reply ?? Config.DeliverSubject!, now);
+            if (wr is not null)
+            {
+                wr.Remaining--;
+                wr.Delivered++;
+                if (wr.MaxBytes > 0)
+                {
+                    wr.MaxBytes -= size;
+                }
+
+                if (wr.HeartbeatNs > 0)
+                {
+                    wr.NextHeartbeatNs = now + wr.HeartbeatNs;
+                }
+
+                if (wr.Remaining <= 0)
+                {
+                    _waiting.RemoveFirst();
+                }
+            }
+        }
+
+        // Nothing more for now: no-wait requests end here.
+        for (LinkedListNode<WaitingRequest>? node = _waiting.First; node is not null;)
+        {
+            LinkedListNode<WaitingRequest>? next = node.Next;
+            WaitingRequest w = node.Value;
+            if (w.NoWait)
+            {
+                SendStatus(w.Reply, w.Delivered > 0
+                    ? $"NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: {w.Remaining}\r\nNats-Pending-Bytes: {w.MaxBytes}\r\n\r\n"
+                    : "NATS/1.0 404 No Messages\r\n\r\n");
+                _waiting.Remove(node);
+            }
+
+            node = next;
+        }
+    }
+
+    private bool TryNext(out StoredMessage message, out ulong deliveryCount, out Action undo)
+    {
+        while (_redeliver.Count > 0)
+        {
+            ulong seq = _redeliver.Min;
+            _redeliver.Remove(seq);
+            if (!_pending.ContainsKey(seq))
+            {
+                continue;
+            }
+
+            if (!_stream.Store.TryLoad(seq, out message))
+            {
+                OnRemoved(seq);
+                continue;
+            }
+
+            deliveryCount = _deliveries.GetValueOrDefault(seq, 1UL) + 1;
+            undo = () => _redeliver.Add(seq);
+            return true;
+        }
+
+        while (_lastPerSubject.Count > 0)
+        {
+            ulong seq = _lastPerSubject.Peek();
+            if (_stream.Store.TryLoad(seq, out message))
+            {
+                _lastPerSubject.Dequeue();
+                deliveryCount = 1;
+                undo = () => RequeueFront(seq);
+                return true;
+            }
+
+            _lastPerSubject.Dequeue();
+        }
+
+        ulong before = _sseq;
+        if (_stream.Store.TryLoadNext(Filter, _sseq, out message))
+        {
+            _sseq = message.Sequence + 1;
+            deliveryCount = 1;
+            undo = () => _sseq = before;
+            return true;
+        }
+
+        deliveryCount = 0;
+        undo = static () => { };
+        return false;
+    }
+
+    private void RequeueFront(ulong seq)
+    {
+        ulong[] rest = [.. _lastPerSubject];
+        _lastPerSubject.Clear();
+        _lastPerSubject.Enqueue(seq);
+        foreach (ulong s in rest)
+        {
+            _lastPerSubject.Enqueue(s);
+        }
+    }
+
+    private void Deliver(StoredMessage m, ulong dc, string to, long now)
+    {
+        _dseq++;
+        _lastDeliveryNs = now;
+        _lastDeliveredStreamSeq = m.Sequence;
+        if (!AckNone)
+        {
+            if (!_pending.TryGetValue(m.Sequence, out PendingMessage? p))
+            {
+                _pending[m.Sequence] = p = new PendingMessage();
+            }
+
+            p.ConsumerSequence = _dseq;
+            p.DeliveredNs = now;
+            p.DeadlineNs = now + AckWaitNs(dc);
+            _deliveries[m.Sequence] = dc;
+        }
+
+        _store.UpdateDelivered(_dseq, m.Sequence, dc, now);
+        ulong pending = NumPending(exact: false);
+        string reply = $"$JS.ACK.{_stream.Name}.{Name}.{dc}.{m.Sequence}.{_dseq}.{m.TimestampNs}.{pending}";
+        if (Config.HeadersOnly)
+        {
+            byte[] hdr = JsHeaders.Append(m.Header.Span, $"Nats-Msg-Size: {m.Data.Length}");
+            SendTo(to, reply, hdr, default, m.Subject);
+        }
+        else
+        {
+            SendTo(to, reply, m.Header.Span, m.Data.Span, m.Subject);
+        }
+
+        if (IsPush && Config.FlowControl && ++_sinceFlowControl >= FlowControlEvery)
+        {
+            _sinceFlowControl = 0;
+            _flowControlCount++;
+            SendTo(Config.DeliverSubject!, $"$JS.FC.{_stream.Name}.{Name}.{_flowControlCount}", "NATS/1.0 100 FlowControl Request\r\n\r\n"u8, default);
+        }
+    }
+
+    private void Ack(ulong sseq, ulong dseq)
+    {
+        if (AckNone)
+        {
+            return;
+        }
+
+        List<ulong> acked = [];
+        if (Config.AckPolicy == "all")
+        {
+            acked.AddRange(_pending.Keys.Where(s => s <= sseq));
+        }
+        else if (_pending.ContainsKey(sseq))
+        {
+            acked.Add(sseq);
+        }
+
+        foreach (ulong seq in acked)
+        {
+            PendingMessage p = _pending[seq];
+            _pending.Remove(seq);
+            _deliveries.Remove(seq);
+            _redeliver.Remove(seq);
+            _store.UpdateAcks(p.ConsumerSequence, seq);
+        }
+
+        UpdateAckFloor();
+        foreach (ulong seq in acked)
+        {
+            _stream.OnAcked(this, seq);
+        }
+    }
+
+    private void Nak(ulong sseq, long delayNs, long now)
+    {
+        if (!_pending.TryGetValue(sseq, out PendingMessage? p))
+        {
+            return;
+        }
+
+        if (delayNs > 0)
+        {
+            p.DeadlineNs = now + delayNs;
+        }
+        else
+        {
+            _redeliver.Add(sseq);
+        }
+    }
+
+    private void UpdateAckFloor()
+    {
+        if (_pending.Count == 0)
+        {
+            _ackFloor = new SequencePair(_dseq, _sseq > 0 ? _sseq - 1 : 0);
+            return;
+        }
+
+        ulong min = _pending.Keys.Min();
+        _ackFloor = new SequencePair(_pending[min].ConsumerSequence - 1, min - 1);
+    }
+
+    private ConsumerState Snapshot()
+    {
+        var state = new ConsumerState
+        {
+            Delivered = new SequencePair(_dseq, _sseq > 0 ? _sseq - 1 : 0),
+            AckFloor = _ackFloor,
+        };
+        foreach (KeyValuePair<ulong, PendingMessage> p in _pending)
+        {
+            state.Pending[p.Key] = new PendingDelivery(p.Value.ConsumerSequence, p.Value.DeliveredNs);
+            if (_deliveries.GetValueOrDefault(p.Key, 1UL) > 1)
+            {
+                state.Redelivered[p.Key] = _deliveries[p.Key] - 1;
+            }
+        }
+
+        return state;
+    }
+
+    private ulong NumPending(bool exact)
+    {
+        ulong n = (ulong)_lastPerSubject.Count;
+        StreamStoreState s = _stream.Store.State;
+        if (_sseq > s.LastSequence)
+        {
+            return n;
+        }
+
+        if (!exact && JsSubject.IsAll(Config.FilterSubject))
+        {
+            ulong from = Math.Max(_sseq, s.FirstSequence);
+            return n + Math.Min(s.Messages, s.LastSequence - from + 1);
+        }
+
+        return n + _stream.Store.NumPending(_sseq, Filter, lastPerSubject: false);
+    }
+
+    private long AckWaitNs(ulong deliveryCount)
+    {
+        if (Config.BackOff is { Count: > 0 } backoff)
+        {
+            int i = (int)Math.Min(deliveryCount - 1, (ulong)backoff.Count - 1);
+            return backoff[i];
+        }
+
+        return Config.AckWait > 0 ? Config.AckWait : TimeSpan.FromSeconds(30).Ticks * 100;
+    }
+
+    private static long ParseDelay(string body)
+    {
+        int i = body.IndexOf("\"delay\"", StringComparison.Ordinal);
+        if (i < 0)
+        {
+            return 0;
+        }
+
+        ReadOnlySpan<char> rest = body.AsSpan(i + 7).TrimStart().TrimStart(':').TrimStart();
+        int end = 0;
+        while (end < rest.Length && char.IsAsciiDigit(rest[end]))
+        {
+            end++;
+        }
+
+        return long.TryParse(rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out long ns) ? ns : 0;
+    }
+
+    private string HeartbeatHeader() => $"NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: {_dseq}\r\nNats-Last-Stream: {_lastDeliveredStreamSeq}\r\n\r\n";
+
+    private bool HasInterest() => _deliverSubjectBytes is not null && !_stream.Account.Account.Sublist.Match(_deliverSubjectBytes).IsEmpty;
+
+    private void SendStatus(string to, string header) => SendTo(to, null, Encoding.ASCII.GetBytes(header), default);
+
+    /// <summary>Sends to the deliver subject or a pull inbox; a stored message keeps its own subject in the MSG line.</summary>
+    private void SendTo(string to, string? reply, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, string? storedSubject = null)
+    {
+        if (storedSubject is null)
+        {
+            _stream.Account.Engine.Internal.Publish(_stream.Account.Account, to, reply, data, header);
+        }
+        else
+        {
+            _stream.Account.Engine.Internal.Deliver(_stream.Account.Account, to, storedSubject, reply, data, header);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using NatsSharp.Server.Accounts;
+using NatsSharp.Server.Internal;
+using NatsSharp.Server.JetStream.Api;
+using NatsSharp.Server.JetStream.Consumers;
+using NatsSharp.Server.JetStream.Storage;
+using NatsSharp.Server.JetStream.Streams;
+using NatsSharp.Server.Logging;
+
+namespace NatsSharp.Server.JetStream;
+
+/// <summary>
+/// JetStream on one server: an <see cref="JsAccount"/> per account, the $JS.API.&gt; subscription of
+/// each (requests queued onto one API loop, off the publishers' read loops), a timer for ages,
+/// redeliveries and heartbeats, and recovery of what the store directory holds.
+/// </summary>
+internal sealed class JetStreamEngine : IDisposable
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly Channel<(JsAccount Account, ReceivedMessage Message)> _api =
+        Channel.CreateUnbounded<(JsAccount, ReceivedMessage)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, JsAccount> _accounts = new(StringComparer.Ordinal);
+    private readonly List<InternalSubscriber> _apiSubscriptions = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _apiLoop;
+    private Task? _ticker;
+
+    public JetStreamEngine(JetStreamOptions options, ServerClient internalClient, ServerLog log)
+    {
+        Options = options;
+        Internal = internalClient;
+        Log = log;
+        StoreDir = Path.Combine(options.StoreDir.Length > 0 ? options.StoreDir : Path.Combine(Path.GetTempPath(), "nats"), "jetstream");
+        Api = new JsApi(this);
+    }
+
+    public JetStreamOptions Options { get; }
+
+    public ServerClient Internal { get; }
+
+    public ServerLog Log { get; }
+
+    public JsApi Api { get; }
+
+    /// <summary>The directory JetStream keeps its data in (store_dir + "/jetstream", as nats-server).</summary>
+    public string StoreDir { get; }
+
+    public string? Domain => Options.Domain.Length > 0 ? Options.Domain : null;
+
+    /// <summary>Opens a file stream's store; <see cref="StreamStoreFactory.File"/> unless a test swaps it.</summary>
+    public Func<string, StreamStoreLimits, IStreamStore> FileStoreFactory { get; set; } = StreamStoreFactory.File;
+
+    public IEnumerable<JsAccount> Accounts
+    {
+        get
+        {
+            lock (_accounts)
+            {
+                return [.. _accounts.Values];
+            }
+        }
+    }
+
+    /// <summary>max_memory_store, or 75% of the memory this process may use (nats-server's default).</summary>
+    public long MaxMemory => Options.MaxMemory > 0 ? Options.MaxMemory : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
+
+    /// <summary>max_file_store, or 75% of the free space where the store lives (nats-server's default).</summary>
+    public long MaxStore
+    {
+        get
+        {
+            if (Options.MaxStore > 0)
+            {
+                return Options.MaxStore;
+            }
+
+            try
+            {
+                return new DriveInfo(Path.GetFullPath(StoreDir)).AvailableFreeSpace / 4 * 3;
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                return 1L << 40;
+            }
+        }
+    }
+
+    public JetStreamUsage Usage()
+    {
+        ulong memory = 0, storage = 0, messages = 0, bytes = 0, total = 0, errors = 0;
+        int accounts = 0, streams = 0, consumers = 0;
+        foreach (JsAccount js in Accounts)
+        {
+            total += js.ApiTotal;
+            errors += js.ApiErrors;
+            List<JsStream> list = js.Streams;
+            accounts += list.Count > 0 || js.Account.Name == Account.GlobalName ? 1 : 0;
+            foreach (JsStream s in list)
+            {
+                StreamStoreState st = s.Store.State;
+                streams++;
+                consumers += s.ConsumerCount;
+                messages += st.Messages;
+                bytes += st.Bytes;
+                if (s.Config.Storage == "memory")
+                {
+                    memory += st.Bytes;
+                }
+                else
+                {
+                    storage += st.Bytes;
+                }
+            }
+        }
+
+        return new JetStreamUsage(memory, storage, accounts, streams, consumers, messages, bytes, total, errors);
+    }
+
+    /// <summary>Streams and consumers of a server that is not clustered carry no cluster section (nats-server 2.9.10).</summary>
+    public static ClusterInfo? ClusterInfo() => null;
+
+    public void Start(IEnumerable<Account> accounts)
+    {
+        Directory.CreateDirectory(StoreDir);
+        foreach (Account account in accounts)
+        {
+            var js = new JsAccount(this, account);
+            lock (_accounts)
+            {
+                _accounts[account.Name] = js;
+            }
+
+            Recover(js);
+            _apiSubscriptions.Add(Internal.Subscribe(account, "$JS.API.>", (Account _, in InternalMessage m) =>
+                _api.Writer.TryWrite((js, m.ToReceived()))));
+        }
+
+        _apiLoop = Task.Run(ApiLoopAsync);
+        _ticker = Task.Run(TickLoopAsync);
+    }
+
+    public async Task StopAsync()
+    {
+        foreach (InternalSubscriber sub in _apiSubscriptions)
+        {
+            Internal.Unsubscribe(sub);
+        }
+
+        _api.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (JsAccount js in Accounts)
+        {
+            foreach (JsStream stream in js.Streams)
+            {
+                stream.Stop();
+                stream.Store.Dispose();
+            }
+        }
+
+        if (_apiLoop is not null)
+        {
+            await _apiLoop.ConfigureAwait(false);
+        }
+
+        if (_ticker is not null)
+        {
+            await _ticker.ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _stop.Dispose();
+
+    public void Reply(Account account, string reply, ReadOnlySpan<byte> data) => Internal.Publish(account, reply, null, data);
+
+    /// <summary>The directory of a stream's files.</summary>
+    public string StreamDir(Account account, string stream) => Path.Combine(StoreDir, account.Name, "streams", stream);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The stream owns the store it is handed.")]
+    public IStreamStore OpenStore(Account account, StreamConfig config) =>
+        config.Storage == "memory"
+            ? StreamStoreFactory.Memory(JsStream.LimitsOf(config))
+            : FileStoreFactory(StreamDir(account, config.Name), JsStream.LimitsOf(config));
+
+    /// <summary>An idle ephemeral (or a consumer past its inactive_threshold) is deleted from the API loop, outside the tick.</summary>
+    public void DeleteConsumerLater(JsStream stream, Consumer consumer) =>
+        _api.Writer.TryWrite((stream.Account, new ReceivedMessage(JsApi.InternalDeletePrefix + stream.Name + "." + consumer.Name, null, null, [])));
+
+    private async Task ApiLoopAsync()
+    {
+        ChannelReader<(JsAccount Account, ReceivedMessage Message)> reader = _api.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out (JsAccount Account, ReceivedMessage Message) item))
+            {
+                try
+                {
+                    Api.Handle(item.Account, item.Message);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Log.Error($"JetStream API request on \"{item.Message.Subject}\" failed: {ex.Message}");
+                }
+            }
+        }
+    }
+
+    private async Task TickLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TickInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                long now = JsTime.NowNs();
+                foreach (JsAccount js in Accounts)
+                {
+                    foreach (JsStream stream in js.Streams)
+                    {
+                        try
+                        {
+                            stream.Tick(now);
+                        }
+                        catch (Exception ex) when (ex is not OutOfMemoryException)
+                        {
+                            Log.Error($"JetStream stream '{stream.Name}' timer: {ex.Message}");
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Streams and consumers found under the account's directory are opened again (file storage).</summary>
+    private void Recover(JsAccount js)
+    {
+        string dir = Path.Combine(StoreDir, js.Account.Name, "streams");
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (string streamDir in Directory.GetDirectories(dir))
+        {
+            try
+            {
+                IStreamStore store = FileStoreFactory(streamDir, new StreamStoreLimits());
+                if (store.ReadMetadata() is not { } meta || JsonSerializer.Deserialize(meta, JsJson.Default.StreamConfig) is not { } config)
+                {
+                    store.Dispose();
+                    continue;
+                }
+
+                store.UpdateLimits(JsStream.LimitsOf(config));
+                var stream = new JsStream(js, config, store, DateTime.UtcNow);
+                foreach (string name in store.ConsumerNames())
+                {
+                    IConsumerStore cs = store.OpenConsumer(name);
+                    if (cs.ReadMetadata() is { } cmeta && JsonSerializer.Deserialize(cmeta, JsJson.Default.ConsumerConfig) is { } ccfg)
+                    {
+                        var consumer = new Consumer(stream, name, ccfg, cs, DateTime.UtcNow);
+                        stream.AddConsumer(consumer);
+                        consumer.Start();
+                    }
+                }
+
+                js.Add(stream);
+                stream.Start();
+                Log.Notice($"  Restored {store.State.Messages} messages for stream '{js.Account.Name} > {config.Name}'");
+            }
+            catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+            {
+                Log.Warn($"JetStream: could not restore the stream in {streamDir}: {ex.Message}");
+            }
+        }
+    }
+}
