@@ -32,6 +32,7 @@ internal sealed class JetStreamEngine : IDisposable
         Options = options;
         Internal = internalClient;
         Log = log;
+        FileStoreFactory = StreamStoreFactory.File(log);
         StoreDir = Path.Combine(options.StoreDir.Length > 0 ? options.StoreDir : Path.Combine(Path.GetTempPath(), "nats"), "jetstream");
         Api = new JsApi(this);
     }
@@ -50,7 +51,7 @@ internal sealed class JetStreamEngine : IDisposable
     public string? Domain => Options.Domain.Length > 0 ? Options.Domain : null;
 
     /// <summary>Opens a file stream's store; <see cref="StreamStoreFactory.File"/> unless a test swaps it.</summary>
-    public Func<string, StreamStoreLimits, IStreamStore> FileStoreFactory { get; set; } = StreamStoreFactory.File;
+    public Func<string, StreamStoreLimits, IStreamStore> FileStoreFactory { get; set; }
 
     public IEnumerable<JsAccount> Accounts
     {

@@ -44,6 +44,7 @@ internal sealed class Consumer
         Name = name;
         Config = config;
         _store = store;
+        _store.AckPolicy = config.AckPolicy switch { "all" => StoreAckPolicy.All, "none" => StoreAckPolicy.None, _ => StoreAckPolicy.Explicit };
         Created = created;
         _deliverSubjectBytes = config.DeliverSubject is { } d ? Encoding.UTF8.GetBytes(d) : null;
         _idleSinceNs = JsTime.NowNs();

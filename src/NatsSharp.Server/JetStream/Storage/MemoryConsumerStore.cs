@@ -8,24 +8,13 @@ internal sealed class MemoryConsumerStore : IConsumerStore
 
     public ConsumerState State { get; } = new();
 
+    public StoreAckPolicy AckPolicy { get; set; }
+
     public void UpdateDelivered(ulong consumerSequence, ulong streamSequence, ulong deliveryCount, long timestampNs)
     {
         lock (_lock)
         {
-            ConsumerState s = State;
-            if (deliveryCount == 1)
-            {
-                s.Delivered = new SequencePair(consumerSequence, streamSequence);
-                s.Pending[streamSequence] = new PendingDelivery(consumerSequence, timestampNs);
-            }
-            else
-            {
-                s.Redelivered[streamSequence] = deliveryCount - 1;
-                if (s.Pending.ContainsKey(streamSequence))
-                {
-                    s.Pending[streamSequence] = new PendingDelivery(consumerSequence, timestampNs);
-                }
-            }
+            ConsumerStateRules.ApplyDelivered(State, AckPolicy, consumerSequence, streamSequence, deliveryCount, timestampNs);
         }
     }
 
@@ -33,17 +22,7 @@ internal sealed class MemoryConsumerStore : IConsumerStore
     {
         lock (_lock)
         {
-            ConsumerState s = State;
-            s.Pending.Remove(streamSequence);
-            s.Redelivered.Remove(streamSequence);
-            if (s.Pending.Count == 0)
-            {
-                s.AckFloor = s.Delivered;
-            }
-            else if (consumerSequence == s.AckFloor.ConsumerSequence + 1)
-            {
-                s.AckFloor = new SequencePair(consumerSequence, streamSequence);
-            }
+            ConsumerStateRules.ApplyAck(State, AckPolicy, consumerSequence, streamSequence);
         }
     }
 
