@@ -203,7 +203,8 @@ public sealed class JetStreamApiSideBySideTests
                 }
                 else
                 {
-                    answers.Add($"message {reply.Subject} {data}");
+                    // The reply arrives on the requester's own inbox, random per connection.
+                    answers.Add($"message {System.Text.RegularExpressions.Regex.Replace(reply.Subject, @"^_INBOX\.[^.]+\.", "_INBOX.*.")} {data}");
                 }
             }
             catch (NatsNoRespondersException)
