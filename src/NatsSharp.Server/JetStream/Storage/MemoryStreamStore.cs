@@ -40,7 +40,7 @@ internal sealed class MemoryStreamStore : IStreamStore
             lock (_lock)
             {
                 ulong count = (ulong)_messages.Count;
-                ulong first = count == 0 ? (_last == 0 ? 0 : _last + 1) : _sequences.Min;
+                ulong first = count == 0 ? _last + 1 : _sequences.Min; // the contract: an empty store's first is last + 1
                 long firstTs = count == 0 ? 0 : _messages[first].TimestampNs;
                 ulong deleted = count == 0 ? 0 : _last - first + 1 - count;
                 return new StreamStoreState(count, _bytes, first, firstTs, _last, _lastTimestamp, deleted, (ulong)_bySubject.Count);
@@ -406,27 +406,53 @@ internal sealed class MemoryStreamStore : IStreamStore
         return true;
     }
 
-    /// <summary>Removes what exceeds the limits; after an append only <paramref name="appended"/>'s subject can exceed its own.</summary>
+    /// <summary>
+    /// Removes what exceeds the limits. After an append only <paramref name="appended"/>'s subject can
+    /// exceed its own, and it is trimmed first (nats-server's order per message); on a change of limits
+    /// the stream-wide limits go first, then each subject's (as the file store applies them).
+    /// </summary>
     private List<(ulong, string)> EnforceLimits(string? appended)
     {
         List<(ulong, string)> removed = [];
-        StreamStoreLimits l = _limits;
-        if (l.MaxMsgsPerSubject > 0)
+        if (appended is not null)
         {
-            IEnumerable<KeyValuePair<string, SortedSet<ulong>>> subjects = appended is null
-                ? _bySubject.ToList()
-                : [new(appended, _bySubject[appended])];
-            foreach (KeyValuePair<string, SortedSet<ulong>> s in subjects)
-            {
-                while (s.Value.Count > l.MaxMsgsPerSubject)
-                {
-                    ulong seq = s.Value.Min;
-                    RemoveLocked(seq);
-                    removed.Add((seq, s.Key));
-                }
-            }
+            TrimSubjects(appended, removed);
+            TrimStream(removed);
+        }
+        else
+        {
+            TrimStream(removed);
+            TrimSubjects(null, removed);
         }
 
+        return removed;
+    }
+
+    private void TrimSubjects(string? only, List<(ulong, string)> removed)
+    {
+        long max = _limits.MaxMsgsPerSubject;
+        if (max <= 0)
+        {
+            return;
+        }
+
+        IEnumerable<KeyValuePair<string, SortedSet<ulong>>> subjects = only is null
+            ? _bySubject.ToList()
+            : [new(only, _bySubject[only])];
+        foreach (KeyValuePair<string, SortedSet<ulong>> s in subjects)
+        {
+            while (s.Value.Count > max)
+            {
+                ulong seq = s.Value.Min;
+                RemoveLocked(seq);
+                removed.Add((seq, s.Key));
+            }
+        }
+    }
+
+    private void TrimStream(List<(ulong, string)> removed)
+    {
+        StreamStoreLimits l = _limits;
         while (_sequences.Count > 0
             && ((l.MaxMsgs >= 0 && _sequences.Count > l.MaxMsgs) || (l.MaxBytes >= 0 && _bytes > (ulong)l.MaxBytes)))
         {
@@ -435,8 +461,6 @@ internal sealed class MemoryStreamStore : IStreamStore
             RemoveLocked(seq);
             removed.Add((seq, subject));
         }
-
-        return removed;
     }
 
     private void Notify(List<(ulong Seq, string Subject)> removed)

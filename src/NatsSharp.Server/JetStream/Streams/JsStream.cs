@@ -159,7 +159,7 @@ internal sealed class JsStream
             {
                 Messages = s.Messages,
                 Bytes = s.Bytes,
-                FirstSeq = s.FirstSequence,
+                FirstSeq = s.LastSequence == 0 ? 0 : s.FirstSequence, // nats-server shows 0 until the first message
                 FirstTime = JsTime.ToDateTime(s.FirstTimestampNs),
                 LastSeq = s.LastSequence,
                 LastTime = JsTime.ToDateTime(s.LastTimestampNs),

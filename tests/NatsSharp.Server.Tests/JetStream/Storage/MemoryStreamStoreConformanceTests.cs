@@ -7,4 +7,7 @@ public sealed class MemoryStreamStoreConformanceTests : StreamStoreConformanceTe
 {
     internal override IStreamStore CreateStore(StreamStoreLimits? limits = null) =>
         Track(new MemoryStreamStore(limits ?? new StreamStoreLimits()));
+
+    // nats-server's memstore counts subject + header + data + 16 bytes per message.
+    internal override ulong StoredSize(string subject, int headerLength, int dataLength) => MemoryStreamStore.SizeOf(subject, headerLength, dataLength);
 }
