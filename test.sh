@@ -25,9 +25,7 @@ if [ "${NATIVE:-$([ $# -eq 0 ] && echo 1 || echo 0)}" = 1 ]; then
   echo "publishing the native natssharp (NativeAOT) to $native"
   if dotnet publish src/NatsSharp -c Release -o "$native" >"$native/publish.log" 2>&1 && [ -x "$native/natssharp" ]; then
     echo "running the daemon tests against the native binary"
-    # Known native-only failure, left out until fixed (docs/benchmarks.md, "Native build"): a CA-issued
-    # server certificate with a bcrypt user answers CONNECT with 'Authentication Timeout'.
-    daemon_tests="(FullyQualifiedName~NatsSharp.IntegrationTests.Daemon|FullyQualifiedName~DaemonSecurityTests|FullyQualifiedName~MonitoringDaemonTests|FullyQualifiedName~SampleConfigDaemonTests|FullyQualifiedName~LameDuckSideBySideTests|FullyQualifiedName~ReloadSideBySideTests)&FullyQualifiedName!~Tls_flags_and_bcrypt_user_flags_run_a_secured_daemon"
+    daemon_tests="FullyQualifiedName~NatsSharp.IntegrationTests.Daemon|FullyQualifiedName~DaemonSecurityTests|FullyQualifiedName~MonitoringDaemonTests|FullyQualifiedName~SampleConfigDaemonTests|FullyQualifiedName~LameDuckSideBySideTests|FullyQualifiedName~ReloadSideBySideTests"
     NATSSHARP_BINARY="$native/natssharp" dotnet test tests/NatsSharp.IntegrationTests --no-build --filter "$daemon_tests" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
   else

@@ -41,8 +41,15 @@ public sealed partial class ServerOptions
     public string Password { get; set; } = "";
     public string AuthToken { get; set; } = "";
 
-    /// <summary><c>authorization.timeout</c>: how long a client has to send a valid CONNECT.</summary>
-    public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// <c>authorization.timeout</c>: how long a client has to send a valid CONNECT after INFO (after the TLS
+    /// handshake with TLS). Zero = nats-server's default: 2s, or the TLS timeout + 1s when TLS is on.
+    /// </summary>
+    public TimeSpan AuthTimeout { get; set; }
+
+    /// <summary>The auth timeout in force: <see cref="AuthTimeout"/>, or the default nats-server fills in at start-up.</summary>
+    internal TimeSpan EffectiveAuthTimeout =>
+        AuthTimeout > TimeSpan.Zero ? AuthTimeout : TlsEnabled ? TlsTimeout + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2);
 
     // Logging.
     public bool Debug { get; set; }

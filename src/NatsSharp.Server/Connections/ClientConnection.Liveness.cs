@@ -17,7 +17,7 @@ internal sealed partial class ClientConnection
         _pingTimer = new Timer(static s => ((ClientConnection)s!).OnPingTimer(), this, _server.Options.PingInterval, Timeout.InfiniteTimeSpan);
         if (Auth.Required)
         {
-            TimeSpan timeout = IsWebSocket && _server.Options.WebSocket is { AuthTimeout.Ticks: > 0 } ws ? ws.AuthTimeout : _server.Options.AuthTimeout;
+            TimeSpan timeout = IsWebSocket && _server.Options.WebSocket is { AuthTimeout.Ticks: > 0 } ws ? ws.AuthTimeout : _server.Options.EffectiveAuthTimeout;
             _authTimer = new Timer(static s => ((ClientConnection)s!).OnAuthTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
         }
     }

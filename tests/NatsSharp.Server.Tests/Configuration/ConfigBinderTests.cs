@@ -20,7 +20,7 @@ public sealed class ConfigBinderTests
         Assert.Equal((false, false, false, true), (o.Debug, o.Trace, o.TraceVerbose, o.Logtime));
         Assert.Equal(("", 0L, false, ""), (o.LogFile, o.LogSizeLimit, o.Syslog, o.RemoteSyslog));
         Assert.Equal(("", 0, 0, "/"), (o.HttpHost, o.HttpPort, o.HttpsPort, o.HttpBasePath));
-        Assert.Equal(("", "", "", TimeSpan.FromSeconds(2)), (o.Username, o.Password, o.AuthToken, o.AuthTimeout));
+        Assert.Equal(("", "", "", TimeSpan.FromSeconds(2)), (o.Username, o.Password, o.AuthToken, o.EffectiveAuthTimeout));
         Assert.Equal((false, false, 0), (o.NoHeaderSupport, o.DisableSublistCache, o.MaxTracedMsgLen));
         Assert.Equal(("", ""), (o.PidFile, o.PortsFileDir));
         Assert.Equal(d.MaxPayload, o.MaxPayload);
@@ -332,7 +332,18 @@ public sealed class ConfigBinderTests
     [InlineData("authorization { user: a, timeout: 0 }", 2000)]
     public void AuthorizationTimeout(string text, int milliseconds)
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Options(text).AuthTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Options(text).EffectiveAuthTimeout);
+    }
+
+    [Theory]
+    [InlineData(0, 2, 3000)]
+    [InlineData(0, 5, 6000)]
+    [InlineData(1, 2, 1000)]
+    public void AuthorizationTimeoutDefaultsToTheTlsTimeoutPlusOneSecondWithTls(int authSeconds, int tlsSeconds, int milliseconds)
+    {
+        // nats-server's getDefaultAuthTimeout: with TLS the client has the handshake's time + 1s; /varz shows it.
+        var o = new ServerOptions { TlsCertFile = "c.pem", TlsKeyFile = "k.pem", TlsTimeout = TimeSpan.FromSeconds(tlsSeconds), AuthTimeout = TimeSpan.FromSeconds(authSeconds) };
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), o.EffectiveAuthTimeout);
     }
 
     [Fact]
