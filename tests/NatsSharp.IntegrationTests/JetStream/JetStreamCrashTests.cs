@@ -91,7 +91,7 @@ public sealed class JetStreamCrashTests
                 ack.EnsureSuccess();
                 acked[ack.Seq] = payload;
             }
-            catch (Exception) when (stop.IsCancellationRequested || acked.Count > 0)
+            catch (Exception) when (stop.IsCancellationRequested || !acked.IsEmpty)
             {
                 return; // the server was killed: this publish has no ack and need not survive
             }
