@@ -29,6 +29,14 @@ public class FuzzRegressionTests
         // PUB and HPUB arguments are split on spaces and tabs only: a CR stays inside an argument.
         { "CR inside PUB arguments", "CONNECT {\"verbose\":false}\r\nPUB foo 0\rUNSUB 1\r\n" },
         { "CR inside SUB arguments", "CONNECT {\"verbose\":true}\r\nSUB foo\r1\r\n" },
+        // Once a CR is among the arguments, nats-server drops the byte before the LF, whatever it is.
+        { "CR inside SUB arguments, LF end", "CONNECT {\"verbose\":true}\r\nSUB fo\ro 1\n" },
+        { "CR inside SUB arguments, last byte dropped", "CONNECT {\"verbose\":true}\r\nSUB foo\r1\nSUB bar 2\n" },
+        { "CR inside PUB arguments, LF end", "CONNECT {\"verbose\":true}\r\nPUB a\rb 1x\nz\r\n" },
+        { "CR inside UNSUB arguments, LF end", "CONNECT {\"verbose\":true}\r\nSUB a 1\r\nUNSUB 1\r2\n" },
+        // A repeated sid is accepted before the subject is looked at; a queue name is never checked.
+        { "invalid subject with a repeated sid", "CONNECT {\"verbose\":true}\r\nSUB foo 1\r\nSUB .foo 1\nSUB foo. 1\r\nSUB foo. 2\r\n" },
+        { "queue name with a form feed", "CONNECT {\"verbose\":true}\r\nSUB foo q\f 1\r\n" },
     };
 
     /// <summary>Against servers that require a token.</summary>
@@ -41,6 +49,90 @@ public class FuzzRegressionTests
         { "bad protocol without the token", "CONNECT {\"protocol\":2}\r\n" },
         { "no_responders without headers and the token", "CONNECT {\"no_responders\":true}\r\n" },
     };
+
+    /// <summary>Streams whose publications matter too: an observer subscribed to <c>&gt;</c> collects them.</summary>
+    public static TheoryData<string, string> ObservedStreams => new()
+    {
+        // After a client -ERR nats-server is closed but goes on with the rest of the read: the
+        // publishes are delivered, nothing more is answered, a SUB ends it.
+        { "publishes after a client -ERR in the same read", "CONNECT {\"verbose\":true}\r\nPUB a 1\r\n1\r\n-ERR 'x'\r\nPUB b 1\r\n2\r\nPING\r\nUNSUB 5\r\nPUB c 1\r\n3\r\n" },
+        { "a SUB after a client -ERR ends the read", "CONNECT {\"verbose\":false}\r\n-ERR\r\nPUB b 1\r\n2\r\nSUB x 1\r\nPUB c 1\r\n3\r\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ObservedStreams))]
+    public async Task Same_answer_and_deliveries_as_nats_server(string name, string stream)
+    {
+        await using var reference = await RealNatsServer.StartAsync();
+        await using var ours = await TestServer.StartAsync();
+        byte[] bytes = Encoding.Latin1.GetBytes(stream);
+        string expected = await PlayObservedAsync(reference.Port, bytes);
+        string actual = await PlayObservedAsync(ours.Port, bytes);
+        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
+        Assert.Equal(expected, actual);
+    }
+
+    /// <summary>The replies to the stream, then what an observer subscribed to everything received from it.</summary>
+    private static async Task<string> PlayObservedAsync(int port, byte[] stream)
+    {
+        await using var observer = await RawClient.ConnectedAsync(port);
+        await observer.SendAsync("SUB > 1\r\n");
+        Assert.Empty(await observer.DrainMessagesAsync());
+        string replies = await PlayAsync(port, stream);
+        await observer.SendAsync("PUB end 3\r\nend\r\n");
+        List<string> messages = await observer.MessagesUntilAsync("end");
+        return replies + "--\n" + string.Join("\n", messages);
+    }
+
+    private const string RouteConnect = "CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"FUZZROUTE\",\"cluster\":\"fuzz\",\"headers\":true}\r\n"
+        + "INFO {\"server_id\":\"FUZZROUTE\",\"name\":\"FUZZROUTE\",\"version\":\"2.9.10\",\"proto\":1,\"headers\":true,\"cluster\":\"fuzz\"}\r\n";
+
+    private const string LeafConnect = "CONNECT {\"name\":\"FUZZLEAF\",\"headers\":true,\"verbose\":false,\"pedantic\":false}\r\n";
+
+    /// <summary>Streams for the route ("route") and leafnode ("leaf") ports of servers with the fuzzer's default config.</summary>
+    public static TheoryData<string, string, string> PeerStreams => new()
+    {
+        // An unknown operation from a peer: -ERR, then the close.
+        { "unknown op on a route", "route", RouteConnect + "PING\r\nFOO bar\r\n" },
+        { "unknown op on a leafnode", "leaf", LeafConnect + "PING\r\nFOO bar\r\n" },
+        // Client operations are parsed from peers too: PUB/SUB/UNSUB keep the connection open.
+        { "PUB, SUB and UNSUB on a route", "route", RouteConnect + "PUB foo 2\r\nhi\r\nSUB foo 1\r\nUNSUB $G foo\r\n" },
+        { "UNSUB on a route is RS-", "route", RouteConnect + "PING\r\nUNSUB 1\r\n" },
+        { "PUB, SUB and UNSUB on a leafnode", "leaf", LeafConnect + "PUB foo 2\r\nhi\r\nSUB foo\r\nUNSUB foo\r\n" },
+        // Bad RMSG/LMSG arguments close silently, as any argument error from a peer.
+        { "RMSG with a bad size", "route", RouteConnect + "PING\r\nRMSG $G foo x\r\n" },
+        { "LMSG with a bad queue marker", "leaf", LeafConnect + "PING\r\nLMSG foo x a b 2\r\nhi\r\n" },
+        // "+ reply" without queues is a reply; a weight that is no number is accepted.
+        { "RMSG + reply without queues", "route", RouteConnect + "RMSG $G foo + bar 2\r\nhi\r\n" },
+        { "LMSG + reply without queues", "leaf", LeafConnect + "LMSG foo + bar 2\r\nhi\r\n" },
+        { "RS+ with a bad weight", "route", RouteConnect + "RS+ $G foo q1 x\r\n" },
+        // An invalid subject in RS+/LS+: -ERR 'Invalid Subscription', the connection stays.
+        { "RS+ with an invalid subject", "route", RouteConnect + "RS+ $G foo.\r\n" },
+        { "LS+ with an invalid subject", "leaf", LeafConnect + "LS+ .foo\r\n" },
+        // A route CONNECT without a cluster name does not match the configured one.
+        { "route CONNECT without cluster", "route", "CONNECT {\"verbose\":false,\"name\":\"FUZZROUTE\"}\r\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PeerStreams))]
+    public async Task Same_answer_as_nats_server_on_a_peer_port(string name, string port, string stream)
+    {
+        static string Config(int c, int l) => $"no_system_account: true\ncluster {{ name: fuzz, listen: \"127.0.0.1:{c}\" }}\nleafnodes {{ listen: \"127.0.0.1:{l}\" }}\n";
+        int realCluster = FreePort.Next();
+        int realLeaf = FreePort.Next();
+        await using RealNatsServer reference = await Security.ConfiguredServer.StartRealAsync(Config(realCluster, realLeaf));
+        await using NatsSharp.Server.NatsServer ours = await Security.ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next()));
+        byte[] bytes = Encoding.Latin1.GetBytes(stream);
+        string expected = Normalize(await PlayAsync(port == "route" ? realCluster : realLeaf, bytes));
+        string actual = Normalize(await PlayAsync(port == "route" ? ours.ClusterPort : ours.LeafNodePort, bytes));
+        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
+        Assert.Equal(expected, actual);
+
+        // INFO differs by nature; a leafnode's loop-detection subject is random.
+        static string Normalize(string replies) => string.Join("\n", replies.Split("\r\n")
+            .Where(l => !l.StartsWith("INFO ", StringComparison.Ordinal))
+            .Select(l => l.StartsWith("LS+ $LDS.", StringComparison.Ordinal) ? "LS+ $LDS" : l));
+    }
 
     [Theory]
     [MemberData(nameof(TokenStreams))]

@@ -151,7 +151,10 @@ internal sealed class RouteConnection : PeerConnection
             return false;
         }
 
-        string? conflict = _cluster.CheckClusterName(connect.Cluster ?? "", connect.ClusterDynamic);
+        // A CONNECT without a cluster name does not match a configured one (an INFO without one does).
+        string? conflict = string.IsNullOrEmpty(connect.Cluster) && !_cluster.Dynamic
+            ? $"Rejecting connection, cluster name \"\" does not match \"{_cluster.Name}\""
+            : _cluster.CheckClusterName(connect.Cluster ?? "", connect.ClusterDynamic);
         if (conflict is not null)
         {
             Log.Error(Prefix + conflict);
@@ -199,7 +202,7 @@ internal sealed class RouteConnection : PeerConnection
     public override bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
     {
         Account? acc = _cluster.AccountOf(account);
-        if (acc is null || !SubjectRules.IsValidSubscribeSubject(subject))
+        if (acc is null)
         {
             Log.Debug(Prefix + $"Unknown account \"{Encoding.UTF8.GetString(account)}\" for remote subject \"{Encoding.UTF8.GetString(subject)}\"");
             return true;
@@ -208,6 +211,14 @@ internal sealed class RouteConnection : PeerConnection
         if (!_cluster.MayExport(subject))
         {
             Log.Debug(Prefix + $"Can not export \"{Encoding.UTF8.GetString(subject)}\", ignoring remote subscription request");
+            return true;
+        }
+
+        if (!SubjectRules.IsValidSubscribeSubject(subject))
+        {
+            // nats-server's sublist refuses it: the peer is told, the route stays.
+            Log.Error(Prefix + $"Could not insert subscription: invalid subject \"{Encoding.UTF8.GetString(subject)}\"");
+            SendErr("Invalid Subscription");
             return true;
         }
 

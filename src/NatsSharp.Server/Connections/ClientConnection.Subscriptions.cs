@@ -32,13 +32,15 @@ internal sealed partial class ClientConnection
 
     public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid)
     {
-        MarkActivity();
-        if (!SubjectRules.IsValidSubscribeSubject(subject) || (!queue.IsEmpty && !SubjectRules.IsValidQueueName(queue)))
+        if (IsClosing)
         {
-            SendErr("Invalid Subject");
-            return true;
+            return false; // nats-server refuses a SUB on a closed connection, which ends its parse
         }
 
+        MarkActivity();
+
+        // nats-server's order: permissions, the limit, a repeated sid (accepted as it is, whatever
+        // the subject), and only then the subject, checked when it goes into the sublist.
         if (!SubscribeAllowed(subject, queue, sid))
         {
             return true;
@@ -48,17 +50,24 @@ internal sealed partial class ClientConnection
         Subscription sub;
         lock (_subs)
         {
+            int max = _maxSubscriptions; // the account's or the server's, whichever is lower
+            if (max != AccountLimits.NoLimit && _subs.Count >= max)
+            {
+                _log.Error(_prefix + "maximum subscriptions exceeded");
+                SendErr("maximum subscriptions exceeded");
+                return true;
+            }
+
             if (_subs.ContainsKey(key))
             {
                 SendOk(); // a repeated sid is silently accepted, as nats-server does
                 return true;
             }
 
-            int max = _maxSubscriptions; // the account's or the server's, whichever is lower
-            if (max != AccountLimits.NoLimit && _subs.Count >= max)
+            // The queue name is not checked: nats-server's sublist takes any (a form feed, say).
+            if (!SubjectRules.IsValidSubscribeSubject(subject))
             {
-                _log.Error(_prefix + "maximum subscriptions exceeded");
-                SendErr("maximum subscriptions exceeded");
+                SendErr("Invalid Subject");
                 return true;
             }
 

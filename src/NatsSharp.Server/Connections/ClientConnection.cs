@@ -293,7 +293,8 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     public bool OnPublishLine(ReadOnlySpan<byte> subject)
     {
-        if (_pedantic && !SubjectRules.IsValidPublishSubject(subject))
+        // nats-server's IsValidLiteralSubject: no empty token, no wildcard token; blanks are not looked at.
+        if (_pedantic && !(SubjectRules.HasNoEmptyTokens(subject) && SubjectRules.IsLiteral(subject)))
         {
             SendErr("Invalid Publish Subject"); // the message is still delivered, as nats-server does
         }
@@ -404,7 +405,11 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     {
         _log.Error(_prefix + $"Client Error {Encoding.UTF8.GetString(text)}");
         Close(ClosedReason.ParseError, flushFirst: true);
-        return false;
+
+        // nats-server goes on with the rest of the read on the closed connection: its publishes
+        // are still delivered, nothing more is written, and a SUB (refused when closed) stops it.
+        SealOutbound();
+        return true;
     }
 
     private void SendOk()

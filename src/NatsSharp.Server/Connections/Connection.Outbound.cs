@@ -39,6 +39,7 @@ internal abstract partial class Connection
     public override bool IsSlowConsumer => _slowConsumer;
 
     private bool _slowConsumer;
+    private bool _sealed; // nothing more is queued: what is already there is flushed, then the close
     private TaskCompletionSource? _backlog; // over half of max_pending; completed when drained below (or closed)
     private long _written;
 
@@ -53,6 +54,18 @@ internal abstract partial class Connection
     public override void SignalFlush() => _flushSignal.Set();
 
     private void WakeWriter() => _flushSignal.Set();
+
+    /// <summary>
+    /// From now on nothing more is queued (as nats-server's closed connection, which still
+    /// processes the rest of its read but writes nothing); what is queued already is written.
+    /// </summary>
+    protected void SealOutbound()
+    {
+        lock (OutboundLock)
+        {
+            _sealed = true;
+        }
+    }
 
     /// <summary>Queues protocol bytes (INFO, PONG, +OK, -ERR). False if the connection is closed or slow.</summary>
     public bool EnqueueProtocol(ReadOnlySpan<byte> data)
@@ -226,7 +239,7 @@ internal abstract partial class Connection
     /// <summary>Makes room for <paramref name="needed"/> more bytes, enforcing max_pending. Caller holds the lock.</summary>
     private bool Reserve(int needed)
     {
-        if (Volatile.Read(ref _closeState) == Closed)
+        if (_sealed || Volatile.Read(ref _closeState) == Closed)
         {
             return false;
         }

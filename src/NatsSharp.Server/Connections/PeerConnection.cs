@@ -208,17 +208,16 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     public bool OnOk() => true;
 
     // Client operations have no place between servers.
-    public bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => ProtocolViolation();
+    /// <summary>
+    /// nats-server's parser takes client operations from peers too. A PUB on a route names no
+    /// account and goes nowhere; a leafnode overrides this (its PUB goes into its account).
+    /// </summary>
+    public virtual bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => true;
 
-    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => ProtocolViolation();
+    /// <summary>SUB and UNSUB from a peer: parsed as nats-server does, otherwise ignored.</summary>
+    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => true;
 
-    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => ProtocolViolation();
-
-    private bool ProtocolViolation()
-    {
-        SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
-        return false;
-    }
+    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => true;
 
     public void TraceIn(ReadOnlySpan<byte> line) => Log.Trace(Prefix + "<<- [" + Redaction.TraceableLine(line) + "]");
 
@@ -226,6 +225,16 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     public void Send(ReadOnlySpan<byte> protocol)
     {
         if (EnqueueProtocol(protocol))
+        {
+            SignalFlush();
+        }
+    }
+
+    /// <summary>Queues <c>-ERR 'text'</c>; the connection stays open.</summary>
+    protected void SendErr(string text)
+    {
+        Log.Trace(Prefix + $"->> [-ERR {text}]");
+        if (EnqueueProtocol(Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n")))
         {
             SignalFlush();
         }

@@ -283,11 +283,6 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
-        if (!SubjectRules.IsValidSubscribeSubject(subject))
-        {
-            return true;
-        }
-
         if (SubjectRules.IsLiteral(subject) && !IsExemptFromPermissions(subject) && !MaySend(subject))
         {
             string text = $"Permissions Violation for Subscription to \"{Encoding.UTF8.GetString(subject)}\"";
@@ -301,6 +296,14 @@ internal sealed class LeafConnection : PeerConnection
             Log.Error(Prefix + $"Subscription Violation on \"{Encoding.UTF8.GetString(subject)}\" - Check other side configuration");
             SendErrAndClose(text, ClosedReason.ProtocolViolation);
             return false;
+        }
+
+        if (!SubjectRules.IsValidSubscribeSubject(subject))
+        {
+            // nats-server's sublist refuses it: the leaf is told, the connection stays.
+            Log.Error(Prefix + $"Could not insert subscription: invalid subject \"{Encoding.UTF8.GetString(subject)}\"");
+            SendErr("Invalid Subscription");
+            return true;
         }
 
         string key = InterestKey(subject, queue);
@@ -341,6 +344,10 @@ internal sealed class LeafConnection : PeerConnection
     /// A message from this leaf connection, into its bound account: to local clients, to routes
     /// when we are its hub, to other leaf connections we are the hub of, never back here.
     /// </summary>
+    /// <summary>A PUB from a leaf: nats-server delivers it into the leaf's account like an LMSG.</summary>
+    public override bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) =>
+        OnRoutedMessage(default, subject, reply, default, headerSize, message);
+
     public override bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message)
     {
         InMsgs++;

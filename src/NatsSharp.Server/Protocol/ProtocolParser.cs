@@ -309,9 +309,9 @@ internal sealed class ProtocolParser
         RequireConnect && partial.Length > 0 && (partial[0] | 0x20) != 'c';
 
     /// <summary>Recognises the verb and splits the arguments of one control line (without its LF).</summary>
-    private bool ParseLine(ReadOnlySpan<byte> line, ref Command command)
+    private bool ParseLine(ReadOnlySpan<byte> rawLine, ref Command command)
     {
-        line = TrimCr(line);
+        ReadOnlySpan<byte> line = TrimCr(rawLine);
 
         // nats-server decides on the first byte: anything but C before CONNECT is an
         // authorization error, even when it is no operation at all.
@@ -334,7 +334,10 @@ internal sealed class ProtocolParser
             return false;
         }
 
-        ReadOnlySpan<byte> args = line[argStart..];
+        // nats-server drops one byte before the LF once it has seen a CR among the arguments:
+        // the CR itself when the line ends in CRLF, else whatever byte ends the line.
+        ReadOnlySpan<byte> args = rawLine[argStart..];
+        args = args.Contains((byte)'\r') ? args[..^1] : args;
         if (OpTable.HasArguments(verb) && args.Length > MaxControlLine)
         {
             Fail(ParseError.MaxControlLineExceeded, "");
@@ -344,6 +347,16 @@ internal sealed class ProtocolParser
         command.Verb = verb;
         switch (verb)
         {
+            // nats-server reads SUB from a leafnode as LS+ (from a route it ignores it), and UNSUB
+            // from either as RS-/LS-.
+            case Verb.Sub when LeafMode:
+                command.Verb = Verb.LSub;
+                return ParseRemoteSubscription(args, ref command);
+            case Verb.Sub when RouteMode:
+                return true;
+            case Verb.Unsub when RouteMode:
+                command.Verb = Verb.RUnsub;
+                return ParseRemoteUnsubscription(args, ref command);
             case Verb.Pub:
                 return ParsePub(args, ref command);
             case Verb.HPub:
@@ -540,7 +553,7 @@ internal sealed class ProtocolParser
         {
             ReadOnlySpan<byte> marker = args[t[b + 1]];
             int firstQueue;
-            if (marker.SequenceEqual("+"u8) && middle >= 3)
+            if (marker.SequenceEqual("+"u8))
             {
                 command.Reply = args[t[b + 2]];
                 firstQueue = b + 3;
@@ -554,8 +567,9 @@ internal sealed class ProtocolParser
                 return FailArgs("processRoutedMsgArgs Bad Queue Marker", args);
             }
 
+            // "+ reply" with no queue after it is taken as nats-server does: a reply, no queues.
             int lastQueue = n - sizes - 1;
-            command.Queues = args[t[firstQueue].Start..t[lastQueue].End];
+            command.Queues = firstQueue <= lastQueue ? args[t[firstQueue].Start..t[lastQueue].End] : default;
         }
 
         long headerSize = hasHeaders ? ParseSize(args[t[n - 2]]) : 0;
@@ -590,8 +604,9 @@ internal sealed class ProtocolParser
             if (n == b + 3)
             {
                 command.Queue = args[t[b + 1]];
-                command.Weight = ParseSize(args[t[b + 2]]);
-                return command.Weight >= 0 || FailArgs("processRemoteSub Bad Weight", args);
+                // A weight that is no number is taken as nats-server does (it stores -1): here, one member.
+                command.Weight = Math.Max(ParseSize(args[t[b + 2]]), 1);
+                return true;
             }
 
             return true;

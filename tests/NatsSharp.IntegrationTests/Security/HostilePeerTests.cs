@@ -122,7 +122,7 @@ public class HostilePeerTests
         await using NatsServer ours = await ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next(), clusterAuth: "name: open"));
         Assert.Equal(Violation, await RefusedAsync(ours.ClusterPort, "RS+ $G >\r\n"));
         Assert.Equal(Violation, await RefusedAsync(ours.ClusterPort, "RMSG $G victim 5\r\nhello\r\n"));
-        Assert.Equal(" PONG", await AnsweredAsync(ours.ClusterPort, "CONNECT {\"verbose\":false,\"name\":\"PEER\"}\r\n"));
+        Assert.Equal(" PONG", await AnsweredAsync(ours.ClusterPort, "CONNECT {\"verbose\":false,\"name\":\"PEER\",\"cluster\":\"open\"}\r\n"));
     }
 
     [Fact]
