@@ -68,22 +68,6 @@ internal sealed partial class ServerMonitor
             return stats; // nats-server prints only the counters when the list is empty
         }
 
-        return new Subsz
-        {
-            ServerId = _server.ServerId,
-            Now = GoFormat.Time(DateTime.UtcNow),
-            NumSubscriptions = stats.NumSubscriptions,
-            NumCache = stats.NumCache,
-            NumInserts = stats.NumInserts,
-            NumRemoves = stats.NumRemoves,
-            NumMatches = stats.NumMatches,
-            CacheHitRate = stats.CacheHitRate,
-            MaxFanout = stats.MaxFanout,
-            AvgFanout = stats.AvgFanout,
-            Total = page.Count, // nats-server reports the page size here
-            Offset = offset,
-            Limit = limit,
-            SubscriptionsList = page,
-        };
+        return Monitoring.Subsz.From(stats, _server.ServerId, offset, limit, page);
     }
 }

@@ -218,21 +218,7 @@ internal sealed partial class SystemServices
 
         // Unlike HTTP, nats-server's $SYS answer is always the whole Subsz (an empty list left out).
         var stats = (SublistStatsJson)result;
-        var page = new Subsz
-        {
-            ServerId = _server.ServerId,
-            Now = GoFormat.Time(DateTime.UtcNow),
-            NumSubscriptions = stats.NumSubscriptions,
-            NumCache = stats.NumCache,
-            NumInserts = stats.NumInserts,
-            NumRemoves = stats.NumRemoves,
-            NumMatches = stats.NumMatches,
-            CacheHitRate = stats.CacheHitRate,
-            MaxFanout = stats.MaxFanout,
-            AvgFanout = stats.AvgFanout,
-            Offset = offset,
-            Limit = limit,
-        };
+        Subsz page = Monitoring.Subsz.From(stats, _server.ServerId, offset, limit);
         var node = (System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(page, _monitorJson.Subsz)!;
         node.Remove("subscriptions_list");
         return new Answer(MonitorHttpServer.GoEscape(Encoding.UTF8.GetBytes(node.ToJsonString(_monitorJson.Options))));

@@ -102,28 +102,7 @@ internal sealed partial class FileStreamStore
                     subjectId = NewSubject(new string(subjectChars));
                 }
 
-                var info = _subjects[subjectId]!;
-                if (info.Count == 0)
-                {
-                    info.First = seq;
-                }
-                else
-                {
-                    EntryRef(info.Last).NextInSubject = seq;
-                }
-
-                info.Last = seq;
-                info.Count++;
-                if (_msgs == 0)
-                {
-                    _firstSeq = seq;
-                }
-
-                AddEntry(seq, new IndexEntry { Block = block, Offset = pos, Length = length, SubjectId = subjectId, TimestampNs = ts });
-                _msgs++;
-                _bytes += (ulong)length;
-                block.LiveMessages++;
-                block.LiveBytes += (ulong)length;
+                IndexLive(seq, subjectId, block, pos, length, ts);
             }
 
             else if (_msgs > 0)

@@ -108,31 +108,9 @@ internal sealed partial class FileStreamStore : IStreamStore
             int offset = WriteRecord((int)length, BlockRecord.Live, seq, ts, subject, header, data);
 
             int subjectId = SubjectIdFor(subject);
-            var info = _subjects[subjectId]!;
-            if (info.Count == 0)
-            {
-                info.First = seq;
-            }
-            else
-            {
-                EntryRef(info.Last).NextInSubject = seq;
-            }
-
-            info.Last = seq;
-            info.Count++;
-
-            if (_msgs == 0)
-            {
-                _firstSeq = seq;
-            }
-
-            AddEntry(seq, new IndexEntry { Block = _writeBlock, Offset = offset, Length = (int)length, SubjectId = subjectId, TimestampNs = ts });
+            SubjectInfo info = IndexLive(seq, subjectId, _writeBlock, offset, (int)length, ts);
             _lastSeq = seq;
             _lastTs = ts;
-            _msgs++;
-            _bytes += (ulong)length;
-            _writeBlock.LiveMessages++;
-            _writeBlock.LiveBytes += (ulong)length;
 
             // nats-server's order: the subject's limit first, then max_msgs, then max_bytes.
             if (Limits.MaxMsgsPerSubject > 0)
@@ -701,6 +679,34 @@ internal sealed partial class FileStreamStore : IStreamStore
             record[dataStart..(entry.Length - 4)],
             entry.TimestampNs);
         return true;
+    }
+
+    /// <summary>Indexes a live record (an append, or one read back at open): its subject chain, the counters, its block's.</summary>
+    private SubjectInfo IndexLive(ulong seq, int subjectId, MessageBlock block, int offset, int length, long ts)
+    {
+        SubjectInfo info = _subjects[subjectId]!;
+        if (info.Count == 0)
+        {
+            info.First = seq;
+        }
+        else
+        {
+            EntryRef(info.Last).NextInSubject = seq;
+        }
+
+        info.Last = seq;
+        info.Count++;
+        if (_msgs == 0)
+        {
+            _firstSeq = seq;
+        }
+
+        AddEntry(seq, new IndexEntry { Block = block, Offset = offset, Length = length, SubjectId = subjectId, TimestampNs = ts });
+        _msgs++;
+        _bytes += (ulong)length;
+        block.LiveMessages++;
+        block.LiveBytes += (ulong)length;
+        return info;
     }
 
     private int SubjectIdFor(string subject)
