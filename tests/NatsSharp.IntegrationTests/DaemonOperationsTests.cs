@@ -161,8 +161,9 @@ public class DaemonOperationsTests
 
         await File.WriteAllTextAsync(conf, $"pid_file: \"{newPid}\"\n");
         await SignalCommandAsync("reload=" + oldPid);
-        await Eventually.TrueAsync(() => File.Exists(newPid), "the new pid file", StartTimeout);
-        Assert.Equal(d.Pid.ToString(CultureInfo.InvariantCulture), await File.ReadAllTextAsync(newPid));
+        // The file appears before its contents are written: wait for the pid, not for the name.
+        string pid = d.Pid.ToString(CultureInfo.InvariantCulture);
+        await Eventually.TrueAsync(() => File.Exists(newPid) && File.ReadAllText(newPid) == pid, "the new pid file with our pid", StartTimeout);
         await Eventually.TrueAsync(() => d.Stderr.Contains($"[INF] Reloaded: pid_file = {newPid}"), "the reload line", StartTimeout);
 
         d.Signal(SigInt);
