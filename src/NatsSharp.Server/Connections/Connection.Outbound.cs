@@ -43,7 +43,10 @@ internal abstract partial class Connection
     private TaskCompletionSource? _backlog; // over half of max_pending; completed when drained below (or closed)
     private long _written;
 
-    /// <summary>Chunks of the outbound buffer written one at a time, so progress (and the backlog's end) shows while a large buffer drains.</summary>
+    /// <summary>
+    /// While a publisher waits on the backlog, the buffer is written in chunks of this size so progress
+    /// (and the backlog's end) shows while it drains; otherwise it goes out in one write.
+    /// </summary>
     private const int WriteChunk = 64 * 1024;
 
     public override Task? Backlog => Volatile.Read(ref _backlog)?.Task;
@@ -325,9 +328,9 @@ internal abstract partial class Connection
                 _inFlight = length;
             }
 
-            for (int offset = 0; offset < length; offset += WriteChunk)
+            for (int offset = 0, chunk; offset < length; offset += chunk)
             {
-                int chunk = Math.Min(WriteChunk, length - offset);
+                chunk = Volatile.Read(ref _backlog) is null ? length - offset : Math.Min(WriteChunk, length - offset);
                 if (!await WriteWithDeadlineAsync(sending, offset, chunk).ConfigureAwait(false))
                 {
                     ReturnBuffer(sending);
