@@ -12,6 +12,8 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Before anything touches the console: .NET decides then whether SIGINT/SIGQUIT are ours.
+        SignalDisposition.RestoreDefaults(1, 2, 3, 10, 12, 15); // HUP INT QUIT USR1 USR2 TERM
         if (MkPasswd.IsInvocation(args))
         {
             return MkPasswd.Run(args[1..], Console.In, Console.Out, Console.Error, !Console.IsInputRedirected);
