@@ -18,6 +18,9 @@ public sealed partial class ServerOptions
     /// <summary><c>server_name</c>; empty means "use the server id".</summary>
     public string ServerName { get; set; } = "";
 
+    /// <summary><c>server_tags</c>: lower-cased, trimmed, without duplicates (as nats-server keeps them); in /varz, $SYS events and request filters.</summary>
+    public IReadOnlyList<string> ServerTags { get; set; } = [];
+
     /// <summary><c>client_advertise</c>: host[:port] announced in INFO.</summary>
     public string ClientAdvertise { get; set; } = "";
 

@@ -25,6 +25,7 @@ public partial class ReloadSideBySideTests
     [InlineData("", "max_subscriptions: 5\n")]
     [InlineData("", "log_size_limit: 1000\n")]
     [InlineData("", "no_header_support: true\n")]
+    [InlineData("server_tags: [a]\n", "server_tags: [b, \"c\"]\nmax_traced_msg_len: 10\n")]
     [InlineData("", "cluster { listen: 127.0.0.1:-1 }\n")]
     [InlineData("cluster { listen: 127.0.0.1:-1 }\n", "cluster { listen: 127.0.0.2:-1 }\n")]
     [InlineData("cluster { name: c1, listen: 127.0.0.1:-1 }\n", "cluster { name: c1, listen: 127.0.0.1:-1 }\nmax_connections: 10\n")]

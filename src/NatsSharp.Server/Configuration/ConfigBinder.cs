@@ -32,7 +32,7 @@ internal static partial class ConfigBinder
         // JetStream, MQTT.
         "default_js_domain", "mqtt",
         // Misc.
-        "server_tags", "max_sub_tokens", "max_subscription_tokens", "prof_port",
+        "max_sub_tokens", "max_subscription_tokens", "prof_port",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Parses and binds a file onto fresh default options.</summary>
@@ -117,6 +117,9 @@ internal static partial class ConfigBinder
                 break;
             case "server_name":
                 BindString(value, errors, s => o.ServerName = s);
+                break;
+            case "server_tags":
+                BindServerTags(value, errors, o);
                 break;
             case "host":
             case "net":
@@ -363,9 +366,6 @@ internal static partial class ConfigBinder
                     }
                 }
                 break;
-            case "server_tags":
-                ValidateServerTags(value, errors);
-                break;
         }
     }
 
@@ -396,22 +396,40 @@ internal static partial class ConfigBinder
         }
     }
 
-    private static void ValidateServerTags(ConfigValue value, List<string> errors)
+    private static void BindServerTags(ConfigValue value, List<string> errors, ServerOptions o)
     {
+        IEnumerable<ConfigValue> tags;
         switch (value.Kind)
         {
             case ConfigValueKind.String:
-                return;
+                tags = [value];
+                break;
             case ConfigValueKind.Array:
                 if (value.AsArray.Any(tag => tag.Kind != ConfigValueKind.String))
                 {
                     errors.Add($"{value.Position}: error parsing tags: unsupported type *conf.token where string is expected");
+                    return;
                 }
-                return;
+
+                tags = value.AsArray;
+                break;
             default:
                 errors.Add($"{value.Position}: error parsing tags: unsupported type {value.GoTypeName}");
                 return;
         }
+
+        // As jwt.TagList.Add: trimmed, lower-cased, no empty or repeated tag.
+        var list = new List<string>();
+        foreach (ConfigValue tag in tags)
+        {
+            string t = tag.AsString.Trim().ToLowerInvariant();
+            if (t.Length > 0 && !list.Contains(t))
+            {
+                list.Add(t);
+            }
+        }
+
+        o.ServerTags = list;
     }
 
     // ---- value helpers ---------------------------------------------------------------------

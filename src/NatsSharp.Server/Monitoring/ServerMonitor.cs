@@ -88,6 +88,7 @@ internal sealed partial class ServerMonitor
             Remotes = _server.RouteCount, // one route per known remote server
             HttpReqStats = new SortedDictionary<string, long>(_requests, StringComparer.Ordinal),
             ConfigLoadTime = GoFormat.Time(_server.StartTime),
+            Tags = _server.Options.ServerTags is { Count: > 0 } tags ? tags : null,
             SystemAccount = SystemAccountName(),
             NatsSharpVersion = ServerVersion.Product,
         };

@@ -60,6 +60,7 @@ internal sealed class Varz
     [JsonPropertyName("subscriptions")] public int Subscriptions { get; init; }
     [JsonPropertyName("http_req_stats")] public SortedDictionary<string, long> HttpReqStats { get; init; } = [];
     [JsonPropertyName("config_load_time")] public string ConfigLoadTime { get; init; } = "";
+    [JsonPropertyName("tags"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Tags { get; init; }
     [JsonPropertyName("system_account"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SystemAccount { get; init; }
 
     /// <summary>Not in nats-server: NatsSharp's own version beside the compatible one.</summary>

@@ -125,6 +125,12 @@ internal sealed class OptionsDiff
         Fixed("LameDuckDuration", o => o.LameDuckDuration);
         Fixed("LameDuckGracePeriod", o => o.LameDuckGracePeriod);
         Live("max_traced_msg_len", o => o.MaxTracedMsgLen);
+        if (!_old.ServerTags.SequenceEqual(_new.ServerTags))
+        {
+            _reloaded.Add("tags"); // nats-server's line names no value
+        }
+
+        Covered(o => o.ServerTags);
     }
 
     /// <summary>

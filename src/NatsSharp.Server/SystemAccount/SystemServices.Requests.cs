@@ -199,7 +199,7 @@ internal sealed partial class SystemServices
     }
 
     private bool Skips(EventFilter filter) =>
-        filter.Skips(_server.ServerName, ClusterName, _server.Options.Host, []);
+        filter.Skips(_server.ServerName, ClusterName, _server.Options.Host, _server.Options.ServerTags);
 
     private ServerMonitor Monitor => _server.Monitor;
 

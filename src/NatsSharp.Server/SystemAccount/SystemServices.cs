@@ -184,6 +184,7 @@ internal sealed partial class SystemServices : IDisposable
         info.Id = ServerId;
         info.Cluster = ClusterName is { Length: > 0 } c ? c : null;
         info.Version = ServerVersion.Compatible;
+        info.Tags = _server.Options.ServerTags is { Count: > 0 } tags ? [.. tags] : null;
         info.Seq = ++_seq;
         info.JetStream = false;
         info.Time = GoFormat.Time(DateTime.UtcNow);

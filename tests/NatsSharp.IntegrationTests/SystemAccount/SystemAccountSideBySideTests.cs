@@ -82,6 +82,29 @@ public class SystemAccountSideBySideTests
         return seen.Where(m => m.Subject == "_INBOX.t.answer").Select(m => m.Body).SingleOrDefault();
     }
 
+    [Theory]
+    [InlineData("""{"tags":["region:east"]}""", true)]
+    [InlineData("""{"tags":["REGION:EAST","ssd"]}""", true)]
+    [InlineData("""{"tags":["region:west"]}""", false)]
+    public async Task Server_tags_show_in_varz_and_the_envelope_and_filter_requests(string body, bool answered)
+    {
+        string config = Config + "\nserver_tags: [\"Region:East\", \" ssd \", \"region:east\"]\n";
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync(config);
+        await using NatsServer ours = await ConfiguredServer.StartAsync(config);
+
+        foreach (int port in new[] { real.Port, ours.Port })
+        {
+            string? answer = await AskAsync(port, "$SYS.REQ.SERVER.PING.VARZ", body);
+            Assert.Equal(answered, answer is not null);
+            if (answer is not null)
+            {
+                using JsonDocument doc = JsonDocument.Parse(answer);
+                Assert.Equal(["region:east", "ssd"], doc.RootElement.GetProperty("server").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+                Assert.Equal(["region:east", "ssd"], doc.RootElement.GetProperty("data").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+            }
+        }
+    }
+
     [Fact]
     public async Task Connect_disconnect_conns_and_auth_error_events_have_nats_server_shapes()
     {

@@ -397,7 +397,6 @@ public sealed class ConfigBinderTests
     [InlineData("system_account: SYS\nsystem: SYS2")]
     [InlineData("no_system_account: true\nno_system: true\nno_sys_acc: true")]
     [InlineData("mqtt { port: 1883 }")]
-    [InlineData("server_tags: [\"a:1\", \"b\"]\nserver_tags: c")]
     [InlineData("connect_error_reports: 10\nreconnect_error_reports: 5")]
     [InlineData("max_sub_tokens: 16\nmax_subscription_tokens: 255")]
     [InlineData("prof_port: 6060")]
@@ -410,6 +409,14 @@ public sealed class ConfigBinderTests
         {
             Assert.True(ConfigBinder.UnboundKeys.Contains(key), key);
         }
+    }
+
+    [Theory]
+    [InlineData("server_tags: [\"A:1\", \" b \", \"a:1\", \"\"]", new[] { "a:1", "b" })]
+    [InlineData("server_tags: \"Region:East\"", new[] { "region:east" })]
+    public void Server_tags_are_kept_lower_cased_trimmed_and_once_each(string text, string[] expected)
+    {
+        Assert.Equal(expected, Options(text).ServerTags);
     }
 
     [Fact]
