@@ -159,6 +159,7 @@ internal static class Program
 
         await using var server = new NatsServer(options, log.LoggerFactory);
         server.Reloading = (old, next) => DaemonReload.ApplyHostOptions(old, next, log);
+        server.ConfigReloader = () => DaemonReload.Run(server, args, log);
         try
         {
             await server.StartAsync().ConfigureAwait(false);
@@ -196,7 +197,7 @@ internal static class Program
         {
             c.Cancel = true;
             Trapped("hangup");
-            DaemonReload.Run(server, args, log);
+            _ = DaemonReload.Run(server, args, log);
         });
         using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)10, c =>
         {

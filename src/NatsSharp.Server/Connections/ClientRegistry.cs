@@ -28,6 +28,8 @@ internal sealed class ClientRegistry
         return true;
     }
 
+    public bool TryGet(ulong id, out ClientConnection? client) => _clients.TryGetValue(id, out client);
+
     public void Remove(ClientConnection client) => _clients.TryRemove(client.Id, out _);
 
     /// <summary>Runs the client's connection, tracked until it ends.</summary>

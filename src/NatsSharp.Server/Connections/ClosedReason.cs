@@ -27,4 +27,7 @@ public enum ClosedReason
     IncorrectPort,
     MaxAccountConnectionsExceeded,
     MaxSubscriptionsExceeded,
+
+    /// <summary>Closed by a <c>$SYS.REQ.SERVER.&lt;id&gt;.KICK</c> request (nats-server 2.10).</summary>
+    Kicked,
 }

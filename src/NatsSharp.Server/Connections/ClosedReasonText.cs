@@ -29,6 +29,7 @@ public static class ClosedReasonText
         ClosedReason.IncorrectPort => "Incorrect Port",
         ClosedReason.MaxAccountConnectionsExceeded => "Maximum Account Connections Exceeded",
         ClosedReason.MaxSubscriptionsExceeded => "Maximum Subscriptions Exceeded",
+        ClosedReason.Kicked => "Kicked",
         _ => reason.ToString(),
     };
 }

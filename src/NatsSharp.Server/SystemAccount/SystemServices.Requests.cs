@@ -51,6 +51,7 @@ internal sealed partial class SystemServices
         Subscribe("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", static _ => { });
         Subscribe($"$SYS.LATENCY.M2.{Hash}", static _ => { });
         SubscribeLocal("$SYS.DEBUG.SUBSCRIBERS");
+        SubscribeControl();
     }
 
     private void OnStatszRequest(ReceivedMessage m)
@@ -190,7 +191,7 @@ internal sealed partial class SystemServices
             answer = new Answer(null, 400, ex.Message);
         }
 
-        if (answer.Data is null && answer.Error is null)
+        if (answer.Data is null && answer.Error is null && !answer.NullData)
         {
             return; // filtered: this server has nothing to say
         }
@@ -298,10 +299,13 @@ internal sealed partial class SystemServices
                     writer.WriteNull("data");
                 }
 
-                writer.WriteStartObject("error");
-                writer.WriteNumber("code", answer.ErrorCode);
-                writer.WriteString("description", answer.Error);
-                writer.WriteEndObject();
+                if (answer.Error is not null)
+                {
+                    writer.WriteStartObject("error");
+                    writer.WriteNumber("code", answer.ErrorCode);
+                    writer.WriteString("description", answer.Error);
+                    writer.WriteEndObject();
+                }
             }
 
             writer.WriteEndObject();

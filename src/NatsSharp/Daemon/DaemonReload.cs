@@ -11,13 +11,16 @@ namespace NatsSharp.Daemon;
 /// </summary>
 internal static class DaemonReload
 {
-    public static void Run(NatsServer server, string[] args, DaemonLog log)
+    /// <summary>Reloads and logs a failure; returns null or the reason (a $SYS RELOAD request answers with it).</summary>
+    public static string? Run(NatsServer server, string[] args, DaemonLog log)
     {
         string? error = TryReload(server, args);
         if (error is not null)
         {
             log.Logger.Error("Failed to reload server configuration: {Error:l}", error);
         }
+
+        return error;
     }
 
     /// <summary>Null on success, else the reason, in nats-server's words.</summary>
