@@ -130,6 +130,8 @@ public sealed partial class NatsServer
             Accounts.AddOrUpdate(account);
         }
 
+        SystemEvents?.RefreshImports(); // a new account imports the system services, as at start
+
         ServerOptions merged = Options.Clone(); // readers keep a consistent snapshot: swap, never mutate
         merged.Username = options.Username;
         merged.Password = options.Password;

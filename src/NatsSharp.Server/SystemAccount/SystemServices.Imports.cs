@@ -12,6 +12,9 @@ namespace NatsSharp.Server.SystemAccount;
 /// </summary>
 internal sealed partial class SystemServices
 {
+    /// <summary>Reload added accounts: they import the system services too (nats-server registers them with every new account). Idempotent.</summary>
+    internal void RefreshImports() => InstallImports();
+
     private void InstallImports()
     {
         AccountExport connz = new() { Kind = ExchangeKind.Service, Subject = "$SYS.REQ.ACCOUNT.*.CONNZ", ResponseType = ServiceResponseType.Streamed };

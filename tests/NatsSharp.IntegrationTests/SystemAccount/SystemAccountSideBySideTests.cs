@@ -105,6 +105,36 @@ public class SystemAccountSideBySideTests
         }
     }
 
+    /// <summary>
+    /// nats-server registers the system imports with an account a reload adds, but 2.9.10 then
+    /// panics on the first such request (nil response-threshold timer in addRespServiceImport:
+    /// the exports were re-registered by the reload), so it cannot be the reference here; see
+    /// docs/compatibility.md.
+    /// </summary>
+    [Fact]
+    public async Task An_account_added_by_reload_gets_the_system_imports()
+    {
+        string executable = DaemonProcess.AppHost;
+        string dir = Directory.CreateTempSubdirectory("sys-reload-acc-").FullName;
+        string conf = Path.Combine(dir, "s.conf");
+        await File.WriteAllTextAsync(conf, Config);
+        await using DaemonProcess d = DaemonProcess.StartAt(executable, "-c", conf, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir);
+        int port = await d.ClientPortAsync(dir, TimeSpan.FromSeconds(30));
+
+        await File.WriteAllTextAsync(conf, Config.Replace("APP: {", "NEW: { users: [{user: new, password: new}] }\n  APP: {", StringComparison.Ordinal));
+        d.Signal(1); // SIGHUP
+        await Eventually.TrueAsync(() => d.Stderr.Contains("Reloaded server configuration"), $"{executable} to reload", TimeSpan.FromSeconds(30));
+
+        await using SysClient user = await SysClient.ConnectAsync(port, "new", "new", "new-client");
+        await user.SubscribeAsync("_INBOX.t.>", 1);
+        await user.PublishAsync("$SYS.REQ.ACCOUNT.PING.CONNZ", "_INBOX.t.answer", "");
+        (string subject, string body) = await user.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("_INBOX.t.answer", subject);
+        using JsonDocument doc = JsonDocument.Parse(body);
+        JsonElement connections = doc.RootElement.GetProperty("data").GetProperty("connections");
+        Assert.Equal("new-client", Assert.Single(connections.EnumerateArray()).GetProperty("name").GetString());
+    }
+
     [Fact]
     public async Task Connect_disconnect_conns_and_auth_error_events_have_nats_server_shapes()
     {
