@@ -244,7 +244,19 @@ internal sealed class JsApi
             return;
         }
 
-        if (CheckStreamConfig(cfg) is { } invalid)
+        if (cfg.Sealed)
+        {
+            Error(js, reply, type, JsErrors.StreamInvalidConfigF.With("stream configuration for create can not be sealed"));
+            return;
+        }
+
+        if (cfg.MirrorDirect && cfg.Mirror is null)
+        {
+            Error(js, reply, type, JsErrors.StreamInvalidConfigF.With("stream has no mirror but does have mirror direct"));
+            return;
+        }
+
+        if (CheckStreamConfig(js, cfg) is { } invalid)
         {
             Error(js, reply, type, invalid);
             return;
@@ -283,6 +295,8 @@ internal sealed class JsApi
             StreamInfo info = stream.Info();
             info.Type = type;
             info.DidCreate = true;
+            info.Mirror = null; // nats-server's create response carries no mirror or sources state
+            info.Sources = null;
             Send(js, reply, info, JsJson.Default.StreamInfo);
         }
     }
@@ -301,7 +315,7 @@ internal sealed class JsApi
             return;
         }
 
-        if (CheckStreamConfig(cfg) is { } invalid)
+        if (CheckStreamConfig(js, cfg) is { } invalid)
         {
             Error(js, reply, type, invalid);
             return;
@@ -326,6 +340,12 @@ internal sealed class JsApi
             if (why is not null)
             {
                 Error(js, reply, type, JsErrors.StreamInvalidConfigF.With(why));
+                return;
+            }
+
+            if (StreamSourcing.CheckUpdate(old, cfg) is { } notUpdatable)
+            {
+                Error(js, reply, type, notUpdatable);
                 return;
             }
 
@@ -752,8 +772,8 @@ internal sealed class JsApi
 
         if (!string.IsNullOrEmpty(cfg.FilterSubject))
         {
-            List<string> subjects = stream.Config.Subjects ?? [stream.Name];
-            if (!subjects.Any(s => JsSubject.Overlap(s, cfg.FilterSubject)))
+            List<string>? subjects = StreamSourcing.SubjectsForFilter(stream.Account, stream.Config);
+            if (subjects is not null && !subjects.Any(s => JsSubject.Overlap(s, cfg.FilterSubject)))
             {
                 return JsErrors.ConsumerFilterNotSubsetErr;
             }
@@ -837,7 +857,7 @@ internal sealed class JsApi
         s.Store.DeleteConsumer(c.Name);
     }
 
-    private static JsApiError? CheckStreamConfig(StreamConfig cfg)
+    private static JsApiError? CheckStreamConfig(JsAccount js, StreamConfig cfg)
     {
         if (cfg.Name.Length == 0 || cfg.Name.Contains('.') || cfg.Name.Contains('*') || cfg.Name.Contains('>') || cfg.Name.Any(char.IsWhiteSpace))
         {
@@ -854,11 +874,6 @@ internal sealed class JsApi
             return JsErrors.StreamReplicasNotSupportedErr;
         }
 
-        if (cfg.Mirror is not null || cfg.Sources is not null)
-        {
-            return JsErrors.StreamInvalidConfigF.With("mirrors and sources are not supported by NatsSharp yet");
-        }
-
         if (cfg.Storage is not ("file" or "memory") || cfg.Retention is not ("limits" or "interest" or "workqueue") || cfg.Discard is not ("old" or "new"))
         {
             return JsErrors.InvalidJSONErr;
@@ -871,7 +886,7 @@ internal sealed class JsApi
         cfg.MaxBytes = cfg.MaxBytes == 0 ? -1 : cfg.MaxBytes;
         cfg.MaxMsgSize = cfg.MaxMsgSize == 0 ? -1 : cfg.MaxMsgSize;
         cfg.MaxConsumers = cfg.MaxConsumers == 0 ? -1 : cfg.MaxConsumers;
-        if (cfg.DuplicateWindow == 0)
+        if (cfg.DuplicateWindow == 0 && cfg.Mirror is null)
         {
             cfg.DuplicateWindow = cfg.MaxAge != 0 && cfg.MaxAge < DefaultDuplicateWindow ? cfg.MaxAge : DefaultDuplicateWindow;
         }
@@ -891,13 +906,18 @@ internal sealed class JsApi
             return JsErrors.StreamInvalidConfigF.With("duplicates window can not be larger then max age");
         }
 
+        if (StreamSourcing.CheckSources(js, cfg) is { } sourcing)
+        {
+            return sourcing;
+        }
+
         if (cfg.Subjects is not { Count: > 0 })
         {
-            cfg.Subjects = [cfg.Name];
+            cfg.Subjects = cfg.Mirror is null && cfg.Sources is not { Count: > 0 } ? [cfg.Name] : null;
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string subject in cfg.Subjects)
+        foreach (string subject in cfg.Subjects ?? [])
         {
             if (!JsSubject.IsValid(subject))
             {
@@ -915,7 +935,7 @@ internal sealed class JsApi
             }
         }
 
-        return null;
+        return StreamSourcing.CheckRePublish(cfg);
     }
 
     private static bool Overlaps(JsAccount js, StreamConfig cfg, JsStream? self) =>

@@ -11,6 +11,7 @@ internal static class JsHeaders
     public const string ExpectedLastSubjectSeq = "Nats-Expected-Last-Subject-Sequence";
     public const string ExpectedLastMsgId = "Nats-Expected-Last-Msg-Id";
     public const string Rollup = "Nats-Rollup";
+    public const string StreamSource = "Nats-Stream-Source";
 
     /// <summary>The value of <paramref name="name"/> (case-insensitive, as nats-server's getHeader is not; clients send these exact names), or null.</summary>
     public static string? Get(ReadOnlySpan<byte> header, string name)
@@ -48,5 +49,19 @@ internal static class JsHeaders
         result[^2] = (byte)'\r';
         result[^1] = (byte)'\n';
         return result;
+    }
+
+    /// <summary>The header block without <paramref name="name"/>'s line (nats-server's removeHeaderIfPresent: null when nothing else is left).</summary>
+    public static byte[]? Remove(byte[]? header, string name)
+    {
+        if (header is null || Get(header, name) is null)
+        {
+            return header;
+        }
+
+        string[] lines = Encoding.UTF8.GetString(header).Split("\r\n");
+        var kept = lines.Where(l => !(l.StartsWith(name, StringComparison.Ordinal) && l.Length > name.Length && l[name.Length] == ':')).ToList();
+        string text = string.Join("\r\n", kept);
+        return text.Length <= "NATS/1.0\r\n\r\n".Length ? null : Encoding.UTF8.GetBytes(text);
     }
 }

@@ -15,7 +15,7 @@ namespace NatsSharp.Server.JetStream.Streams;
 /// timer take <see cref="Lock"/> like the loop does, so everything that changes the stream is serial
 /// (the shape a replicated log would later feed).
 /// </summary>
-internal sealed class JsStream
+internal sealed partial class JsStream
 {
     private readonly Channel<StreamWork> _work = Channel.CreateUnbounded<StreamWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<InternalSubscriber> _subscriptions = [];
@@ -75,11 +75,13 @@ internal sealed class JsStream
     {
         _loop = Task.Run(LoopAsync);
         Subscribe();
+        StartSources();
     }
 
     public void Stop()
     {
         Unsubscribe();
+        StopSources();
         _work.Writer.TryComplete();
     }
 
@@ -127,6 +129,8 @@ internal sealed class JsStream
                 Unsubscribe();
                 Subscribe();
             }
+
+            UpdateSources(config);
         }
     }
 
@@ -173,7 +177,7 @@ internal sealed class JsStream
                 state.Subjects = totals.Count > 0 ? totals : null;
             }
 
-            return new StreamInfo
+            var info = new StreamInfo
             {
                 Config = Config,
                 Created = Created,
@@ -181,6 +185,8 @@ internal sealed class JsStream
                 Domain = Account.Engine.Domain,
                 Cluster = JetStreamEngine.ClusterInfo(),
             };
+            FillSourceInfo(info);
+            return info;
         }
     }
 
@@ -203,6 +209,7 @@ internal sealed class JsStream
     /// <summary>Periodic work: age limit, consumers' redeliveries, expiries and heartbeats.</summary>
     public void Tick(long nowNs)
     {
+        SchedulePump();
         if (Config.MaxAge > 0)
         {
             Store.ExpireByAge(nowNs);
@@ -264,7 +271,7 @@ internal sealed class JsStream
     private void Subscribe()
     {
         Account acct = Account.Account;
-        foreach (string subject in Config.Subjects ?? [Name])
+        foreach (string subject in Config.Subjects ?? [])
         {
             _subscriptions.Add(Account.Engine.Internal.Subscribe(acct, subject, (Account _, in InternalMessage m) =>
                 Enqueue(new StreamWork(m.ToReceived(), null))));
@@ -416,7 +423,8 @@ internal sealed class JsStream
                 return;
             }
 
-            (ulong seq, long ts) = Store.Append(m.Subject, hdr, m.Data);
+            ulong republishLast = RepublishLastSequence(m.Subject);
+            (ulong seq, long ts) = AppendToStore(m.Subject, hdr, m.Data);
             if (!string.IsNullOrEmpty(msgId))
             {
                 _lastMsgId = msgId;
@@ -437,6 +445,7 @@ internal sealed class JsStream
                 Store.Purge(null, seq, 0);
             }
 
+            Republish(m.Subject, hdr, m.Data, seq, republishLast);
             if (reply is not null && !Config.NoAck)
             {
                 Account.Engine.Reply(Account.Account, reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{seq}}}"));

@@ -22,13 +22,13 @@ internal sealed class StreamConfig
     [JsonPropertyName("template_owner"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TemplateOwner { get; set; }
     [JsonPropertyName("duplicate_window"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long DuplicateWindow { get; set; }
     [JsonPropertyName("placement"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public System.Text.Json.Nodes.JsonObject? Placement { get; set; }
-    [JsonPropertyName("mirror"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public System.Text.Json.Nodes.JsonObject? Mirror { get; set; }
-    [JsonPropertyName("sources"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public System.Text.Json.Nodes.JsonArray? Sources { get; set; }
+    [JsonPropertyName("mirror"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public StreamSourceConfig? Mirror { get; set; }
+    [JsonPropertyName("sources"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<StreamSourceConfig>? Sources { get; set; }
     [JsonPropertyName("sealed")] public bool Sealed { get; set; }
     [JsonPropertyName("deny_delete")] public bool DenyDelete { get; set; }
     [JsonPropertyName("deny_purge")] public bool DenyPurge { get; set; }
     [JsonPropertyName("allow_rollup_hdrs")] public bool AllowRollup { get; set; }
-    [JsonPropertyName("republish"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public System.Text.Json.Nodes.JsonObject? RePublish { get; set; }
+    [JsonPropertyName("republish"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RePublishConfig? RePublish { get; set; }
     [JsonPropertyName("allow_direct")] public bool AllowDirect { get; set; }
     [JsonPropertyName("mirror_direct")] public bool MirrorDirect { get; set; }
     [JsonPropertyName("discard_new_per_subject"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool DiscardNewPerSubject { get; set; }
