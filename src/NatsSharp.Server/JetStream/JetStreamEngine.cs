@@ -35,6 +35,7 @@ internal sealed class JetStreamEngine : IDisposable
         FileStoreFactory = StreamStoreFactory.File(log);
         StoreDir = Path.Combine(options.StoreDir.Length > 0 ? options.StoreDir : Path.Combine(Path.GetTempPath(), "nats"), "jetstream");
         Api = new JsApi(this);
+        Advisories = new Advisories.JsAdvisories(this);
     }
 
     public JetStreamOptions Options { get; }
@@ -44,6 +45,12 @@ internal sealed class JetStreamEngine : IDisposable
     public ServerLog Log { get; }
 
     public JsApi Api { get; }
+
+    /// <summary>The $JS.EVENT.&gt; advisories and metrics.</summary>
+    public Advisories.JsAdvisories Advisories { get; }
+
+    /// <summary>The server's name (its id when none is configured), as advisories and /jsz carry it.</summary>
+    public string ServerName { get; set; } = "";
 
     /// <summary>The directory JetStream keeps its data in (store_dir + "/jetstream", as nats-server).</summary>
     public string StoreDir { get; }

@@ -25,11 +25,13 @@ internal sealed class JsApi
     private static readonly long DefaultDuplicateWindow = TimeSpan.FromMinutes(2).Ticks * 100;
 
     private readonly JetStreamEngine _engine;
+    private ReceivedMessage? _auditing; // the request being answered: its answer is audited on $JS.EVENT.ADVISORY.API
 
     public JsApi(JetStreamEngine engine) => _engine = engine;
 
     public void Handle(JsAccount js, ReceivedMessage m)
     {
+        _auditing = null;
         if (m.Subject.StartsWith(InternalDeletePrefix, StringComparison.Ordinal))
         {
             string[] names = m.Subject[InternalDeletePrefix.Length..].Split('.');
@@ -74,6 +76,7 @@ internal sealed class JsApi
         }
 
         js.CountRequest();
+        _auditing = m;
         switch (t)
         {
             case ["INFO"]:
@@ -292,6 +295,7 @@ internal sealed class JsApi
             var stream = new JsStream(js, cfg, store, DateTime.UtcNow);
             js.Add(stream);
             stream.Start();
+            _engine.Advisories.StreamAction(js, name, "create");
             StreamInfo info = stream.Info();
             info.Type = type;
             info.DidCreate = true;
@@ -356,6 +360,7 @@ internal sealed class JsApi
             }
 
             stream.Update(cfg);
+            _engine.Advisories.StreamAction(js, name, "modify");
             StreamInfo info = stream.Info();
             info.Type = type;
             Send(js, reply, info, JsJson.Default.StreamInfo);
@@ -369,7 +374,13 @@ internal sealed class JsApi
             js.Remove(stream);
         }
 
+        foreach (Consumer c in stream.Consumers)
+        {
+            _engine.Advisories.ConsumerAction(js, stream.Name, c.Name, "delete"); // nats-server: the consumers' first, then the stream's
+        }
+
         stream.Delete();
+        _engine.Advisories.StreamAction(js, stream.Name, "delete");
         Send(js, reply, new ApiResponse { Type = "io.nats.jetstream.api.v1.stream_delete_response", Success = true }, JsJson.Default.ApiResponse);
     }
 
@@ -691,6 +702,7 @@ internal sealed class JsApi
                 var consumer = new Consumer(stream, name, cfg, store, DateTime.UtcNow);
                 stream.AddConsumer(consumer);
                 consumer.Start();
+                _engine.Advisories.ConsumerAction(js, stream.Name, name, "create");
                 info = consumer.Info();
                 consumer.OnNewMessage();
             }
@@ -845,8 +857,9 @@ internal sealed class JsApi
         return null;
     }
 
-    private static void DeleteConsumer(JsStream s, Consumer c)
+    private void DeleteConsumer(JsStream s, Consumer c)
     {
+        _engine.Advisories.ConsumerAction(s.Account, s.Name, c.Name, "delete");
         lock (s.Lock)
         {
             c.Stop(deleted: true);
@@ -1030,8 +1043,15 @@ internal sealed class JsApi
         Send(js, reply, new ApiResponse { Type = type, Error = error }, JsJson.Default.ApiResponse);
     }
 
-    private void Send<T>(JsAccount js, string reply, T value, JsonTypeInfo<T> info) =>
-        _engine.Reply(js.Account, reply, JsonSerializer.SerializeToUtf8Bytes(value, info));
+    private void Send<T>(JsAccount js, string reply, T value, JsonTypeInfo<T> info)
+    {
+        byte[] response = JsonSerializer.SerializeToUtf8Bytes(value, info);
+        _engine.Reply(js.Account, reply, response);
+        if (_auditing is { } request)
+        {
+            _engine.Advisories.ApiAudit(js, request, response);
+        }
+    }
 
     private void Status(JsAccount js, string reply, string header) =>
         _engine.Internal.Publish(js.Account, reply, null, default, Encoding.ASCII.GetBytes(header));

@@ -263,16 +263,24 @@ internal sealed class Consumer
             return;
         }
 
+        ulong dc = ulong.TryParse(tokens[4], out ulong d) ? d : 1;
+
         string body = Encoding.UTF8.GetString(m.Data);
         long now = JsTime.NowNs();
         _lastActiveNs = now;
         bool replied = false;
         if (body.Length == 0 || body.StartsWith("+ACK", StringComparison.Ordinal))
         {
+            SampleAck(sseq, dseq, dc, now);
             Ack(sseq, dseq);
         }
         else if (body.StartsWith("-NAK", StringComparison.Ordinal))
         {
+            if (_pending.ContainsKey(sseq) && dseq <= _dseq)
+            {
+                Events.Naked(_stream.Account, _stream.Name, Name, sseq, dseq, dc);
+            }
+
             Nak(sseq, ParseDelay(body), now);
         }
         else if (body.StartsWith("+WPI", StringComparison.Ordinal))
@@ -285,9 +293,11 @@ internal sealed class Consumer
         else if (body.StartsWith("+TERM", StringComparison.Ordinal))
         {
             Ack(sseq, dseq);
+            Events.Terminated(_stream.Account, _stream.Name, Name, sseq, dseq, dc);
         }
         else if (body.StartsWith("+NXT", StringComparison.Ordinal))
         {
+            SampleAck(sseq, dseq, dc, now);
             Ack(sseq, dseq);
             ProcessNext(m.Reply, Encoding.UTF8.GetBytes(body.Length > 4 ? body[4..] : ""));
             replied = true;
@@ -311,8 +321,7 @@ internal sealed class Consumer
 
         foreach (KeyValuePair<ulong, PendingMessage> p in _pending)
         {
-            if (p.Value.DeadlineNs <= now && !_redeliver.Contains(p.Key)
-                && (Config.MaxDeliver <= 0 || _deliveries.GetValueOrDefault(p.Key, 1UL) < (ulong)Config.MaxDeliver))
+            if (p.Value.DeadlineNs <= now && !_redeliver.Contains(p.Key))
             {
                 _redeliver.Add(p.Key);
             }
@@ -519,6 +528,12 @@ internal sealed class Consumer
                 continue;
             }
 
+            if (Config.MaxDeliver > 0 && _deliveries.GetValueOrDefault(seq, 1UL) >= (ulong)Config.MaxDeliver)
+            {
+                GiveUp(seq);
+                continue;
+            }
+
             if (!_stream.Store.TryLoad(seq, out message))
             {
                 OnRemoved(seq);
@@ -556,6 +571,25 @@ internal sealed class Consumer
         deliveryCount = 0;
         undo = static () => { };
         return false;
+    }
+
+    private Advisories.JsAdvisories Events => _stream.Account.Engine.Advisories;
+
+    /// <summary>An explicit ack of a pending message, sampled for $JS.EVENT.METRIC.CONSUMER.ACK when sample_freq is set.</summary>
+    private void SampleAck(ulong sseq, ulong dseq, ulong dc, long now)
+    {
+        if (Config.SampleFrequency is not null && Config.AckPolicy == "explicit" && _pending.TryGetValue(sseq, out PendingMessage? p))
+        {
+            Events.AckSample(_stream.Account, _stream.Name, Name, Config.SampleFrequency, sseq, dseq, dc, now - p.DeliveredNs);
+        }
+    }
+
+    /// <summary>Due again after max_deliver deliveries: nats-server stops tracking it and says so once on MAX_DELIVERIES.</summary>
+    private void GiveUp(ulong seq)
+    {
+        _pending.Remove(seq);
+        Events.MaxDeliveries(_stream.Account, _stream.Name, Name, seq, _deliveries.GetValueOrDefault(seq, 1UL));
+        _deliveries.Remove(seq);
     }
 
     private void RequeueFront(ulong seq)
