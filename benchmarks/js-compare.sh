@@ -96,17 +96,22 @@ free_port() {
     return 1
 }
 
-# start_server NAME CMD PORT STORE -> sets SERVER_PID
+# start_server NAME CMD STORE -> sets SERVER_PID and PORT (a new free port is tried if another process took it)
 start_server() {
-    local name="$1" cmd="$2" port="$3" store="$4"
-    bash -c "exec $cmd -a 127.0.0.1 -p $port -js -sd $store" >"$WORK/$name.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 150); do
-        port_in_use "$port" && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
+    local name="$1" cmd="$2" store="$3"
+    for _ in 1 2 3 4 5; do
+        PORT="$(free_port)"
+        bash -c "exec $cmd -a 127.0.0.1 -p $PORT -js -sd $store" >"$WORK/$name.log" 2>&1 &
+        SERVER_PID=$!
+        for _ in $(seq 1 150); do
+            port_in_use "$PORT" && kill -0 "$SERVER_PID" 2>/dev/null && return 0
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        wait "$SERVER_PID" 2>/dev/null || true
+        grep -qi "address already in use" "$WORK/$name.log" || break
     done
-    echo "js-compare.sh: $name ($cmd) did not start listening on $port; log:" >&2
+    echo "js-compare.sh: $name ($cmd) did not start; log:" >&2
     tail -20 "$WORK/$name.log" >&2
     exit 1
 }
@@ -146,10 +151,10 @@ run_one() {
     local -a args
     read -r -a args <<<"$(scenario_args "$scenario")"
     local port store
-    port="$(free_port)"
     store="$WORK/store-${NAMES[$i]}-$scenario-$round"
     mkdir -p "$store"
-    start_server "${NAMES[$i]}" "${CMDS[$i]}" "$port" "$store"
+    start_server "${NAMES[$i]}" "${CMDS[$i]}" "$store"
+    port="$PORT"
     local cpu0 line rc=0
     cpu0="$(cpu_ticks "$SERVER_PID")"
     line="$(timeout $((RUN_TIMEOUT + 30)) "${NATSLOAD[@]}" "${args[@]}" --url "nats://127.0.0.1:$port" \

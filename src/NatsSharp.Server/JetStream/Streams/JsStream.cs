@@ -22,8 +22,14 @@ internal sealed class JsStream
     private readonly Dictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ulong Seq, long Ts)> _dedupe = new(StringComparer.Ordinal);
     private readonly Queue<(string Id, long Ts)> _dedupeOrder = new();
+    private readonly StreamReplies _replies;
+    private readonly Connections.DeliveryBatch _replyBatch;
     private string? _lastMsgId;
+    private bool _appended;
     private Task? _loop;
+
+    // A run of queued publishes is committed (one write, then the acks) at least this often.
+    private const int MaxRun = 1024;
 
     public JsStream(JsAccount account, StreamConfig config, IStreamStore store, DateTime created)
     {
@@ -32,6 +38,8 @@ internal sealed class JsStream
         Store = store;
         Created = created;
         Store.Removed = OnStoreRemoved;
+        _replies = new StreamReplies(StreamReplies.AckPrefix(config.Name, account.Engine.Domain));
+        _replyBatch = account.Engine.Internal.CreateBatch();
     }
 
     public Lock Lock { get; } = new();
@@ -281,11 +289,16 @@ internal sealed class JsStream
         _subscriptions.Clear();
     }
 
+    /// <summary>
+    /// Applies queued work in runs (group commit): the publishes of a run are appended buffered, written
+    /// to the OS in one call at the end of the run, and only then acknowledged and shown to consumers.
+    /// </summary>
     private async Task LoopAsync()
     {
         ChannelReader<StreamWork> reader = _work.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            int run = 0;
             while (reader.TryRead(out StreamWork work))
             {
                 try
@@ -294,7 +307,7 @@ internal sealed class JsStream
                     {
                         lock (Lock)
                         {
-                            consumer.ProcessAck(work.Message);
+                            consumer.ProcessAck(work.Message, deferFlush: true);
                         }
                     }
                     else
@@ -306,7 +319,61 @@ internal sealed class JsStream
                 {
                     Account.Engine.Log.Error($"JetStream stream '{Name}': {ex.Message}");
                 }
+
+                if (++run >= MaxRun)
+                {
+                    Commit();
+                    run = 0;
+                }
             }
+
+            Commit();
+        }
+    }
+
+    /// <summary>The end of a run: the appends to the OS, then the replies and the consumers.</summary>
+    private void Commit()
+    {
+        if (Deleted)
+        {
+            _appended = false;
+            _replies.Clear();
+            return;
+        }
+
+        try
+        {
+            if (_appended)
+            {
+                _appended = false;
+                Store.Flush();
+                lock (Lock)
+                {
+                    foreach (Consumer c in _consumers.Values)
+                    {
+                        c.OnNewMessage();
+                    }
+                }
+            }
+
+            if (_replies.Count > 0)
+            {
+                _replies.Send(_replyBatch, Account.Account);
+            }
+
+            lock (Lock)
+            {
+                foreach (Consumer c in _consumers.Values)
+                {
+                    c.FlushState(); // the acks processed in the run
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Not written: nothing of the run is acknowledged (the publishers time out, as with a failed append).
+            _replies.Clear();
+            Account.Engine.Log.Error($"JetStream stream '{Name}': {ex.Message}");
         }
     }
 
@@ -349,7 +416,7 @@ internal sealed class JsStream
                 {
                     if (reply is not null)
                     {
-                        Account.Engine.Reply(Account.Account, reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{dup.Seq},\"duplicate\": true}}"));
+                        _replies.Add(reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{dup.Seq},\"duplicate\": true}}"));
                     }
 
                     return;
@@ -416,7 +483,8 @@ internal sealed class JsStream
                 return;
             }
 
-            (ulong seq, long ts) = Store.Append(m.Subject, hdr, m.Data);
+            (ulong seq, long ts) = Store.AppendBuffered(m.Subject, hdr, m.Data);
+            _appended = true;
             if (!string.IsNullOrEmpty(msgId))
             {
                 _lastMsgId = msgId;
@@ -439,19 +507,15 @@ internal sealed class JsStream
 
             if (reply is not null && !Config.NoAck)
             {
-                Account.Engine.Reply(Account.Account, reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{seq}}}"));
+                _replies.AddAck(reply, seq);
             }
 
             if (Config.Retention == "interest" && !_consumers.Values.Any(c => c.NeedsMessage(seq, m.Subject)))
             {
                 Store.Remove(seq);
-                return;
             }
 
-            foreach (Consumer c in _consumers.Values)
-            {
-                c.OnNewMessage();
-            }
+            // The consumers hear of it at the end of the run, once it is on the OS (Commit).
         }
     }
 
@@ -496,7 +560,7 @@ internal sealed class JsStream
         if (reply is not null)
         {
             var ack = new PubAck { Error = error, JsStream = Name };
-            Account.Engine.Reply(Account.Account, reply, JsonSerializer.SerializeToUtf8Bytes(ack, JsJson.Default.PubAck));
+            _replies.Add(reply, JsonSerializer.SerializeToUtf8Bytes(ack, JsJson.Default.PubAck)); // in order with the acks before it
         }
     }
 
