@@ -27,7 +27,7 @@ scenarios:
   fetch   js-fetch: fill 200k x 16 B, then pull batches of 100 with explicit acks (msgs/s)
   kvput   kv-put 100k over 1000 keys, 1000 in flight (ops/s)
   kvget   kv-get 200k over 1000 keys (direct get), 1000 in flight (ops/s)
-  sync    js-pub --window 1, 3k x 16 B: synchronous publish latency p50 / p99
+  sync    js-pub --window 1, 5k x 16 B: synchronous publish latency p50 / p99
 Override per scenario with ARGS_<scenario>, e.g. ARGS_pub16="--msgs 500k".
 Both commands get "-a 127.0.0.1 -p <port> -js -sd <fresh dir>" appended.
 EOF2
@@ -139,7 +139,7 @@ scenario_args() {
         fetch) base="js-fetch --msgs 200k" ;;
         kvput) base="kv-put --msgs 100k" ;;
         kvget) base="kv-get --msgs 200k" ;;
-        sync) base="js-pub --msgs 3k --window 1" ;;
+        sync) base="js-pub --msgs 5k --window 1" ;;
         *) echo "js-compare.sh: unknown scenario '$1'" >&2; exit 2 ;;
     esac
     echo "${base%% *} ${!var:-${base#* }}"

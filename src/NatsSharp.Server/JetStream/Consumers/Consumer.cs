@@ -270,8 +270,12 @@ internal sealed class Consumer
     /// <param name="deferFlush">The stream's loop flushes the state once for its run (<see cref="FlushState"/>).</param>
     public void ProcessAck(ReceivedMessage m, bool deferFlush = false)
     {
-        string[] tokens = m.Subject.Split('.');
-        if (tokens.Length < 9 || !ulong.TryParse(tokens[5], out ulong sseq) || !ulong.TryParse(tokens[6], out ulong dseq))
+        // $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>: split without allocating.
+        ReadOnlySpan<char> subject = m.Subject;
+        Span<Range> tokens = stackalloc Range[10];
+        if (subject.Split(tokens, '.') < 9
+            || !ulong.TryParse(subject[tokens[5]], NumberStyles.None, CultureInfo.InvariantCulture, out ulong sseq)
+            || !ulong.TryParse(subject[tokens[6]], NumberStyles.None, CultureInfo.InvariantCulture, out ulong dseq))
         {
             return;
         }

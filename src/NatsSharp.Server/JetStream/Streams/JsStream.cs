@@ -25,6 +25,7 @@ internal sealed class JsStream
     private readonly StreamReplies _replies;
     private readonly Connections.DeliveryBatch _replyBatch;
     private string? _lastMsgId;
+    private string? _lastSubject; // the capture's subject string, reused while publishes repeat it
     private bool _appended;
     private Task? _loop;
 
@@ -274,9 +275,55 @@ internal sealed class JsStream
         Account acct = Account.Account;
         foreach (string subject in Config.Subjects ?? [Name])
         {
-            _subscriptions.Add(Account.Engine.Internal.Subscribe(acct, subject, (Account _, in InternalMessage m) =>
-                Enqueue(new StreamWork(m.ToReceived(), null))));
+            _subscriptions.Add(Account.Engine.Internal.Subscribe(acct, subject, (Account _, in InternalMessage m) => Capture(m)));
         }
+    }
+
+    /// <summary>
+    /// On the publisher's read loop: copies reply, header and data into one pooled buffer (returned by the
+    /// loop) and reuses the subject's string when it is the one seen last: no allocation per publish.
+    /// </summary>
+    private void Capture(in InternalMessage m)
+    {
+        int length = m.Reply.Length + m.Header.Length + m.Data.Length;
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        m.Reply.CopyTo(buffer);
+        m.Header.CopyTo(buffer.AsSpan(m.Reply.Length));
+        m.Data.CopyTo(buffer.AsSpan(m.Reply.Length + m.Header.Length));
+        string? last = Volatile.Read(ref _lastSubject);
+        string subject;
+        if (last is not null && SameAscii(last, m.Subject))
+        {
+            subject = last;
+        }
+        else
+        {
+            subject = Encoding.UTF8.GetString(m.Subject);
+            Volatile.Write(ref _lastSubject, subject);
+        }
+
+        if (!_work.Writer.TryWrite(new StreamWork(null!, null, buffer, subject, m.Reply.Length, m.Header.Length, m.Data.Length)))
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer); // the stream stopped
+        }
+    }
+
+    private static bool SameAscii(string s, ReadOnlySpan<byte> bytes)
+    {
+        if (s.Length != bytes.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (s[i] != bytes[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Unsubscribe()
@@ -309,6 +356,10 @@ internal sealed class JsStream
                         {
                             consumer.ProcessAck(work.Message, deferFlush: true);
                         }
+                    }
+                    else if (work.Buffer is not null)
+                    {
+                        ProcessCaptured(work);
                     }
                     else
                     {
@@ -378,7 +429,26 @@ internal sealed class JsStream
     }
 
     /// <summary>nats-server's processJetStreamMsg: checks in its order, append, ack, wake the consumers.</summary>
-    private void ProcessInbound(ReceivedMessage m)
+    private void ProcessInbound(ReceivedMessage m) =>
+        ProcessInbound(m.Subject, m.Reply is null ? default : Encoding.UTF8.GetBytes(m.Reply), m.Header, m.Data);
+
+    /// <summary>A publish captured into a pooled buffer (<see cref="Capture"/>): processed, then the buffer goes back.</summary>
+    private void ProcessCaptured(in StreamWork work)
+    {
+        try
+        {
+            ReadOnlySpan<byte> buffer = work.Buffer;
+            int replyEnd = work.ReplyLength;
+            int headerEnd = replyEnd + work.HeaderLength;
+            ProcessInbound(work.Subject!, buffer[..replyEnd], buffer[replyEnd..headerEnd], buffer.Slice(headerEnd, work.DataLength));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(work.Buffer!);
+        }
+    }
+
+    private void ProcessInbound(string subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> hdr, ReadOnlySpan<byte> data)
     {
         lock (Lock)
         {
@@ -387,13 +457,11 @@ internal sealed class JsStream
                 return;
             }
 
-            if (m.Data.Length == 0 && m.Header is { } h && Encoding.ASCII.GetString(h, 0, Math.Min(h.Length, 13)) == "NATS/1.0 100 ")
+            if (data.IsEmpty && hdr.StartsWith("NATS/1.0 100 "u8))
             {
                 return; // heartbeats and flow control are never stored
             }
 
-            string? reply = m.Reply;
-            ReadOnlySpan<byte> hdr = m.Header;
             if (Config.Sealed)
             {
                 Fail(reply, JsErrors.StreamSealedErr);
@@ -414,7 +482,7 @@ internal sealed class JsStream
                 if (!string.IsNullOrEmpty(msgId) && _dedupe.TryGetValue(msgId, out (ulong Seq, long Ts) dup)
                     && JsTime.NowNs() - dup.Ts <= Config.DuplicateWindow)
                 {
-                    if (reply is not null)
+                    if (!reply.IsEmpty)
                     {
                         _replies.Add(reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{dup.Seq},\"duplicate\": true}}"));
                     }
@@ -424,7 +492,7 @@ internal sealed class JsStream
 
                 if (JsHeaders.Get(hdr, JsHeaders.ExpectedLastSubjectSeq) is { } perSubject && ulong.TryParse(perSubject, out ulong wantSubject))
                 {
-                    ulong have = Store.TryLoadLast(m.Subject, out StoredMessage last) ? last.Sequence : 0;
+                    ulong have = Store.TryLoadLast(subject, out StoredMessage last) ? last.Sequence : 0;
                     if (have != wantSubject)
                     {
                         Fail(reply, JsErrors.StreamWrongLastSequenceErrF.With(have));
@@ -465,7 +533,7 @@ internal sealed class JsStream
                 }
             }
 
-            if (Config.MaxMsgSize >= 0 && hdr.Length + m.Data.Length > Config.MaxMsgSize)
+            if (Config.MaxMsgSize >= 0 && hdr.Length + data.Length > Config.MaxMsgSize)
             {
                 Fail(reply, JsErrors.StreamMessageExceedsMaximumErr);
                 return;
@@ -477,13 +545,13 @@ internal sealed class JsStream
                 return;
             }
 
-            if (Config.Discard == "new" && DiscardNewRefuses(m, hdr.Length) is { } refused)
+            if (Config.Discard == "new" && DiscardNewRefuses(subject, hdr.Length, data.Length) is { } refused)
             {
                 Fail(reply, JsErrors.StreamStoreFailedF.With(refused));
                 return;
             }
 
-            (ulong seq, long ts) = Store.AppendBuffered(m.Subject, hdr, m.Data);
+            (ulong seq, long ts) = Store.AppendBuffered(subject, hdr, data);
             _appended = true;
             if (!string.IsNullOrEmpty(msgId))
             {
@@ -498,19 +566,19 @@ internal sealed class JsStream
             TrimDedupe(ts);
             if (rollupSubject)
             {
-                Store.Purge(m.Subject, seq, 0);
+                Store.Purge(subject, seq, 0);
             }
             else if (rollupAll)
             {
                 Store.Purge(null, seq, 0);
             }
 
-            if (reply is not null && !Config.NoAck)
+            if (!reply.IsEmpty && !Config.NoAck)
             {
                 _replies.AddAck(reply, seq);
             }
 
-            if (Config.Retention == "interest" && !_consumers.Values.Any(c => c.NeedsMessage(seq, m.Subject)))
+            if (Config.Retention == "interest" && !_consumers.Values.Any(c => c.NeedsMessage(seq, subject)))
             {
                 Store.Remove(seq);
             }
@@ -521,7 +589,7 @@ internal sealed class JsStream
 
     private string DomainPart() => Account.Engine.Domain is { } d ? $"\"domain\":\"{d}\"," : "";
 
-    private string? DiscardNewRefuses(ReceivedMessage m, int headerLength)
+    private string? DiscardNewRefuses(string subject, int headerLength, int dataLength)
     {
         StreamStoreState s = Store.State;
         if (Config.MaxMsgs > 0 && s.Messages >= (ulong)Config.MaxMsgs)
@@ -529,13 +597,13 @@ internal sealed class JsStream
             return "maximum messages exceeded";
         }
 
-        if (Config.MaxBytes > 0 && s.Bytes + MemoryStreamStore.SizeOf(m.Subject, headerLength, m.Data.Length) > (ulong)Config.MaxBytes)
+        if (Config.MaxBytes > 0 && s.Bytes + MemoryStreamStore.SizeOf(subject, headerLength, dataLength) > (ulong)Config.MaxBytes)
         {
             return "maximum bytes exceeded";
         }
 
         if (Config.DiscardNewPerSubject && Config.MaxMsgsPerSubject > 0
-            && Store.SubjectTotals(m.Subject).GetValueOrDefault(m.Subject) >= (ulong)Config.MaxMsgsPerSubject)
+            && Store.SubjectTotals(subject).GetValueOrDefault(subject) >= (ulong)Config.MaxMsgsPerSubject)
         {
             return "maximum messages per subject exceeded";
         }
@@ -555,9 +623,9 @@ internal sealed class JsStream
         }
     }
 
-    private void Fail(string? reply, JsApiError error)
+    private void Fail(ReadOnlySpan<byte> reply, JsApiError error)
     {
-        if (reply is not null)
+        if (!reply.IsEmpty)
         {
             var ack = new PubAck { Error = error, JsStream = Name };
             _replies.Add(reply, JsonSerializer.SerializeToUtf8Bytes(ack, JsJson.Default.PubAck)); // in order with the acks before it

@@ -26,7 +26,7 @@ internal sealed class StreamReplies
         Encoding.UTF8.GetBytes(domain is null ? $"{{\"stream\":\"{stream}\",\"seq\":" : $"{{\"stream\":\"{stream}\",\"domain\":\"{domain}\",\"seq\":");
 
     /// <summary>A PubAck for <paramref name="seq"/>, formatted in place.</summary>
-    public void AddAck(string reply, ulong seq)
+    public void AddAck(ReadOnlySpan<byte> reply, ulong seq)
     {
         int start = BeginReply(reply, _ackPrefix.Length + 21);
         _ackPrefix.CopyTo(_buffer, _used);
@@ -37,7 +37,7 @@ internal sealed class StreamReplies
         End(start, length);
     }
 
-    public void Add(string reply, ReadOnlySpan<byte> payload)
+    public void Add(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> payload)
     {
         int start = BeginReply(reply, payload.Length);
         payload.CopyTo(_buffer.AsSpan(_used));
@@ -64,13 +64,12 @@ internal sealed class StreamReplies
     }
 
     /// <summary>Copies the reply subject in and makes room for <paramref name="maxPayload"/> after it; returns where it starts.</summary>
-    private int BeginReply(string reply, int maxPayload)
+    private int BeginReply(ReadOnlySpan<byte> reply, int maxPayload)
     {
-        int replyLength = Encoding.UTF8.GetByteCount(reply);
-        Ensure(replyLength + maxPayload);
+        Ensure(reply.Length + maxPayload);
         int start = _used;
-        Encoding.UTF8.GetBytes(reply, _buffer.AsSpan(start));
-        _used += replyLength;
+        reply.CopyTo(_buffer.AsSpan(start));
+        _used += reply.Length;
         return start;
     }
 
