@@ -18,6 +18,11 @@ internal sealed class Options
           queue    1 publisher -> N subscribers in one queue group  -> delivered msgs/s, distribution
           reqrep   1 requester, 1 responder, one request in flight  -> latency percentiles (us), requests/s
           storm    --msgs clients connect at once (INFO, CONNECT, PING) -> connects/s, time until all have PONG
+          js-pub   publish with acks into a file stream, --window unacked -> acked msgs/s, ack latency
+                   (--window 1: synchronous publish, p50/p99)
+          js-fetch fill a file stream, then a pull consumer fetches --batch at a time, acking each -> msgs/s
+          kv-put   KV puts (publish with ack) over --subjects keys, --window in flight -> ops/s, latency
+          kv-get   KV gets (direct get) of --subjects keys, --window in flight -> ops/s, latency
 
         options:
           --url <url>          server, nats://[user:pass@|token@]host[:port]   (default nats://127.0.0.1:4222)
@@ -34,6 +39,7 @@ internal sealed class Options
           --queue <name>       queue group name for the queue scenario             (default natsload)
           --window <n>         max messages published but not yet received by the slowest
                                subscriber (queue: by the group); default = 16 MB worth
+          --batch <n>          js-fetch: messages per pull request                 (default 100)
           --warmup <n>         reqrep: unmeasured requests first                   (default 1000)
           --timeout <sec>      hard bound on the whole run; reports an error instead of hanging (default 60)
           --idle <sec>         give up (and report loss) when no delivery arrives this long (default 5)
@@ -74,6 +80,9 @@ internal sealed class Options
     public long Window { get; private set; }
 
     public int Warmup { get; private set; } = 1000;
+
+    /// <summary>js-fetch: messages per pull request.</summary>
+    public int Batch { get; private set; } = 100;
 
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(60);
 
@@ -159,6 +168,9 @@ internal sealed class Options
                 case "--window":
                     o.Window = ParseCount(arg, Value(), 1);
                     break;
+                case "--batch":
+                    o.Batch = (int)ParseCount(arg, Value(), 1, 1_000_000);
+                    break;
                 case "--warmup":
                     o.Warmup = (int)ParseCount(arg, Value(), 0, 10_000_000);
                     break;
@@ -187,7 +199,7 @@ internal sealed class Options
             return o;
         }
 
-        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, reqrep, storm)");
+        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)");
         o.Msgs = msgs ?? o.Scenario switch { Scenario.ReqRep => 20_000, Scenario.Storm => 5_000, _ => 1_000_000 };
         o.Subs = o.Scenario switch
         {
@@ -200,7 +212,12 @@ internal sealed class Options
             throw new LoadException("--subs applies to fanout and queue only");
         }
 
-        if (o.Subjects != 1 && o.Scenario is not (Scenario.PubSub or Scenario.Fanout or Scenario.Queue))
+        if (o.Scenario is Scenario.KvPut or Scenario.KvGet && o.Subjects == 1)
+        {
+            o.Subjects = 1000; // keys
+        }
+
+        if (o.Subjects != 1 && o.Scenario is not (Scenario.PubSub or Scenario.Fanout or Scenario.Queue or Scenario.KvPut or Scenario.KvGet))
         {
             throw new LoadException("--subjects applies to pubsub, fanout and queue only");
         }
@@ -218,7 +235,14 @@ internal sealed class Options
         return o;
     }
 
-    public static string Name(Scenario scenario) => scenario.ToString().ToLowerInvariant();
+    public static string Name(Scenario scenario) => scenario switch
+    {
+        Scenario.JsPub => "js-pub",
+        Scenario.JsFetch => "js-fetch",
+        Scenario.KvPut => "kv-put",
+        Scenario.KvGet => "kv-get",
+        _ => scenario.ToString().ToLowerInvariant(),
+    };
 
     private static Scenario ParseScenario(string text) => text.ToLowerInvariant() switch
     {
@@ -228,7 +252,11 @@ internal sealed class Options
         "queue" => Scenario.Queue,
         "reqrep" or "req-rep" or "request" => Scenario.ReqRep,
         "storm" => Scenario.Storm,
-        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, reqrep, storm)"),
+        "js-pub" => Scenario.JsPub,
+        "js-fetch" => Scenario.JsFetch,
+        "kv-put" => Scenario.KvPut,
+        "kv-get" => Scenario.KvGet,
+        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)"),
     };
 
     private static long ParseCount(string name, string text, long min, long max = long.MaxValue)

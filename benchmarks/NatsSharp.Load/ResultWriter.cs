@@ -79,6 +79,9 @@ internal static class ResultWriter
             Scenario.Fanout => $"1 pub -> {o.Subs} subs",
             Scenario.Queue => $"1 pub -> {o.Subs} subs in queue group '{o.QueueGroup}'",
             Scenario.Storm => "clients connecting at once",
+            Scenario.JsPub => $"publish with acks into file stream {JsScenario.Stream}, window {(o.Window > 0 ? o.Window : 1000)}",
+            Scenario.JsFetch => $"pull consumer on file stream {JsScenario.Stream}, batch {o.Batch}, explicit acks",
+            Scenario.KvPut or Scenario.KvGet => $"KV bucket {JsScenario.Bucket}, {o.Subjects} keys, window {(o.Window > 0 ? o.Window : 1000)}",
             _ => "1 requester <-> 1 responder",
         };
         w.WriteLine($"  {N(o.Msgs)} {(o.Scenario == Scenario.ReqRep ? "requests" : "msgs")} x {N(o.Size)} B on '{o.Subject}', {shape}");
@@ -93,7 +96,7 @@ internal static class ResultWriter
                 case Scenario.Storm:
                     w.WriteLine($"  connected  {Rate(r.MsgsPerSec)} clients/s, all {N(r.Delivered)} have their PONG after {r.ElapsedSeconds * 1000:0.0} ms");
                     break;
-                case Scenario.ReqRep:
+                case Scenario.ReqRep or Scenario.JsPub or Scenario.JsFetch or Scenario.KvPut or Scenario.KvGet:
                     w.WriteLine($"  requests   {Rate(r.MsgsPerSec)} req/s  in {r.ElapsedSeconds:0.000} s");
                     break;
                 default:

@@ -8,4 +8,8 @@ internal enum Scenario
     Queue,
     ReqRep,
     Storm,
+    JsPub,
+    JsFetch,
+    KvPut,
+    KvGet,
 }

@@ -76,6 +76,7 @@ internal static class Program
                 var (d, s) = pending[index];
                 pending.RemoveAt(index);
                 consumer.UpdateAcks(d, s);
+                consumer.Flush(); // updates are buffered until flushed: print only what is on the OS
                 stdout.WriteLine($"K {d} {s}");
                 continue;
             }
@@ -83,6 +84,7 @@ internal static class Program
             dseq++;
             sseq += (ulong)random.Next(1, 3);
             consumer.UpdateDelivered(dseq, sseq, 1, (long)dseq);
+            consumer.Flush();
             pending.Add((dseq, sseq));
             stdout.WriteLine($"L {dseq} {sseq}");
         }

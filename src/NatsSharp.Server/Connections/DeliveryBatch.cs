@@ -45,6 +45,9 @@ internal sealed class DeliveryBatch
     /// is marked stuck and not waited for again (it reaches max_pending and is cut), so a stuck
     /// subscriber holds its publishers once, briefly, instead of on every message as nats-server does.
     /// </summary>
+    /// <summary>For a loop that must not wait for slow subscribers (a stream's acks): forget them.</summary>
+    public void ClearBacklogged() => _backlogged.Clear();
+
     public async Task WaitForBackloggedAsync()
     {
         long deadline = Environment.TickCount64 + (long)MaxStall.TotalMilliseconds;

@@ -19,6 +19,7 @@ internal sealed class ServerClient
     private readonly Channel<Outgoing> _sendQueue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Action<Subscription, int> _interestChanged;
     private readonly DeliveryBatch _batch;
+    private readonly ServerStats _stats;
     private readonly ServerLog _log;
     private long _nextSid;
     private Task? _sendLoop;
@@ -26,6 +27,7 @@ internal sealed class ServerClient
     public ServerClient(ServerStats stats, ServerLog log, Action<Subscription, int> interestChanged)
     {
         _batch = new DeliveryBatch(stats, log);
+        _stats = stats;
         _log = log;
         _interestChanged = interestChanged;
     }
@@ -76,6 +78,9 @@ internal sealed class ServerClient
         data.CopyTo(message.AsSpan(header.Length));
         _sendQueue.Writer.TryWrite(new Outgoing(account, Encoding.UTF8.GetBytes(subject), reply is null ? [] : Encoding.UTF8.GetBytes(reply), header.Length, message, Encoding.UTF8.GetBytes(deliverSubject)));
     }
+
+    /// <summary>A delivery batch for a loop of the server's own that publishes directly (a stream's acks), not through the send queue.</summary>
+    public DeliveryBatch CreateBatch() => new(_stats, _log);
 
     public void Start() => _sendLoop = Task.Run(SendLoopAsync);
 

@@ -21,6 +21,9 @@ internal sealed class Consumer
     private readonly JsStream _stream;
     private readonly IConsumerStore _store;
     private readonly Dictionary<ulong, PendingMessage> _pending = [];
+
+    // The smallest key of _pending when it is still in there (0 = unknown): the ack floor without a scan per ack.
+    private ulong _minPending;
     private readonly Dictionary<ulong, ulong> _deliveries = [];
     private readonly SortedSet<ulong> _redeliver = [];
     private readonly Queue<ulong> _lastPerSubject = new();
@@ -122,6 +125,7 @@ internal sealed class Consumer
 
     public ConsumerInfo Info()
     {
+        _store.Flush(); // what it shows is on the OS
         var info = new ConsumerInfo
         {
             JsStream = _stream.Name,
@@ -153,7 +157,14 @@ internal sealed class Consumer
         return seq >= _sseq || _pending.ContainsKey(seq) || _lastPerSubject.Contains(seq);
     }
 
-    public void OnNewMessage() => TryDeliver();
+    public void OnNewMessage()
+    {
+        TryDeliver();
+        _store.Flush();
+    }
+
+    /// <summary>Writes the state updates of the stream loop's run (acks processed with deferred flushing).</summary>
+    public void FlushState() => _store.Flush();
 
     public void OnRemoved(ulong seq)
     {
@@ -252,13 +263,19 @@ internal sealed class Consumer
             NextHeartbeatNs = req.Heartbeat > 0 ? now + req.Heartbeat : 0,
         });
         TryDeliver();
+        _store.Flush();
     }
 
     /// <summary>A message on $JS.ACK.&lt;stream&gt;.&lt;consumer&gt;.&gt;: ack, nak, progress, term or next.</summary>
-    public void ProcessAck(ReceivedMessage m)
+    /// <param name="deferFlush">The stream's loop flushes the state once for its run (<see cref="FlushState"/>).</param>
+    public void ProcessAck(ReceivedMessage m, bool deferFlush = false)
     {
-        string[] tokens = m.Subject.Split('.');
-        if (tokens.Length < 9 || !ulong.TryParse(tokens[5], out ulong sseq) || !ulong.TryParse(tokens[6], out ulong dseq))
+        // $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>: split without allocating.
+        ReadOnlySpan<char> subject = m.Subject;
+        Span<Range> tokens = stackalloc Range[10];
+        if (subject.Split(tokens, '.') < 9
+            || !ulong.TryParse(subject[tokens[5]], NumberStyles.None, CultureInfo.InvariantCulture, out ulong sseq)
+            || !ulong.TryParse(subject[tokens[6]], NumberStyles.None, CultureInfo.InvariantCulture, out ulong dseq))
         {
             return;
         }
@@ -305,10 +322,15 @@ internal sealed class Consumer
 
         if (!replied && m.Reply is not null)
         {
+            _store.Flush(); // the ack is on the OS before it is confirmed
             _stream.Account.Engine.Reply(_stream.Account.Account, m.Reply, []); // AckSync / double ack
         }
 
         TryDeliver();
+        if (!deferFlush)
+        {
+            _store.Flush();
+        }
     }
 
     /// <summary>Redeliveries due, pull expiries and heartbeats, idle ephemerals.</summary>
@@ -352,6 +374,7 @@ internal sealed class Consumer
         }
 
         TryDeliver();
+        _store.Flush();
         if (IsIdleTooLong(now))
         {
             _stream.Account.Engine.DeleteConsumerLater(_stream, this);
@@ -613,6 +636,10 @@ internal sealed class Consumer
             if (!_pending.TryGetValue(m.Sequence, out PendingMessage? p))
             {
                 _pending[m.Sequence] = p = new PendingMessage();
+                if (_minPending == 0 ? _pending.Count == 1 : m.Sequence < _minPending)
+                {
+                    _minPending = m.Sequence;
+                }
             }
 
             p.ConsumerSequence = _dseq;
@@ -700,8 +727,31 @@ internal sealed class Consumer
             return;
         }
 
-        ulong min = _pending.Keys.Min();
-        _ackFloor = new SequencePair(_pending[min].ConsumerSequence - 1, min - 1);
+        if (_minPending == 0 || !_pending.ContainsKey(_minPending))
+        {
+            _minPending = NextPendingAfter(_minPending);
+        }
+
+        _ackFloor = new SequencePair(_pending[_minPending].ConsumerSequence - 1, _minPending - 1);
+    }
+
+    /// <summary>The smallest pending sequence, all of which are above <paramref name="gone"/> (the old smallest, or 0).</summary>
+    private ulong NextPendingAfter(ulong gone)
+    {
+        if (gone != 0)
+        {
+            // Acks mostly come in order: the next pending one is just above; look a bounded way, then scan.
+            ulong limit = gone + 64 + (ulong)_pending.Count;
+            for (ulong seq = gone + 1; seq < limit; seq++)
+            {
+                if (_pending.ContainsKey(seq))
+                {
+                    return seq;
+                }
+            }
+        }
+
+        return _pending.Keys.Min();
     }
 
     private ConsumerState Snapshot()

@@ -5,8 +5,8 @@ namespace NatsSharp.Server.JetStream.Storage;
 
 /// <summary>
 /// A consumer's state in <c>obs/&lt;name&gt;/o.dat</c>: an append log of small checksummed records
-/// (a delivery, an ack, a whole-state snapshot), each written to the OS before the call returns,
-/// replayed at open and compacted into one snapshot (temp file + rename) as it grows.
+/// (a delivery, an ack, a whole-state snapshot), buffered until <see cref="Flush"/> (one write for a
+/// run of updates; any other member flushes first), replayed at open and compacted into one snapshot (temp file + rename) as it grows.
 /// Record: u32 length of the payload, u8 type, payload, u32 CRC-32C of type and payload.
 /// </summary>
 internal sealed class FileConsumerStore : IConsumerStore
@@ -22,6 +22,8 @@ internal sealed class FileConsumerStore : IConsumerStore
     private readonly string _logPath;
     private readonly FileStoreOptions _options;
     private SafeFileHandle _handle;
+    private byte[] _buffer = new byte[4096];
+    private int _buffered;
     private long _size;
     private long _compactAt = MinCompactSize;
     private bool _disposed;
@@ -74,11 +76,23 @@ internal sealed class FileConsumerStore : IConsumerStore
         }
     }
 
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                FlushLocked();
+            }
+        }
+    }
+
     public void Replace(ConsumerState state)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            _buffered = 0; // the snapshot holds them
             State = Copy(state);
             Compact();
         }
@@ -104,6 +118,14 @@ internal sealed class FileConsumerStore : IConsumerStore
             if (!_disposed)
             {
                 _disposed = true;
+                try
+                {
+                    FlushLocked();
+                }
+                catch (IOException)
+                {
+                }
+
                 _handle.Dispose();
             }
         }
@@ -111,18 +133,38 @@ internal sealed class FileConsumerStore : IConsumerStore
 
     private void Append(byte type, ReadOnlySpan<byte> payload)
     {
-        Span<byte> record = stackalloc byte[RecordOverhead + payload.Length];
-        Frame(record, type, payload);
-        RandomAccess.Write(_handle, record, _size);
-        _size += record.Length;
+        int length = RecordOverhead + payload.Length;
+        if (_buffered + length > _buffer.Length)
+        {
+            FlushLocked();
+            if (length > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
+            }
+        }
+
+        Frame(_buffer.AsSpan(_buffered, length), type, payload);
+        _buffered += length;
+        if (_size + _buffered >= _compactAt)
+        {
+            _buffered = 0; // the snapshot holds them
+            Compact();
+        }
+    }
+
+    private void FlushLocked()
+    {
+        if (_buffered == 0)
+        {
+            return;
+        }
+
+        RandomAccess.Write(_handle, _buffer.AsSpan(0, _buffered), _size);
+        _size += _buffered;
+        _buffered = 0;
         if (_options.SyncAlways)
         {
             RandomAccess.FlushToDisk(_handle);
-        }
-
-        if (_size >= _compactAt)
-        {
-            Compact();
         }
     }
 

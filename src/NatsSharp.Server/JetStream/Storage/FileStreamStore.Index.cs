@@ -163,15 +163,36 @@ internal sealed partial class FileStreamStore
     private void MarkDeleted(MessageBlock block, int offset, int length, bool erase)
     {
         byte state = erase ? BlockRecord.Erased : BlockRecord.Deleted;
-        Span<byte> stateByte = [BlockRecord.StateByte(length, state)];
-        // The state first: a kill between the two writes leaves an erased record with its bytes,
-        // never a live one whose bytes no longer match its checksum.
-        RandomAccess.Write(block.Handle, stateByte, offset + BlockRecord.StateByteOffset);
-        if (block.Cache is { } cache && cache.Length > offset + BlockRecord.StateByteOffset)
+        byte stateByte = BlockRecord.StateByte(length, state);
+        if (offset >= block.Written)
         {
-            cache[offset + BlockRecord.StateByteOffset] = stateByte[0];
+            // Still buffered (group commit): the flush writes the record as the cache now holds it.
+            block.Cache![offset + BlockRecord.StateByteOffset] = stateByte;
+            if (erase)
+            {
+                block.Cache.AsSpan(offset + BlockRecord.HeaderSize, length - BlockRecord.HeaderSize - 4).Clear();
+            }
+
+            return;
         }
 
+        if (block.Cache is { } cache && cache.Length > offset + BlockRecord.StateByteOffset)
+        {
+            cache[offset + BlockRecord.StateByteOffset] = stateByte;
+        }
+
+        if (!erase && _writeBlock.Written < _writeBlock.Size)
+        {
+            // A buffered append pushed this one out (a limit): its delete reaches the OS after the
+            // append does, so a kill never leaves the old message deleted and the new one unwritten.
+            _deferredDeletes.Add((block, offset, stateByte));
+            return;
+        }
+
+        FlushPendingLocked();
+        // The state first: a kill between the two writes leaves an erased record with its bytes,
+        // never a live one whose bytes no longer match its checksum.
+        RandomAccess.Write(block.Handle, [stateByte], offset + BlockRecord.StateByteOffset);
         if (erase)
         {
             var zeros = new byte[length - BlockRecord.HeaderSize - 4];
@@ -182,6 +203,51 @@ internal sealed partial class FileStreamStore
             }
         }
 
+        if (_options.SyncAlways)
+        {
+            RandomAccess.FlushToDisk(block.Handle);
+        }
+        else
+        {
+            block.Dirty = true;
+        }
+    }
+
+    /// <summary>
+    /// Writes the deletes that waited for a flush: those in the write block as one range of its cache
+    /// (which holds their new state bytes), others one byte each.
+    /// </summary>
+    private void WriteDeferredDeletes()
+    {
+        var write = _writeBlock;
+        int from = int.MaxValue;
+        foreach (var (block, offset, stateByte) in _deferredDeletes)
+        {
+            if (block.Handle.IsClosed)
+            {
+                continue; // its file went (a limit dropped the whole block)
+            }
+
+            if (block == write && write.Written - offset <= MaxDeleteRange)
+            {
+                from = Math.Min(from, offset + BlockRecord.StateByteOffset);
+                continue;
+            }
+
+            RandomAccess.Write(block.Handle, [stateByte], offset + BlockRecord.StateByteOffset);
+            SyncOrMarkDirty(block);
+        }
+
+        _deferredDeletes.Clear();
+        if (from != int.MaxValue)
+        {
+            RandomAccess.Write(write.Handle, write.Cache.AsSpan(from, write.Written - from), from);
+            SyncOrMarkDirty(write);
+        }
+    }
+
+    private void SyncOrMarkDirty(MessageBlock block)
+    {
         if (_options.SyncAlways)
         {
             RandomAccess.FlushToDisk(block.Handle);

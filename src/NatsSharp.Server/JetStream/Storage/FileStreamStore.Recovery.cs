@@ -29,6 +29,7 @@ internal sealed partial class FileStreamStore
             var bytes = new byte[RandomAccess.GetLength(handle)];
             int read = RandomAccess.Read(handle, bytes, 0);
             block.Size = ScanBlock(block, bytes.AsSpan(0, read));
+            block.Written = block.Size;
             lastBytes = bytes;
         }
 

@@ -15,6 +15,9 @@ internal sealed partial class FileStreamStore : IStreamStore
     private const int CachedBlocks = 4;
     private const int MinCacheCapacity = 64 * 1024;
 
+    // Deferred deletes in the write block this close to its end are rewritten as one range.
+    private const int MaxDeleteRange = 1024 * 1024;
+
     private readonly Lock _lock = new();
     private readonly string _directory;
     private readonly string _msgsDirectory;
@@ -28,6 +31,7 @@ internal sealed partial class FileStreamStore : IStreamStore
     private readonly Stack<int> _freeSubjectIds = new();
     private readonly Dictionary<string, sbyte[]> _filterMatches = new(StringComparer.Ordinal);
     private readonly Timer? _syncTimer;
+    private readonly List<(MessageBlock Block, int Offset, byte StateByte)> _deferredDeletes = [];
 
     // The index: _entries[_entryStart + (seq - _indexBase)] for seq in [_indexBase, _lastSeq].
     private IndexEntry[] _entries = new IndexEntry[1024];
@@ -87,40 +91,24 @@ internal sealed partial class FileStreamStore : IStreamStore
     {
         lock (_lock)
         {
+            FlushPendingLocked();
             Limits = limits;
             EnforceLimits(DateTime.UtcNow.Ticks);
         }
     }
 
-    public (ulong Sequence, long TimestampNs) Append(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, long timestampNs = 0)
-    {
-        long length = (long)BlockRecord.Overhead + subject.Length + header.Length + data.Length;
-        if (length > BlockRecord.MaxLength || subject.Length > ushort.MaxValue)
-        {
-            throw new ArgumentException("message too large for the file store");
-        }
+    public (ulong Sequence, long TimestampNs) Append(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, long timestampNs = 0) =>
+        AppendCore(subject, header, data, timestampNs, buffered: false);
 
+    public (ulong Sequence, long TimestampNs) AppendBuffered(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data) =>
+        AppendCore(subject, header, data, 0, buffered: true);
+
+    public void Flush()
+    {
         lock (_lock)
         {
             ThrowIfDisposed();
-            ulong seq = _lastSeq + 1;
-            long ts = timestampNs != 0 ? timestampNs : UnixNowNs();
-            int offset = WriteRecord((int)length, BlockRecord.Live, seq, ts, subject, header, data);
-
-            int subjectId = SubjectIdFor(subject);
-            SubjectInfo info = IndexLive(seq, subjectId, _writeBlock, offset, (int)length, ts);
-            _lastSeq = seq;
-            _lastTs = ts;
-
-            // nats-server's order: the subject's limit first, then max_msgs, then max_bytes.
-            if (Limits.MaxMsgsPerSubject > 0)
-            {
-                EnforcePerSubject(info, (ulong)Limits.MaxMsgsPerSubject);
-            }
-
-            EnforceSizeLimits();
-
-            return (seq, ts);
+            FlushPendingLocked();
         }
     }
 
@@ -452,6 +440,7 @@ internal sealed partial class FileStreamStore : IStreamStore
                 return;
             }
 
+            FlushPendingLocked();
             foreach (var block in _blocks)
             {
                 if (block.Dirty)
@@ -483,6 +472,14 @@ internal sealed partial class FileStreamStore : IStreamStore
             }
 
             _disposed = true;
+            try
+            {
+                FlushPendingLocked(); // buffered appends were never acknowledged, but keep them if the OS takes them
+            }
+            catch (IOException)
+            {
+            }
+
             foreach (var block in _blocks)
             {
                 block.Dispose();
@@ -496,6 +493,56 @@ internal sealed partial class FileStreamStore : IStreamStore
     }
 
     internal static long UnixNowNs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+
+    private (ulong Sequence, long TimestampNs) AppendCore(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, long timestampNs, bool buffered)
+    {
+        long length = (long)BlockRecord.Overhead + subject.Length + header.Length + data.Length;
+        if (length > BlockRecord.MaxLength || subject.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException("message too large for the file store");
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ulong seq = _lastSeq + 1;
+            long ts = timestampNs != 0 ? timestampNs : UnixNowNs();
+            int offset = WriteRecord((int)length, BlockRecord.Live, seq, ts, subject, header, data, buffered);
+
+            int subjectId = SubjectIdFor(subject);
+            SubjectInfo info = IndexLive(seq, subjectId, _writeBlock, offset, (int)length, ts);
+            _lastSeq = seq;
+            _lastTs = ts;
+
+            // nats-server's order: the subject's limit first, then max_msgs, then max_bytes.
+            if (Limits.MaxMsgsPerSubject > 0)
+            {
+                EnforcePerSubject(info, (ulong)Limits.MaxMsgsPerSubject);
+            }
+
+            EnforceSizeLimits();
+
+            return (seq, ts);
+        }
+    }
+
+    /// <summary>Writes the write block's buffered tail [Written, Size) to the OS in one call.</summary>
+    private void FlushPendingLocked()
+    {
+        var block = _writeBlock;
+        if (block is null || block.Written >= block.Size)
+        {
+            return;
+        }
+
+        RandomAccess.Write(block.Handle, block.Cache.AsSpan(block.Written, block.Size - block.Written), block.Written);
+        block.Written = block.Size;
+        SyncOrMarkDirty(block);
+        if (_deferredDeletes.Count > 0)
+        {
+            WriteDeferredDeletes();
+        }
+    }
 
     private void SyncQuietly()
     {
@@ -512,12 +559,20 @@ internal sealed partial class FileStreamStore : IStreamStore
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+    /// <summary>
+    /// Every member but the appends starts here: buffered appends reach the OS before anything else
+    /// happens (a delete, a purge, a read that could show them), so nothing is observed before it is written.
+    /// </summary>
+    private void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        FlushPendingLocked();
+    }
 
     private string BlockPath(int number) => Path.Combine(_msgsDirectory, number.ToString(CultureInfo.InvariantCulture) + ".blk");
 
     /// <summary>Writes one record at the end of the write block (rolling to a new block when full); returns its offset.</summary>
-    private int WriteRecord(int length, byte state, ulong seq, long ts, string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data)
+    private int WriteRecord(int length, byte state, ulong seq, long ts, string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, bool buffered = false)
     {
         if (_writeBlock.Size > 0 && _writeBlock.Size + length > _options.BlockSize)
         {
@@ -529,7 +584,6 @@ internal sealed partial class FileStreamStore : IStreamStore
         var cache = EnsureCapacity(block, offset + length);
         var record = cache.AsSpan(offset, length);
         BlockRecord.Write(record, state, seq, ts, subject, header, data);
-        RandomAccess.Write(block.Handle, record, offset);
         block.Size = offset + length;
         if (block.FirstSequence == 0)
         {
@@ -537,13 +591,18 @@ internal sealed partial class FileStreamStore : IStreamStore
         }
 
         block.LastSequence = seq;
-        if (_options.SyncAlways)
+        if (!buffered)
         {
-            RandomAccess.FlushToDisk(block.Handle);
-        }
-        else
-        {
-            block.Dirty = true;
+            try
+            {
+                FlushPendingLocked();
+            }
+            catch
+            {
+                // Not written: forget the record (and anything buffered before it is retried on the next flush).
+                block.Size = offset;
+                throw;
+            }
         }
 
         return offset;
@@ -566,6 +625,7 @@ internal sealed partial class FileStreamStore : IStreamStore
 
     private void RollBlock()
     {
+        FlushPendingLocked();
         var old = _writeBlock;
         if (old.Dirty && _options.SyncInterval > TimeSpan.Zero)
         {
@@ -611,6 +671,8 @@ internal sealed partial class FileStreamStore : IStreamStore
 
     private void RemoveBlockFile(MessageBlock block)
     {
+        // A limit may drop a block for an append still buffered: the append reaches the OS first.
+        FlushPendingLocked();
         if (block != _writeBlock)
         {
             KeepSpare(block.Cache);

@@ -2,8 +2,9 @@ namespace NatsSharp.Server.JetStream.Storage;
 
 /// <summary>
 /// One consumer's durable state: what was delivered, what is acknowledged, what is pending and
-/// how often each pending message was redelivered. Every update reaches the OS before the call
-/// returns, so a kill of the process loses no acknowledgement.
+/// how often each pending message was redelivered. Updates reach the OS at <see cref="Flush"/>, which
+/// the consumer calls before it answers anyone, so a kill of the process loses no acknowledgement
+/// that was confirmed.
 /// </summary>
 internal interface IConsumerStore : IDisposable
 {
@@ -21,6 +22,13 @@ internal interface IConsumerStore : IDisposable
 
     /// <summary>A message was acknowledged (AckExplicit; with AckAll every pending at or below it).</summary>
     void UpdateAcks(ulong consumerSequence, ulong streamSequence);
+
+    /// <summary>
+    /// Hands the updates buffered since the last call to the OS in one write. Updates are buffered
+    /// (group commit) until this, or until any other member runs: the consumer calls it at the end
+    /// of each piece of work, and before it answers anyone about what the updates record.
+    /// </summary>
+    void Flush();
 
     /// <summary>Replaces the whole state (a consumer reset, e.g. a purge moved the ack floor).</summary>
     void Replace(ConsumerState state);

@@ -26,6 +26,17 @@ internal interface IStreamStore : IDisposable
     (ulong Sequence, long TimestampNs) Append(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, long timestampNs = 0);
 
     /// <summary>
+    /// Appends like <see cref="Append"/> but may leave the record in the store's write buffer (group
+    /// commit): it is readable at once and handed to the OS by <see cref="Flush"/>, or before any other
+    /// member of the store does its work. The stream's loop appends a run of publishes, flushes once,
+    /// and only then acknowledges them.
+    /// </summary>
+    (ulong Sequence, long TimestampNs) AppendBuffered(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data);
+
+    /// <summary>Hands what <see cref="AppendBuffered"/> left in the write buffer to the OS (and fsyncs with sync always).</summary>
+    void Flush();
+
+    /// <summary>
     /// Moves the last sequence to <paramref name="sequence"/> without a message, so the next append gets
     /// <paramref name="sequence"/> + 1 (mirrors keep the origin's numbers); nothing when it is not past the last.
     /// </summary>

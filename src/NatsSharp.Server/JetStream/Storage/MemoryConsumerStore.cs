@@ -26,6 +26,11 @@ internal sealed class MemoryConsumerStore : IConsumerStore
         }
     }
 
+    public void Flush()
+    {
+        // Nothing is buffered.
+    }
+
     public void Replace(ConsumerState state)
     {
         lock (_lock)

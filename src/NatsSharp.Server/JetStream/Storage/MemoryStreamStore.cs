@@ -89,6 +89,13 @@ internal sealed class MemoryStreamStore : IStreamStore
         return (seq, _lastTimestamp);
     }
 
+    public (ulong Sequence, long TimestampNs) AppendBuffered(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data) => Append(subject, header, data);
+
+    public void Flush()
+    {
+        // Nothing is buffered: memory is where the messages live.
+    }
+
     public void SkipTo(ulong sequence)
     {
         lock (_lock)

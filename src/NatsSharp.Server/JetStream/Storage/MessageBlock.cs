@@ -14,6 +14,9 @@ internal sealed class MessageBlock(int number, string path, SafeFileHandle handl
     /// <summary>Bytes in the file (the next write offset).</summary>
     public int Size { get; set; }
 
+    /// <summary>Bytes handed to the OS: [Written, Size) is in <see cref="Cache"/> only (group commit, the write block).</summary>
+    public int Written { get; set; }
+
     public ulong FirstSequence { get; set; }
 
     public ulong LastSequence { get; set; }

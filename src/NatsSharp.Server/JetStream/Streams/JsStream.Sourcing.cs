@@ -144,6 +144,7 @@ internal sealed partial class JsStream
             try
             {
                 ProcessInbound(m);
+                CommitSourced();
             }
             finally
             {
@@ -160,12 +161,28 @@ internal sealed partial class JsStream
         }
     }
 
-    /// <summary>The store append of <see cref="ProcessInbound"/>: a mirrored message goes under its origin sequence and time.</summary>
+    /// <summary>
+    /// A sourced message is not part of the stream loop's run (group commit): it goes to the OS and
+    /// to the consumers at once (the reader moves on only once it is stored).
+    /// </summary>
+    private void CommitSourced()
+    {
+        Store.Flush();
+        foreach (Consumers.Consumer c in _consumers.Values)
+        {
+            c.OnNewMessage();
+        }
+    }
+
+    /// <summary>
+    /// The store append of <see cref="ProcessInbound"/>: buffered until the run's commit, except a
+    /// mirrored message, which goes under its origin sequence and time.
+    /// </summary>
     private (ulong Sequence, long TimestampNs) AppendToStore(string subject, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data)
     {
         if (_mirrorAppend.Sequence == 0)
         {
-            return Store.Append(subject, header, data);
+            return Store.AppendBuffered(subject, header, data);
         }
 
         Store.SkipTo(_mirrorAppend.Sequence - 1);

@@ -22,8 +22,15 @@ internal sealed partial class JsStream
     private readonly Dictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ulong Seq, long Ts)> _dedupe = new(StringComparer.Ordinal);
     private readonly Queue<(string Id, long Ts)> _dedupeOrder = new();
+    private readonly StreamReplies _replies;
+    private readonly Connections.DeliveryBatch _replyBatch;
     private string? _lastMsgId;
+    private string? _lastSubject; // the capture's subject string, reused while publishes repeat it
+    private bool _appended;
     private Task? _loop;
+
+    // A run of queued publishes is committed (one write, then the acks) at least this often.
+    private const int MaxRun = 1024;
 
     public JsStream(JsAccount account, StreamConfig config, IStreamStore store, DateTime created)
     {
@@ -32,6 +39,8 @@ internal sealed partial class JsStream
         Store = store;
         Created = created;
         Store.Removed = OnStoreRemoved;
+        _replies = new StreamReplies(StreamReplies.AckPrefix(config.Name, account.Engine.Domain));
+        _replyBatch = account.Engine.Internal.CreateBatch();
     }
 
     public Lock Lock { get; } = new();
@@ -273,9 +282,55 @@ internal sealed partial class JsStream
         Account acct = Account.Account;
         foreach (string subject in Config.Subjects ?? [])
         {
-            _subscriptions.Add(Account.Engine.Internal.Subscribe(acct, subject, (Account _, in InternalMessage m) =>
-                Enqueue(new StreamWork(m.ToReceived(), null))));
+            _subscriptions.Add(Account.Engine.Internal.Subscribe(acct, subject, (Account _, in InternalMessage m) => Capture(m)));
         }
+    }
+
+    /// <summary>
+    /// On the publisher's read loop: copies reply, header and data into one pooled buffer (returned by the
+    /// loop) and reuses the subject's string when it is the one seen last: no allocation per publish.
+    /// </summary>
+    private void Capture(in InternalMessage m)
+    {
+        int length = m.Reply.Length + m.Header.Length + m.Data.Length;
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        m.Reply.CopyTo(buffer);
+        m.Header.CopyTo(buffer.AsSpan(m.Reply.Length));
+        m.Data.CopyTo(buffer.AsSpan(m.Reply.Length + m.Header.Length));
+        string? last = Volatile.Read(ref _lastSubject);
+        string subject;
+        if (last is not null && SameAscii(last, m.Subject))
+        {
+            subject = last;
+        }
+        else
+        {
+            subject = Encoding.UTF8.GetString(m.Subject);
+            Volatile.Write(ref _lastSubject, subject);
+        }
+
+        if (!_work.Writer.TryWrite(new StreamWork(null!, null, buffer, subject, m.Reply.Length, m.Header.Length, m.Data.Length)))
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer); // the stream stopped
+        }
+    }
+
+    private static bool SameAscii(string s, ReadOnlySpan<byte> bytes)
+    {
+        if (s.Length != bytes.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (s[i] != bytes[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Unsubscribe()
@@ -288,11 +343,16 @@ internal sealed partial class JsStream
         _subscriptions.Clear();
     }
 
+    /// <summary>
+    /// Applies queued work in runs (group commit): the publishes of a run are appended buffered, written
+    /// to the OS in one call at the end of the run, and only then acknowledged and shown to consumers.
+    /// </summary>
     private async Task LoopAsync()
     {
         ChannelReader<StreamWork> reader = _work.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            int run = 0;
             while (reader.TryRead(out StreamWork work))
             {
                 try
@@ -301,8 +361,12 @@ internal sealed partial class JsStream
                     {
                         lock (Lock)
                         {
-                            consumer.ProcessAck(work.Message);
+                            consumer.ProcessAck(work.Message, deferFlush: true);
                         }
+                    }
+                    else if (work.Buffer is not null)
+                    {
+                        ProcessCaptured(work);
                     }
                     else
                     {
@@ -313,12 +377,85 @@ internal sealed partial class JsStream
                 {
                     Account.Engine.Log.Error($"JetStream stream '{Name}': {ex.Message}");
                 }
+
+                if (++run >= MaxRun)
+                {
+                    Commit();
+                    run = 0;
+                }
             }
+
+            Commit();
+        }
+    }
+
+    /// <summary>The end of a run: the appends to the OS, then the replies and the consumers.</summary>
+    private void Commit()
+    {
+        if (Deleted)
+        {
+            _appended = false;
+            _replies.Clear();
+            return;
+        }
+
+        try
+        {
+            if (_appended)
+            {
+                _appended = false;
+                Store.Flush();
+                lock (Lock)
+                {
+                    foreach (Consumer c in _consumers.Values)
+                    {
+                        c.OnNewMessage();
+                    }
+                }
+            }
+
+            if (_replies.Count > 0)
+            {
+                _replies.Send(_replyBatch, Account.Account);
+            }
+
+            lock (Lock)
+            {
+                foreach (Consumer c in _consumers.Values)
+                {
+                    c.FlushState(); // the acks processed in the run
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Not written: nothing of the run is acknowledged (the publishers time out, as with a failed append).
+            _replies.Clear();
+            Account.Engine.Log.Error($"JetStream stream '{Name}': {ex.Message}");
         }
     }
 
     /// <summary>nats-server's processJetStreamMsg: checks in its order, append, ack, wake the consumers.</summary>
-    private void ProcessInbound(ReceivedMessage m)
+    private void ProcessInbound(ReceivedMessage m) =>
+        ProcessInbound(m.Subject, m.Reply is null ? default : Encoding.UTF8.GetBytes(m.Reply), m.Header, m.Data);
+
+    /// <summary>A publish captured into a pooled buffer (<see cref="Capture"/>): processed, then the buffer goes back.</summary>
+    private void ProcessCaptured(in StreamWork work)
+    {
+        try
+        {
+            ReadOnlySpan<byte> buffer = work.Buffer;
+            int replyEnd = work.ReplyLength;
+            int headerEnd = replyEnd + work.HeaderLength;
+            ProcessInbound(work.Subject!, buffer[..replyEnd], buffer[replyEnd..headerEnd], buffer.Slice(headerEnd, work.DataLength));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(work.Buffer!);
+        }
+    }
+
+    private void ProcessInbound(string subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> hdr, ReadOnlySpan<byte> data)
     {
         lock (Lock)
         {
@@ -327,13 +464,11 @@ internal sealed partial class JsStream
                 return;
             }
 
-            if (m.Data.Length == 0 && m.Header is { } h && Encoding.ASCII.GetString(h, 0, Math.Min(h.Length, 13)) == "NATS/1.0 100 ")
+            if (data.IsEmpty && hdr.StartsWith("NATS/1.0 100 "u8))
             {
                 return; // heartbeats and flow control are never stored
             }
 
-            string? reply = m.Reply;
-            ReadOnlySpan<byte> hdr = m.Header;
             if (Config.Sealed)
             {
                 Fail(reply, JsErrors.StreamSealedErr);
@@ -354,9 +489,9 @@ internal sealed partial class JsStream
                 if (!string.IsNullOrEmpty(msgId) && _dedupe.TryGetValue(msgId, out (ulong Seq, long Ts) dup)
                     && JsTime.NowNs() - dup.Ts <= Config.DuplicateWindow)
                 {
-                    if (reply is not null)
+                    if (!reply.IsEmpty)
                     {
-                        Account.Engine.Reply(Account.Account, reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{dup.Seq},\"duplicate\": true}}"));
+                        _replies.Add(reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{dup.Seq},\"duplicate\": true}}"));
                     }
 
                     return;
@@ -364,7 +499,7 @@ internal sealed partial class JsStream
 
                 if (JsHeaders.Get(hdr, JsHeaders.ExpectedLastSubjectSeq) is { } perSubject && ulong.TryParse(perSubject, out ulong wantSubject))
                 {
-                    ulong have = Store.TryLoadLast(m.Subject, out StoredMessage last) ? last.Sequence : 0;
+                    ulong have = Store.TryLoadLast(subject, out StoredMessage last) ? last.Sequence : 0;
                     if (have != wantSubject)
                     {
                         Fail(reply, JsErrors.StreamWrongLastSequenceErrF.With(have));
@@ -405,7 +540,7 @@ internal sealed partial class JsStream
                 }
             }
 
-            if (Config.MaxMsgSize >= 0 && hdr.Length + m.Data.Length > Config.MaxMsgSize)
+            if (Config.MaxMsgSize >= 0 && hdr.Length + data.Length > Config.MaxMsgSize)
             {
                 Fail(reply, JsErrors.StreamMessageExceedsMaximumErr);
                 return;
@@ -417,14 +552,15 @@ internal sealed partial class JsStream
                 return;
             }
 
-            if (Config.Discard == "new" && DiscardNewRefuses(m, hdr.Length) is { } refused)
+            if (Config.Discard == "new" && DiscardNewRefuses(subject, hdr.Length, data.Length) is { } refused)
             {
                 Fail(reply, JsErrors.StreamStoreFailedF.With(refused));
                 return;
             }
 
-            ulong republishLast = RepublishLastSequence(m.Subject);
-            (ulong seq, long ts) = AppendToStore(m.Subject, hdr, m.Data);
+            ulong republishLast = RepublishLastSequence(subject);
+            (ulong seq, long ts) = AppendToStore(subject, hdr, data);
+            _appended = true;
             if (!string.IsNullOrEmpty(msgId))
             {
                 _lastMsgId = msgId;
@@ -438,35 +574,31 @@ internal sealed partial class JsStream
             TrimDedupe(ts);
             if (rollupSubject)
             {
-                Store.Purge(m.Subject, seq, 0);
+                Store.Purge(subject, seq, 0);
             }
             else if (rollupAll)
             {
                 Store.Purge(null, seq, 0);
             }
 
-            Republish(m.Subject, hdr, m.Data, seq, republishLast);
-            if (reply is not null && !Config.NoAck)
+            Republish(subject, hdr, data, seq, republishLast);
+            if (!reply.IsEmpty && !Config.NoAck)
             {
-                Account.Engine.Reply(Account.Account, reply, Encoding.UTF8.GetBytes($"{{\"stream\":\"{Name}\",{DomainPart()}\"seq\":{seq}}}"));
+                _replies.AddAck(reply, seq);
             }
 
-            if (Config.Retention == "interest" && !_consumers.Values.Any(c => c.NeedsMessage(seq, m.Subject)))
+            if (Config.Retention == "interest" && !_consumers.Values.Any(c => c.NeedsMessage(seq, subject)))
             {
                 Store.Remove(seq);
-                return;
             }
 
-            foreach (Consumer c in _consumers.Values)
-            {
-                c.OnNewMessage();
-            }
+            // The consumers hear of it at the end of the run, once it is on the OS (Commit).
         }
     }
 
     private string DomainPart() => Account.Engine.Domain is { } d ? $"\"domain\":\"{d}\"," : "";
 
-    private string? DiscardNewRefuses(ReceivedMessage m, int headerLength)
+    private string? DiscardNewRefuses(string subject, int headerLength, int dataLength)
     {
         StreamStoreState s = Store.State;
         if (Config.MaxMsgs > 0 && s.Messages >= (ulong)Config.MaxMsgs)
@@ -474,13 +606,13 @@ internal sealed partial class JsStream
             return "maximum messages exceeded";
         }
 
-        if (Config.MaxBytes > 0 && s.Bytes + MemoryStreamStore.SizeOf(m.Subject, headerLength, m.Data.Length) > (ulong)Config.MaxBytes)
+        if (Config.MaxBytes > 0 && s.Bytes + MemoryStreamStore.SizeOf(subject, headerLength, dataLength) > (ulong)Config.MaxBytes)
         {
             return "maximum bytes exceeded";
         }
 
         if (Config.DiscardNewPerSubject && Config.MaxMsgsPerSubject > 0
-            && Store.SubjectTotals(m.Subject).GetValueOrDefault(m.Subject) >= (ulong)Config.MaxMsgsPerSubject)
+            && Store.SubjectTotals(subject).GetValueOrDefault(subject) >= (ulong)Config.MaxMsgsPerSubject)
         {
             return "maximum messages per subject exceeded";
         }
@@ -500,12 +632,12 @@ internal sealed partial class JsStream
         }
     }
 
-    private void Fail(string? reply, JsApiError error)
+    private void Fail(ReadOnlySpan<byte> reply, JsApiError error)
     {
-        if (reply is not null)
+        if (!reply.IsEmpty)
         {
             var ack = new PubAck { Error = error, JsStream = Name };
-            Account.Engine.Reply(Account.Account, reply, JsonSerializer.SerializeToUtf8Bytes(ack, JsJson.Default.PubAck));
+            _replies.Add(reply, JsonSerializer.SerializeToUtf8Bytes(ack, JsJson.Default.PubAck)); // in order with the acks before it
         }
     }
 
