@@ -11,6 +11,9 @@ public static class StreamGenerator
 {
     public const string RoutePreConnect = "route port without cluster authorization";
 
+    /// <summary>nats-server 2.9.10 panics (index out of range) on a route LS+ without arguments, and exits.</summary>
+    public const string RouteLsPlusWithoutArguments = "route LS+ without arguments";
+
     private static readonly string[] Subjects =
     [
         "foo", "foo", "foo.bar", "bar", "a.b.c", "foo.*", "foo.>", ">", "*", "_INBOX.x1", "$SYS.x", "foo..bar",
@@ -67,10 +70,48 @@ public static class StreamGenerator
         {
             deliberate = RoutePreConnect;
         }
+        else if (port == FuzzPort.Route && HasLsPlusWithoutArguments(bytes))
+        {
+            deliberate = RouteLsPlusWithoutArguments;
+        }
 
         int[] cuts = Cuts(rng, bytes.Length);
         bool slow = cuts.Length > 0 && rng.Next(40) == 0;
         return new FuzzStream(seed, profile, port, handshake, bytes, cuts, slow, deliberate);
+    }
+
+    /// <summary>
+    /// A line that starts with LS+ and a blank and has nothing but blanks, CRs and LFs up to its end
+    /// (nats-server reads an LF right after the blanks as the start of the argument, so the line then
+    /// runs on to the next LF). Lines are taken to start after any LF: it may also be inside a
+    /// payload, which only excludes a stream more.
+    /// </summary>
+    private static bool HasLsPlusWithoutArguments(byte[] bytes)
+    {
+        for (int start = 0; start < bytes.Length; start++)
+        {
+            if ((start > 0 && bytes[start - 1] != '\n') || start + 4 > bytes.Length
+                || (bytes[start] | 0x20) != 'l' || (bytes[start + 1] | 0x20) != 's' || bytes[start + 2] != '+'
+                || bytes[start + 3] is not ((byte)' ' or (byte)'\t'))
+            {
+                continue;
+            }
+
+            int i = start + 3;
+            while (i < bytes.Length && bytes[i] is (byte)' ' or (byte)'\t')
+            {
+                i++;
+            }
+
+            int end = i < bytes.Length && bytes[i] == '\n' ? Array.IndexOf(bytes, (byte)'\n', i + 1) : Array.IndexOf(bytes, (byte)'\n', i);
+            end = end < 0 ? bytes.Length : end;
+            if (bytes.AsSpan(i, end - i).IndexOfAnyExcept(" \t\r\n"u8) < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int[] Cuts(Random rng, int length)
