@@ -66,8 +66,9 @@ public static class StreamGenerator
         }
 
         string? deliberate = null;
-        if (port == FuzzPort.Route && !handshake)
+        if (port == FuzzPort.Route && !StartsWithConnect(bytes))
         {
+            // Without the handshake, or a mutation took its CONNECT apart.
             deliberate = RoutePreConnect;
         }
         else if (port == FuzzPort.Route && HasLsPlusWithoutArguments(bytes))
@@ -79,6 +80,9 @@ public static class StreamGenerator
         bool slow = cuts.Length > 0 && rng.Next(40) == 0;
         return new FuzzStream(seed, profile, port, handshake, bytes, cuts, slow, deliberate);
     }
+
+    private static bool StartsWithConnect(byte[] bytes) =>
+        bytes.Length >= 7 && Encoding.ASCII.GetString(bytes, 0, 7).Equals("CONNECT", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A line that starts with LS+ and a blank and has nothing but blanks, CRs and LFs up to its end

@@ -774,6 +774,13 @@ internal sealed class ProtocolParser
     private ParseStatus SplitPayload<THandler>(ref Command command, THandler handler)
         where THandler : IProtocolHandler
     {
+        if (RouteMode && !LeafMode && command.Verb is Verb.Pub or Verb.HPub && command.Reply.IsEmpty)
+        {
+            // nats-server holds a split payload by parsing the arguments again, a route's as RMSG/HMSG
+            // arguments (clonePubArg): a PUB without a reply has one too few, a parser error.
+            return Fail(ParseError.UnknownOperation, "");
+        }
+
         if (_publishLineCalls == 1)
         {
             _publishLineCalls = 2;
