@@ -11,6 +11,13 @@ public static class StreamGenerator
 {
     public const string RoutePreConnect = "route port without cluster authorization";
 
+    /// <summary>
+    /// nats-server reads a route's PUB whole as a message that goes nowhere, but when its read ends
+    /// inside the payload (its first reads are 512 bytes) it parses the arguments again as RMSG
+    /// arguments (clonePubArg) and a PUB without reply has one too few: a parser error.
+    /// </summary>
+    public const string RoutePubWithoutReply = "route PUB without reply";
+
     /// <summary>nats-server 2.9.10 panics (index out of range) on a route LS+ without arguments, and exits.</summary>
     public const string RouteLsPlusWithoutArguments = "route LS+ without arguments";
 
@@ -48,6 +55,7 @@ public static class StreamGenerator
         }
 
         int ops = rng.Next(1, 12);
+        bool routePubWithoutReply = false;
         for (int i = 0; i < ops; i++)
         {
             string op = port switch
@@ -56,6 +64,8 @@ public static class StreamGenerator
                 FuzzPort.Route => RouteOp(rng, profile),
                 _ => LeafOp(rng, profile),
             };
+            routePubWithoutReply |= port == FuzzPort.Route && op.StartsWith("PUB", StringComparison.Ordinal)
+                && op.Split('\n')[0].Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries).Length < 4;
             sb.Append(op);
         }
 
@@ -74,6 +84,10 @@ public static class StreamGenerator
         else if (port == FuzzPort.Route && HasLsPlusWithoutArguments(bytes))
         {
             deliberate = RouteLsPlusWithoutArguments;
+        }
+        else if (routePubWithoutReply)
+        {
+            deliberate = RoutePubWithoutReply;
         }
 
         int[] cuts = Cuts(rng, bytes.Length);
