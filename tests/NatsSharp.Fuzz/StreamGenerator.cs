@@ -18,6 +18,14 @@ public static class StreamGenerator
     /// </summary>
     public const string RoutePubWithoutReply = "route PUB without reply";
 
+    /// <summary>
+    /// nats-server drops the byte before a control line's LF once it has seen a CR among its
+    /// arguments, but when the line comes in two reads it keeps the first part less its last byte
+    /// (if the CR came before) and drops every CR after the split: the line it reads depends on
+    /// where its reads ended. NatsSharp reads the line as if it had come whole.
+    /// </summary>
+    public const string SplitLineWithInnerCr = "control line with an inner CR split across reads";
+
     /// <summary>nats-server 2.9.10 panics (index out of range) on a route LS+ without arguments, and exits.</summary>
     public const string RouteLsPlusWithoutArguments = "route LS+ without arguments";
 
@@ -92,7 +100,35 @@ public static class StreamGenerator
 
         int[] cuts = Cuts(rng, bytes.Length);
         bool slow = cuts.Length > 0 && rng.Next(40) == 0;
+        if (deliberate is null && CutsLineWithInnerCr(bytes, cuts))
+        {
+            deliberate = SplitLineWithInnerCr;
+        }
+
         return new FuzzStream(seed, profile, port, handshake, bytes, cuts, slow, deliberate);
+    }
+
+    /// <summary>
+    /// A line (taken to start after any LF, so payload lines count too: that only excludes more)
+    /// with a CR that is not the byte before its LF, and a cut between its start and its LF.
+    /// </summary>
+    private static bool CutsLineWithInnerCr(byte[] bytes, int[] cuts)
+    {
+        int start = 0;
+        while (start < bytes.Length)
+        {
+            int lf = Array.IndexOf(bytes, (byte)'\n', start);
+            int end = lf < 0 ? bytes.Length : lf;
+            int cr = Array.IndexOf(bytes, (byte)'\r', start, end - start);
+            if (cr >= 0 && cr < end - 1 && cuts.Any(c => c > start && c <= end))
+            {
+                return true;
+            }
+
+            start = end + 1;
+        }
+
+        return false;
     }
 
     private static bool StartsWithConnect(byte[] bytes) =>

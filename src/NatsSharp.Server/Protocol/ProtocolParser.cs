@@ -397,13 +397,13 @@ internal sealed class ProtocolParser
         switch (verb)
         {
             // nats-server reads SUB from a leafnode as LS+ (from a route it ignores it), and UNSUB
-            // from either as RS-/LS-.
+            // from either as RS-/LS-; from a leafnode RS+, RS- and RMSG are LS+, LS- and LMSG.
             case Verb.Sub when LeafMode:
                 command.Verb = Verb.LSub;
                 return ParseRemoteSubscription(args, ref command);
             case Verb.Sub when RouteMode:
                 return true;
-            case Verb.Unsub or Verb.LUnsub when LeafMode:
+            case Verb.Unsub or Verb.RUnsub or Verb.LUnsub when LeafMode:
                 command.Verb = Verb.LUnsub;
                 ParseLeafUnsubscription(args, ref command);
                 return true;
