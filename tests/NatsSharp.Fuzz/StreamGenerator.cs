@@ -110,7 +110,8 @@ public static class StreamGenerator
 
     /// <summary>
     /// A line (taken to start after any LF, so payload lines count too: that only excludes more)
-    /// with a CR that is not the byte before its LF, and a cut between its start and its LF.
+    /// with a CR that is not the byte before its LF, and a cut between its start and its LF; or a
+    /// last line without LF that has a CR.
     /// </summary>
     private static bool CutsLineWithInnerCr(byte[] bytes, int[] cuts)
     {
@@ -120,7 +121,9 @@ public static class StreamGenerator
             int lf = Array.IndexOf(bytes, (byte)'\n', start);
             int end = lf < 0 ? bytes.Length : lf;
             int cr = Array.IndexOf(bytes, (byte)'\r', start, end - start);
-            if (cr >= 0 && cr < end - 1 && cuts.Any(c => c > start && c <= end))
+
+            // A last line without its LF goes on in the player's PING, another write: any CR in it is inner.
+            if (cr >= 0 && (lf < 0 || (cr < end - 1 && cuts.Any(c => c > start && c <= end))))
             {
                 return true;
             }
