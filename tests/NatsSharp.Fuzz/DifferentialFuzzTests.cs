@@ -44,6 +44,7 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         long seed = long.Parse(parts[2], CultureInfo.InvariantCulture);
         await using DifferentialFuzzer fuzzer = await DifferentialFuzzer.StartAsync(profile);
         FuzzStream stream = StreamGenerator.Create(seed, profile, port);
+        output.WriteLine(stream.Describe());
         Divergence? divergence = await fuzzer.CompareAsync(stream);
         output.WriteLine(divergence?.Describe() ?? "same outcome: " + stream.Describe());
         Assert.Null(divergence);

@@ -83,7 +83,16 @@ public static class Player
         }
 
         replies.Add(end);
-        List<string> observed = await server.Observer.DrainAsync();
+        List<string> observed;
+        try
+        {
+            observed = await server.Observer.DrainAsync();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException($"{server.Name}, after {stream.Profile.Name}:{stream.Port}:{stream.Seed}: {ex.Message}", ex);
+        }
+
         return new Outcome(replies, observed);
     }
 }

@@ -11,6 +11,24 @@ public static class StreamGenerator
 {
     public const string RoutePreConnect = "route port without cluster authorization";
 
+    /// <summary>
+    /// nats-server reads a route's PUB whole as a message that goes nowhere, but when its read ends
+    /// inside the payload (its first reads are 512 bytes) it parses the arguments again as RMSG
+    /// arguments (clonePubArg) and a PUB without reply has one too few: a parser error.
+    /// </summary>
+    public const string RoutePubWithoutReply = "route PUB without reply";
+
+    /// <summary>
+    /// nats-server drops the byte before a control line's LF once it has seen a CR among its
+    /// arguments, but when the line comes in two reads it keeps the first part less its last byte
+    /// (if the CR came before) and drops every CR after the split: the line it reads depends on
+    /// where its reads ended. NatsSharp reads the line as if it had come whole.
+    /// </summary>
+    public const string SplitLineWithInnerCr = "control line with an inner CR split across reads";
+
+    /// <summary>nats-server 2.9.10 panics (index out of range) on a route LS+ without arguments, and exits.</summary>
+    public const string RouteLsPlusWithoutArguments = "route LS+ without arguments";
+
     private static readonly string[] Subjects =
     [
         "foo", "foo", "foo.bar", "bar", "a.b.c", "foo.*", "foo.>", ">", "*", "_INBOX.x1", "$SYS.x", "foo..bar",
@@ -45,6 +63,7 @@ public static class StreamGenerator
         }
 
         int ops = rng.Next(1, 12);
+        bool routePubWithoutReply = false;
         for (int i = 0; i < ops; i++)
         {
             string op = port switch
@@ -53,6 +72,8 @@ public static class StreamGenerator
                 FuzzPort.Route => RouteOp(rng, profile),
                 _ => LeafOp(rng, profile),
             };
+            routePubWithoutReply |= port == FuzzPort.Route && op.StartsWith("PUB", StringComparison.Ordinal)
+                && op.Split('\n')[0].Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries).Length < 4;
             sb.Append(op);
         }
 
@@ -63,14 +84,91 @@ public static class StreamGenerator
         }
 
         string? deliberate = null;
-        if (port == FuzzPort.Route && !handshake)
+        if (port == FuzzPort.Route && !StartsWithConnect(bytes))
         {
+            // Without the handshake, or a mutation took its CONNECT apart.
             deliberate = RoutePreConnect;
+        }
+        else if (port == FuzzPort.Route && HasLsPlusWithoutArguments(bytes))
+        {
+            deliberate = RouteLsPlusWithoutArguments;
+        }
+        else if (routePubWithoutReply)
+        {
+            deliberate = RoutePubWithoutReply;
         }
 
         int[] cuts = Cuts(rng, bytes.Length);
         bool slow = cuts.Length > 0 && rng.Next(40) == 0;
+        if (deliberate is null && CutsLineWithInnerCr(bytes, cuts))
+        {
+            deliberate = SplitLineWithInnerCr;
+        }
+
         return new FuzzStream(seed, profile, port, handshake, bytes, cuts, slow, deliberate);
+    }
+
+    /// <summary>
+    /// A line (taken to start after any LF, so payload lines count too: that only excludes more)
+    /// with a CR that is not the byte before its LF, and a cut between its start and its LF; or a
+    /// last line without LF that has a CR.
+    /// </summary>
+    private static bool CutsLineWithInnerCr(byte[] bytes, int[] cuts)
+    {
+        int start = 0;
+        while (start < bytes.Length)
+        {
+            int lf = Array.IndexOf(bytes, (byte)'\n', start);
+            int end = lf < 0 ? bytes.Length : lf;
+            int cr = Array.IndexOf(bytes, (byte)'\r', start, end - start);
+
+            // A last line without its LF goes on in the player's PING, another write: any CR in it is inner.
+            if (cr >= 0 && (lf < 0 || (cr < end - 1 && cuts.Any(c => c > start && c <= end))))
+            {
+                return true;
+            }
+
+            start = end + 1;
+        }
+
+        return false;
+    }
+
+    private static bool StartsWithConnect(byte[] bytes) =>
+        bytes.Length >= 7 && Encoding.ASCII.GetString(bytes, 0, 7).Equals("CONNECT", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A line that starts with LS+ and a blank and has nothing but blanks, CRs and LFs up to its end
+    /// (nats-server reads an LF right after the blanks as the start of the argument, so the line then
+    /// runs on to the next LF). Lines are taken to start after any LF: it may also be inside a
+    /// payload, which only excludes a stream more.
+    /// </summary>
+    private static bool HasLsPlusWithoutArguments(byte[] bytes)
+    {
+        for (int start = 0; start < bytes.Length; start++)
+        {
+            if ((start > 0 && bytes[start - 1] != '\n') || start + 4 > bytes.Length
+                || (bytes[start] | 0x20) != 'l' || (bytes[start + 1] | 0x20) != 's' || bytes[start + 2] != '+'
+                || bytes[start + 3] is not ((byte)' ' or (byte)'\t'))
+            {
+                continue;
+            }
+
+            int i = start + 3;
+            while (i < bytes.Length && bytes[i] is (byte)' ' or (byte)'\t')
+            {
+                i++;
+            }
+
+            int end = i < bytes.Length && bytes[i] == '\n' ? Array.IndexOf(bytes, (byte)'\n', i + 1) : Array.IndexOf(bytes, (byte)'\n', i);
+            end = end < 0 ? bytes.Length : end;
+            if (bytes.AsSpan(i, end - i).IndexOfAnyExcept(" \t\r\n"u8) < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int[] Cuts(Random rng, int length)

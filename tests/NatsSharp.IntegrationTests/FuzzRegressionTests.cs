@@ -37,6 +37,21 @@ public class FuzzRegressionTests
         // A repeated sid is accepted before the subject is looked at; a queue name is never checked.
         { "invalid subject with a repeated sid", "CONNECT {\"verbose\":true}\r\nSUB foo 1\r\nSUB .foo 1\nSUB foo. 1\r\nSUB foo. 2\r\n" },
         { "queue name with a form feed", "CONNECT {\"verbose\":true}\r\nSUB foo q\f 1\r\n" },
+        // An LF right after a verb's blanks is the first byte of its argument: the line runs on to the next LF.
+        { "CONNECT, LF, then its JSON", "CONNECT\n{\"verbose\":true}\r\nPING\r\n" },
+        { "SUB, blank, LF, then its arguments", "CONNECT {\"verbose\":true}\r\nSUB \nfoo 1\r\nPING\r\n" },
+        { "CONNECT without arguments before an over-long line", "CONNECT \n" + new string('x', 5000) + "\r\n" },
+        // A CR as the first byte of the arguments is taken without being looked at: it does not make the LF end drop a byte.
+        { "CR first among SUB arguments, LF end", "CONNECT {\"verbose\":true}\r\nSUB \rfoo 1\n" },
+    };
+
+    /// <summary>Against a server where "alice" may publish to foo only.</summary>
+    public static TheoryData<string, string> UserStreams => new()
+    {
+        // nats-server quotes the subject of a permission error with Go's %q.
+        { "CR in a denied subject", "CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"pw1\"}\r\nPUB a\rb 1 2\r\nxx\r\n" },
+        { "a byte that is no UTF-8 in a denied subject", "CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"pw1\"}\r\nPUB FO\u00cf 1\r\nx\r\n" },
+        { "a byte that is no UTF-8 in a denied SUB", "CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"pw1\"}\r\nSUB b\u00e9\u00ff 1\r\n" },
     };
 
     /// <summary>Against servers that require a token.</summary>
@@ -54,9 +69,11 @@ public class FuzzRegressionTests
     public static TheoryData<string, string> ObservedStreams => new()
     {
         // After a client -ERR nats-server is closed but goes on with the rest of the read: the
-        // publishes are delivered, nothing more is answered, a SUB ends it.
+        // publishes are delivered, nothing more is answered.
         { "publishes after a client -ERR in the same read", "CONNECT {\"verbose\":true}\r\nPUB a 1\r\n1\r\n-ERR 'x'\r\nPUB b 1\r\n2\r\nPING\r\nUNSUB 5\r\nPUB c 1\r\n3\r\n" },
-        { "a SUB after a client -ERR ends the read", "CONNECT {\"verbose\":false}\r\n-ERR\r\nPUB b 1\r\n2\r\nSUB x 1\r\nPUB c 1\r\n3\r\n" },
+        { "-ERR without a blank is an unknown operation", "CONNECT {\"verbose\":false}\r\n-ERR\r\nPUB b 1\r\n2\r\nSUB x 1\r\nPUB c 1\r\n3\r\n" },
+        // A SUB after it is refused (the connection is closed) and the read goes on.
+        { "a SUB after a client -ERR does not end the read", "CONNECT {\"verbose\":false}\r\n-ERR 'x'\r\nSUB foo.> 1\r\nPUB c 1\r\n3\r\n" },
     };
 
     [Theory]
@@ -111,6 +128,15 @@ public class FuzzRegressionTests
         { "LS+ with an invalid subject", "leaf", LeafConnect + "LS+ .foo\r\n" },
         // A route CONNECT without a cluster name does not match the configured one.
         { "route CONNECT without cluster", "route", "CONNECT {\"verbose\":false,\"name\":\"FUZZROUTE\"}\r\n" },
+        // On an INFO with another cluster name nats-server closes the route without a word.
+        { "route INFO with another cluster name", "route", RouteConnect.Replace("\"cluster\":\"fuzz\"}", "\"cluster\":\"fqzz\"}", StringComparison.Ordinal) + "PING\r\n" },
+        // LS- is looked up as it comes (RS- from a leafnode too): it never fails, whatever its arguments.
+        { "LS- and RS- with any arguments on a leafnode", "leaf", LeafConnect + "PING\r\nLS- foo bar baz\r\nLS- \r\nRS- f\to x\r\nPING\r\n" },
+        // An INFO that is no JSON closes a leafnode as it closes a route.
+        { "INFO that is no JSON on a leafnode", "leaf", LeafConnect + "PING\r\nINFO foo.\r\nPING\r\n" },
+        // Invalid UTF-8 in a peer's JSON is read as U+FFFD, as Go does.
+        { "invalid UTF-8 in a leafnode CONNECT", "leaf", LeafConnect.Replace("FUZZLEAF", "FUZ\u00adLEAF", StringComparison.Ordinal) + "PING\r\n" },
+        { "invalid UTF-8 in a route CONNECT", "route", RouteConnect.Replace("\"name\":\"FUZZROUTE\",\"cluster", "\"name\":\"FUZZ\u00ecROUTE\",\"cluster", StringComparison.Ordinal) + "PING\r\n" },
     };
 
     [Theory]
@@ -132,6 +158,20 @@ public class FuzzRegressionTests
         static string Normalize(string replies) => string.Join("\n", replies.Split("\r\n")
             .Where(l => !l.StartsWith("INFO ", StringComparison.Ordinal))
             .Select(l => l.StartsWith("LS+ $LDS.", StringComparison.Ordinal) ? "LS+ $LDS" : l));
+    }
+
+    [Theory]
+    [MemberData(nameof(UserStreams))]
+    public async Task Same_answer_as_nats_server_with_permissions(string name, string stream)
+    {
+        const string Config = "authorization { users = [ { user: alice, password: pw1, permissions: { publish: \"foo\", subscribe: \"foo\" } } ] }\n";
+        await using RealNatsServer reference = await Security.ConfiguredServer.StartRealAsync(Config);
+        await using NatsSharp.Server.NatsServer ours = await Security.ConfiguredServer.StartAsync(Config);
+        byte[] bytes = Encoding.Latin1.GetBytes(stream);
+        string expected = await PlayAsync(reference.Port, bytes);
+        string actual = await PlayAsync(ours.Port, bytes);
+        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
+        Assert.Equal(expected, actual);
     }
 
     [Theory]

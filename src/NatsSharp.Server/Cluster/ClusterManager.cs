@@ -126,8 +126,10 @@ internal sealed partial class ClusterManager
         string? conflict = CheckClusterName(info.Cluster ?? "", info.ClusterDynamic);
         if (conflict is not null)
         {
-            route.SendErrAndClose(conflict, Connections.ClosedReason.ClusterNameConflict);
-            return false;
+            // On an INFO nats-server closes without telling the peer (a CONNECT gets the -ERR).
+            _log.Error(route.Prefix + conflict);
+            route.CloseAndReadOn(Connections.ClosedReason.ClusterNameConflict);
+            return true;
         }
 
         lock (_routes)

@@ -201,6 +201,11 @@ internal sealed class RouteConnection : PeerConnection
 
     public override bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
     {
+        if (IsClosed)
+        {
+            return true; // the rest of a read after a close (CloseAndReadOn): interest is not taken
+        }
+
         Account? acc = _cluster.AccountOf(account);
         if (acc is null)
         {
@@ -238,6 +243,11 @@ internal sealed class RouteConnection : PeerConnection
 
     public override bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
     {
+        if (IsClosed)
+        {
+            return true;
+        }
+
         Account? acc = _cluster.AccountOf(account);
         if (acc is null)
         {
@@ -284,8 +294,18 @@ internal sealed class RouteConnection : PeerConnection
     public override bool OnErr(ReadOnlySpan<byte> text)
     {
         Log.Error(Prefix + $"Router Error {Encoding.UTF8.GetString(text)}");
-        Close(ClosedReason.ParseError, flushFirst: true);
-        return false;
+        CloseAndReadOn(ClosedReason.ParseError);
+        return true;
+    }
+
+    /// <summary>
+    /// nats-server closes the route but goes on with the rest of its read: RMSGs in it are still
+    /// delivered, interest is ignored, nothing more is written.
+    /// </summary>
+    internal void CloseAndReadOn(ClosedReason reason)
+    {
+        Close(reason, flushFirst: true);
+        SealOutbound();
     }
 
     /// <summary>Drops the peer's interest, for a route that is closing or being replaced.</summary>

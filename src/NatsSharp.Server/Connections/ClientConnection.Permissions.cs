@@ -67,7 +67,7 @@ internal sealed partial class ClientConnection
         }
 
         string s = Encoding.UTF8.GetString(subject);
-        SendErr($"Permissions Violation for Publish to \"{s}\"");
+        SendErr($"Permissions Violation for Publish to {Logging.GoQuote.Quote(subject)}"); // Go's %q, as nats-server
         _log.Error(_prefix + $"Publish Violation - {_identity.LogName}, Subject \"{s}\"");
         return false;
     }
@@ -96,13 +96,13 @@ internal sealed partial class ClientConnection
         string id = Encoding.UTF8.GetString(sid);
         if (queue.IsEmpty)
         {
-            SendErr($"Permissions Violation for Subscription to \"{s}\"");
+            SendErr($"Permissions Violation for Subscription to {Logging.GoQuote.Quote(subject)}");
             _log.Error(_prefix + $"Subscription Violation - {_identity.LogName}, Subject \"{s}\", SID {id}");
         }
         else
         {
             string q = Encoding.UTF8.GetString(queue);
-            SendErr($"Permissions Violation for Subscription to \"{s}\" using queue \"{q}\"");
+            SendErr($"Permissions Violation for Subscription to {Logging.GoQuote.Quote(subject)} using queue {Logging.GoQuote.Quote(queue)}");
             _log.Error(_prefix + $"Subscription Violation - {_identity.LogName}, Subject \"{s}\", Queue: \"{q}\", SID {id}");
         }
 

@@ -34,7 +34,7 @@ internal sealed partial class ClientConnection
     {
         if (IsClosing)
         {
-            return false; // nats-server refuses a SUB on a closed connection, which ends its parse
+            return true; // nats-server refuses a SUB on a closed connection and goes on with its read
         }
 
         MarkActivity();

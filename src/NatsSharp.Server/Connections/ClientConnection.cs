@@ -321,7 +321,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         // nats-server's order: the gateway prefix, then publish permissions, then reserved replies.
         if (subject.StartsWith("_GR_."u8))
         {
-            SendErr($"Permissions Violation for Publish to \"{Encoding.UTF8.GetString(subject)}\"");
+            SendErr($"Permissions Violation for Publish to {GoQuote.Quote(subject)}");
             return true;
         }
 
@@ -332,7 +332,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
         if (!reply.IsEmpty && IsReservedReply(reply))
         {
-            SendErr($"Permissions Violation for Publish with Reply of \"{Encoding.UTF8.GetString(reply)}\"");
+            SendErr($"Permissions Violation for Publish with Reply of {GoQuote.Quote(reply)}");
             return true;
         }
 

@@ -254,6 +254,11 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     protected T? ReadJson<T>(ReadOnlySpan<byte> json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : class
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            json = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(json)); // Go reads invalid UTF-8 as U+FFFD
+        }
+
         try
         {
             T? value = System.Text.Json.JsonSerializer.Deserialize(json, type);

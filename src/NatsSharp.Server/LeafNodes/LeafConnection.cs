@@ -184,15 +184,15 @@ internal sealed class LeafConnection : PeerConnection
     /// <summary>Leaf side: the hub's INFO (answer with CONNECT), then its connect_info INFO (register).</summary>
     public override bool OnInfo(ReadOnlySpan<byte> json)
     {
-        if (WeAreHub)
-        {
-            return true;
-        }
-
         ServerInfo? info = ReadJson(json, ProtocolJson.Default.ServerInfo);
         if (info is null)
         {
-            return false;
+            return false; // not JSON, or not an INFO: nats-server closes either side
+        }
+
+        if (WeAreHub)
+        {
+            return true;
         }
 
         if (info.ClientId != 0 && info.LeafNodeUrls is { Length: > 0 } urls)

@@ -6,8 +6,39 @@ namespace NatsSharp.Server.Logging;
 /// <summary>Go's quoting (strconv.Quote, %q): payloads in trace lines, names in config errors.</summary>
 internal static class GoQuote
 {
-    /// <summary>A payload as %q shows it: its UTF-8 text quoted like <c>strconv.Quote</c>.</summary>
-    public static string Quote(ReadOnlySpan<byte> bytes) => Quote(Encoding.UTF8.GetString(bytes));
+    /// <summary>
+    /// Bytes as %q shows them: their UTF-8 text quoted like <c>strconv.Quote</c>, a byte that is
+    /// not UTF-8 as <c>\xcf</c>.
+    /// </summary>
+    public static string Quote(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return Quote(Encoding.UTF8.GetString(bytes));
+        }
+
+        var sb = new StringBuilder(bytes.Length + 8);
+        while (!bytes.IsEmpty)
+        {
+            int valid = 0;
+            while (valid < bytes.Length && Rune.DecodeFromUtf8(bytes[valid..], out _, out int width) == System.Buffers.OperationStatus.Done)
+            {
+                valid += width;
+            }
+
+            string part = Quote(Encoding.UTF8.GetString(bytes[..valid]));
+            sb.Append(part, 1, part.Length - 2);
+            if (valid < bytes.Length)
+            {
+                sb.Append("\\x").Append(bytes[valid].ToString("x2", CultureInfo.InvariantCulture));
+                valid++;
+            }
+
+            bytes = bytes[valid..];
+        }
+
+        return "\"" + sb + "\"";
+    }
 
     /// <summary><c>strconv.Quote</c>: double-quoted, Go escapes for non-printable runes.</summary>
     public static string Quote(string s)

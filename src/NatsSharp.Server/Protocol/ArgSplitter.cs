@@ -24,7 +24,7 @@ internal readonly ref struct ArgSplitter
         int start = -1;
         for (int i = 0; i <= _args.Length; i++)
         {
-            bool blank = i == _args.Length || _args[i] is (byte)' ' or (byte)'\t' || (_crSeparates && _args[i] == '\r');
+            bool blank = i == _args.Length || _args[i] is (byte)' ' or (byte)'\t' || (_crSeparates && _args[i] is (byte)'\r' or (byte)'\n');
             if (!blank)
             {
                 if (start < 0)

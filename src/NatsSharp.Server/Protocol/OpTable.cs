@@ -88,6 +88,12 @@ internal static class OpTable
     public static bool HasArguments(Verb verb) =>
         verb is Verb.Pub or Verb.HPub or Verb.Sub or Verb.Unsub or Verb.Connect or Verb.Info or Verb.Err or Verb.HMsg;
 
+    /// <summary>
+    /// Verbs that nats-server reads into an argument state (everything after the verb and its
+    /// blanks, up to the LF, is the argument); PING, PONG and +OK ignore the rest of their line.
+    /// </summary>
+    public static bool HasArgumentState(Verb verb) => verb is not (Verb.Unknown or Verb.Ping or Verb.Pong or Verb.Ok);
+
     /// <summary>Could these first bytes of a line still become a valid command?</summary>
     public static bool IsPlausiblePrefix(ReadOnlySpan<byte> head, bool routeVerbs = false)
     {

@@ -112,6 +112,17 @@ internal sealed class ProtocolParser
                 return ParseStatus.NeedMoreData;
             }
 
+            if (LfStartsArgument(rest[..nl]))
+            {
+                int next = rest[(nl + 1)..].IndexOf((byte)'\n');
+                if (next < 0)
+                {
+                    return CheckContinued(rest.Length - nl);
+                }
+
+                nl += next + 1;
+            }
+
             var command = default(Command);
             ReadOnlySpan<byte> line = rest[..nl];
             if (!ParseLine(line, ref command))
@@ -172,14 +183,19 @@ internal sealed class ProtocolParser
         }
 
         var lineSeq = buffer.Slice(0, nlPos.Value);
-        int lineLength = checked((int)lineSeq.Length);
-        if (_lineScratch.Length < lineLength)
+        ReadOnlySpan<byte> line = CopyLine(lineSeq);
+        if (LfStartsArgument(line))
         {
-            _lineScratch = new byte[Math.Max(lineLength, _lineScratch.Length * 2)];
-        }
+            var afterLf = buffer.Slice(buffer.GetPosition(1, nlPos.Value));
+            nlPos = afterLf.PositionOf((byte)'\n');
+            if (nlPos is null)
+            {
+                return CheckContinued(afterLf.Length + 1);
+            }
 
-        lineSeq.CopyTo(_lineScratch);
-        ReadOnlySpan<byte> line = _lineScratch.AsSpan(0, lineLength);
+            lineSeq = buffer.Slice(0, nlPos.Value);
+            line = CopyLine(lineSeq);
+        }
 
         var command = default(Command);
         if (!ParseLine(line, ref command))
@@ -237,6 +253,38 @@ internal sealed class ProtocolParser
             }
         }
     }
+
+    /// <summary>
+    /// nats-server takes the first byte after a verb's blanks as the start of the argument
+    /// without looking at it: when that byte is the LF, the line goes on to the next LF
+    /// (<c>CONNECT\n{...}\r\n</c> is one CONNECT).
+    /// </summary>
+    private bool LfStartsArgument(ReadOnlySpan<byte> line)
+    {
+        if (line.Length < 3 || (line[^1] is not ((byte)' ' or (byte)'\t') && line.Length is not (4 or 7)))
+        {
+            return false;
+        }
+
+        Verb verb = OpTable.Identify(line, out int argStart, RouteMode);
+        return argStart == line.Length && OpTable.HasArgumentState(verb);
+    }
+
+    private ReadOnlySpan<byte> CopyLine(scoped in ReadOnlySequence<byte> lineSeq)
+    {
+        int lineLength = checked((int)lineSeq.Length);
+        if (_lineScratch.Length < lineLength)
+        {
+            _lineScratch = new byte[Math.Max(lineLength, _lineScratch.Length * 2)];
+        }
+
+        lineSeq.CopyTo(_lineScratch);
+        return _lineScratch.AsSpan(0, lineLength);
+    }
+
+    /// <summary>A line continued past its LF and not complete yet: bounded like any other line.</summary>
+    private ParseStatus CheckContinued(long argumentLength) =>
+        argumentLength > MaxControlLine ? Fail(ParseError.MaxControlLineExceeded, "") : ParseStatus.NeedMoreData;
 
     private static bool IsCrLf(ReadOnlySequence<byte> two)
     {
@@ -335,9 +383,10 @@ internal sealed class ProtocolParser
         }
 
         // nats-server drops one byte before the LF once it has seen a CR among the arguments:
-        // the CR itself when the line ends in CRLF, else whatever byte ends the line.
+        // the CR itself when the line ends in CRLF, else whatever byte ends the line. The first
+        // byte of the arguments is taken without being looked at, so a CR there does not count.
         ReadOnlySpan<byte> args = rawLine[argStart..];
-        args = args.Contains((byte)'\r') ? args[..^1] : args;
+        args = args.Length > 1 && args[1..].Contains((byte)'\r') ? args[..^1] : args;
         if (OpTable.HasArguments(verb) && args.Length > MaxControlLine)
         {
             Fail(ParseError.MaxControlLineExceeded, "");
@@ -348,11 +397,15 @@ internal sealed class ProtocolParser
         switch (verb)
         {
             // nats-server reads SUB from a leafnode as LS+ (from a route it ignores it), and UNSUB
-            // from either as RS-/LS-.
+            // from either as RS-/LS-; from a leafnode RS+, RS- and RMSG are LS+, LS- and LMSG.
             case Verb.Sub when LeafMode:
                 command.Verb = Verb.LSub;
                 return ParseRemoteSubscription(args, ref command);
             case Verb.Sub when RouteMode:
+                return true;
+            case Verb.Unsub or Verb.RUnsub or Verb.LUnsub when LeafMode:
+                command.Verb = Verb.LUnsub;
+                ParseLeafUnsubscription(args, ref command);
                 return true;
             case Verb.Unsub when RouteMode:
                 command.Verb = Verb.RUnsub;
@@ -632,6 +685,26 @@ internal sealed class ProtocolParser
         return true;
     }
 
+    /// <summary>
+    /// LS- from a leafnode: nats-server looks its whole argument up as the key its LS+ stored
+    /// ("subject" or "subject queue"), so it never fails; an argument of any other form matches nothing.
+    /// </summary>
+    private static void ParseLeafUnsubscription(ReadOnlySpan<byte> args, ref Command command)
+    {
+        int blank = args.IndexOfAny((byte)' ', (byte)'\t');
+        ReadOnlySpan<byte> subject = blank < 0 ? args : args[..blank];
+        ReadOnlySpan<byte> queue = blank < 0 ? default : args[(blank + 1)..];
+        if (subject.IsEmpty || subject.IndexOfAny((byte)'\r', (byte)'\n') >= 0 || (blank >= 0 && (args[blank] != ' '
+            || queue.IsEmpty || queue.IndexOfAny(" \t\r\n"u8) >= 0)))
+        {
+            command.Verb = Verb.Ignored;
+            return;
+        }
+
+        command.Subject = subject;
+        command.Queue = queue;
+    }
+
     /// <summary>Splits on runs of blanks into <paramref name="tokens"/>; returns the count (may exceed the span).</summary>
     private static int Tokenize(ReadOnlySpan<byte> args, Span<Range> tokens)
     {
@@ -639,7 +712,7 @@ internal sealed class ProtocolParser
         int start = -1;
         for (int i = 0; i <= args.Length; i++)
         {
-            bool blank = i == args.Length || args[i] is (byte)' ' or (byte)'\t' or (byte)'\r';
+            bool blank = i == args.Length || args[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
             if (!blank)
             {
                 if (start < 0)
@@ -701,6 +774,13 @@ internal sealed class ProtocolParser
     private ParseStatus SplitPayload<THandler>(ref Command command, THandler handler)
         where THandler : IProtocolHandler
     {
+        if (RouteMode && !LeafMode && command.Verb is Verb.Pub or Verb.HPub && command.Reply.IsEmpty)
+        {
+            // nats-server holds a split payload by parsing the arguments again, a route's as RMSG/HMSG
+            // arguments (clonePubArg): a PUB without a reply has one too few, a parser error.
+            return Fail(ParseError.UnknownOperation, "");
+        }
+
         if (_publishLineCalls == 1)
         {
             _publishLineCalls = 2;
@@ -733,6 +813,7 @@ internal sealed class ProtocolParser
             Verb.Info => handler.OnInfo(command.Text),
             Verb.Ok => handler.OnOk(),
             Verb.Err => handler.OnErr(command.Text),
+            Verb.Ignored => true,
             _ => false,
         };
     }

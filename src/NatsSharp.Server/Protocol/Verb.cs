@@ -15,6 +15,9 @@ internal enum Verb
     Err,
     HMsg,
 
+    /// <summary>Parsed and without effect (a leafnode LS- that can match no subscription).</summary>
+    Ignored,
+
     // Route protocol (RouteMode only).
     RSub,
     RUnsub,
