@@ -14,7 +14,20 @@ internal sealed class ClientRegistry
 
     public int Count => _clients.Count;
 
-    public IEnumerable<ClientConnection> All => _clients.Values;
+    /// <summary>
+    /// The registered clients, enumerated live: ConcurrentDictionary.Values would take every lock and
+    /// copy all of them into a new array, per call (per connect, for the $SYS account events).
+    /// </summary>
+    public IEnumerable<ClientConnection> All
+    {
+        get
+        {
+            foreach (KeyValuePair<ulong, ClientConnection> entry in _clients)
+            {
+                yield return entry.Value;
+            }
+        }
+    }
 
     /// <summary>Registers <paramref name="client"/> unless <paramref name="max"/> clients are registered already.</summary>
     public bool TryAdd(ClientConnection client, int max)

@@ -4,24 +4,33 @@ using System.Buffers.Text;
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// The outbound side: many publishers append under a short lock into one buffer, and
-/// one write loop swaps it out and writes it to the socket. Publishers signal the loop
-/// once per read batch, so a burst of messages leaves in one large write.
+/// The outbound side: many publishers append under a short lock into a queue of chunks, and
+/// one write loop takes them and writes them to the socket. Publishers signal the loop
+/// once per read batch, so a burst of messages leaves in a few large writes. A full chunk is
+/// queued as it is and a new one started (never grown and copied): chunks start small
+/// (4 KB, an idle or quiet connection holds little) and double up to 64 KB.
 /// </summary>
 internal abstract partial class Connection
 {
     private const int MinBuffer = 4096;
-    private const int KeepBufferLimit = 64 * 1024; // larger buffers go back to the pool when drained
-    private const int PoolLimit = 1024 * 1024; // larger ones (64 KiB messages piling up) are not pooled at all
+    private const int MaxChunk = 64 * 1024; // chunks stop doubling here; a frame larger than this spans chunks
+    private const int KeepBufferLimit = 64 * 1024; // the one chunk kept for the next batch is at most this
+    private const int PoolLimit = 1024 * 1024; // larger ones are not pooled at all
 
     private readonly FlushSignal _flushSignal = new();
     private CancellationTokenSource _writeTimeout = new();
     private byte[] _active = [];
     private int _activeLength;
+    private List<Chunk>? _full; // chunks filled before _active, oldest first
+    private List<Chunk>? _sending; // the write loop's: what it took from _full, swapped back empty
+    private long _fullBytes;
     private byte[] _spare = [];
-    private int _inFlight;
+    private long _inFlight;
 
-    protected object OutboundLock { get; } = new();
+    /// <summary>A filled chunk waiting for the write loop.</summary>
+    private readonly record struct Chunk(byte[] Buffer, int Length);
+
+    protected Lock OutboundLock { get; } = new();
 
     /// <summary>Bytes queued or being written, for monitoring and the slow consumer check.</summary>
     public long PendingBytes
@@ -30,7 +39,7 @@ internal abstract partial class Connection
         {
             lock (OutboundLock)
             {
-                return _activeLength + _inFlight;
+                return _fullBytes + _activeLength + _inFlight;
             }
         }
     }
@@ -42,12 +51,6 @@ internal abstract partial class Connection
     private bool _sealed; // nothing more is queued: what is already there is flushed, then the close
     private TaskCompletionSource? _backlog; // over half of max_pending; completed when drained below (or closed)
     private long _written;
-
-    /// <summary>
-    /// While a publisher waits on the backlog, the buffer is written in chunks of this size so progress
-    /// (and the backlog's end) shows while it drains; otherwise it goes out in one write.
-    /// </summary>
-    private const int WriteChunk = 64 * 1024;
 
     public override Task? Backlog => Volatile.Read(ref _backlog)?.Task;
 
@@ -75,13 +78,12 @@ internal abstract partial class Connection
     {
         lock (OutboundLock)
         {
-            if (!Reserve(data.Length))
+            if (!Admit(data.Length))
             {
                 return false;
             }
 
-            data.CopyTo(_active.AsSpan(_activeLength));
-            _activeLength += data.Length;
+            AppendSpanning(data);
             return true;
         }
     }
@@ -99,46 +101,66 @@ internal abstract partial class Connection
         }
 
         // "HMSG " + subject + " " + sid + " " + [reply + " "] + [hdr + " "] + total + "\r\n" + message + "\r\n"
-        int needed = 5 + subject.Length + 1 + sid.Length + 1 + (reply.IsEmpty ? 0 : reply.Length + 1) + 11 + 11 + 2 + message.Length + 2;
+        int line = 5 + subject.Length + 1 + sid.Length + 1 + (reply.IsEmpty ? 0 : reply.Length + 1) + 11 + 11 + 2;
+        int needed = line + message.Length + 2;
         lock (OutboundLock)
         {
-            if (!Reserve(needed))
+            if (!Admit(needed))
             {
                 return false;
             }
 
-            Span<byte> dst = _active.AsSpan(_activeLength);
-            int n;
-            if (headerSize > 0)
+            if (needed <= MaxChunk || line > MaxChunk)
             {
-                "HMSG "u8.CopyTo(dst);
-                n = 5;
+                Span<byte> dst = Contiguous(needed);
+                int n = WriteMsgLine(dst, subject, sid, reply, headerSize, message.Length);
+                n = WriteBody(dst, n, message);
+                _activeLength += n;
             }
             else
             {
-                "MSG "u8.CopyTo(dst);
-                n = 4;
+                // A large message: the line goes where it fits, the payload spans chunks.
+                int n = WriteMsgLine(Contiguous(line), subject, sid, reply, headerSize, message.Length);
+                _activeLength += n;
+                AppendSpanning(message);
+                AppendSpanning("\r\n"u8);
             }
 
-            subject.CopyTo(dst[n..]);
-            n += subject.Length;
-            dst[n++] = (byte)' ';
-            sid.CopyTo(dst[n..]);
-            n += sid.Length;
-            dst[n++] = (byte)' ';
-            if (!reply.IsEmpty)
-            {
-                reply.CopyTo(dst[n..]);
-                n += reply.Length;
-                dst[n++] = (byte)' ';
-            }
-
-            n = WriteSizesAndBody(dst, n, headerSize, message);
-            _activeLength += n;
             OutMsgs++;
             OutBytes += message.Length;
             return true;
         }
+    }
+
+    /// <summary>The control line of a MSG/HMSG: <c>MSG subject sid [reply] [hdr ]total\r\n</c>.</summary>
+    private static int WriteMsgLine(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int total)
+    {
+        int n;
+        if (headerSize > 0)
+        {
+            "HMSG "u8.CopyTo(dst);
+            n = 5;
+        }
+        else
+        {
+            "MSG "u8.CopyTo(dst);
+            n = 4;
+        }
+
+        subject.CopyTo(dst[n..]);
+        n += subject.Length;
+        dst[n++] = (byte)' ';
+        sid.CopyTo(dst[n..]);
+        n += sid.Length;
+        dst[n++] = (byte)' ';
+        if (!reply.IsEmpty)
+        {
+            reply.CopyTo(dst[n..]);
+            n += reply.Length;
+            dst[n++] = (byte)' ';
+        }
+
+        return WriteSizes(dst, n, headerSize, total);
     }
 
     /// <summary>
@@ -160,66 +182,84 @@ internal abstract partial class Connection
             queueBytes += q.Length + 1;
         }
 
-        int needed = 5 + (account?.Length ?? 0) + 1 + subject.Length + 1 + 2 + reply.Length + 1 + queueBytes + 11 + 11 + 2 + message.Length + 2;
+        int line = 5 + (account?.Length ?? 0) + 1 + subject.Length + 1 + 2 + reply.Length + 1 + queueBytes + 11 + 11 + 2;
+        int needed = line + message.Length + 2;
         lock (OutboundLock)
         {
-            if (!Reserve(needed))
+            if (!Admit(needed))
             {
                 return false;
             }
 
-            Span<byte> dst = _active.AsSpan(_activeLength);
-            ReadOnlySpan<byte> verb = headerSize > 0 ? "HMSG "u8 : account is null ? "LMSG "u8 : "RMSG "u8;
-            verb.CopyTo(dst);
-            int n = verb.Length;
-            if (account is not null)
+            if (needed <= MaxChunk || line > MaxChunk)
             {
-                n += System.Text.Encoding.ASCII.GetBytes(account, dst[n..]);
-                dst[n++] = (byte)' ';
+                Span<byte> dst = Contiguous(needed);
+                int n = WriteRoutedLine(dst, account, subject, reply, queues, headerSize, message.Length);
+                n = WriteBody(dst, n, message);
+                _activeLength += n;
+            }
+            else
+            {
+                int n = WriteRoutedLine(Contiguous(line), account, subject, reply, queues, headerSize, message.Length);
+                _activeLength += n;
+                AppendSpanning(message);
+                AppendSpanning("\r\n"u8);
             }
 
-            subject.CopyTo(dst[n..]);
-            n += subject.Length;
-            dst[n++] = (byte)' ';
-            if (queues.Count > 0)
-            {
-                if (reply.IsEmpty)
-                {
-                    dst[n++] = (byte)'|';
-                }
-                else
-                {
-                    dst[n++] = (byte)'+';
-                    dst[n++] = (byte)' ';
-                    reply.CopyTo(dst[n..]);
-                    n += reply.Length;
-                }
-
-                dst[n++] = (byte)' ';
-                foreach (byte[] q in queues)
-                {
-                    q.CopyTo(dst[n..]);
-                    n += q.Length;
-                    dst[n++] = (byte)' ';
-                }
-            }
-            else if (!reply.IsEmpty)
-            {
-                reply.CopyTo(dst[n..]);
-                n += reply.Length;
-                dst[n++] = (byte)' ';
-            }
-
-            n = WriteSizesAndBody(dst, n, headerSize, message);
-            _activeLength += n;
             OutMsgs++;
             OutBytes += message.Length;
             return true;
         }
     }
 
-    /// <summary>The end every message frame shares: <c>[hdr ]total\r\n</c>, the message, <c>\r\n</c>.</summary>
-    private static int WriteSizesAndBody(Span<byte> dst, int n, int headerSize, ReadOnlySpan<byte> message)
+    private static int WriteRoutedLine(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, int total)
+    {
+        ReadOnlySpan<byte> verb = headerSize > 0 ? "HMSG "u8 : account is null ? "LMSG "u8 : "RMSG "u8;
+        verb.CopyTo(dst);
+        int n = verb.Length;
+        if (account is not null)
+        {
+            n += System.Text.Encoding.ASCII.GetBytes(account, dst[n..]);
+            dst[n++] = (byte)' ';
+        }
+
+        subject.CopyTo(dst[n..]);
+        n += subject.Length;
+        dst[n++] = (byte)' ';
+        if (queues.Count > 0)
+        {
+            if (reply.IsEmpty)
+            {
+                dst[n++] = (byte)'|';
+            }
+            else
+            {
+                dst[n++] = (byte)'+';
+                dst[n++] = (byte)' ';
+                reply.CopyTo(dst[n..]);
+                n += reply.Length;
+            }
+
+            dst[n++] = (byte)' ';
+            foreach (byte[] q in queues)
+            {
+                q.CopyTo(dst[n..]);
+                n += q.Length;
+                dst[n++] = (byte)' ';
+            }
+        }
+        else if (!reply.IsEmpty)
+        {
+            reply.CopyTo(dst[n..]);
+            n += reply.Length;
+            dst[n++] = (byte)' ';
+        }
+
+        return WriteSizes(dst, n, headerSize, total);
+    }
+
+    /// <summary>The end of every control line: <c>[hdr ]total\r\n</c>.</summary>
+    private static int WriteSizes(Span<byte> dst, int n, int headerSize, int total)
     {
         if (headerSize > 0)
         {
@@ -228,10 +268,16 @@ internal abstract partial class Connection
             dst[n++] = (byte)' ';
         }
 
-        Utf8Formatter.TryFormat(message.Length, dst[n..], out int w);
+        Utf8Formatter.TryFormat(total, dst[n..], out int w);
         n += w;
         dst[n++] = (byte)'\r';
         dst[n++] = (byte)'\n';
+        return n;
+    }
+
+    /// <summary>The message and its closing <c>\r\n</c>.</summary>
+    private static int WriteBody(Span<byte> dst, int n, ReadOnlySpan<byte> message)
+    {
         message.CopyTo(dst[n..]);
         n += message.Length;
         dst[n++] = (byte)'\r';
@@ -239,36 +285,81 @@ internal abstract partial class Connection
         return n;
     }
 
-    /// <summary>Makes room for <paramref name="needed"/> more bytes, enforcing max_pending. Caller holds the lock.</summary>
-    private bool Reserve(int needed)
+    /// <summary>
+    /// Whether <paramref name="needed"/> more bytes may be queued, enforcing max_pending (and noting the
+    /// backlog a publisher waits on). Caller holds the lock.
+    /// </summary>
+    private bool Admit(int needed)
     {
         if (_sealed || Volatile.Read(ref _closeState) == Closed)
         {
             return false;
         }
 
-        if ((long)_activeLength + _inFlight + needed > MaxPending)
+        long queued = _fullBytes + _activeLength + _inFlight + needed;
+        if (queued > MaxPending)
         {
             _slowConsumer = true;
             return false;
         }
 
-        if (_backlog is null && (long)_activeLength + _inFlight + needed > MaxPending / 2)
+        if (_backlog is null && queued > MaxPending / 2)
         {
             Volatile.Write(ref _backlog, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
 
-        if (_active.Length - _activeLength >= needed)
+        return true;
+    }
+
+    /// <summary>
+    /// <paramref name="needed"/> contiguous free bytes at the end of the active chunk; when they are not
+    /// there the active chunk is queued as it is and a new one started (nothing is copied). Caller holds the lock.
+    /// </summary>
+    private Span<byte> Contiguous(int needed)
+    {
+        if (_active.Length - _activeLength < needed)
         {
-            return true;
+            NextChunk(needed);
         }
 
-        int size = Math.Max(MinBuffer, Math.Max(_active.Length * 2, _activeLength + needed));
-        byte[] grown = ArrayPool<byte>.Shared.Rent(size);
-        _active.AsSpan(0, _activeLength).CopyTo(grown);
-        ReturnBuffer(_active);
-        _active = grown;
-        return true;
+        return _active.AsSpan(_activeLength);
+    }
+
+    /// <summary>Appends <paramref name="data"/>, filling the active chunk and starting new ones as needed. Caller holds the lock.</summary>
+    private void AppendSpanning(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int room = _active.Length - _activeLength;
+            if (room == 0)
+            {
+                NextChunk(Math.Min(data.Length, MaxChunk));
+                room = _active.Length - _activeLength;
+            }
+
+            int n = Math.Min(room, data.Length);
+            data[..n].CopyTo(_active.AsSpan(_activeLength));
+            _activeLength += n;
+            data = data[n..];
+        }
+    }
+
+    /// <summary>Queues the active chunk (if it holds anything) and starts one with room for at least <paramref name="needed"/> bytes.</summary>
+    private void NextChunk(int needed)
+    {
+        int size = Math.Max(needed, Math.Clamp(_active.Length * 2, MinBuffer, MaxChunk));
+        if (_activeLength > 0)
+        {
+            (_full ??= []).Add(new Chunk(_active, _activeLength));
+            _fullBytes += _activeLength;
+        }
+        else
+        {
+            ReturnBuffer(_active);
+        }
+
+        _active = ArrayPool<byte>.Shared.Rent(size);
+        _activeLength = 0;
     }
 
     /// <summary>The write loop: one per connection, for its whole life.</summary>
@@ -301,13 +392,13 @@ internal abstract partial class Connection
         }
     }
 
-    /// <summary>Writes until the buffer is empty. False once the connection is closed.</summary>
+    /// <summary>Writes until nothing is queued. False once the connection is closed.</summary>
     private async ValueTask<bool> DrainAsync()
     {
         while (true)
         {
-            byte[] sending;
-            int length;
+            List<Chunk>? many = null;
+            Chunk last = default;
             lock (OutboundLock)
             {
                 if (Volatile.Read(ref _closeState) == Closed)
@@ -315,59 +406,97 @@ internal abstract partial class Connection
                     return false;
                 }
 
-                if (_activeLength == 0)
+                if (_fullBytes == 0 && _activeLength == 0)
                 {
                     return true;
                 }
 
-                sending = _active;
-                length = _activeLength;
-                _active = _spare;
-                _activeLength = 0;
-                _spare = [];
-                _inFlight = length;
-            }
-
-            for (int offset = 0, chunk; offset < length; offset += chunk)
-            {
-                chunk = Volatile.Read(ref _backlog) is null ? length - offset : Math.Min(WriteChunk, length - offset);
-                if (!await WriteWithDeadlineAsync(sending, offset, chunk).ConfigureAwait(false))
+                if (_fullBytes > 0)
                 {
-                    ReturnBuffer(sending);
-                    return false;
+                    many = _full;
+                    _full = _sending; // the list the last burst used, empty (null until one was needed)
+                    _sending = null;
                 }
 
-                TaskCompletionSource? drained = null;
+                if (_activeLength > 0)
+                {
+                    last = new Chunk(_active, _activeLength);
+                    _active = _spare;
+                    _spare = [];
+                    _activeLength = 0;
+                }
+
+                _inFlight = _fullBytes + last.Length;
+                _fullBytes = 0;
+            }
+
+            bool ok = true;
+            if (many is not null)
+            {
+                foreach (Chunk chunk in many)
+                {
+                    ok = ok && await WriteChunkAsync(chunk).ConfigureAwait(false);
+                    ReturnBuffer(chunk.Buffer);
+                }
+
+                many.Clear();
+                _sending = many;
+            }
+
+            if (last.Buffer is not null)
+            {
+                ok = ok && await WriteChunkAsync(last).ConfigureAwait(false);
+                byte[] done = last.Buffer;
                 lock (OutboundLock)
                 {
-                    _inFlight -= chunk;
-                    Interlocked.Add(ref _written, chunk);
-                    if (_backlog is not null && (long)_activeLength + _inFlight <= MaxPending / 2)
+                    if (ok && Volatile.Read(ref _closeState) != Closed && _spare.Length == 0 && done.Length <= KeepBufferLimit)
                     {
-                        drained = _backlog;
-                        Volatile.Write(ref _backlog, null);
-                        Stuck = false;
+                        _spare = done; // the next batch starts in it
+                        done = [];
                     }
                 }
 
-                drained?.TrySetResult();
+                ReturnBuffer(done);
+            }
+
+            if (!ok)
+            {
+                return false;
             }
 
             lock (OutboundLock)
             {
                 _inFlight = 0;
-                if (Volatile.Read(ref _closeState) != Closed && _spare.Length == 0 && sending.Length <= KeepBufferLimit)
-                {
-                    _spare = sending;
-                    sending = [];
-                }
             }
-
-            ReturnBuffer(sending);
         }
     }
 
-    /// <summary>Writes one chunk; false (and the connection closed) on a deadline or error. The caller returns the buffer.</summary>
+    /// <summary>Writes one chunk and counts it out of what is in flight (ending a backlog that drained). False (and closed) on failure.</summary>
+    private async ValueTask<bool> WriteChunkAsync(Chunk chunk)
+    {
+        if (!await WriteWithDeadlineAsync(chunk.Buffer, 0, chunk.Length).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        TaskCompletionSource? drained = null;
+        lock (OutboundLock)
+        {
+            _inFlight -= chunk.Length;
+            Interlocked.Add(ref _written, chunk.Length);
+            if (_backlog is not null && _fullBytes + _activeLength + _inFlight <= MaxPending / 2)
+            {
+                drained = _backlog;
+                Volatile.Write(ref _backlog, null);
+                Stuck = false;
+            }
+        }
+
+        drained?.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Writes bytes; false (and the connection closed) on a deadline or error. The caller returns the buffer.</summary>
     private async ValueTask<bool> WriteWithDeadlineAsync(byte[] buffer, int offset, int length)
     {
         Stream stream = Stream!;
@@ -409,7 +538,8 @@ internal abstract partial class Connection
     {
         lock (OutboundLock)
         {
-            int length = _activeLength;
+            int length = (int)_fullBytes + _activeLength;
+            DropFull();
             _activeLength = 0;
             return length;
         }
@@ -420,11 +550,28 @@ internal abstract partial class Connection
     {
         _backlog?.TrySetResult(); // nobody waits for a closed connection
         _backlog = null;
+        DropFull();
         ReturnBuffer(_active);
         ReturnBuffer(_spare);
         _active = [];
         _spare = [];
         _activeLength = 0;
+    }
+
+    /// <summary>Returns the queued full chunks to the pool. Caller holds the lock.</summary>
+    private void DropFull()
+    {
+        if (_full is not null)
+        {
+            foreach (Chunk chunk in _full)
+            {
+                ReturnBuffer(chunk.Buffer);
+            }
+
+            _full.Clear();
+        }
+
+        _fullBytes = 0;
     }
 
     private static void ReturnBuffer(byte[] buffer)

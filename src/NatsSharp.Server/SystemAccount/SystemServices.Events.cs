@@ -181,8 +181,7 @@ internal sealed partial class SystemServices
     /// </summary>
     private void SendAccountConns(string account, string? only = null)
     {
-        AccountStat stat = Monitor.AccountStatz(includeUnused: true).Accounts.FirstOrDefault(a => a.Account == account)
-            ?? new AccountStat { Account = account };
+        AccountStat stat = Monitor.AccountStatOf(account);
         var message = new AccountConnsMessage
         {
             Id = NextEventId(),
