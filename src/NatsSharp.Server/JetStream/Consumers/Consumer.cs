@@ -280,7 +280,7 @@ internal sealed class Consumer
             return;
         }
 
-        ulong dc = ulong.TryParse(tokens[4], out ulong d) ? d : 1;
+        ulong dc = ulong.TryParse(subject[tokens[4]], NumberStyles.None, CultureInfo.InvariantCulture, out ulong d) ? d : 1;
 
         string body = Encoding.UTF8.GetString(m.Data);
         long now = JsTime.NowNs();
