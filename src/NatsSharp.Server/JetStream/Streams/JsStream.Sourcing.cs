@@ -107,6 +107,10 @@ internal sealed partial class JsStream
                 }
             }
         }
+        catch (ObjectDisposedException)
+        {
+            // An origin's store closed under the pump (shutdown, a deleted stream): nothing to copy.
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Account.Engine.Log.Error($"JetStream stream '{Name}': sourcing failed: {ex.Message}");
