@@ -274,6 +274,8 @@ internal sealed class JsApi
                     StreamInfo same = existing.Info();
                     same.Type = type;
                     same.DidCreate = true; // as nats-server 2.9.10 answers an identical create
+                    same.Mirror = null;
+                    same.Sources = null;
                     Send(js, reply, same, JsJson.Default.StreamInfo);
                 }
                 else

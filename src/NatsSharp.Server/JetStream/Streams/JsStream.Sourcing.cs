@@ -107,6 +107,10 @@ internal sealed partial class JsStream
                 }
             }
         }
+        catch (ObjectDisposedException)
+        {
+            // An origin's store closed under the pump (shutdown, a deleted stream): nothing to copy.
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Account.Engine.Log.Error($"JetStream stream '{Name}': sourcing failed: {ex.Message}");
@@ -135,6 +139,7 @@ internal sealed partial class JsStream
             {
                 if (originSequence <= before)
                 {
+                    reader.Advance(originSequence);
                     return true; // already here
                 }
 
@@ -151,13 +156,15 @@ internal sealed partial class JsStream
                 _mirrorAppend = default;
             }
 
-            if (Store.State.LastSequence > before)
+            // A duplicate Nats-Msg-Id is done with, not refused.
+            bool done = Store.State.LastSequence > before
+                || (JsHeaders.Get(m.Header, JsHeaders.MsgId) is { Length: > 0 } id && _dedupe.ContainsKey(id));
+            if (done)
             {
-                return true;
+                reader.Advance(originSequence);
             }
 
-            // A duplicate Nats-Msg-Id is done with, not refused.
-            return JsHeaders.Get(m.Header, JsHeaders.MsgId) is { Length: > 0 } id && _dedupe.ContainsKey(id);
+            return done;
         }
     }
 
@@ -207,11 +214,11 @@ internal sealed partial class JsStream
         {
             if (r.IsMirror)
             {
-                info.Mirror = r.Info();
+                info.Mirror = r.Info(this);
             }
             else
             {
-                (info.Sources ??= []).Add(r.Info());
+                (info.Sources ??= []).Add(r.Info(this));
             }
         }
     }

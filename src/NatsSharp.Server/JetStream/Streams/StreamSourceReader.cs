@@ -21,7 +21,6 @@ internal sealed class StreamSourceReader
     private ulong _next;          // next origin sequence to read; 0 = not positioned yet
     private DateTime? _startTime; // positioning by time, resolved once the origin is there
     private long _lastContactNs;
-    private ulong _lag;
     private JsApiError? _error;
 
     public StreamSourceReader(StreamSourceConfig config, bool mirror)
@@ -139,22 +138,32 @@ internal sealed class StreamSourceReader
             {
                 break; // refused (limits, a stopped stream): tried again on the next pump, as nats-server retries
             }
-
-            _next = m.Sequence + 1;
         }
 
-        _lag = store.NumPending(_next, Filter, lastPerSubject: false);
         return more;
     }
 
-    public StreamSourceInfo Info() => new()
+    /// <summary>The message of <paramref name="originSequence"/> is stored: called under the stream's lock, so STREAM.INFO never sees it stored but still pending.</summary>
+    public void Advance(ulong originSequence) => _next = originSequence + 1;
+
+    /// <summary>The info entry; <c>lag</c> is what the origin holds past the last message copied (under the stream's lock).</summary>
+    public StreamSourceInfo Info(JsStream stream)
     {
-        Name = Config.Name,
-        External = Config.External,
-        Lag = _lag,
-        Active = _lastContactNs == 0 ? -1 : Math.Max(0, JsTime.NowNs() - _lastContactNs),
-        Error = _error,
-    };
+        ulong lag = 0;
+        if (_error is null && _next > 0 && stream.Account.Find(Config.Name) is { Deleted: false } origin)
+        {
+            lag = origin.Store.NumPending(_next, Filter, lastPerSubject: false);
+        }
+
+        return new()
+        {
+            Name = Config.Name,
+            External = Config.External,
+            Lag = lag,
+            Active = _lastContactNs == 0 ? -1 : Math.Max(0, JsTime.NowNs() - _lastContactNs),
+            Error = _error,
+        };
+    }
 
     /// <summary>
     /// The origin sequence of the newest message sourced from <paramref name="indexName"/>, from the
