@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
@@ -15,6 +16,11 @@ namespace NatsSharp.Server.SystemAccount;
 internal sealed partial class SystemServices
 {
     private readonly ConcurrentDictionary<string, Timer> _accountHeartbeats = new(StringComparer.Ordinal);
+
+    // Account-conns updates queued per account. Each reports the account's count when it runs, so of a
+    // backlog (a storm of connects) only the newest is sent: the work loop does not fall further behind
+    // by a pass over every client for each connect.
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _connsQueued = new(StringComparer.Ordinal);
 
     private void OnStatszTimer()
     {
@@ -103,9 +109,10 @@ internal sealed partial class SystemServices
         string account = client.AccountName;
         DateTime now = DateTime.UtcNow;
         EventClientInfo info = Describe(client, client.ConnectInfo, account, null);
+        StrongBox<int> queued = QueueAccountConns(account);
         _work.Writer.TryWrite(() =>
         {
-            SendAccountConns(account);
+            SendAccountConnsUnlessNewerQueued(queued, account);
             if (account != Accounts.Account.GlobalName)
             {
                 var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
@@ -125,9 +132,10 @@ internal sealed partial class SystemServices
 
         DateTime now = DateTime.UtcNow;
         DisconnectEventMessage message = Disconnect(client, client.ConnectInfo, account, now, ClosedReasonText.Of(reason));
+        StrongBox<int> queued = QueueAccountConns(account);
         _work.Writer.TryWrite(() =>
         {
-            SendAccountConns(account);
+            SendAccountConnsUnlessNewerQueued(queued, account);
             Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server);
         });
     }
@@ -173,7 +181,27 @@ internal sealed partial class SystemServices
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     /// <summary>A leafnode joined or left <paramref name="account"/>: its connection count changed.</summary>
-    public void LeafChanged(string account) => _work.Writer.TryWrite(() => SendAccountConns(account));
+    public void LeafChanged(string account)
+    {
+        StrongBox<int> queued = QueueAccountConns(account);
+        _work.Writer.TryWrite(() => SendAccountConnsUnlessNewerQueued(queued, account));
+    }
+
+    private StrongBox<int> QueueAccountConns(string account)
+    {
+        StrongBox<int> queued = _connsQueued.GetOrAdd(account, static _ => new StrongBox<int>());
+        Interlocked.Increment(ref queued.Value);
+        return queued;
+    }
+
+    /// <summary>Sends the account's connection count unless a later update for it is already queued (that one will).</summary>
+    private void SendAccountConnsUnlessNewerQueued(StrongBox<int> queued, string account)
+    {
+        if (Interlocked.Decrement(ref queued.Value) == 0)
+        {
+            SendAccountConns(account);
+        }
+    }
 
     /// <summary>
     /// <c>$SYS.SERVER.ACCOUNT.&lt;acc&gt;.CONNS</c> and <c>$SYS.ACCOUNT.&lt;acc&gt;.SERVER.CONNS</c>, and

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -196,7 +195,7 @@ internal sealed partial class SystemServices : IDisposable
     internal static string NodeHash(string name)
     {
         const string digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        byte[] sha = SHA256.HashData(Encoding.UTF8.GetBytes(name));
+        byte[] sha = ManagedSha256.Hash(Encoding.UTF8.GetBytes(name)); // not SHA256.HashData: that loads OpenSSL
         var hash = new char[8];
         for (int i = 0; i < hash.Length; i++)
         {
@@ -213,7 +212,7 @@ internal sealed partial class SystemServices : IDisposable
         Span<char> id = stackalloc char[22];
         for (int i = 0; i < id.Length; i++)
         {
-            id[i] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
+            id[i] = digits[Random.Shared.Next(digits.Length)]; // unique, not secret (nats-server's nuid); no OpenSSL call per event
         }
 
         return new string(id);
