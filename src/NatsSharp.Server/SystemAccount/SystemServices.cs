@@ -185,7 +185,7 @@ internal sealed partial class SystemServices : IDisposable
         info.Cluster = ClusterName is { Length: > 0 } c ? c : null;
         info.Version = ServerVersion.Compatible;
         info.Seq = ++_seq;
-        info.JetStream = false;
+        info.JetStream = _server.JetStream is not null;
         info.Time = GoFormat.Time(DateTime.UtcNow);
     }
 

@@ -416,7 +416,18 @@ internal sealed class JsStream
                 return;
             }
 
+            if (JsLimits.CheckServerBeforeStore(this) is { } full)
+            {
+                Fail(reply, full);
+                return;
+            }
+
             (ulong seq, long ts) = Store.Append(m.Subject, hdr, m.Data);
+            if (JsLimits.AccountOverAfterStore(this) && Store.Remove(seq))
+            {
+                Fail(reply, JsErrors.AccountResourcesExceededErr); // nats-server stores, finds the account over, takes it out
+                return;
+            }
             if (!string.IsNullOrEmpty(msgId))
             {
                 _lastMsgId = msgId;
