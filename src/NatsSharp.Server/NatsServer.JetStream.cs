@@ -31,7 +31,9 @@ public sealed partial class NatsServer
             Log.Notice($"  Domain:          {domain}");
         }
 
-        JetStream.Start(AllAccounts);
+        // No accounts configured: $G has JetStream; otherwise the accounts whose config enables it (nats-server).
+        Dictionary<string, JetStreamAccountLimits?> configured = Options.Accounts.ToDictionary(a => a.Name, a => a.JetStream, StringComparer.Ordinal);
+        JetStream.Start(AllAccounts, a => configured.Count == 0 ? new JetStreamAccountLimits() : configured.GetValueOrDefault(a.Name), SystemAccountName);
     }
 
     private async Task StopJetStreamAsync()

@@ -23,4 +23,7 @@ public sealed class AccountOptions
 
     /// <summary><c>mappings { }</c>: subjects published in this account that go elsewhere.</summary>
     public IReadOnlyList<SubjectMapping> Mappings { get; init; } = [];
+
+    /// <summary><c>jetstream: enabled</c> or <c>jetstream { limits }</c>; null = JetStream is not enabled for this account.</summary>
+    public JetStream.JetStreamAccountLimits? JetStream { get; init; }
 }

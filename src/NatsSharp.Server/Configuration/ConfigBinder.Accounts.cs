@@ -44,6 +44,7 @@ internal static partial class ConfigBinder
             var imports = new List<AccountImport>();
             AccountLimits limits = AccountLimits.None;
             List<SubjectMapping> mappings = [];
+            JetStream.JetStreamAccountLimits? jetStream = null;
             foreach (var (key, entry) in item.AsMap.Entries)
             {
                 if (key.Equals("users", StringComparison.OrdinalIgnoreCase))
@@ -75,10 +76,15 @@ internal static partial class ConfigBinder
                     mappings = BindMappings(entry, errors);
                 }
 
-                // jetstream, default_permissions, nkey: accepted; not used yet (docs/accounts.md).
+                else if (key.Equals("jetstream", StringComparison.OrdinalIgnoreCase))
+                {
+                    jetStream = BindAccountJetStream(entry, errors);
+                }
+
+                // default_permissions, nkey: accepted; not used yet (docs/accounts.md).
             }
 
-            accounts.Add(new AccountOptions { Name = name, Users = users, NkeyUsers = nkeys, Exports = exports, Imports = imports, Limits = limits, Mappings = mappings });
+            accounts.Add(new AccountOptions { Name = name, Users = users, NkeyUsers = nkeys, Exports = exports, Imports = imports, Limits = limits, Mappings = mappings, JetStream = jetStream });
         }
 
         o.Accounts = accounts;

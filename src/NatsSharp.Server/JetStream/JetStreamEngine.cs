@@ -104,7 +104,7 @@ internal sealed class JetStreamEngine : IDisposable
             total += js.ApiTotal;
             errors += js.ApiErrors;
             List<JsStream> list = js.Streams;
-            accounts += list.Count > 0 || js.Account.Name == Account.GlobalName ? 1 : 0;
+            accounts += js.Enabled ? 1 : 0;
             foreach (JsStream s in list)
             {
                 StreamStoreState st = s.Store.State;
@@ -129,19 +129,33 @@ internal sealed class JetStreamEngine : IDisposable
     /// <summary>Streams and consumers of a server that is not clustered carry no cluster section (nats-server 2.9.10).</summary>
     public static ClusterInfo? ClusterInfo() => null;
 
-    public void Start(IEnumerable<Account> accounts)
+    /// <summary>
+    /// Turns JetStream on in the accounts <paramref name="limitsOf"/> gives limits to; the others (but the
+    /// system account) only answer $JS.API.INFO with "not enabled for account", as nats-server.
+    /// </summary>
+    public void Start(IEnumerable<Account> accounts, Func<Account, JetStreamAccountLimits?> limitsOf, string? systemAccount)
     {
         Directory.CreateDirectory(StoreDir);
         foreach (Account account in accounts)
         {
-            var js = new JsAccount(this, account);
+            if (account.Name == systemAccount)
+            {
+                continue;
+            }
+
+            JetStreamAccountLimits? limits = limitsOf(account);
+            var js = new JsAccount(this, account) { Limits = limits ?? new JetStreamAccountLimits(), Enabled = limits is not null };
             lock (_accounts)
             {
                 _accounts[account.Name] = js;
             }
 
-            Recover(js);
-            _apiSubscriptions.Add(Internal.Subscribe(account, "$JS.API.>", (Account _, in InternalMessage m) =>
+            if (js.Enabled)
+            {
+                Recover(js);
+            }
+
+            _apiSubscriptions.Add(Internal.Subscribe(account, js.Enabled ? "$JS.API.>" : "$JS.API.INFO", (Account _, in InternalMessage m) =>
                 _api.Writer.TryWrite((js, m.ToReceived()))));
         }
 

@@ -18,6 +18,12 @@ internal sealed class JsAccount
 
     public JetStreamEngine Engine { get; }
 
+    /// <summary>The account's JetStream limits (all -1 when only enabled).</summary>
+    public JetStreamAccountLimits Limits { get; init; } = new();
+
+    /// <summary>False for an account the config does not enable: it answers $JS.API.INFO with an error only (nats-server).</summary>
+    public bool Enabled { get; init; } = true;
+
     public Account Account { get; }
 
     public Lock Lock { get; } = new();

@@ -20,4 +20,5 @@ internal sealed class Jsz
     [JsonPropertyName("consumers")] public int Consumers { get; init; }
     [JsonPropertyName("messages")] public ulong Messages { get; init; }
     [JsonPropertyName("bytes")] public ulong Bytes { get; init; }
+    [JsonPropertyName("account_details"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<JszAccount>? AccountDetails { get; init; }
 }

@@ -117,8 +117,8 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
                 "/accountz" => Serialize(endpoint, _monitor.Accountz(Get(context.Request.Query, "acc")), Json.Accountz),
                 "/accstatz" => Serialize(endpoint, _monitor.AccountStatz(Bool(context.Request.Query, "unused")), Json.AccountStatz),
                 "/subsz" => Subsz(context.Request.Query),
-                "/healthz" => Healthz(context.Request.Query),
-                "/jsz" => Serialize(endpoint, _monitor.Jsz(), Json.Jsz),
+                "/healthz" => Healthz(context.Request.Query, context.Response),
+                "/jsz" => Serialize(endpoint, _monitor.Jsz(Bool(context.Request.Query, "accounts")), Json.Jsz),
                 _ => null,
             };
             if (body is null)
@@ -167,12 +167,23 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         return GoEscape(json);
     }
 
-    private byte[] Healthz(IQueryCollection q)
+    private byte[] Healthz(IQueryCollection q, HttpResponse response)
     {
         _monitor.CountRequest("/healthz");
-        Bool(q, "js-enabled");
+        if (Bool(q, "js-enabled"))
+        {
+            _monitor.WarnDeprecatedJsEnabled();
+        }
+
+        // js-enabled-only and js-server-only skip checks of a clustered JetStream that a single server does not have.
         Bool(q, "js-enabled-only");
         Bool(q, "js-server-only");
+        if (_monitor.HealthzError() is { } error)
+        {
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Encoding.UTF8.GetBytes($$"""{"status":"unavailable","error":"{{error}}"}""");
+        }
+
         return """{"status":"ok"}"""u8.ToArray();
     }
 

@@ -15,4 +15,5 @@ namespace NatsSharp.Server.Monitoring;
 [JsonSerializable(typeof(AccountStatz))]
 [JsonSerializable(typeof(AccountInfo))]
 [JsonSerializable(typeof(Jsz))]
+[JsonSerializable(typeof(JszAccount))]
 internal sealed partial class MonitorJson : JsonSerializerContext;

@@ -115,10 +115,14 @@ internal sealed partial class SystemServices
                 Reply(m, "AccountzEventOptions", body => Accountz(body.String("account")));
                 break;
             case "JSZ":
-                Reply(m, "JszEventOptions", _ => new Answer(Encoding.UTF8.GetBytes(JszDisabled())));
+                Reply(m, "JszEventOptions", body => _server.JetStream is null
+                    ? new Answer(Encoding.UTF8.GetBytes(JszDisabled()))
+                    : Data(Monitor.Jsz(body.Bool("accounts")), _monitorJson.Jsz));
                 break;
             case "HEALTHZ":
-                Reply(m, "HealthzEventOptions", _ => new Answer("""{"status":"ok"}"""u8.ToArray()));
+                Reply(m, "HealthzEventOptions", _ => new Answer(Monitor.HealthzError() is { } error
+                    ? Encoding.UTF8.GetBytes($$"""{"status":"unavailable","error":"{{error}}"}""")
+                    : """{"status":"ok"}"""u8.ToArray()));
                 break;
         }
     }
@@ -153,7 +157,9 @@ internal sealed partial class SystemServices
                 "SUBSZ" => Subsz(body, account, subscriptions: true),
                 "CONNZ" => Connz(body, account),
                 "LEAFZ" => Data(Monitor.Leafz(body.Bool("subscriptions"), account), _monitorJson.Leafz),
-                "JSZ" => new Answer(null, 500, "jetstream not enabled", NullData: true),
+                "JSZ" => _server.JetStream is null ? new Answer(null, 500, "jetstream not enabled", NullData: true)
+                    : Monitor.JszAccount(account) is { } jsz ? Data(jsz, _monitorJson.JszAccount)
+                    : new Answer(null, 500, $"account \"{account}\" not jetstream enabled", NullData: true),
                 "INFO" => AccountInfo(account),
                 _ => account == "PING" ? Answer.Skip : AccountStatz([account], body.Bool("include_unused")),
             };

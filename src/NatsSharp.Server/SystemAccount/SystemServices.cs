@@ -185,7 +185,7 @@ internal sealed partial class SystemServices : IDisposable
         info.Version = ServerVersion.Compatible;
         info.Tags = _server.Options.ServerTags is { Count: > 0 } tags ? [.. tags] : null;
         info.Seq = ++_seq;
-        info.JetStream = false;
+        info.JetStream = _server.JetStream is not null;
         info.Time = GoFormat.Time(DateTime.UtcNow);
     }
 

@@ -77,6 +77,12 @@ internal sealed class JsApi
 
         js.CountRequest();
         _auditing = m;
+        if (!js.Enabled)
+        {
+            Error(js, reply, "io.nats.jetstream.api.v1.account_info_response", JsErrors.NotEnabledForAccountErr); // only INFO is subscribed
+            return;
+        }
+
         switch (t)
         {
             case ["INFO"]:
@@ -224,6 +230,17 @@ internal sealed class JsApi
             Consumers = consumers,
             Domain = _engine.Domain,
             Api = new ApiStats { Total = js.ApiTotal, Errors = js.ApiErrors },
+            Limits = new AccountLimits
+            {
+                MaxMemory = js.Limits.MaxMemory,
+                MaxStore = js.Limits.MaxStore,
+                MaxStreams = js.Limits.MaxStreams,
+                MaxConsumers = js.Limits.MaxConsumers,
+                MaxAckPending = js.Limits.MaxAckPending,
+                MemoryMaxStreamBytes = js.Limits.MemoryMaxStreamBytes,
+                StoreMaxStreamBytes = js.Limits.StoreMaxStreamBytes,
+                MaxBytesRequired = js.Limits.MaxBytesRequired,
+            },
         }, JsJson.Default.AccountInfoResponse);
     }
 
@@ -283,6 +300,12 @@ internal sealed class JsApi
                     Error(js, reply, type, JsErrors.StreamNameExistErr);
                 }
 
+                return;
+            }
+
+            if (JsLimits.CheckStreamCreate(js, cfg) is { } limited)
+            {
+                Error(js, reply, type, limited);
                 return;
             }
 
@@ -696,6 +719,12 @@ internal sealed class JsApi
                 if (stream.Config.MaxConsumers > 0 && stream.ConsumerCount >= stream.Config.MaxConsumers)
                 {
                     Error(js, reply, type, JsErrors.MaximumConsumersLimitErr);
+                    return;
+                }
+
+                if (JsLimits.CheckConsumerCreate(stream) is { } limited)
+                {
+                    Error(js, reply, type, limited);
                     return;
                 }
 

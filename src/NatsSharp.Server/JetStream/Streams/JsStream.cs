@@ -558,9 +558,20 @@ internal sealed partial class JsStream
                 return;
             }
 
+            if (JsLimits.CheckServerBeforeStore(this) is { } full)
+            {
+                Fail(reply, full);
+                return;
+            }
+
             ulong republishLast = RepublishLastSequence(subject);
             (ulong seq, long ts) = AppendToStore(subject, hdr, data);
             _appended = true;
+            if (JsLimits.AccountOverAfterStore(this) && Store.Remove(seq))
+            {
+                Fail(reply, JsErrors.AccountResourcesExceededErr); // nats-server stores, finds the account over, takes it out
+                return;
+            }
             if (!string.IsNullOrEmpty(msgId))
             {
                 _lastMsgId = msgId;
