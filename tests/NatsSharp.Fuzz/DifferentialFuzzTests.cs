@@ -6,7 +6,7 @@ namespace NatsSharp.Fuzz;
 /// <summary>
 /// The short differential run of the test suite. Environment variables widen it into the long
 /// run (docs/reliability.md): FUZZ_CLIENT_STREAMS (per client profile), FUZZ_PEER_STREAMS (route
-/// and leafnode each), FUZZ_SEED (first seed, default 1; "random" picks one and prints it), FUZZ_STRICT_PEERS=1 (route and leafnode divergences fail the run), FUZZ_BUDGET_SECONDS
+/// and leafnode each), FUZZ_SEED (first seed, default 1; "random" picks one and prints it), FUZZ_STRICT_PEERS=0 (route and leafnode divergences are only reported), FUZZ_BUDGET_SECONDS
 /// (per test), FUZZ_REPLAY=profile:port:seed (plays that one stream and prints both outcomes).
 /// </summary>
 public sealed class DifferentialFuzzTests(ITestOutputHelper output)
@@ -73,9 +73,9 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
 
         Assert.Null(report.Crashed);
 
-        // Route and leafnode streams still diverge in ways not fixed yet (docs/reliability.md): they
-        // are played and reported, and fail the run only with FUZZ_STRICT_PEERS=1.
-        if (port == FuzzPort.Client || Environment.GetEnvironmentVariable("FUZZ_STRICT_PEERS") == "1")
+        // Every port fails on a divergence; FUZZ_STRICT_PEERS=0 makes route and leafnode ones
+        // reported only (for a long run that explores the open ones, docs/reliability.md).
+        if (port == FuzzPort.Client || Environment.GetEnvironmentVariable("FUZZ_STRICT_PEERS") != "0")
         {
             Assert.True(report.Divergences.Count == 0, report.Summary() + "\n" + log);
         }

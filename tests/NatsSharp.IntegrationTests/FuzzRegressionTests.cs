@@ -129,7 +129,7 @@ public class FuzzRegressionTests
         // A route CONNECT without a cluster name does not match the configured one.
         { "route CONNECT without cluster", "route", "CONNECT {\"verbose\":false,\"name\":\"FUZZROUTE\"}\r\n" },
         // On an INFO with another cluster name nats-server closes the route without a word.
-        { "route INFO with another cluster name", "route", RouteConnect.Replace("\"cluster\":\"fuzz\"}", "\"cluster\":\"fqzz\"}", StringComparison.Ordinal) + "PING\r\n" },
+        { "route INFO with another cluster name", "route", RouteConnect.Replace("\"cluster\":\"fuzz\"}", "\"cluster\":\"fqzz\"}", StringComparison.Ordinal).Replace("}\r\nINFO", "}\r\nPING\r\nINFO", StringComparison.Ordinal) + "PING\r\n" },
         // LS- is looked up as it comes (RS- from a leafnode too): it never fails, whatever its arguments.
         { "LS- and RS- with any arguments on a leafnode", "leaf", LeafConnect + "PING\r\nLS- foo bar baz\r\nLS- \r\nRS- f\to x\r\nPING\r\n" },
         // An INFO that is no JSON closes a leafnode as it closes a route.

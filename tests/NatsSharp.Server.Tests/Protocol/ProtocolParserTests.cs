@@ -41,7 +41,10 @@ public sealed class ProtocolParserTests
     [InlineData("CONNECT {\"verbose\":false}\r\n", "CONNECT {\"verbose\":false}")]
     [InlineData("CONNECT{}\r\n", "CONNECT {}")]
     [InlineData("connect {}\r\n", "CONNECT {}")]
-    [InlineData("CONNECT\r\n", "CONNECT ")]
+    [InlineData("CONNECT\r\n", "CONNECT \r")] // the first argument byte is taken as it is (nats-server's JSON error follows)
+    [InlineData("CONNECT\n{}\r\n", "CONNECT \n{}")] // an LF there starts the argument: the line runs on
+    [InlineData("SUB \nfoo 1\r\n", "SUB foo||1")]
+    [InlineData("SUB \rfoo 1\n", "SUB foo||1")] // a CR as first argument byte does not make the LF end drop a byte
     [InlineData("INFO {\"a\":1}\r\n", "INFO {\"a\":1}")]
     [InlineData("SUB a 1\n", "SUB a||1")]
     [InlineData("PUB a 2\nhi\r\n", "PUB a||hi")]
