@@ -100,11 +100,7 @@ internal sealed partial class ServerMonitor
         {
             if (client.AccountName == account)
             {
-                u.Clients++;
-                u.InMsgs += Volatile.Read(ref client.InMsgs);
-                u.InBytes += Volatile.Read(ref client.InBytes);
-                u.OutMsgs += Volatile.Read(ref client.OutMsgs);
-                u.OutBytes += Volatile.Read(ref client.OutBytes);
+                u.Add(client);
             }
         }
 
@@ -147,12 +143,7 @@ internal sealed partial class ServerMonitor
         var usage = new Dictionary<string, Usage>(StringComparer.Ordinal);
         foreach (ClientConnection client in _server.Clients)
         {
-            Usage u = Of(client.AccountName);
-            u.Clients++;
-            u.InMsgs += Volatile.Read(ref client.InMsgs);
-            u.InBytes += Volatile.Read(ref client.InBytes);
-            u.OutMsgs += Volatile.Read(ref client.OutMsgs);
-            u.OutBytes += Volatile.Read(ref client.OutBytes);
+            Of(client.AccountName).Add(client);
         }
 
         foreach (LeafConnection leaf in _server.LeafNodes?.All ?? [])
@@ -247,5 +238,15 @@ internal sealed partial class ServerMonitor
         public long InBytes;
         public long OutMsgs;
         public long OutBytes;
+
+        /// <summary>Counts an open client and its counters.</summary>
+        public void Add(ClientConnection client)
+        {
+            Clients++;
+            InMsgs += Volatile.Read(ref client.InMsgs);
+            InBytes += Volatile.Read(ref client.InBytes);
+            OutMsgs += Volatile.Read(ref client.OutMsgs);
+            OutBytes += Volatile.Read(ref client.OutBytes);
+        }
     }
 }

@@ -18,14 +18,10 @@ public class ServerControlRequestTests
     public async Task Kick_closes_the_client_with_reason_kicked_and_an_unknown_id_is_an_error()
     {
         await using NatsServer server = await ConfiguredServer.StartAsync(SystemAccountSideBySideTests.Config);
-        await using RawClient app = await RawClient.ConnectAsync(server.Port);
-        ulong cid = ClientId(app.Info);
-        await app.SendAsync(AppConnect);
-        await app.ExpectAsync("PONG");
+        (RawClient app, ulong cid) = await ConnectAppAsync(server.Port);
+        await using RawClient _ = app;
 
-        using JsonDocument answer = await AskAsync(server, "KICK", $$"""{"cid":{{cid}}}""");
-        Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("data").ValueKind);
-        Assert.False(answer.RootElement.TryGetProperty("error", out _));
+        AssertDone(await AskAsync(server, "KICK", $$"""{"cid":{{cid}}}"""));
         await app.ReadUntilClosedAsync(TimeSpan.FromSeconds(10));
         string? closed = null;
         await Eventually.TrueAsync(async () =>
@@ -43,13 +39,10 @@ public class ServerControlRequestTests
     public async Task Ldm_sends_the_client_a_lame_duck_info_and_keeps_it_connected()
     {
         await using NatsServer server = await ConfiguredServer.StartAsync(SystemAccountSideBySideTests.Config);
-        await using RawClient app = await RawClient.ConnectAsync(server.Port);
-        ulong cid = ClientId(app.Info);
-        await app.SendAsync(AppConnect);
-        await app.ExpectAsync("PONG");
+        (RawClient app, ulong cid) = await ConnectAppAsync(server.Port);
+        await using RawClient _ = app;
 
-        using JsonDocument answer = await AskAsync(server, "LDM", $$"""{"cid":{{cid}}}""");
-        Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("data").ValueKind);
+        AssertDone(await AskAsync(server, "LDM", $$"""{"cid":{{cid}}}"""));
         string info = await app.ReadLineSkippingPingsAsync(TimeSpan.FromSeconds(10));
         Assert.StartsWith("INFO ", info);
         Assert.Contains("\"ldm\":true", info);
@@ -83,11 +76,7 @@ public class ServerControlRequestTests
         await File.WriteAllTextAsync(conf, SystemAccountSideBySideTests.Config + "\nmax_payload: 2MB\n");
         string? ok = await SystemAccountSideBySideTests.AskAsync(port, $"$SYS.REQ.SERVER.{id}.RELOAD", "");
         Assert.NotNull(ok);
-        using (JsonDocument answer = JsonDocument.Parse(ok))
-        {
-            Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("data").ValueKind);
-            Assert.False(answer.RootElement.TryGetProperty("error", out _), ok);
-        }
+        AssertDone(JsonDocument.Parse(ok));
 
         await Eventually.TrueAsync(() => d.Stderr.Contains("Reloaded: max_payload = 2097152"), "the reload in the log", TimeSpan.FromSeconds(30));
 
@@ -98,10 +87,24 @@ public class ServerControlRequestTests
         Assert.StartsWith("Parse error on line 2", failed.RootElement.GetProperty("error").GetProperty("description").GetString());
     }
 
-    private static ulong ClientId(string info)
+    /// <summary>An APP client past its first PONG (so it takes async INFO), and its client id.</summary>
+    private static async Task<(RawClient App, ulong Cid)> ConnectAppAsync(int port)
     {
-        using JsonDocument doc = JsonDocument.Parse(info["INFO ".Length..]);
-        return doc.RootElement.GetProperty("client_id").GetUInt64();
+        RawClient app = await RawClient.ConnectAsync(port);
+        using JsonDocument doc = JsonDocument.Parse(app.Info["INFO ".Length..]);
+        await app.SendAsync(AppConnect);
+        await app.ExpectAsync("PONG");
+        return (app, doc.RootElement.GetProperty("client_id").GetUInt64());
+    }
+
+    /// <summary>Success: <c>"data":null</c> and no error.</summary>
+    private static void AssertDone(JsonDocument answer)
+    {
+        using (answer)
+        {
+            Assert.Equal(JsonValueKind.Null, answer.RootElement.GetProperty("data").ValueKind);
+            Assert.False(answer.RootElement.TryGetProperty("error", out _));
+        }
     }
 
     private static async Task<string> ServerIdAsync(int port)
