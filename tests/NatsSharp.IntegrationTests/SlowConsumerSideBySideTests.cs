@@ -38,6 +38,72 @@ public class SlowConsumerSideBySideTests
         Assert.Equal(reason, await ClosedReasonAsync(ours.Port, ours.Server.MonitorPort, payload));
     }
 
+    /// <summary>
+    /// A route peer that registers, asks for a subject and then stops reading: past write_deadline
+    /// it counts as a slow consumer in /varz (nats-server counts every connection kind), and ours
+    /// names its kind in /metrics. No other connection notices: a client still gets its PONG.
+    /// </summary>
+    [Fact]
+    public async Task A_route_that_stops_reading_counts_as_a_slow_consumer()
+    {
+        string Config(int cluster) =>
+            $"write_deadline: \"200ms\"\nmax_payload: 65536\ncluster {{ name: c1, listen: \"127.0.0.1:{cluster}\" }}\n";
+        int realCluster = FreePort.Next();
+        string file = Path.Combine(Directory.CreateTempSubdirectory("slowroute-").FullName, "server.conf");
+        await File.WriteAllTextAsync(file, Config(realCluster));
+        await using RealNatsServer real = await RealNatsServer.StartAsync("-c", file, "-m", "-1");
+        int ourCluster = FreePort.Next();
+        await File.WriteAllTextAsync(file, Config(ourCluster));
+        await using TestServer ours = await TestServer.StartAsync(o =>
+        {
+            ServerOptions loaded = Server.Configuration.ConfigBinder.Load(file).Options;
+            o.WriteDeadline = loaded.WriteDeadline;
+            o.MaxPayload = loaded.MaxPayload;
+            o.Cluster = loaded.Cluster;
+            o.HttpPort = ServerOptions.RandomPort;
+        });
+
+        Assert.True(await StalledRouteCountsAsync(real.Port, realCluster, real.MonitorPort), "nats-server counts the stalled route");
+        Assert.True(await StalledRouteCountsAsync(ours.Port, ourCluster, ours.Server.MonitorPort), "natssharp counts the stalled route");
+        using var http = new MonitorHttp(ours.Server.MonitorPort);
+        (_, _, string metrics) = await http.GetAsync("/metrics");
+        Assert.Matches("natssharp_slow_consumers_total\\{kind=\"route\"\\} [1-9]", metrics);
+    }
+
+    private static async Task<bool> StalledRouteCountsAsync(int port, int clusterPort, int monitorPort)
+    {
+        using var http = new MonitorHttp(monitorPort);
+        using var route = new TcpClient { ReceiveBufferSize = 4096 };
+        await route.ConnectAsync("127.0.0.1", clusterPort);
+        NetworkStream stream = route.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"stall\",\"cluster\":\"c1\",\"headers\":true}\r\n" +
+            "INFO {\"server_id\":\"NSTALLEDROUTEPEER\",\"name\":\"stall\",\"cluster\":\"c1\",\"headers\":true}\r\n" +
+            "RS+ $G firehose\r\nPING\r\n"));
+        await ReadUntilPongAsync(stream); // registered, interest sent; from here on it reads nothing
+
+        using var publisher = new TcpClient { NoDelay = true };
+        await publisher.ConnectAsync("127.0.0.1", port);
+        NetworkStream pub = publisher.GetStream();
+        await pub.WriteAsync("CONNECT {\"verbose\":false}\r\n"u8.ToArray());
+        byte[] message = Encoding.ASCII.GetBytes($"PUB firehose {60 * 1024}\r\n{new string('w', 60 * 1024)}\r\n");
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        for (int i = 0; i < 4000 && !budget.IsCancellationRequested; i++)
+        {
+            await pub.WriteAsync(message, budget.Token);
+            if (i % 100 == 99 && (await http.JsonAsync("/varz")).GetProperty("slow_consumers").GetInt64() > 0)
+            {
+                break;
+            }
+        }
+
+        // Another client is not held up by the stalled route.
+        await using RawClient other = await RawClient.ConnectedAsync(port);
+        await other.SendAsync("PING\r\n");
+        await other.ExpectAsync("PONG");
+        return (await http.JsonAsync("/varz")).GetProperty("slow_consumers").GetInt64() > 0;
+    }
+
     /// <summary>Floods a subscriber that never reads until the server closes it; returns /connz's reason for it.</summary>
     private static async Task<string> ClosedReasonAsync(int port, int monitorPort, int payloadSize)
     {

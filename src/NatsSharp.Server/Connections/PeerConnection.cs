@@ -49,6 +49,23 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 
     public string Prefix { get; }
 
+    /// <summary>As for a client (nats-server logs and counts every kind): over max_pending, the route or leaf is cut.</summary>
+    internal override void OnSlowConsumer()
+    {
+        if (!IsClosing)
+        {
+            Log.Notice(Prefix + $"Slow Consumer Detected: MaxPending of {MaxPending} Exceeded");
+            Server.Stats.AddSlowPeer(leaf: Kind != Subjects.SubscriberKind.Route);
+            Close(ClosedReason.SlowConsumerPendingBytes);
+        }
+    }
+
+    protected override void OnWriteDeadlineExceeded(int pendingBytes)
+    {
+        Log.Notice(Prefix + $"Slow Consumer Detected: WriteDeadline of {Durations.Format(WriteDeadline)} exceeded with 1 chunks of {pendingBytes} total bytes.");
+        Server.Stats.AddSlowPeer(leaf: Kind != Subjects.SubscriberKind.Route);
+    }
+
     /// <summary>A route; a leaf server that dialled us; or the hub we dialled.</summary>
     private static Subjects.SubscriberKind KindOf(bool leafMode, Uri? solicitedUrl) =>
         !leafMode ? Subjects.SubscriberKind.Route : solicitedUrl is null ? Subjects.SubscriberKind.Leaf : Subjects.SubscriberKind.Hub;

@@ -28,7 +28,7 @@ internal sealed class ServerMetrics : IDisposable
         Meter.CreateObservableCounter("nats.connections.accepted", () => s.TotalConnections, "{connection}", "Client connections accepted since start");
         Meter.CreateObservableUpDownCounter("nats.connections", Connections, "{connection}", "Open connections by kind (client, route, leaf)");
         Meter.CreateObservableUpDownCounter("nats.subscriptions", Subscriptions, "{subscription}", "Subscriptions in all accounts (clients', routes', leafs' and the server's own)");
-        Meter.CreateObservableCounter("nats.slow_consumers", () => new Measurement<long>(s.SlowConsumers, new KeyValuePair<string, object?>("kind", "client")), "{event}", "Slow consumers detected, by connection kind");
+        Meter.CreateObservableCounter("nats.slow_consumers", () => SlowConsumers(s), "{event}", "Slow consumers detected, by connection kind");
         Meter.CreateObservableUpDownCounter("nats.account.connections", AccountConnections, "{connection}", "Open client and leaf connections per account");
         Meter.CreateObservableUpDownCounter("nats.account.subscriptions", AccountSubscriptions, "{subscription}", "Subscriptions per account");
         Meter.CreateObservableCounter("nats.account.in.messages", () => AccountData(static a => a.Received.Msgs), "{message}", "Messages published by the account's clients (open and closed)");
@@ -46,6 +46,13 @@ internal sealed class ServerMetrics : IDisposable
         new(_server.ClientCount, new KeyValuePair<string, object?>("kind", "client")),
         new(_server.RouteCount, new KeyValuePair<string, object?>("kind", "route")),
         new(_server.LeafNodeCount, new KeyValuePair<string, object?>("kind", "leaf")),
+    ];
+
+    private static IEnumerable<Measurement<long>> SlowConsumers(ServerStats s) =>
+    [
+        new(s.SlowConsumers - s.SlowRoutes - s.SlowLeafs, new KeyValuePair<string, object?>("kind", "client")),
+        new(s.SlowRoutes, new KeyValuePair<string, object?>("kind", "route")),
+        new(s.SlowLeafs, new KeyValuePair<string, object?>("kind", "leaf")),
     ];
 
     private long Subscriptions() => _server.AllAccounts.Sum(a => (long)a.Sublist.Count);
