@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 
-packages="nats-server golang-go golang-github-nats-io-go-nats-dev golang-github-nats-io-nkeys-dev golang-github-nats-io-jwt-dev libnats-dev gcc nodejs openssl chromium clang zlib1g-dev iproute2 prometheus"
+packages="nats-server golang-go golang-github-nats-io-go-nats-dev golang-github-nats-io-nuid-dev golang-github-nats-io-nkeys-dev golang-github-nats-io-jwt-dev libnats-dev gcc nodejs openssl chromium clang zlib1g-dev iproute2 prometheus"
 # `--packages` prints the list (.ci/run installs it with apt-get itself).
 if [ "${1:-}" = "--packages" ]; then echo $packages; exit 0; fi
 missing=""

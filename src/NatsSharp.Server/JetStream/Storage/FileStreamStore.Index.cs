@@ -118,9 +118,9 @@ internal sealed partial class FileStreamStore
     {
         var block = entry.Block!;
         block.LiveMessages--;
-        block.LiveBytes -= (ulong)entry.Length;
+        block.LiveBytes -= AccountedBytes(entry);
         _msgs--;
-        _bytes -= (ulong)entry.Length;
+        _bytes -= AccountedBytes(entry);
         int subjectId = entry.SubjectId;
         entry.Block = null;
 

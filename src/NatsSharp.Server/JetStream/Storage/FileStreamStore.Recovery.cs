@@ -103,7 +103,7 @@ internal sealed partial class FileStreamStore
                     subjectId = NewSubject(new string(subjectChars));
                 }
 
-                IndexLive(seq, subjectId, block, pos, length, ts);
+                IndexLive(seq, subjectId, block, pos, length, ts, BinaryPrimitives.ReadUInt32LittleEndian(record[22..]) > 0);
             }
 
             else if (_msgs > 0)

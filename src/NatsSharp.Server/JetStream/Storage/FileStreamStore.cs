@@ -510,7 +510,7 @@ internal sealed partial class FileStreamStore : IStreamStore
             int offset = WriteRecord((int)length, BlockRecord.Live, seq, ts, subject, header, data, buffered);
 
             int subjectId = SubjectIdFor(subject);
-            SubjectInfo info = IndexLive(seq, subjectId, _writeBlock, offset, (int)length, ts);
+            SubjectInfo info = IndexLive(seq, subjectId, _writeBlock, offset, (int)length, ts, header.Length > 0);
             _lastSeq = seq;
             _lastTs = ts;
 
@@ -744,7 +744,7 @@ internal sealed partial class FileStreamStore : IStreamStore
     }
 
     /// <summary>Indexes a live record (an append, or one read back at open): its subject chain, the counters, its block's.</summary>
-    private SubjectInfo IndexLive(ulong seq, int subjectId, MessageBlock block, int offset, int length, long ts)
+    private SubjectInfo IndexLive(ulong seq, int subjectId, MessageBlock block, int offset, int length, long ts, bool hasHeader)
     {
         SubjectInfo info = _subjects[subjectId]!;
         if (info.Count == 0)
@@ -763,13 +763,17 @@ internal sealed partial class FileStreamStore : IStreamStore
             _firstSeq = seq;
         }
 
-        AddEntry(seq, new IndexEntry { Block = block, Offset = offset, Length = length, SubjectId = subjectId, TimestampNs = ts });
+        var entry = new IndexEntry { Block = block, Offset = offset, Length = length, SubjectId = subjectId, TimestampNs = ts, HasHeader = hasHeader };
+        AddEntry(seq, entry);
         _msgs++;
-        _bytes += (ulong)length;
+        _bytes += AccountedBytes(entry);
         block.LiveMessages++;
-        block.LiveBytes += (ulong)length;
+        block.LiveBytes += AccountedBytes(entry);
         return info;
     }
+
+    /// <summary>A message's bytes as nats-server's file store counts them (its record has a header length field only with headers).</summary>
+    private static ulong AccountedBytes(in IndexEntry entry) => (ulong)entry.Length + (entry.HasHeader ? 4UL : 0UL);
 
     private int SubjectIdFor(string subject)
     {

@@ -8,6 +8,8 @@ internal struct IndexEntry
     public int Offset;
     public int Length;
     public int SubjectId;
+    /// <summary>nats-server counts 4 more bytes (the header length) for a message with headers.</summary>
+    public bool HasHeader;
     public long TimestampNs;
     /// <summary>The next sequence with the same subject (0 = none); kept when this one is removed.</summary>
     public ulong NextInSubject;
