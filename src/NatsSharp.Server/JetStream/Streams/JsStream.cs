@@ -32,6 +32,15 @@ internal sealed partial class JsStream
     // A run of queued publishes is committed (one write, then the acks) at least this often.
     private const int MaxRun = 1024;
 
+    // Capture buffers up to this size come from the stream's pool; larger ones are plain allocations.
+    private const int MaxPooledCapture = 8 * 1024;
+
+    // The stream's own pool for captured publishes: rented on the publisher's thread, returned by the loop
+    // with an ack window in flight. ArrayPool.Shared caches per thread and per core (a few dozen buffers),
+    // so the renting side would find it empty and allocate; this one keeps two runs' worth per size,
+    // filled only as far as publishes were ever in flight.
+    private readonly System.Buffers.ArrayPool<byte> _capturePool = System.Buffers.ArrayPool<byte>.Create(MaxPooledCapture, 2 * MaxRun);
+
     public JsStream(JsAccount account, StreamConfig config, IStreamStore store, DateTime created)
     {
         Account = account;
@@ -287,13 +296,14 @@ internal sealed partial class JsStream
     }
 
     /// <summary>
-    /// On the publisher's read loop: copies reply, header and data into one pooled buffer (returned by the
-    /// loop) and reuses the subject's string when it is the one seen last: no allocation per publish.
+    /// On the publisher's read loop: copies reply, header and data into one buffer from the stream's pool
+    /// (returned by the loop) and reuses the subject's string when it is the one seen last: no allocation
+    /// per publish.
     /// </summary>
     private void Capture(in InternalMessage m)
     {
         int length = m.Reply.Length + m.Header.Length + m.Data.Length;
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        byte[] buffer = length <= MaxPooledCapture ? _capturePool.Rent(Math.Max(length, 1)) : new byte[length];
         m.Reply.CopyTo(buffer);
         m.Header.CopyTo(buffer.AsSpan(m.Reply.Length));
         m.Data.CopyTo(buffer.AsSpan(m.Reply.Length + m.Header.Length));
@@ -311,7 +321,7 @@ internal sealed partial class JsStream
 
         if (!_work.Writer.TryWrite(new StreamWork(null!, null, buffer, subject, m.Reply.Length, m.Header.Length, m.Data.Length)))
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer); // the stream stopped
+            ReturnCapture(buffer); // the stream stopped
         }
     }
 
@@ -451,7 +461,15 @@ internal sealed partial class JsStream
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(work.Buffer!);
+            ReturnCapture(work.Buffer!);
+        }
+    }
+
+    private void ReturnCapture(byte[] buffer)
+    {
+        if (buffer.Length <= MaxPooledCapture)
+        {
+            _capturePool.Return(buffer);
         }
     }
 
