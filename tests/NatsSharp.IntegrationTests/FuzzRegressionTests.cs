@@ -20,6 +20,8 @@ public class FuzzRegressionTests
         { "replies before HPUB without headers are flushed", "PUB foo 1\r\nx\r\nHPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
         // Go's decoder leaves a field given as null as it was.
         { "null CONNECT fields keep their defaults", "CONNECT {\"verbose\":null,\"headers\":null,\"protocol\":null,\"name\":null}\r\nPING\r\n" },
+        // A wrong type is an error even when a later repeat of the key is right (here with a null, the merge path).
+        { "wrong type in a repeated CONNECT key", "PING\r\nCONNECT {\"lang\":false,\"lang\":\"x\",\"verbose\":null,\"protocol\":2}\r\nPING\r\n" },
         { "null in a second CONNECT", "CONNECT {\"verbose\":false}\r\nCONNECT {\"verbose\":null}\r\nPING\r\n" },
         // Invalid UTF-8 in CONNECT is read as U+FFFD, not refused.
         { "invalid UTF-8 in CONNECT", "CONNECT {\"verbose\":true,\"name\":\"\u00ff\"}\r\nPING\r\n" },
@@ -43,6 +45,10 @@ public class FuzzRegressionTests
         { "CONNECT without arguments before an over-long line", "CONNECT \n" + new string('x', 5000) + "\r\n" },
         // A CR as the first byte of the arguments is taken without being looked at: it does not make the LF end drop a byte.
         { "CR first among SUB arguments, LF end", "CONNECT {\"verbose\":true}\r\nSUB \rfoo 1\n" },
+        // A client's HMSG line is not looked at: a CRLF right after it is an empty message to no subject.
+        { "client HMSG with an empty message", "CONNECT {\"verbose\":true}\r\nHMSG foo bar 12 14\r\n\r\nPING\r\n" },
+        { "client HMSG without arguments, LF ends", "CONNECT {\"verbose\":true}\r\nHMSG \tx\n\r\nSUB foo 1\r\n" },
+        { "client HMSG followed by a payload", "CONNECT {\"verbose\":true}\r\nHMSG foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
     };
 
     /// <summary>Against a server where "alice" may publish to foo only.</summary>
