@@ -45,6 +45,11 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         await using DifferentialFuzzer fuzzer = await DifferentialFuzzer.StartAsync(profile);
         FuzzStream stream = StreamGenerator.Create(seed, profile, port);
         output.WriteLine(stream.Describe());
+        if (stream.Deliberate is { } name)
+        {
+            output.WriteLine($"a run excludes this stream by name: {name} (replayed anyway)");
+        }
+
         Divergence? divergence = await fuzzer.CompareAsync(stream);
         output.WriteLine(divergence?.Describe() ?? "same outcome: " + stream.Describe());
         Assert.Null(divergence);

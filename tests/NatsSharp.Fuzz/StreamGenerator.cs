@@ -26,6 +26,13 @@ public static class StreamGenerator
     /// </summary>
     public const string SplitLineWithInnerCr = "control line with an inner CR split across reads";
 
+    /// <summary>
+    /// After a client's -ERR nats-server closes but goes on with the rest of its current read (its
+    /// reads start at 512 bytes and grow); NatsSharp goes on with the rest of its own read. What comes
+    /// in a later write is processed or not depending on where the reads ended.
+    /// </summary>
+    public const string ClientErrThenLaterWrite = "client -ERR followed by a later write";
+
     /// <summary>nats-server 2.9.10 panics (index out of range) on a route LS+ without arguments, and exits.</summary>
     public const string RouteLsPlusWithoutArguments = "route LS+ without arguments";
 
@@ -105,6 +112,11 @@ public static class StreamGenerator
             deliberate = SplitLineWithInnerCr;
         }
 
+        if (deliberate is null && port == FuzzPort.Client && CutAfterErr(bytes, cuts))
+        {
+            deliberate = ClientErrThenLaterWrite;
+        }
+
         return new FuzzStream(seed, profile, port, handshake, bytes, cuts, slow, deliberate);
     }
 
@@ -143,6 +155,22 @@ public static class StreamGenerator
     /// runs on to the next LF). Lines are taken to start after any LF: it may also be inside a
     /// payload, which only excludes a stream more.
     /// </summary>
+    /// <summary>A line that starts with <c>-ERR</c> (any case) and a cut after its first byte, or a stream longer than 512 bytes.</summary>
+    private static bool CutAfterErr(byte[] bytes, int[] cuts)
+    {
+        for (int start = 0; start + 4 <= bytes.Length; start++)
+        {
+            if ((start == 0 || bytes[start - 1] == '\n') && bytes[start] == '-' && (bytes[start + 1] | 0x20) == 'e'
+                && (bytes[start + 2] | 0x20) == 'r' && (bytes[start + 3] | 0x20) == 'r')
+            {
+                // nats-server's first read is 512 bytes: beyond it is a later read too.
+                return (cuts.Length > 0 && cuts[^1] > start) || bytes.Length > 512;
+            }
+        }
+
+        return false;
+    }
+
     private static bool HasLsPlusWithoutArguments(byte[] bytes)
     {
         for (int start = 0; start < bytes.Length; start++)

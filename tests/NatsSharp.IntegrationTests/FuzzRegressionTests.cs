@@ -20,6 +20,8 @@ public class FuzzRegressionTests
         { "replies before HPUB without headers are flushed", "PUB foo 1\r\nx\r\nHPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
         // Go's decoder leaves a field given as null as it was.
         { "null CONNECT fields keep their defaults", "CONNECT {\"verbose\":null,\"headers\":null,\"protocol\":null,\"name\":null}\r\nPING\r\n" },
+        // A wrong type is an error even when a later repeat of the key is right (here with a null, the merge path).
+        { "wrong type in a repeated CONNECT key", "PING\r\nCONNECT {\"lang\":false,\"lang\":\"x\",\"verbose\":null,\"protocol\":2}\r\nPING\r\n" },
         { "null in a second CONNECT", "CONNECT {\"verbose\":false}\r\nCONNECT {\"verbose\":null}\r\nPING\r\n" },
         // Invalid UTF-8 in CONNECT is read as U+FFFD, not refused.
         { "invalid UTF-8 in CONNECT", "CONNECT {\"verbose\":true,\"name\":\"\u00ff\"}\r\nPING\r\n" },
@@ -43,6 +45,10 @@ public class FuzzRegressionTests
         { "CONNECT without arguments before an over-long line", "CONNECT \n" + new string('x', 5000) + "\r\n" },
         // A CR as the first byte of the arguments is taken without being looked at: it does not make the LF end drop a byte.
         { "CR first among SUB arguments, LF end", "CONNECT {\"verbose\":true}\r\nSUB \rfoo 1\n" },
+        // A client's HMSG line is not looked at: a CRLF right after it is an empty message to no subject.
+        { "client HMSG with an empty message", "CONNECT {\"verbose\":true}\r\nHMSG foo bar 12 14\r\n\r\nPING\r\n" },
+        { "client HMSG without arguments, LF ends", "CONNECT {\"verbose\":true}\r\nHMSG \tx\n\r\nSUB foo 1\r\n" },
+        { "client HMSG followed by a payload", "CONNECT {\"verbose\":true}\r\nHMSG foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
     };
 
     /// <summary>Against a server where "alice" may publish to foo only.</summary>
@@ -119,6 +125,9 @@ public class FuzzRegressionTests
         // Bad RMSG/LMSG arguments close silently, as any argument error from a peer.
         { "RMSG with a bad size", "route", RouteConnect + "PING\r\nRMSG $G foo x\r\n" },
         { "LMSG with a bad queue marker", "leaf", LeafConnect + "PING\r\nLMSG foo x a b 2\r\nhi\r\n" },
+        // A queue group whose only member is the sending leaf: nats-server sends the LMSG back to it (any weight).
+        { "LMSG to the leaf's own queue group comes back", "leaf", LeafConnect + "LS+ foo q1 1\r\nLMSG foo | q1 2\r\nhi\r\n" },
+        { "LMSG to the leaf's own queue group, weight no number", "leaf", LeafConnect + "LS+ * q1 x\r\nLMSG foo + r q1 0\r\n\r\n" },
         // "+ reply" without queues is a reply; a weight that is no number is accepted.
         { "RMSG + reply without queues", "route", RouteConnect + "RMSG $G foo + bar 2\r\nhi\r\n" },
         { "LMSG + reply without queues", "leaf", LeafConnect + "LMSG foo + bar 2\r\nhi\r\n" },

@@ -268,6 +268,9 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         {
             if (change.Value.ValueKind != JsonValueKind.Null)
             {
+                // Go's decoder fails on a wrong type even when a later repeat of the key is right.
+                new System.Text.Json.Nodes.JsonObject { [change.Name] = System.Text.Json.Nodes.JsonNode.Parse(change.Value.GetRawText()) }
+                    .Deserialize(ProtocolJson.Default.ConnectOptions);
                 merged[change.Name] = System.Text.Json.Nodes.JsonNode.Parse(change.Value.GetRawText()); // a repeated key: the last wins, as in Go
             }
         }
@@ -337,7 +340,11 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
 
         SendOk();
-        Publish(subject, reply, headerSize, message);
+        if (!subject.IsEmpty) // a client's HMSG: nats-server publishes it to no subject, nobody gets it
+        {
+            Publish(subject, reply, headerSize, message);
+        }
+
         return true;
     }
 

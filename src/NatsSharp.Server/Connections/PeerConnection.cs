@@ -297,6 +297,9 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     /// <summary>Whether a message that came in here may go on to the peer <paramref name="target"/> (one hop, no echo).</summary>
     protected abstract bool MayForwardTo(Subjects.Subscriber target);
 
+    /// <summary>Whether a queue message this peer sent may go back to it as the group's remote member.</summary>
+    protected virtual bool MayTakeBackQueueMessage(Subjects.Subscriber target) => false;
+
     /// <summary>
     /// Delivers a message that came from this peer: to local clients, to the queue groups the
     /// peer picked us for (a local member first), and on to the routes or leafs allowed by
@@ -368,7 +371,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
                         return;
                     }
                 }
-                else if (remote is null && MayForwardTo(member.Subscriber))
+                else if (remote is null && (MayForwardTo(member.Subscriber) || MayTakeBackQueueMessage(member.Subscriber)))
                 {
                     remote = member;
                 }

@@ -384,6 +384,12 @@ internal sealed class LeafConnection : PeerConnection
         _ => false,
     };
 
+    /// <summary>
+    /// nats-server picks a queue group's leaf member for a leaf's LMSG without the no-echo check of
+    /// plain subscriptions: the sending leaf itself may get it back when no local member takes it.
+    /// </summary>
+    protected override bool MayTakeBackQueueMessage(Subscriber target) => ReferenceEquals(target, this);
+
     /// <summary>Announces interest to the peer: plain subjects on 0↔1, queue groups on every weight change.</summary>
     public void ChangeInterest(Subscription sub, int delta)
     {

@@ -421,9 +421,10 @@ internal sealed class ProtocolParser
             case Verb.HMsg when RouteMode:
                 return ParseRoutedMessage(args, hasHeaders: true, ref command);
             case Verb.HMsg:
-                // Clients may not send HMSG: nats-server notices after the control line.
-                Fail(ParseError.UnknownOperation, "");
-                return false;
+                // nats-server reads a client's HMSG line without looking at it and expects an empty
+                // message (no subject, size 0): a CRLF right after it is published to nowhere.
+                command.HasPayload = true;
+                return true;
             case Verb.RMsg:
                 return ParseRoutedMessage(args, hasHeaders: false, ref command);
             case Verb.LMsg when LeafMode:
@@ -781,6 +782,12 @@ internal sealed class ProtocolParser
             return Fail(ParseError.UnknownOperation, "");
         }
 
+        if (command.Verb == Verb.HMsg && !RouteMode)
+        {
+            // The arguments of a client's HMSG cannot be parsed again to hold the rest (clonePubArg).
+            return Fail(ParseError.UnknownOperation, "");
+        }
+
         if (_publishLineCalls == 1)
         {
             _publishLineCalls = 2;
@@ -805,6 +812,7 @@ internal sealed class ProtocolParser
         {
             Verb.Pub => handler.OnPublish(command.Subject, command.Reply, 0, payload),
             Verb.HPub => handler.OnPublish(command.Subject, command.Reply, command.HeaderSize, payload),
+            Verb.HMsg => handler.OnPublish(default, default, 0, payload),
             Verb.Sub => handler.OnSubscribe(command.Subject, command.Queue, command.Sid),
             Verb.Unsub => handler.OnUnsubscribe(command.Sid, command.Max),
             Verb.Ping => handler.OnPing(),

@@ -103,6 +103,28 @@ public sealed class ProtocolParserTests
         Assert.Empty(handler.Ops);
     }
 
+    [Theory]
+    [InlineData("HMSG foo 1 12 12\r\n\r\nPING\r\n")]
+    [InlineData("HMSG \tanything at all\n\r\nPING\r\n")]
+    public void Client_hmsg_followed_by_crlf_is_an_empty_message_to_no_subject(string input)
+    {
+        // nats-server does not look at a client's HMSG line and reads an empty message after it.
+        var (_, handler, status) = Run(input);
+        Assert.Equal(ParseStatus.NeedMoreData, status);
+        Assert.Equal(["PUB ||", "PING"], handler.Ops);
+    }
+
+    [Theory]
+    [InlineData("HMSG foo 1 12 12\r\nNATS/1.0\r\n")]
+    [InlineData("HMSG foo\r\n\r")]
+    public void Client_hmsg_followed_by_anything_else_or_a_split_is_an_unknown_operation(string input)
+    {
+        var (parser, handler, status) = Run(input);
+        Assert.Equal(ParseStatus.Error, status);
+        Assert.Equal(ParseError.UnknownOperation, parser.Error);
+        Assert.Empty(handler.Ops);
+    }
+
     [Fact]
     public void Payload_not_followed_by_crlf_is_an_unknown_operation()
     {
