@@ -125,6 +125,8 @@ public class FuzzRegressionTests
         // Bad RMSG/LMSG arguments close silently, as any argument error from a peer.
         { "RMSG with a bad size", "route", RouteConnect + "PING\r\nRMSG $G foo x\r\n" },
         { "LMSG with a bad queue marker", "leaf", LeafConnect + "PING\r\nLMSG foo x a b 2\r\nhi\r\n" },
+        // A byte other than CR right after the payload is an error at once, even when the LF is yet to come.
+        { "LMSG payload followed by no CR, the stream ends", "leaf", LeafConnect + "LMSG a.b | q1 7\r\ned" },
         // A queue group whose only member is the sending leaf: nats-server sends the LMSG back to it (any weight).
         { "LMSG to the leaf's own queue group comes back", "leaf", LeafConnect + "LS+ foo q1 1\r\nLMSG foo | q1 2\r\nhi\r\n" },
         { "LMSG to the leaf's own queue group, weight no number", "leaf", LeafConnect + "LS+ * q1 x\r\nLMSG foo + r q1 0\r\n\r\n" },

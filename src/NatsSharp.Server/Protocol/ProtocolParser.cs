@@ -142,7 +142,10 @@ internal sealed class ProtocolParser
                 int need = command.TotalSize + 2;
                 if (rest.Length - total < need)
                 {
-                    return SplitPayload(ref command, handler);
+                    // nats-server looks at each byte as it comes: anything but CR after the payload fails at once.
+                    return rest.Length - total == need - 1 && rest[total + command.TotalSize] != '\r'
+                        ? Fail(ParseError.UnknownOperation, "")
+                        : SplitPayload(ref command, handler);
                 }
 
                 payload = rest.Slice(total, command.TotalSize);
@@ -216,7 +219,9 @@ internal sealed class ProtocolParser
             int need = command.TotalSize + 2;
             if (after.Length < need)
             {
-                return SplitPayload(ref command, handler);
+                return after.Length == need - 1 && after.Slice(command.TotalSize).FirstSpan[0] != '\r'
+                    ? Fail(ParseError.UnknownOperation, "")
+                    : SplitPayload(ref command, handler);
             }
 
             if (!IsCrLf(after.Slice(command.TotalSize, 2)))

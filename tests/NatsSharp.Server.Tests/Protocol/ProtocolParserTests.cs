@@ -73,7 +73,9 @@ public sealed class ProtocolParserTests
     [InlineData("UNSUB\r\n", nameof(ParseError.UnknownOperation))]
     [InlineData("PUB\r\n", nameof(ParseError.UnknownOperation))]
     [InlineData("\r\n", nameof(ParseError.UnknownOperation))]
-    [InlineData("PUB a 2\r\nhi\n", nameof(ParseError.None))]
+    [InlineData("PUB a 2\r\nhi\r", nameof(ParseError.None))]
+    [InlineData("PUB a 2\r\nhi\n", nameof(ParseError.UnknownOperation))]
+    [InlineData("PUB a 2\r\nhix", nameof(ParseError.UnknownOperation))]
     [InlineData("PUB a 2\r\nhix\r\n", nameof(ParseError.UnknownOperation))]
     [InlineData("PUB foo\r\n", nameof(ParseError.BadArguments))]
     [InlineData("PUB foo a b 3\r\nabc\r\n", nameof(ParseError.BadArguments))]
@@ -92,7 +94,7 @@ public sealed class ProtocolParserTests
         var (parser, handler, status) = Run(input);
         if (expected == ParseError.None)
         {
-            // "PUB a 2\r\nhi\n": the payload's CRLF is not complete yet; the server waits.
+            // "PUB a 2\r\nhi\r": the payload's CRLF is not complete yet; the server waits.
             Assert.Equal(ParseStatus.NeedMoreData, status);
             Assert.Empty(handler.Ops);
             return;
