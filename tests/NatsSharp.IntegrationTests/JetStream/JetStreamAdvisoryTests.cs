@@ -99,7 +99,7 @@ public sealed class JetStreamAdvisoryTests
         }
 
         await RequestAsync(c, "$JS.API.CONSUMER.DURABLE.CREATE.EV.d1",
-            """{"stream_name":"EV","config":{"durable_name":"d1","ack_policy":"explicit","max_deliver":2,"ack_wait":300000000,"sample_freq":"100%"}}""");
+            """{"stream_name":"EV","config":{"durable_name":"d1","ack_policy":"explicit","max_deliver":2,"ack_wait":2000000000,"sample_freq":"100%"}}""");
         await RequestAsync(c, "$JS.API.CONSUMER.DURABLE.CREATE.EV.d2", """{"stream_name":"EV","config":{"durable_name":"d2","ack_policy":"explicit"}}""");
 
         string inbox = "pulls." + Guid.NewGuid().ToString("N"); // not under the client's own inbox prefix
@@ -111,9 +111,10 @@ public sealed class JetStreamAdvisoryTests
         NatsMsg<byte[]> again = await PullAsync(c, pulls, inbox);
         Assert.Equal("m2", Encoding.UTF8.GetString(again.Data!));
 
+        // ack_wait is 2 s so that no ack of this conversation can come after it on a loaded machine.
         // m2 is left unacked: past ack_wait it is due a third time, one over max_deliver, and given up (with an advisory)
         // while a pull request waits; that request gets m3.
-        await c.PublishAsync("$JS.API.CONSUMER.MSG.NEXT.EV.d1", Encoding.UTF8.GetBytes("""{"batch":2,"expires":5000000000}"""), replyTo: inbox);
+        await c.PublishAsync("$JS.API.CONSUMER.MSG.NEXT.EV.d1", Encoding.UTF8.GetBytes("""{"batch":2,"expires":15000000000}"""), replyTo: inbox);
         NatsMsg<byte[]> m3 = await NatsNetClient.NextAsync(pulls);
         Assert.Equal("m3", Encoding.UTF8.GetString(m3.Data!));
         await Eventually.TrueAsync(() => events.Any(e => e.Subject.Contains("MAX_DELIVERIES", StringComparison.Ordinal)), "the max deliveries advisory", TimeSpan.FromSeconds(15));
