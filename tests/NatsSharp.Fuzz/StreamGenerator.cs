@@ -415,23 +415,7 @@ public static class StreamGenerator
     private static string RMsg(Random rng, FuzzProfile profile)
     {
         string payload = Payload(rng, 100);
-        string acc = Pick(rng, ["$G", "$G", "$G", "NOPE"]);
-        string subject = Pick(rng, Subjects);
-        string middle = rng.Next(5) switch
-        {
-            0 => Sep(rng) + "+" + Sep(rng) + "_INBOX.r" + Sep(rng) + "q1",
-            1 => Sep(rng) + "|" + Sep(rng) + "q1",
-            2 => Sep(rng) + "_INBOX.r",
-            _ => "",
-        };
-        if (rng.Next(4) == 0)
-        {
-            string headers = Headers(rng);
-            return "HMSG" + Sep(rng) + acc + Sep(rng) + subject + middle + Sep(rng) + SizeText(rng, SizeFor(rng, headers.Length)) + Sep(rng)
-                + SizeText(rng, headers.Length + payload.Length) + Eol(rng) + headers + payload + Eol(rng);
-        }
-
-        return "RMSG" + Sep(rng) + acc + Sep(rng) + subject + middle + Sep(rng) + SizeText(rng, SizeFor(rng, payload.Length)) + Eol(rng) + payload + Eol(rng);
+        return PeerMsg(rng, "RMSG", Pick(rng, ["$G", "$G", "$G", "NOPE"]), payload);
     }
 
     private static string LeafOp(Random rng, FuzzProfile profile) => rng.Next(16) switch
@@ -448,9 +432,11 @@ public static class StreamGenerator
         _ => Eol(rng),
     };
 
-    private static string LMsg(Random rng)
+    private static string LMsg(Random rng) => PeerMsg(rng, "LMSG", null, Payload(rng, 100));
+
+    /// <summary>An RMSG (with an account) or LMSG, or an HMSG of either; the random draws in the order seeds were recorded with.</summary>
+    private static string PeerMsg(Random rng, string verb, string? account, string payload)
     {
-        string payload = Payload(rng, 100);
         string subject = Pick(rng, Subjects);
         string middle = rng.Next(5) switch
         {
@@ -462,12 +448,14 @@ public static class StreamGenerator
         if (rng.Next(4) == 0)
         {
             string headers = Headers(rng);
-            return "HMSG" + Sep(rng) + subject + middle + Sep(rng) + SizeText(rng, SizeFor(rng, headers.Length)) + Sep(rng)
+            return "HMSG" + Sep(rng) + Target(rng, account, subject) + middle + Sep(rng) + SizeText(rng, SizeFor(rng, headers.Length)) + Sep(rng)
                 + SizeText(rng, headers.Length + payload.Length) + Eol(rng) + headers + payload + Eol(rng);
         }
 
-        return "LMSG" + Sep(rng) + subject + middle + Sep(rng) + SizeText(rng, SizeFor(rng, payload.Length)) + Eol(rng) + payload + Eol(rng);
+        return verb + Sep(rng) + Target(rng, account, subject) + middle + Sep(rng) + SizeText(rng, SizeFor(rng, payload.Length)) + Eol(rng) + payload + Eol(rng);
     }
+
+    private static string Target(Random rng, string? account, string subject) => account is null ? subject : account + Sep(rng) + subject;
 
     private static byte[] Mutate(Random rng, byte[] bytes)
     {

@@ -88,9 +88,15 @@ public class FuzzRegressionTests
     {
         await using var reference = await RealNatsServer.StartAsync();
         await using var ours = await TestServer.StartAsync();
+        await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayObservedAsync);
+    }
+
+    /// <summary>Plays <paramref name="stream"/> to both servers; the reference must answer something, and ours the same.</summary>
+    private static async Task AssertSameAsync(string name, string stream, int referencePort, int oursPort, Func<int, byte[], Task<string>> play)
+    {
         byte[] bytes = Encoding.Latin1.GetBytes(stream);
-        string expected = await PlayObservedAsync(reference.Port, bytes);
-        string actual = await PlayObservedAsync(ours.Port, bytes);
+        string expected = await play(referencePort, bytes);
+        string actual = await play(oursPort, bytes);
         Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
         Assert.Equal(expected, actual);
     }
@@ -159,11 +165,8 @@ public class FuzzRegressionTests
         int realLeaf = FreePort.Next();
         await using RealNatsServer reference = await Security.ConfiguredServer.StartRealAsync(Config(realCluster, realLeaf));
         await using NatsSharp.Server.NatsServer ours = await Security.ConfiguredServer.StartAsync(Config(FreePort.Next(), FreePort.Next()));
-        byte[] bytes = Encoding.Latin1.GetBytes(stream);
-        string expected = Normalize(await PlayAsync(port == "route" ? realCluster : realLeaf, bytes));
-        string actual = Normalize(await PlayAsync(port == "route" ? ours.ClusterPort : ours.LeafNodePort, bytes));
-        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
-        Assert.Equal(expected, actual);
+        await AssertSameAsync(name, stream, port == "route" ? realCluster : realLeaf, port == "route" ? ours.ClusterPort : ours.LeafNodePort,
+            async (p, bytes) => Normalize(await PlayAsync(p, bytes)));
 
         // INFO differs by nature; a leafnode's loop-detection subject is random.
         static string Normalize(string replies) => string.Join("\n", replies.Split("\r\n")
@@ -178,11 +181,7 @@ public class FuzzRegressionTests
         const string Config = "authorization { users = [ { user: alice, password: pw1, permissions: { publish: \"foo\", subscribe: \"foo\" } } ] }\n";
         await using RealNatsServer reference = await Security.ConfiguredServer.StartRealAsync(Config);
         await using NatsSharp.Server.NatsServer ours = await Security.ConfiguredServer.StartAsync(Config);
-        byte[] bytes = Encoding.Latin1.GetBytes(stream);
-        string expected = await PlayAsync(reference.Port, bytes);
-        string actual = await PlayAsync(ours.Port, bytes);
-        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
-        Assert.Equal(expected, actual);
+        await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
     }
 
     [Theory]
@@ -191,11 +190,7 @@ public class FuzzRegressionTests
     {
         await using var reference = await RealNatsServer.StartAsync("--auth", "s3cr3t");
         await using var ours = await TestServer.StartAsync(o => o.AuthToken = "s3cr3t");
-        byte[] bytes = Encoding.Latin1.GetBytes(stream);
-        string expected = await PlayAsync(reference.Port, bytes);
-        string actual = await PlayAsync(ours.Port, bytes);
-        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
-        Assert.Equal(expected, actual);
+        await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
     }
 
     [Theory]
@@ -204,11 +199,7 @@ public class FuzzRegressionTests
     {
         await using var reference = await RealNatsServer.StartAsync();
         await using var ours = await TestServer.StartAsync();
-        byte[] bytes = Encoding.Latin1.GetBytes(stream);
-        string expected = await PlayAsync(reference.Port, bytes);
-        string actual = await PlayAsync(ours.Port, bytes);
-        Assert.True(expected.Length > 0, $"{name}: the reference said nothing at all");
-        Assert.Equal(expected, actual);
+        await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
     }
 
     /// <summary>INFO, the stream and a PING, the sending half closed; everything after INFO until the server closes.</summary>
