@@ -102,7 +102,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
     local p
     for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000))   # below the ephemeral range (32768+): an outgoing connection there is invisible to port_in_use
         if [[ "$p" != "${1:-}" ]] && ! port_in_use "$p"; then
             echo "$p"
             return 0
