@@ -20,7 +20,10 @@ public sealed record FuzzProfile(string Name, string ConfigBody, string Observer
         "max_payload: 64\nmax_control_line: 128\nmax_subscriptions: 4\n",
         "",
         64,
-        Peers: false);
+        Peers: false)
+    {
+        MaxSubscriptions = 4,
+    };
 
     /// <summary>Users with and without permissions; the observer is the unrestricted one.</summary>
     public static readonly FuzzProfile Users = new(
@@ -45,6 +48,9 @@ public sealed record FuzzProfile(string Name, string ConfigBody, string Observer
         "\"auth_token\":\"s3cr3t\",",
         1024 * 1024,
         Peers: false);
+
+    /// <summary>The config's <c>max_subscriptions</c> (0: none).</summary>
+    public int MaxSubscriptions { get; init; }
 
     public static IReadOnlyList<FuzzProfile> All { get; } = [Default, Limits, Users, Token];
 

@@ -76,7 +76,8 @@ public static class Player
             end = StillOpen;
         }
 
-        List<string> replies = reader.Normalized();
+        // A random queue pick among members on this connection is compared per group.
+        List<string> replies = QueueGroups.Of(stream).Normalize(reader.Normalized());
         if (reader.Rest is { } rest)
         {
             replies.Add(rest);
