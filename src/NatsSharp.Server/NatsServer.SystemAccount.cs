@@ -50,44 +50,6 @@ public sealed partial class NatsServer
         }
     }
 
-    /// <summary>
-    /// Reloads the configuration file, as SIGHUP does; set by the host that knows how to read it
-    /// (the daemon: file, includes, command-line flags that win). Returns null or the reason it failed.
-    /// </summary>
-    public Func<string?>? ConfigReloader { get; set; }
-
-    /// <summary>For <c>$SYS.REQ.SERVER.&lt;id&gt;.RELOAD</c>: null, or nats-server's reason.</summary>
-    internal string? ReloadConfigFile() =>
-        ConfigReloader is { } reload ? reload() : "can only reload config when a file is provided using -c or --config";
-
-    /// <summary>For <c>KICK</c>: closes client <paramref name="cid"/> with reason "Kicked".</summary>
-    internal string? KickClient(ulong cid)
-    {
-        if (!_clients.TryGet(cid, out ClientConnection? client) || client is null)
-        {
-            return "no such client or leafnode id";
-        }
-
-        client.Close(ClosedReason.Kicked, flushFirst: true);
-        return null;
-    }
-
-    /// <summary>For <c>LDM</c>: sends client <paramref name="cid"/> an INFO with <c>ldm:true</c> so it reconnects elsewhere.</summary>
-    internal string? SendLameDuckInfo(ulong cid)
-    {
-        if (!_clients.TryGet(cid, out ClientConnection? client) || client is null)
-        {
-            return "no such client id";
-        }
-
-        lock (ClientInfo.AsyncLock)
-        {
-            client.SendAsyncInfo(lameDuck: true);
-        }
-
-        return null;
-    }
-
     /// <summary>From the client's CONNECT handling and close path.</summary>
     internal void OnClientConnected(ClientConnection client) => SystemEvents?.ClientConnected(client);
 

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,6 +9,7 @@ using NatsSharp.Server.Internal;
 using NatsSharp.Server.Logging;
 using NatsSharp.Server.Monitoring;
 using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Reload;
 using NatsSharp.Server.Tls;
 using NatsSharp.Server.WebSocket;
 
@@ -17,22 +17,24 @@ namespace NatsSharp.Server;
 
 /// <summary>
 /// The broker's composition root: builds the parts (accounts, client port, websocket port, cluster,
-/// leafnodes, monitoring, the server's own client), starts and stops them in order, and passes on
-/// what one part tells another. Several instances can run in one process; each has its own options
-/// and ports. The partial files are the places where parts meet: .Peers (routes and leafnodes),
-/// .Reload, .LameDuck.
+/// leafnodes, monitoring, the server's own client, reload, lame duck), starts and stops them in order,
+/// and passes on what one part tells another. Several instances can run in one process; each has its
+/// own options and ports. The partial files plug in the parts that are not the core: .Peers (routes and
+/// leafnodes), .JetStream, .SystemAccount, .Metrics.
 /// </summary>
 public sealed partial class NatsServer : IAsyncDisposable
 {
     private readonly ClientRegistry _clients = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ClientAuthorization _authorization;
+    private readonly ClientPort _clientPort;
+    private readonly ServerReloader _reloader;
+    private readonly LameDuck _lameDuck;
     private ServerOptions _options;
-    private ClientListener? _listener;
     private ClientTls? _tls;
     private (WebSocketListener Listener, int Port)? _webSocket;
     private ServerMonitor? _monitor;
-    private MonitorHttpServer? _monitorHttp;
+    private Monitoring.MonitorPort? _monitorPort;
     private long _nextConnectionId;
     private int _state; // 0 new, 1 running, 2 stopping/stopped
 
@@ -51,6 +53,30 @@ public sealed partial class NatsServer : IAsyncDisposable
         Accounts.SetGlobalMappings(Options.Mappings);
         Internal = new ServerClient(Stats, Log, OnSubscriptionChanged);
         _authorization = new ClientAuthorization(new Authenticator(Options), WebSocketAuth.AuthenticatorFor(Options));
+        ClientInfo = new ClientInfo(CreateInfo);
+        _clientPort = new ClientPort(
+            _clients,
+            ClientInfo,
+            Stats,
+            Log,
+            (socket, stream, webSocket) => new ClientConnection(this, NextConnectionId(), socket, stream, webSocket),
+            () => Options.MaxConnections,
+            () => IsRunning);
+        _reloader = new ServerReloader(
+            () => Options,
+            next => Volatile.Write(ref _options, next),
+            Validate,
+            Log,
+            _authorization,
+            () => _tls,
+            _clients,
+            ClientInfo,
+            Accounts,
+            () => Cluster,
+            () => LeafNodes,
+            () => SystemEvents?.RefreshImports(), // a new account imports the system services, as at start
+            () => IsRunning);
+        _lameDuck = new LameDuck(_clientPort, _clients, ClientInfo, Log, () => Options, () => IsRunning, Stopped);
     }
 
     /// <summary>
@@ -64,7 +90,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     public string ServerName => Options.ServerName.Length > 0 ? Options.ServerName : ServerId;
 
     /// <summary>The bound client port (resolved when the options asked for a random one).</summary>
-    public int Port { get; private set; }
+    public int Port => _clientPort.Port;
 
     /// <summary>The client URL, e.g. nats://127.0.0.1:4222.</summary>
     public string ClientUrl => $"nats://{(Options.Host is "0.0.0.0" or "" ? "127.0.0.1" : Options.Host)}:{Port}";
@@ -87,8 +113,35 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     public DateTime StartTime { get; private set; }
 
+    /// <summary>True once lame-duck mode has begun.</summary>
+    public bool IsLameDuck => _lameDuck.IsActive;
+
+    /// <summary>
+    /// Called during a reload, after the new options are in force and before the
+    /// <c>Reloaded:</c> lines are logged, with the old and new options. The daemon
+    /// reconfigures its log sinks and pid file here; embedders may do the same.
+    /// </summary>
+    public Action<ServerOptions, ServerOptions>? Reloading
+    {
+        get => _reloader.Reloading;
+        set => _reloader.Reloading = value;
+    }
+
+    /// <summary>
+    /// Reloads the configuration file, as SIGHUP does; set by the host that knows how to read it
+    /// (the daemon: file, includes, command-line flags that win). Returns null or the reason it failed.
+    /// </summary>
+    public Func<string?>? ConfigReloader
+    {
+        get => _reloader.ConfigReloader;
+        set => _reloader.ConfigReloader = value;
+    }
+
     /// <summary>Shutdown has begun.</summary>
     internal bool IsStopping => Volatile.Read(ref _state) == 2;
+
+    /// <summary>Started and not stopping.</summary>
+    private bool IsRunning => Volatile.Read(ref _state) == 1;
 
     internal ServerLog Log { get; }
 
@@ -99,7 +152,16 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal ServerClient Internal { get; }
 
     /// <summary>The INFO clients get and the asynchronous INFO rules.</summary>
-    internal ClientInfo ClientInfo { get; } = new();
+    internal ClientInfo ClientInfo { get; }
+
+    /// <summary>The registered clients (the system account's KICK).</summary>
+    internal ClientRegistry ClientRegistry => _clients;
+
+    /// <summary>Reload (the system account's RELOAD).</summary>
+    internal ServerReloader Reloader => _reloader;
+
+    /// <summary>Lame-duck mode (the system account's LDM).</summary>
+    internal LameDuck LameDuckMode => _lameDuck;
 
     internal Account GlobalAccount => Accounts.Global;
 
@@ -120,7 +182,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal TlsSetup? Tls => _tls?.Setup;
 
     /// <summary>Clients are offered TLS: with a certificate (<see cref="Tls"/>), or without one (every handshake fails, as in nats-server).</summary>
-    internal bool ClientTlsOn => _tls?.On ?? (Options.TlsEnabled && Options.TlsWithoutCertificate);
+    internal bool ClientTlsOn => ClientTls.IsOn(_tls, Options);
 
     internal IEnumerable<ClientConnection> Clients => _clients.All;
 
@@ -139,23 +201,22 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTime = DateTime.UtcNow;
         LogStartup();
         _tls = new ClientTls(Options, Log);
-        _monitorHttp = await Monitoring.MonitorPort.StartAsync(Options, Monitor, Tls?.Certificate, Log).ConfigureAwait(false);
-        MonitorPort = _monitorHttp?.Port ?? 0;
+        _monitorPort = Monitoring.MonitorPort.Open(Options, Monitor, Tls?.Certificate, Log); // its HTTP server starts meanwhile
+        MonitorPort = _monitorPort?.Port ?? 0;
         try
         {
-            _listener = new ClientListener(Options.Host, Options.Port, Log);
-            _webSocket = WebSocket.WebSocketPort.Bind(Options, Log, (socket, stream) => Accept(socket, stream, webSocket: true));
+            _clientPort.Bind(Options.Host, Options.Port);
+            _webSocket = WebSocket.WebSocketPort.Bind(Options, Log, (socket, stream) => _clientPort.Accept(socket, stream, webSocket: true));
         }
         catch (NatsServerException)
         {
-            _listener?.Close();
+            _clientPort.Close();
             await StopMonitoringAsync().ConfigureAwait(false);
             _tls.Dispose();
             throw;
         }
 
-        Port = _listener.Port;
-        ClientInfo.Replace(CreateInfo());
+        ClientInfo.Refresh();
         _webSocket?.Listener.Start(); // bound above; clients get INFO from here on
         Log.Notice($"Listening for client connections on {TcpListen.HostPort(Options.Host, Port)}");
         if (ClientTlsOn)
@@ -172,7 +233,19 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartJetStream();
         StartSystemAccount();
         _ = Metrics;              // the meter exists from start, for in-process listeners
-        _listener.Start((socket, stream) => Accept(socket, stream, webSocket: false));
+        _clientPort.Start();
+        if (_monitorPort is { } monitor)
+        {
+            try
+            {
+                await monitor.Started.ConfigureAwait(false); // StartAsync returns with every port serving
+            }
+            catch
+            {
+                await StopAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
     }
 
     /// <summary>Stops accepting, closes every connection and waits (bounded) for them to finish.</summary>
@@ -186,15 +259,11 @@ public sealed partial class NatsServer : IAsyncDisposable
 
         Log.Notice("Initiating Shutdown...");
         await StopSystemAccountAsync().ConfigureAwait(false);
-        _listener?.Close();
+        _clientPort.Close();
         await StopWebSocketAsync().ConfigureAwait(false);
         _tls?.Dispose();
         await StopMonitoringAsync().ConfigureAwait(false);
-        if (_listener is not null)
-        {
-            await _listener.Completion.ConfigureAwait(false);
-        }
-
+        await _clientPort.Completion.ConfigureAwait(false);
         await StopPeersAsync().ConfigureAwait(false);
         await StopJetStreamAsync().ConfigureAwait(false);
         await Internal.StopAsync().ConfigureAwait(false);
@@ -204,6 +273,52 @@ public sealed partial class NatsServer : IAsyncDisposable
         Log.Notice("Server Exiting..");
         _stopped.TrySetResult();
     }
+
+    /// <summary>
+    /// Replaces the running options with <paramref name="newOptions"/>. When any option
+    /// that cannot change live differs, throws <see cref="NatsServerException"/> with
+    /// nats-server's message (<c>config reload not supported for Port: old=4222, new=4223</c>)
+    /// and changes nothing.
+    /// </summary>
+    public void Reload(ServerOptions newOptions)
+    {
+        ArgumentNullException.ThrowIfNull(newOptions);
+        _reloader.Reload(newOptions);
+    }
+
+    /// <summary>
+    /// Applies the authorization options of <paramref name="options"/> (single user/token, users, nkey
+    /// users, permissions, no_auth_user, auth timeout) as nats-server's reload does: new clients use
+    /// them at once; every connected client is checked again with the CONNECT it sent, is closed
+    /// with <c>-ERR 'Authorization Violation'</c> if it no longer passes, and otherwise gets its
+    /// user's new permissions, losing the subscriptions they no longer allow.
+    /// Throws <see cref="NatsServerException"/> (changing nothing) if the options are invalid.
+    /// </summary>
+    public void ReloadAuthorization(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _reloader.ReloadAuthorization(options);
+    }
+
+    /// <summary>
+    /// Loads the TLS files and settings of <paramref name="options"/> again (for reload, e.g. after a
+    /// certificate was renewed): new connections use them, existing ones keep their session. Turning
+    /// TLS on or off needs a restart, as clients learn it from INFO. Throws <see cref="NatsServerException"/>
+    /// (changing nothing) when a file is missing or bad.
+    /// </summary>
+    public void ReloadTls(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _reloader.ReloadTls(options);
+    }
+
+    /// <summary>
+    /// Enters lame-duck mode and completes when the server has stopped. Clients are
+    /// closed one by one over <see cref="ServerOptions.LameDuckDuration"/> minus the
+    /// grace period (at most a second apart), so they do not all reconnect elsewhere at once.
+    /// </summary>
+    public Task LameDuckAsync() =>
+        _lameDuck.RunAsync(StopWebSocketAsync, () => Cluster?.AnnounceLameDuck(), () => StopAsync());
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
@@ -261,39 +376,9 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The client INFO template from the options, the port, the auth and TLS in force and the cluster.</summary>
-    private ServerInfo CreateInfo()
-    {
-        ServerOptions options = Options;
-        string host = options.Host;
-        int port = Port;
-        if (options.ClientAdvertise.Length > 0)
-        {
-            (host, int? advertisedPort) = TcpListen.SplitHostPort(options.ClientAdvertise);
-            port = advertisedPort ?? port;
-        }
-
-        bool tlsOn = ClientTlsOn;
-        return new ServerInfo
-        {
-            ServerId = ServerId,
-            ServerName = ServerName,
-            Version = ServerVersion.Compatible,
-            Proto = 1,
-            Go = ServerVersion.Runtime,
-            Host = host,
-            Port = port,
-            Headers = !options.NoHeaderSupport,
-            AuthRequired = AuthRequired,
-            TlsRequired = tlsOn && !options.AllowNonTls,
-            TlsAvailable = tlsOn && options.AllowNonTls,
-            TlsVerify = tlsOn && (options.TlsVerify || options.TlsMap),
-            MaxPayload = options.MaxPayload,
-            JetStream = options.JetStream is not null,
-            Cluster = Cluster?.Name,
-            ConnectUrls = ConnectUrlsForClients(),
-        };
-    }
+    /// <summary>The client INFO template from what the parts say now.</summary>
+    private ServerInfo CreateInfo() =>
+        ClientInfo.CreateTemplate(Options, ServerId, ServerName, Port, AuthRequired, ClientTlsOn, Cluster?.Name, ConnectUrlsForClients());
 
     /// <summary>connect_urls for client INFO and /varz: ours and the cluster peers' (none in lame duck of our own).</summary>
     internal string[]? ConnectUrlsForClients() =>
@@ -304,27 +389,6 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     /// <summary>Connection ids are shared by every kind of connection, as in nats-server.</summary>
     internal ulong NextConnectionId() => (ulong)Interlocked.Increment(ref _nextConnectionId);
-
-    /// <summary>Registers and runs a client; <paramref name="stream"/> is the socket's, or websocket frames over it.</summary>
-    private void Accept(Socket socket, Stream stream, bool webSocket)
-    {
-        ulong id = NextConnectionId();
-        var client = new ClientConnection(this, id, socket, stream, webSocket);
-        Stats.AddConnection();
-        if (!_clients.TryAdd(client, Options.MaxConnections))
-        {
-            // nats-server sends INFO first, then the error, then closes.
-            Log.Error($"{client.RemoteHost}:{client.RemotePort} - cid:{id} - maximum connections exceeded");
-            client.EnqueueProtocol(ClientInfo.Build(client));
-            client.SendErrAndClose("maximum connections exceeded", ClosedReason.MaxConnectionsExceeded);
-        }
-
-        _clients.Run(client);
-        if (Volatile.Read(ref _state) != 1)
-        {
-            client.Close(ClosedReason.ServerShutdown);
-        }
-    }
 
     internal void RemoveClient(ClientConnection client) => _clients.Remove(client);
 
@@ -341,9 +405,10 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     private async Task StopMonitoringAsync()
     {
-        if (Interlocked.Exchange(ref _monitorHttp, null) is { } http)
+        if (_monitorPort is not null)
         {
-            await http.DisposeAsync().ConfigureAwait(false);
+            await _monitorPort.DisposeAsync().ConfigureAwait(false); // once: StopAsync runs once, and not after a failed start
+            _monitorPort = null;
         }
     }
 

@@ -5,14 +5,18 @@ using NatsSharp.Server.Protocol;
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// The INFO clients get: one template the server replaces whenever what it says changes (start,
+/// The INFO clients get: one template, rebuilt from what the parts say whenever that changes (start,
 /// cluster membership, reload, lame duck), written out per client with that client's own fields, and
 /// the rules for telling connected clients of a change (asynchronous INFO).
 /// </summary>
 internal sealed class ClientInfo
 {
+    private readonly Func<ServerInfo> _source;
     private ServerInfo _template = new();
     private long _connectUrlsVersion;
+
+    /// <param name="source">Builds the template from the parts in force (see <see cref="CreateTemplate"/>).</param>
+    public ClientInfo(Func<ServerInfo> source) => _source = source;
 
     // Async INFO: the senders and each client's first PONG agree under this lock, so a client gets a
     // change either at once (PONG already sent) or right after its first PONG, never before it and
@@ -51,6 +55,43 @@ internal sealed class ClientInfo
         }
     }
 
+    /// <summary>
+    /// Rebuilds the template; when the connect_urls changed, tells the <paramref name="clients"/> that take
+    /// async INFO (see <see cref="Replace"/>). Returns whether the URLs changed.
+    /// </summary>
+    public bool Refresh(IEnumerable<ClientConnection>? clients = null) => Replace(_source(), clients);
+
+    /// <summary>The client INFO template: the options, the bound client port, the auth and TLS in force and the cluster.</summary>
+    public static ServerInfo CreateTemplate(ServerOptions options, string serverId, string serverName, int port, bool authRequired, bool tlsOn, string? cluster, string[]? connectUrls)
+    {
+        string host = options.Host;
+        if (options.ClientAdvertise.Length > 0)
+        {
+            (host, int? advertisedPort) = TcpListen.SplitHostPort(options.ClientAdvertise);
+            port = advertisedPort ?? port;
+        }
+
+        return new ServerInfo
+        {
+            ServerId = serverId,
+            ServerName = serverName,
+            Version = ServerVersion.Compatible,
+            Proto = 1,
+            Go = ServerVersion.Runtime,
+            Host = host,
+            Port = port,
+            Headers = !options.NoHeaderSupport,
+            AuthRequired = authRequired,
+            TlsRequired = tlsOn && !options.AllowNonTls,
+            TlsAvailable = tlsOn && options.AllowNonTls,
+            TlsVerify = tlsOn && (options.TlsVerify || options.TlsMap),
+            MaxPayload = options.MaxPayload,
+            JetStream = options.JetStream is not null,
+            Cluster = cluster,
+            ConnectUrls = connectUrls,
+        };
+    }
+
     /// <summary>Changes one thing in the template (auth required, TLS verify after a reload).</summary>
     public void Update(Action<ServerInfo> change)
     {
@@ -62,16 +103,25 @@ internal sealed class ClientInfo
         }
     }
 
-    /// <summary>Lame duck: the template without our own URL, and the ldm INFO to every client that takes async INFO.</summary>
-    public void AnnounceLameDuck(ServerInfo next, IEnumerable<ClientConnection> clients)
+    /// <summary>Lame duck: the template rebuilt (without our own URL), and the ldm INFO to every client that takes async INFO.</summary>
+    public void AnnounceLameDuck(IEnumerable<ClientConnection> clients)
     {
         lock (AsyncLock)
         {
-            Volatile.Write(ref _template, next);
+            Volatile.Write(ref _template, _source());
             foreach (ClientConnection client in clients)
             {
                 client.SendAsyncInfo(lameDuck: true); // as nats-server: not to a client still before its first PONG
             }
+        }
+    }
+
+    /// <summary>For <c>$SYS</c> <c>LDM</c>: the ldm INFO to one client, under the async INFO rules.</summary>
+    public void SendLameDuck(ClientConnection client)
+    {
+        lock (AsyncLock)
+        {
+            client.SendAsyncInfo(lameDuck: true);
         }
     }
 

@@ -45,6 +45,33 @@ internal sealed class ClientRegistry
 
     public void Remove(ClientConnection client) => _clients.TryRemove(client.Id, out _);
 
+    /// <summary>For <c>$SYS</c> <c>KICK</c>: closes client <paramref name="cid"/> with reason "Kicked"; null, or nats-server's reason it could not.</summary>
+    public string? Kick(ulong cid)
+    {
+        if (!_clients.TryGetValue(cid, out ClientConnection? client))
+        {
+            return "no such client or leafnode id";
+        }
+
+        client.Close(ClosedReason.Kicked, flushFirst: true);
+        return null;
+    }
+
+    /// <summary>Lowered max_connections: closes clients until the count fits (which ones is unspecified, as in nats-server).</summary>
+    public void CloseExcess(int max)
+    {
+        int excess = _clients.Count - max;
+        foreach (ClientConnection client in All)
+        {
+            if (excess-- <= 0)
+            {
+                break;
+            }
+
+            client.CloseFromServer("maximum connections exceeded", ClosedReason.MaxConnectionsExceeded, "maximum connections exceeded");
+        }
+    }
+
     /// <summary>Runs the client's connection, tracked until it ends.</summary>
     public void Run(ClientConnection client)
     {

@@ -14,7 +14,21 @@ internal static class TcpListen
     /// <param name="portName">"router", "leafnode"… in nats-server's "Error listening on … port" text; null for the client port.</param>
     public static Socket Bind(string host, int port, string? portName = null)
     {
-        IPAddress address = ResolveAddress(host);
+        try
+        {
+            return Listen(ResolveAddress(host), port);
+        }
+        catch (SocketException ex)
+        {
+            string hp = HostPort(host, port);
+            string what = portName is null ? "port" : portName + " port";
+            throw new NatsServerException($"Error listening on {what}: {hp}, \"listen tcp {hp}: bind: {ErrorText(ex)}\"", ex);
+        }
+    }
+
+    /// <summary>Binds and listens as <see cref="Bind"/> does; a failure is the <see cref="SocketException"/> (see <see cref="ErrorText"/>).</summary>
+    public static Socket Listen(IPAddress address, int port)
+    {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -34,12 +48,10 @@ internal static class TcpListen
             socket.Listen(); // SOMAXCONN: the kernel caps it at net.core.somaxconn
             return socket;
         }
-        catch (SocketException ex)
+        catch (SocketException)
         {
             socket.Dispose();
-            string hp = HostPort(host, port);
-            string what = portName is null ? "port" : portName + " port";
-            throw new NatsServerException($"Error listening on {what}: {hp}, \"listen tcp {hp}: bind: {ErrorText(ex)}\"", ex);
+            throw;
         }
     }
 
@@ -83,8 +95,8 @@ internal static class TcpListen
         return (hostPort, null);
     }
 
-    // Go's syscall error strings for what a bind commonly meets.
-    private static string ErrorText(SocketException ex) => ex.SocketErrorCode switch
+    /// <summary>Go's syscall error string for what a bind commonly meets.</summary>
+    public static string ErrorText(SocketException ex) => ex.SocketErrorCode switch
     {
         SocketError.AddressAlreadyInUse => "address already in use",
         SocketError.AddressNotAvailable => "cannot assign requested address",

@@ -1,4 +1,4 @@
-using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -6,11 +6,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace NatsSharp.Server.Monitoring;
 
@@ -43,16 +42,15 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         _dashboard = Dashboard.Render(basePath);
     }
 
-    public int Port { get; private set; }
-
-    /// <summary>Binds and starts; a certificate makes it HTTPS.</summary>
-    public static async Task<MonitorHttpServer> StartAsync(ServerMonitor monitor, IPAddress address, int port, X509Certificate2? certificate, string basePath)
+    /// <summary>Starts serving on the bound, listening <paramref name="socket"/> (its owner closes it); a certificate makes it HTTPS.</summary>
+    public static async Task<MonitorHttpServer> StartAsync(ServerMonitor monitor, Socket socket, X509Certificate2? certificate, string basePath)
     {
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton<IHostLifetime, NoSignalsLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(address, port, listen =>
+            k.ListenHandle((ulong)socket.Handle, listen =>
             {
                 if (certificate is not null)
                 {
@@ -68,8 +66,6 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         var server = new MonitorHttpServer(app, monitor, NormalizeBasePath(basePath));
         app.Run(server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
-        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Port = new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
         return server;
     }
 

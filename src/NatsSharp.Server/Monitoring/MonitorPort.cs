@@ -1,15 +1,38 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Monitoring;
 
-/// <summary>Opens the HTTP or HTTPS monitoring port as the options ask, with nats-server's checks and errors.</summary>
-internal static class MonitorPort
+/// <summary>
+/// The HTTP or HTTPS monitoring port: bound at once with nats-server's checks and errors, while the HTTP
+/// server (Kestrel, tens of milliseconds to build) starts on the bound socket in the background, so the
+/// client port does not wait for it. Requests that come meanwhile wait in the accept queue.
+/// </summary>
+internal sealed class MonitorPort : IAsyncDisposable
 {
-    /// <summary>Null when monitoring is off. <paramref name="serverCertificate"/> is the tls {} certificate HTTPS uses by default.</summary>
-    public static async Task<MonitorHttpServer?> StartAsync(ServerOptions o, ServerMonitor monitor, X509Certificate2? serverCertificate, ServerLog log)
+    private readonly Socket _socket;
+    private readonly Task<MonitorHttpServer> _http;
+
+    private MonitorPort(Socket socket, Task<MonitorHttpServer> http)
+    {
+        _socket = socket;
+        _http = http;
+        Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>Completes when the HTTP server serves; faults when it could not start.</summary>
+    public Task Started => _http;
+
+    /// <summary>
+    /// Null when monitoring is off; throws <see cref="NatsServerException"/> when the port cannot be opened.
+    /// <paramref name="serverCertificate"/> is the tls {} certificate HTTPS uses by default.
+    /// </summary>
+    public static MonitorPort? Open(ServerOptions o, ServerMonitor monitor, X509Certificate2? serverCertificate, ServerLog log)
     {
         if (o.HttpPort == 0 && o.HttpsPort == 0)
         {
@@ -33,22 +56,34 @@ internal static class MonitorPort
         string host = o.HttpHost.Length > 0 ? o.HttpHost : o.Host;
         int port = secure ? o.HttpsPort : o.HttpPort;
         int bindPort = port == ServerOptions.RandomPort ? 0 : port;
-        MonitorHttpServer http;
+        IPAddress address = TcpListen.ResolveAddress(host);
+        Socket socket;
         try
         {
-            IPAddress address = TcpListen.ResolveAddress(host);
-            http = await MonitorHttpServer.StartAsync(monitor, address, bindPort, secure ? certificate : null, o.HttpBasePath).ConfigureAwait(false);
+            socket = TcpListen.Listen(address, bindPort);
         }
-        catch (IOException ex)
+        catch (SocketException ex)
         {
             string hp = TcpListen.HostPort(host, bindPort);
-            string why = ex.InnerException?.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) == true
-                ? "address already in use"
-                : ex.InnerException?.Message ?? ex.Message;
-            throw new NatsServerException($"Can't start monitoring: can't listen to the monitor port: listen tcp {hp}: bind: {why}", ex);
+            throw new NatsServerException($"Can't start monitoring: can't listen to the monitor port: listen tcp {hp}: bind: {TcpListen.ErrorText(ex)}", ex);
         }
 
-        log.Notice($"Starting {(secure ? "https" : "http")} monitor on {TcpListen.HostPort(host, http.Port)}");
-        return http;
+        string basePath = o.HttpBasePath;
+        Task<MonitorHttpServer> http = Task.Run(() => MonitorHttpServer.StartAsync(monitor, socket, secure ? certificate : null, basePath));
+        var monitorPort = new MonitorPort(socket, http);
+        log.Notice($"Starting {(secure ? "https" : "http")} monitor on {TcpListen.HostPort(host, monitorPort.Port)}");
+        return monitorPort;
+    }
+
+    /// <summary>Stops the HTTP server (once it has started, or failed to) and closes the port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await ((Task)_http).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_http.IsCompletedSuccessfully)
+        {
+            await _http.Result.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _socket.Dispose();
     }
 }

@@ -11,9 +11,9 @@ internal sealed partial class SystemServices
 {
     private void SubscribeControl()
     {
-        Subscribe($"$SYS.REQ.SERVER.{ServerId}.RELOAD", m => Reply(m, "EventFilterOptions", _ => Done(_server.ReloadConfigFile())));
-        Subscribe($"$SYS.REQ.SERVER.{ServerId}.KICK", m => Reply(m, "KickClientReq", body => Done(_server.KickClient(body.UInt64("cid")))));
-        Subscribe($"$SYS.REQ.SERVER.{ServerId}.LDM", m => Reply(m, "LDMClientReq", body => Done(_server.SendLameDuckInfo(body.UInt64("cid")))));
+        Subscribe($"$SYS.REQ.SERVER.{ServerId}.RELOAD", m => Reply(m, "EventFilterOptions", _ => Done(_server.Reloader.ReloadConfigFile())));
+        Subscribe($"$SYS.REQ.SERVER.{ServerId}.KICK", m => Reply(m, "KickClientReq", body => Done(_server.ClientRegistry.Kick(body.UInt64("cid")))));
+        Subscribe($"$SYS.REQ.SERVER.{ServerId}.LDM", m => Reply(m, "LDMClientReq", body => Done(_server.LameDuckMode.SendInfo(body.UInt64("cid")))));
     }
 
     /// <summary>No data on success, the reason as error 500 otherwise (nats-server's zReq).</summary>

@@ -41,6 +41,9 @@ internal sealed class ClientTls : IDisposable
 
     public bool WithoutCertificate => _withoutCertificate;
 
+    /// <summary><see cref="On"/>, also before start (<paramref name="tls"/> null): what the options ask for.</summary>
+    public static bool IsOn(ClientTls? tls, ServerOptions options) => tls?.On ?? (options.TlsEnabled && options.TlsWithoutCertificate);
+
     /// <summary>Puts <paramref name="next"/> in force for new connections; true if the pinned certificates changed.</summary>
     public bool Swap(TlsSetup next)
     {
