@@ -44,6 +44,12 @@ internal sealed class ServiceImport : ImportBinding
     /// <summary>The import's <c>share</c> flag, as configured (shown by /accountz).</summary>
     public bool Share { get; init; }
 
+    /// <summary>
+    /// A request crossing this import carries who sent it in a <c>Nats-Request-Info</c> header (nats-server
+    /// 2.10 adds it on every service import; only <c>$SYS.REQ.USER.INFO</c>'s system import needs it here).
+    /// </summary>
+    public bool CarriesRequester { get; init; }
+
     /// <summary>The request's subject in the exporting account; returns the length written to <paramref name="buffer"/>.</summary>
     public int MapToExporter(ReadOnlySpan<byte> subject, ref byte[] buffer) => SubjectTransform.Map(_toExporter, subject, ref buffer);
 }

@@ -57,7 +57,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             Trace = _log.IsTrace,
         };
         _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
-        _delivery = new DeliveryBatch(server.Stats, _log);
+        _delivery = new DeliveryBatch(server.Stats, _log) { RequestInfo = RequestInfoJson };
         _connectUrlsVersionAtStart = server.ClientInfo.ConnectUrlsVersion;
         BindNoAuthUserUntilConnect();
         ApplyAccountLimits(options, log: false);

@@ -87,6 +87,13 @@ internal sealed class DeliveryBatch
     /// </summary>
     public bool RunsServiceImports { get; init; } = true;
 
+    /// <summary>
+    /// The publisher's <c>Nats-Request-Info</c> JSON, for a request crossing an import that carries it
+    /// (<see cref="ServiceImport.CarriesRequester"/>); null where the publisher is not a client.
+    /// Asked only then, so an ordinary publish pays nothing for it.
+    /// </summary>
+    public Func<byte[]?>? RequestInfo { get; init; }
+
     public bool HasImportWork => _importWork.Count > 0;
 
     /// <summary>
@@ -302,7 +309,7 @@ internal sealed class DeliveryBatch
     /// </summary>
     public void RunImports(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        QueueHops(subject, reply, hops: 1);
+        QueueHops(subject, reply, hops: 1, headerSize, message, null);
         while (_hops.TryDequeue(out ImportHop hop))
         {
             if (hop.Hops > MaxImportHops)
@@ -312,13 +319,16 @@ internal sealed class DeliveryBatch
                 continue;
             }
 
-            DeliverInto(hop.Account, null, hop.Subject, hop.Reply, headerSize, message);
-            QueueHops(hop.Subject, hop.Reply, hop.Hops + 1);
+            // A hop whose import added the requester's header delivers that copy, and so do the hops after it.
+            int size = hop.Message is null ? headerSize : hop.HeaderSize;
+            ReadOnlySpan<byte> m = hop.Message ?? message;
+            DeliverInto(hop.Account, null, hop.Subject, hop.Reply, size, m);
+            QueueHops(hop.Subject, hop.Reply, hop.Hops + 1, size, m, hop.Message);
         }
     }
 
     /// <summary>Turns the import work met by the last delivery into hops (mapped subject and reply, copied).</summary>
-    private void QueueHops(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int hops)
+    private void QueueHops(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int hops, int headerSize, ReadOnlySpan<byte> message, byte[]? carried)
     {
         foreach (Subscription sub in _importWork)
         {
@@ -328,12 +338,19 @@ internal sealed class DeliveryBatch
                     byte[] buffer = new byte[subject.Length + 64];
                     int length = service.MapToExporter(subject, ref buffer);
                     byte[] mappedReply = reply.IsEmpty ? [] : service.Importer.Responses.Register(reply, service);
-                    _hops.Enqueue(new ImportHop(service.Exporter, buffer[..length], mappedReply, hops));
+                    byte[]? withInfo = carried;
+                    int size = headerSize;
+                    if (service.CarriesRequester && RequestInfo?.Invoke() is { } info)
+                    {
+                        withInfo = RequestInfoHeader.Set(message, ref size, info);
+                    }
+
+                    _hops.Enqueue(new ImportHop(service.Exporter, buffer[..length], mappedReply, hops, withInfo, size));
                     break;
                 case ServiceResponses responses:
                     if (responses.Take(subject) is { } requesterReply)
                     {
-                        _hops.Enqueue(new ImportHop(responses.Importer, requesterReply, [], hops));
+                        _hops.Enqueue(new ImportHop(responses.Importer, requesterReply, [], hops, carried, headerSize));
                     }
 
                     break;
@@ -344,7 +361,7 @@ internal sealed class DeliveryBatch
     }
 
     /// <summary>One delivery into another account that an import leads to.</summary>
-    private readonly record struct ImportHop(Account Account, byte[] Subject, byte[] Reply, int Hops);
+    private readonly record struct ImportHop(Account Account, byte[] Subject, byte[] Reply, int Hops, byte[]? Message = null, int HeaderSize = 0);
 
     /// <summary>After a read: wake every connection written to, once, and add up the counters.</summary>
     public void End(long inMsgs, long inBytes)

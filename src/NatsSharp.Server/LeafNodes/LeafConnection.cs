@@ -25,6 +25,7 @@ internal sealed class LeafConnection : PeerConnection
     private Account? _account;
     private byte[] _mappedSubject = [];
     private Account? _countedIn; // the account whose max_leafnodes counts this connection
+    private ConnectOptions? _hubSideConnect; // the CONNECT a hub accepted, for the system account's events
 
     /// <param name="account">The local account of the remote we dialled; null when the leaf dialled us (bound at CONNECT).</param>
     /// <param name="remote">The remote we dialled (null when we are the hub).</param>
@@ -160,6 +161,7 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
+        _hubSideConnect = connect;
         if (!CountInAccount(account))
         {
             return false;
@@ -251,6 +253,7 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         _countedIn = account;
+        Server.SystemEvents?.LeafRegistered(this, account.Name, _hubSideConnect);
         return true;
     }
 
@@ -456,7 +459,13 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         _manager.Unregister(this);
-        Interlocked.Exchange(ref _countedIn, null)?.RemoveLeaf();
+        Account? counted = Interlocked.Exchange(ref _countedIn, null);
+        counted?.RemoveLeaf();
+        if (Account is { } bound)
+        {
+            Server.SystemEvents?.LeafClosed(this, bound.Name, _hubSideConnect, counted is not null, reason);
+        }
+
         Log.Notice(Prefix + "Leafnode connection closed: " + ClosedReasonText.Of(reason) + " account: " + (Account?.Name ?? ""));
     }
 }

@@ -8,4 +8,6 @@ namespace NatsSharp.Server.SystemAccount;
 [JsonSerializable(typeof(ConnectEventMessage))]
 [JsonSerializable(typeof(DisconnectEventMessage))]
 [JsonSerializable(typeof(AccountConnsMessage))]
+[JsonSerializable(typeof(RequestInfo))]
+[JsonSerializable(typeof(UserInfo))]
 internal sealed partial class SystemJson : JsonSerializerContext;

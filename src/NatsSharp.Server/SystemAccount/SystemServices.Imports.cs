@@ -21,7 +21,7 @@ internal sealed partial class SystemServices
         AccountExport statz = new() { Kind = ExchangeKind.Service, Subject = "$SYS.REQ.ACCOUNT.*.STATZ", ResponseType = ServiceResponseType.Streamed };
         AccountExport subscribers = new() { Kind = ExchangeKind.Service, Subject = "$SYS.DEBUG.SUBSCRIBERS" };
         var exports = Account.Exports.ToList();
-        foreach (AccountExport export in new[] { connz, statz, subscribers })
+        foreach (AccountExport export in new[] { connz, statz, subscribers, UserInfoExport })
         {
             if (!exports.Any(e => e.Kind == ExchangeKind.Service && e.Subject == export.Subject))
             {
@@ -34,6 +34,16 @@ internal sealed partial class SystemServices
         {
             if (importer == Account)
             {
+                // The system account imports only USER.INFO, from itself (nats-server's addSystemAccountExports).
+                var own = Account.ServiceImports.ToList();
+                bool ownResponses = own.Any(s => s.Exporter == Account);
+                ImportUserInfo(Account, own);
+                Account.ServiceImports = own;
+                if (!ownResponses)
+                {
+                    Subscribe(Account, Account.Internal, Account.Responses.WildcardSubject, Account.Responses);
+                }
+
                 continue;
             }
 
@@ -43,6 +53,7 @@ internal sealed partial class SystemServices
             Import(importer, services, "$SYS.REQ.ACCOUNT.PING.CONNZ", connzTo, connz);
             Import(importer, services, "$SYS.REQ.SERVER.PING.CONNZ", connzTo, connz);
             Import(importer, services, "$SYS.REQ.ACCOUNT.PING.STATZ", $"$SYS.REQ.ACCOUNT.{importer.Name}.STATZ", statz);
+            ImportUserInfo(importer, services);
             importer.ServiceImports = services;
             if (!responsesHere)
             {

@@ -52,6 +52,7 @@ internal sealed partial class SystemServices
         Subscribe($"$SYS.LATENCY.M2.{Hash}", static _ => { });
         SubscribeLocal("$SYS.DEBUG.SUBSCRIBERS");
         SubscribeControl();
+        SubscribeUserInfo();
     }
 
     private void OnStatszRequest(ReceivedMessage m)

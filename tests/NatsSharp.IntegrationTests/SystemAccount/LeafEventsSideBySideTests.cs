@@ -1,0 +1,96 @@
+using System.Text.Json;
+using NatsSharp.IntegrationTests.Infrastructure;
+using NatsSharp.IntegrationTests.Security;
+using NatsSharp.Server;
+
+namespace NatsSharp.IntegrationTests.SystemAccount;
+
+/// <summary>
+/// A leafnode joining and leaving a hub, as the system account reports it, against nats-server 2.9.10:
+/// the account's <c>SERVER.CONNS</c> (<c>leafnodes</c>), the client <c>CONNECT</c>/<c>DISCONNECT</c>
+/// advisories with kind <c>Leafnode</c>, and no <c>$SYS.ACCOUNT.&lt;acc&gt;.LEAFNODE.CONNECT</c> (nats-server
+/// sends that one only when it has gateways).
+/// </summary>
+public class LeafEventsSideBySideTests
+{
+    private static string Config(int leafPort) => $$"""
+        leafnodes { listen: "127.0.0.1:{{leafPort}}" }
+        accounts {
+          SYS: { users: [{user: sys, password: sys}] }
+          A: { users: [{user: a, password: a}] }
+        }
+        system_account: SYS
+        """;
+
+    private static readonly HashSet<string> Ignored = ["client.rtt"];
+
+    [Fact]
+    public async Task A_leaf_joining_and_leaving_gets_the_events_nats_server_sends()
+    {
+        int realLeaf = FreePort.Next();
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync(Config(realLeaf));
+        int ourLeaf = FreePort.Next();
+        await using NatsServer ours = await ConfiguredServer.StartAsync(Config(ourLeaf));
+
+        List<(string Kind, string Body)> expected = await ScenarioAsync(real.Port, realLeaf);
+        List<(string Kind, string Body)> actual = await ScenarioAsync(ours.Port, ourLeaf);
+        Assert.Equal(expected.Select(e => e.Kind), actual.Select(e => e.Kind));
+        Assert.DoesNotContain(expected, e => e.Kind.Contains("LEAFNODE", StringComparison.Ordinal));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            JsonShape.AssertSame(expected[i].Kind, expected[i].Body, actual[i].Body, Ignored);
+            Assert.Equal(Facts(expected[i].Body), Facts(actual[i].Body));
+        }
+    }
+
+    /// <summary>
+    /// The events under <c>$SYS.ACCOUNT.A.</c> while a fake leaf connects as user a and leaves: the joining
+    /// ones (up to the CONNECT advisory) and the leaving ones (up to both the DISCONNECT and the count
+    /// back at 0), each part sorted by kind since nats-server queues them from two goroutines.
+    /// </summary>
+    private static async Task<List<(string Kind, string Body)>> ScenarioAsync(int clientPort, int leafPort)
+    {
+        await using SysClient sys = await SysClient.ConnectAsync(clientPort, "sys", "sys");
+        await sys.SubscribeAsync("$SYS.ACCOUNT.A.>", 1);
+
+        var joined = new List<(string, string)>();
+        var left = new List<(string, string)>();
+        await using (RawClient leaf = await RawClient.ConnectAsync(leafPort))
+        {
+            await leaf.SendAsync("CONNECT {\"name\":\"FAKE\",\"user\":\"a\",\"pass\":\"a\",\"headers\":true}\r\nPING\r\n");
+            for (int i = 0; i < 20 && !joined.Any(e => e.Item1 == "CONNECT"); i++)
+            {
+                (string subject, string body) = await sys.NextAsync(TimeSpan.FromSeconds(10));
+                joined.Add((subject["$SYS.ACCOUNT.A.".Length..], body));
+            }
+        }
+
+        bool Done() => left.Any(e => e.Item1 == "DISCONNECT") && left.Any(e => e.Item1 == "SERVER.CONNS" && LeafCount(e.Item2) == 0);
+        for (int i = 0; i < 20 && !Done(); i++)
+        {
+            (string subject, string body) = await sys.NextAsync(TimeSpan.FromSeconds(10));
+            left.Add((subject["$SYS.ACCOUNT.A.".Length..], body));
+        }
+
+        return [.. joined.OrderBy(e => e.Item1, StringComparer.Ordinal), .. left.OrderBy(e => e.Item1, StringComparer.Ordinal)];
+    }
+
+    private static int LeafCount(string conns)
+    {
+        using JsonDocument doc = JsonDocument.Parse(conns);
+        return doc.RootElement.GetProperty("leafnodes").GetInt32();
+    }
+
+    /// <summary>The values both servers must agree on: the type, the client's kind, name, user and account, the counts, the reason.</summary>
+    private static string Facts(string body)
+    {
+        using JsonDocument doc = JsonDocument.Parse(body);
+        JsonElement root = doc.RootElement;
+        string Get(JsonElement e, string name) => e.TryGetProperty(name, out JsonElement v) ? v.ToString() : "-";
+        JsonElement client = root.TryGetProperty("client", out JsonElement c) ? c : default;
+        string clientFacts = client.ValueKind == JsonValueKind.Object
+            ? $"{Get(client, "kind")} {Get(client, "name")} {Get(client, "user")} {Get(client, "acc")} {Get(client, "client_type")}"
+            : "";
+        return $"{Get(root, "type")} {clientFacts} conns={Get(root, "conns")} leafnodes={Get(root, "leafnodes")} total={Get(root, "total_conns")} reason={Get(root, "reason")}";
+    }
+}
