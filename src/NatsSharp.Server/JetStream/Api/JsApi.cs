@@ -705,6 +705,12 @@ internal sealed class JsApi
         {
             if (stream.FindConsumer(name) is { } existing)
             {
+                if (ConsumerUpdateRules.Check(existing.Config, cfg, s => !js.Account.Sublist.Match(Encoding.UTF8.GetBytes(s)).IsEmpty) is { } notUpdatable)
+                {
+                    Error(js, reply, type, notUpdatable);
+                    return;
+                }
+
                 if (existing.IsPush != !string.IsNullOrEmpty(cfg.DeliverSubject))
                 {
                     Error(js, reply, type, JsErrors.ConsumerCreateErrF.With("consumer push vs pull can not be changed"));
@@ -789,9 +795,16 @@ internal sealed class JsApi
         switch (cfg.DeliverPolicy)
         {
             case "all" or "last" or "new" or "last_per_subject":
+                string policy = cfg.DeliverPolicy.Replace('_', ' ');
                 if (cfg.OptStartSeq > 0 || cfg.OptStartTime is not null)
                 {
-                    return JsErrors.ConsumerInvalidPolicyErrF.With($"consumer delivery policy is deliver {cfg.DeliverPolicy.Replace('_', ' ')}, but optional start sequence or time is also set");
+                    // nats-server names the one that is set, the sequence first.
+                    return JsErrors.ConsumerInvalidPolicyErrF.With($"consumer delivery policy is deliver {policy}, but optional start {(cfg.OptStartSeq > 0 ? "sequence" : "time")} is also set");
+                }
+
+                if (cfg.DeliverPolicy == "last_per_subject" && string.IsNullOrEmpty(cfg.FilterSubject))
+                {
+                    return JsErrors.ConsumerInvalidPolicyErrF.With("consumer delivery policy is deliver last per subject, but optional filter subject is not set");
                 }
 
                 break;
@@ -801,6 +814,11 @@ internal sealed class JsApi
                     return JsErrors.ConsumerInvalidPolicyErrF.With("consumer delivery policy is deliver by start sequence, but optional start sequence is not set");
                 }
 
+                if (cfg.OptStartTime is not null)
+                {
+                    return JsErrors.ConsumerInvalidPolicyErrF.With("consumer delivery policy is deliver by start sequence, but optional start time is also set");
+                }
+
                 break;
             case "by_start_time":
                 if (cfg.OptStartTime is null)
@@ -808,9 +826,20 @@ internal sealed class JsApi
                     return JsErrors.ConsumerInvalidPolicyErrF.With("consumer delivery policy is deliver by start time, but optional start time is not set");
                 }
 
+                if (cfg.OptStartSeq > 0)
+                {
+                    // nats-server 2.9.10's text, "start" twice.
+                    return JsErrors.ConsumerInvalidPolicyErrF.With("consumer delivery policy is deliver by start time, but optional start start sequence is also set");
+                }
+
                 break;
             default:
                 return JsErrors.ConsumerInvalidPolicyErrF.With("deliver policy invalid");
+        }
+
+        if (cfg.FlowControl && cfg.Heartbeat == 0)
+        {
+            return JsErrors.ConsumerWithFlowControlNeedsHeartbeats;
         }
 
         if (!string.IsNullOrEmpty(cfg.FilterSubject))

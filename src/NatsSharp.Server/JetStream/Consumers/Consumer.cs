@@ -134,7 +134,7 @@ internal sealed class Consumer
             Config = Config,
             Delivered = new SequenceInfo { Consumer = _dseq, JsStream = _sseq > 0 ? _sseq - 1 : 0, LastActive = _lastDeliveryNs > 0 ? JsTime.ToDateTime(_lastDeliveryNs) : null },
             AckFloor = AckNone
-                ? new SequenceInfo { Consumer = _dseq, JsStream = _sseq > 0 ? _sseq - 1 : 0 }
+                ? new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence }
                 : new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence, LastActive = _lastActiveNs > 0 && _ackFloor.ConsumerSequence > 0 ? JsTime.ToDateTime(_lastActiveNs) : null },
             NumAckPending = _pending.Count,
             NumRedelivered = _deliveries.Count(d => d.Value > 1),
@@ -186,6 +186,12 @@ internal sealed class Consumer
         foreach (ulong seq in _pending.Keys.Where(s => s < firstSeq).ToList())
         {
             OnRemoved(seq);
+        }
+
+        // nats-server's consumer.purge: the ack floor moves up to just below the new first sequence.
+        if (_ackFloor.StreamSequence < firstSeq)
+        {
+            _ackFloor = new SequencePair(_dseq, firstSeq - 1);
         }
 
         _store.Replace(Snapshot());
@@ -449,7 +455,9 @@ internal sealed class Consumer
                 break;
         }
 
-        _ackFloor = new SequencePair(0, _sseq > 0 ? _sseq - 1 : 0);
+        // nats-server 2.9.10 reads its fresh stored state (ack floor 0/0) over the start position it picked,
+        // so a new consumer shows ack_floor 0/0 until its first ack (or delivery, with ack none).
+        _ackFloor = default;
     }
 
     /// <summary>Delivers while there is a message and someone to take it (interest, a waiting request, room under max_ack_pending).</summary>
@@ -646,6 +654,10 @@ internal sealed class Consumer
             p.DeliveredNs = now;
             p.DeadlineNs = now + AckWaitNs(dc);
             _deliveries[m.Sequence] = dc;
+        }
+        else
+        {
+            _ackFloor = new SequencePair(_dseq, m.Sequence); // nothing to ack: delivered is acknowledged
         }
 
         _store.UpdateDelivered(_dseq, m.Sequence, dc, now);
