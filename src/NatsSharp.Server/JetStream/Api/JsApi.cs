@@ -711,6 +711,12 @@ internal sealed class JsApi
                     return;
                 }
 
+                if (FixedOnUpdate(existing.Config, cfg) is { } fixedField)
+                {
+                    Error(js, reply, type, JsErrors.ConsumerCreateErrF.With(fixedField));
+                    return;
+                }
+
                 existing.UpdateConfig(cfg);
                 info = existing.Info();
             }
@@ -743,6 +749,17 @@ internal sealed class JsApi
         Send(js, reply, info, JsJson.Default.ConsumerInfo);
     }
 
+    /// <summary>nats-server's checkNewConsumerConfig: what a consumer update can not change (the consumer's state depends on it).</summary>
+    private static string? FixedOnUpdate(ConsumerConfig old, ConsumerConfig cfg) =>
+        old.DeliverPolicy != cfg.DeliverPolicy ? "deliver policy can not be updated"
+        : old.OptStartSeq != cfg.OptStartSeq ? "start sequence can not be updated"
+        : old.OptStartTime != cfg.OptStartTime ? "start time can not be updated"
+        : old.AckPolicy != cfg.AckPolicy ? "ack policy can not be updated"
+        : old.ReplayPolicy != cfg.ReplayPolicy ? "replay policy can not be updated"
+        : old.Heartbeat != cfg.Heartbeat ? "heart beats can not be updated"
+        : old.FlowControl != cfg.FlowControl ? "flow control can not be updated"
+        : null;
+
     private static JsApiError? CheckConsumerConfig(JsStream stream, ConsumerConfig cfg, string name)
     {
         if (cfg.Replicas > 1)
@@ -761,9 +778,19 @@ internal sealed class JsApi
             return JsErrors.ConsumerDeliverToWildcardsErr;
         }
 
+        if (push && stream.Config.Subjects is { } streamSubjects && streamSubjects.Any(s => JsSubject.IsSubset(cfg.DeliverSubject!, s)))
+        {
+            return JsErrors.ConsumerDeliverCycleErr; // its deliveries would be stored again
+        }
+
         if (push && cfg.MaxWaiting > 0)
         {
             return JsErrors.ConsumerPushMaxWaitingErr;
+        }
+
+        if (!push && cfg.RateLimit > 0)
+        {
+            return JsErrors.ConsumerPullWithRateLimitErr;
         }
 
         if (!push && cfg.Heartbeat > 0)
@@ -820,6 +847,11 @@ internal sealed class JsApi
             {
                 return JsErrors.ConsumerFilterNotSubsetErr;
             }
+        }
+
+        if (cfg.FlowControl && cfg.Heartbeat == 0)
+        {
+            return JsErrors.ConsumerWithFlowControlNeedsHeartbeats;
         }
 
         if (stream.Config.Retention == "workqueue")
