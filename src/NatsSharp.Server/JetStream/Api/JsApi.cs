@@ -378,6 +378,12 @@ internal sealed class JsApi
                 return;
             }
 
+            if (JsLimits.CheckStreamUpdate(js, old, cfg) is { } limited)
+            {
+                Error(js, reply, type, limited);
+                return;
+            }
+
             if (Overlaps(js, cfg, stream))
             {
                 Error(js, reply, type, JsErrors.StreamSubjectOverlapErr);
