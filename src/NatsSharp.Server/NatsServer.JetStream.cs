@@ -21,7 +21,7 @@ public sealed partial class NatsServer
             js.StoreDir = Options.StoreDir;
         }
 
-        JetStream = new JetStreamEngine(js, Internal, Log) { ServerName = ServerName };
+        JetStream = new JetStreamEngine(js, Internal, Log) { ServerName = ServerName, MaxPayload = Options.MaxPayload };
         Log.Notice("Starting JetStream");
         Log.Notice($"  Max Memory:      {FormatBytes(JetStream.MaxMemory)}");
         Log.Notice($"  Max Storage:     {FormatBytes(JetStream.MaxStore)}");

@@ -52,6 +52,9 @@ internal sealed class JetStreamEngine : IDisposable
     /// <summary>The server's name (its id when none is configured), as advisories and /jsz carry it.</summary>
     public string ServerName { get; set; } = "";
 
+    /// <summary>The server's max_payload: a consumer's rate limit burst when its stream sets no max_msg_size.</summary>
+    public int MaxPayload { get; set; } = 1024 * 1024;
+
     /// <summary>The directory JetStream keeps its data in (store_dir + "/jetstream", as nats-server).</summary>
     public string StoreDir { get; }
 

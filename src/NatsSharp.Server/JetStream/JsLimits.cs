@@ -20,9 +20,9 @@ internal static class JsLimits
             return JsErrors.MaximumStreamsLimitErr;
         }
 
-        if (limits.MaxBytesRequired && cfg.MaxBytes <= 0)
+        if (CheckMaxBytes(limits, cfg) is { } maxBytes)
         {
-            return JsErrors.StreamMaxBytesRequired;
+            return maxBytes;
         }
 
         if (cfg.MaxConsumers > 0 && limits.MaxConsumers > 0 && cfg.MaxConsumers > limits.MaxConsumers)
@@ -42,6 +42,46 @@ internal static class JsLimits
         long serverLimit = memory ? js.Engine.MaxMemory : js.Engine.MaxStore;
         long serverReserved = js.Engine.Accounts.Sum(a => Reserved(a.Streams, memory));
         return serverReserved + add > serverLimit ? exceeded : null;
+    }
+
+    /// <summary>
+    /// A stream update the limits refuse, or null. As nats-server's configUpdateCheck: only a larger
+    /// max_bytes reserves more (the difference; from unset, one byte more than the new value, as Go's
+    /// arithmetic with -1 gives), on top of the other streams' reservations and this stream's old one.
+    /// </summary>
+    public static JsApiError? CheckStreamUpdate(JsAccount js, StreamConfig old, StreamConfig cfg)
+    {
+        JetStreamAccountLimits limits = js.Limits;
+        if (CheckMaxBytes(limits, cfg) is { } maxBytes)
+        {
+            return maxBytes;
+        }
+
+        bool memory = cfg.Storage == "memory";
+        long add = Math.Max(cfg.MaxBytes - old.MaxBytes, 0);
+        long accountLimit = memory ? limits.MaxMemory : limits.MaxStore;
+        JsApiError exceeded = memory ? JsErrors.MemoryResourcesExceededErr : JsErrors.StorageResourcesExceededErr;
+        long reserved = js.Streams.Where(s => s.Name != cfg.Name && (s.Config.Storage == "memory") == memory && s.Config.MaxBytes > 0).Sum(s => s.Config.MaxBytes) + old.MaxBytes;
+        if (accountLimit >= 0 && reserved + add > accountLimit)
+        {
+            return exceeded;
+        }
+
+        long serverLimit = memory ? js.Engine.MaxMemory : js.Engine.MaxStore;
+        long serverReserved = js.Engine.Accounts.Sum(a => Reserved(a.Streams, memory));
+        return serverReserved + add > serverLimit ? exceeded : null;
+    }
+
+    /// <summary>nats-server's maxBytesLimits check: max_bytes_required, and the per-stream maximum of the storage type.</summary>
+    private static JsApiError? CheckMaxBytes(JetStreamAccountLimits limits, StreamConfig cfg)
+    {
+        if (limits.MaxBytesRequired && cfg.MaxBytes <= 0)
+        {
+            return JsErrors.StreamMaxBytesRequired;
+        }
+
+        long perStream = cfg.Storage == "memory" ? limits.MemoryMaxStreamBytes : limits.StoreMaxStreamBytes;
+        return perStream > 0 && cfg.MaxBytes > perStream ? JsErrors.StreamMaxStreamBytesExceeded : null;
     }
 
     /// <summary>A consumer create the account's max_consumers (per stream, as nats-server) refuses, or null.</summary>

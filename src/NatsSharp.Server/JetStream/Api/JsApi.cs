@@ -378,6 +378,12 @@ internal sealed class JsApi
                 return;
             }
 
+            if (JsLimits.CheckStreamUpdate(js, old, cfg) is { } limited)
+            {
+                Error(js, reply, type, limited);
+                return;
+            }
+
             if (Overlaps(js, cfg, stream))
             {
                 Error(js, reply, type, JsErrors.StreamSubjectOverlapErr);
@@ -711,12 +717,6 @@ internal sealed class JsApi
                     return;
                 }
 
-                if (existing.IsPush != !string.IsNullOrEmpty(cfg.DeliverSubject))
-                {
-                    Error(js, reply, type, JsErrors.ConsumerCreateErrF.With("consumer push vs pull can not be changed"));
-                    return;
-                }
-
                 existing.UpdateConfig(cfg);
                 info = existing.Info();
             }
@@ -767,9 +767,19 @@ internal sealed class JsApi
             return JsErrors.ConsumerDeliverToWildcardsErr;
         }
 
+        if (push && stream.Config.Subjects is { } streamSubjects && streamSubjects.Any(s => JsSubject.IsSubset(cfg.DeliverSubject!, s)))
+        {
+            return JsErrors.ConsumerDeliverCycleErr; // its deliveries would be stored again
+        }
+
         if (push && cfg.MaxWaiting > 0)
         {
             return JsErrors.ConsumerPushMaxWaitingErr;
+        }
+
+        if (!push && cfg.RateLimit > 0)
+        {
+            return JsErrors.ConsumerPullWithRateLimitErr;
         }
 
         if (!push && cfg.Heartbeat > 0)
@@ -837,11 +847,6 @@ internal sealed class JsApi
                 return JsErrors.ConsumerInvalidPolicyErrF.With("deliver policy invalid");
         }
 
-        if (cfg.FlowControl && cfg.Heartbeat == 0)
-        {
-            return JsErrors.ConsumerWithFlowControlNeedsHeartbeats;
-        }
-
         if (!string.IsNullOrEmpty(cfg.FilterSubject))
         {
             List<string>? subjects = StreamSourcing.SubjectsForFilter(stream.Account, stream.Config);
@@ -849,6 +854,11 @@ internal sealed class JsApi
             {
                 return JsErrors.ConsumerFilterNotSubsetErr;
             }
+        }
+
+        if (cfg.FlowControl && cfg.Heartbeat == 0)
+        {
+            return JsErrors.ConsumerWithFlowControlNeedsHeartbeats;
         }
 
         if (stream.Config.Retention == "workqueue")

@@ -15,7 +15,11 @@ namespace NatsSharp.Server.JetStream.Consumers;
 /// </summary>
 internal sealed class Consumer
 {
-    private const int FlowControlEvery = 64;
+    // nats-server's JsFlowControlMaxPending: the window starts at 1/16 of it and doubles with each answer.
+    private const int FlowControlMaxPending = 32 * 1024 * 1024;
+
+    // nats-server waits a replay gap only when it is over a millisecond.
+    private const long ReplayMinGapNs = 1_000_000;
     private static readonly long DefaultEphemeralIdleNs = TimeSpan.FromSeconds(5).Ticks * 100;
 
     private readonly JsStream _stream;
@@ -30,6 +34,7 @@ internal sealed class Consumer
     private readonly LinkedList<WaitingRequest> _waiting = new();
     private readonly byte[]? _deliverSubjectBytes;
     private InternalSubscriber? _ackSubscription;
+    private InternalSubscriber? _flowControlSubscription;
     private ulong _sseq;
     private ulong _dseq;
     private ulong _lastDeliveredStreamSeq;
@@ -37,9 +42,30 @@ internal sealed class Consumer
     private long _lastActiveNs;
     private long _lastDeliveryNs;
     private long _idleSinceNs;
-    private int _sinceFlowControl;
-    private ulong _flowControlCount;
     private bool _stopped;
+
+    // Delivery waits until then: a replay_policy original gap or the rate limit (the tick resumes it).
+    private long _resumeAtNs;
+
+    // replay_policy original (nats-server's o.replay): until the first pass reaches the last sequence
+    // the stream had at start, each message waits the gap between its timestamp and the previous one's.
+    private bool _replaying;
+    private ulong _replayUntilSeq;
+    private long _replayLastTs;
+    private long _replayLastDeliveryNs;
+
+    // rate_limit_bps: a token bucket in bytes, full at start (nats-server: rate.NewLimiter(bps/8, burst)).
+    private double _rateTokens;
+    private double _rateBytesPerNs;
+    private int _rateBurst;
+    private long _rateLastNs;
+
+    // Flow control (nats-server's maxpb, pbytes, fcsz, fcid): bytes delivered since the last answered
+    // request; delivery stops above the window until the pending request is answered.
+    private int _fcWindow;
+    private int _fcPendingBytes;
+    private int _fcSize;
+    private string? _fcId;
 
     public Consumer(JsStream stream, string name, ConsumerConfig config, IConsumerStore store, DateTime created)
     {
@@ -89,15 +115,35 @@ internal sealed class Consumer
             SetStartPosition();
         }
 
+        if (Config.ReplayPolicy == "original")
+        {
+            _replaying = true;
+            _replayUntilSeq = _stream.Store.State.LastSequence;
+        }
+
+        SetRateLimit();
         _store.WriteMetadata(JsonSerializer.SerializeToUtf8Bytes(Config, JsJson.Default.ConsumerConfig));
         string ackSubject = $"$JS.ACK.{_stream.Name}.{Name}.>";
         _ackSubscription = _stream.Account.Engine.Internal.Subscribe(_stream.Account.Account, ackSubject, (Accounts.Account _, in InternalMessage m) =>
             _stream.Enqueue(new StreamWork(m.ToReceived(), this)));
+        if (IsPush && Config.FlowControl)
+        {
+            // Answers come on $JS.FC.<stream>.<consumer>.<id>; ProcessAck tells them from acks.
+            _fcWindow = FlowControlMaxPending / 16;
+            _flowControlSubscription = _stream.Account.Engine.Internal.Subscribe(_stream.Account.Account, $"$JS.FC.{_stream.Name}.{Name}.*", (Accounts.Account _, in InternalMessage m) =>
+                _stream.Enqueue(new StreamWork(m.ToReceived(), this)));
+        }
     }
 
     public void UpdateConfig(ConsumerConfig config)
     {
+        bool rateChanged = config.RateLimit != Config.RateLimit;
         Config = config;
+        if (rateChanged)
+        {
+            SetRateLimit();
+        }
+
         _store.WriteMetadata(JsonSerializer.SerializeToUtf8Bytes(Config, JsJson.Default.ConsumerConfig));
     }
 
@@ -108,6 +154,11 @@ internal sealed class Consumer
         if (_ackSubscription is not null)
         {
             _stream.Account.Engine.Internal.Unsubscribe(_ackSubscription);
+        }
+
+        if (_flowControlSubscription is not null)
+        {
+            _stream.Account.Engine.Internal.Unsubscribe(_flowControlSubscription);
         }
 
         if (deleted)
@@ -276,6 +327,12 @@ internal sealed class Consumer
     /// <param name="deferFlush">The stream's loop flushes the state once for its run (<see cref="FlushState"/>).</param>
     public void ProcessAck(ReceivedMessage m, bool deferFlush = false)
     {
+        if (m.Subject.StartsWith("$JS.FC.", StringComparison.Ordinal))
+        {
+            ProcessFlowControl(m.Subject);
+            return;
+        }
+
         // $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>: split without allocating.
         ReadOnlySpan<char> subject = m.Subject;
         Span<Range> tokens = stackalloc Range[10];
@@ -375,7 +432,14 @@ internal sealed class Consumer
 
         if (IsPush && Config.Heartbeat > 0 && now - Math.Max(_lastDeliveryNs, _idleSinceNs) >= Config.Heartbeat && HasInterest())
         {
-            SendTo(Config.DeliverSubject!, null, Encoding.UTF8.GetBytes(HeartbeatHeader()), default);
+            string hb = HeartbeatHeader();
+            if (_fcId is not null)
+            {
+                // Stalled on flow control: nats-server names the request so a client can answer it.
+                hb = $"{hb[..^2]}Nats-Consumer-Stalled: {_fcId}\r\n\r\n";
+            }
+
+            SendTo(Config.DeliverSubject!, null, Encoding.UTF8.GetBytes(hb), default);
             _idleSinceNs = now;
         }
 
@@ -469,21 +533,26 @@ internal sealed class Consumer
         }
 
         long now = JsTime.NowNs();
+        if (now < _resumeAtNs)
+        {
+            return;
+        }
+
         while (true)
         {
             WaitingRequest? wr = null;
             if (IsPush)
             {
-                if (!HasInterest())
+                if (!HasInterest() || (_fcWindow > 0 && _fcPendingBytes > _fcWindow))
                 {
-                    return;
+                    break;
                 }
             }
             else
             {
                 if (_waiting.First is null)
                 {
-                    return;
+                    break;
                 }
 
                 wr = _waiting.First.Value;
@@ -509,7 +578,14 @@ internal sealed class Consumer
                 continue;
             }
 
-            Deliver(m, dc, wr?.Reply ?? Config.DeliverSubject!, now);
+            string reply = $"$JS.ACK.{_stream.Name}.{Name}.{dc}.{m.Sequence}.{_dseq + 1}.{m.TimestampNs}.{NumPending(exact: false)}";
+            if (MustWait(m, m.Subject.Length + reply.Length + m.Header.Length + m.Data.Length, now))
+            {
+                undo();
+                return; // not the end of what there is: no-wait requests stay until it is delivered
+            }
+
+            Deliver(m, dc, wr?.Reply ?? Config.DeliverSubject!, reply, now);
             if (wr is not null)
             {
                 wr.Remaining--;
@@ -529,6 +605,11 @@ internal sealed class Consumer
                     _waiting.RemoveFirst();
                 }
             }
+        }
+
+        if (_replaying && _sseq > _replayUntilSeq)
+        {
+            _replaying = false; // caught up: from here on as instant (nats-server)
         }
 
         // Nothing more for now: no-wait requests end here.
@@ -634,7 +715,107 @@ internal sealed class Consumer
         }
     }
 
-    private void Deliver(StoredMessage m, ulong dc, string to, long now)
+    /// <summary>Whether <paramref name="m"/> has to wait for its replay gap or for the rate limit; sets when to try again.</summary>
+    /// <param name="size">nats-server's size for the rate limit: subject, ack reply, header and data.</param>
+    private bool MustWait(StoredMessage m, int size, long now)
+    {
+        if (_replaying && _replayLastTs > 0 && m.TimestampNs - _replayLastTs > ReplayMinGapNs)
+        {
+            long due = _replayLastDeliveryNs + (m.TimestampNs - _replayLastTs);
+            if (now < due)
+            {
+                _resumeAtNs = due;
+                return true;
+            }
+        }
+
+        if (_rateBytesPerNs > 0)
+        {
+            _rateTokens = Math.Min(_rateBurst, _rateTokens + ((now - _rateLastNs) * _rateBytesPerNs));
+            _rateLastNs = now;
+
+            // nats-server's limiter refuses a message above the burst for ever (the consumer stalls); we let it through at the burst's cost.
+            int cost = Math.Min(size, _rateBurst);
+            if (_rateTokens < cost)
+            {
+                _resumeAtNs = now + (long)Math.Ceiling((cost - _rateTokens) / _rateBytesPerNs);
+                return true;
+            }
+
+            _rateTokens -= cost;
+        }
+
+        if (_replaying)
+        {
+            _replayLastTs = m.TimestampNs;
+            _replayLastDeliveryNs = now;
+        }
+
+        return false;
+    }
+
+    /// <summary>nats-server's setRateLimit: bytes per second from bits, the burst the largest message the stream takes.</summary>
+    private void SetRateLimit()
+    {
+        if (Config.RateLimit == 0 || !IsPush)
+        {
+            _rateBytesPerNs = 0;
+            return;
+        }
+
+        _rateBytesPerNs = Math.Max(Config.RateLimit / 8, 1) / 1e9;
+        _rateBurst = _stream.Config.MaxMsgSize > 0 ? _stream.Config.MaxMsgSize : _stream.Account.Engine.MaxPayload;
+        _rateTokens = _rateBurst;
+        _rateLastNs = JsTime.NowNs();
+    }
+
+    /// <summary>An answer on $JS.FC.&lt;stream&gt;.&lt;consumer&gt;.&lt;id&gt;: only the latest request counts; the window grows.</summary>
+    private void ProcessFlowControl(string subject)
+    {
+        if (subject != _fcId)
+        {
+            return;
+        }
+
+        _fcWindow = Math.Min(_fcWindow * 2, FlowControlMaxPending);
+        _fcPendingBytes = Math.Max(_fcPendingBytes - _fcSize, 0);
+        _fcId = null;
+        _fcSize = 0;
+        TryDeliver();
+        _store.Flush();
+    }
+
+    /// <summary>nats-server's needFlowControl: a request when over half the window and none is out.</summary>
+    private void CheckFlowControl(int size)
+    {
+        if (_fcId is null)
+        {
+            if (_fcPendingBytes > _fcWindow / 2)
+            {
+                _fcId = $"$JS.FC.{_stream.Name}.{Name}.{RandomToken()}";
+                _fcSize = _fcPendingBytes;
+                SendTo(Config.DeliverSubject!, _fcId, "NATS/1.0 100 FlowControl Request\r\n\r\n"u8, default);
+            }
+        }
+        else if (_fcPendingBytes - _fcSize >= _fcWindow)
+        {
+            _fcSize += size;
+        }
+    }
+
+    private static string RandomToken()
+    {
+        const string digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        return string.Create(4, 0, static (span, _) =>
+        {
+            for (int i = 0; i < span.Length; i++)
+            {
+                span[i] = digits[Random.Shared.Next(digits.Length)];
+            }
+        });
+    }
+
+    private void Deliver(StoredMessage m, ulong dc, string to, string reply, long now)
     {
         _dseq++;
         _lastDeliveryNs = now;
@@ -661,23 +842,25 @@ internal sealed class Consumer
         }
 
         _store.UpdateDelivered(_dseq, m.Sequence, dc, now);
-        ulong pending = NumPending(exact: false);
-        string reply = $"$JS.ACK.{_stream.Name}.{Name}.{dc}.{m.Sequence}.{_dseq}.{m.TimestampNs}.{pending}";
+        int size;
         if (Config.HeadersOnly)
         {
             byte[] hdr = JsHeaders.Append(m.Header.Span, $"Nats-Msg-Size: {m.Data.Length}");
             SendTo(to, reply, hdr, default, m.Subject);
+            size = hdr.Length;
         }
         else
         {
             SendTo(to, reply, m.Header.Span, m.Data.Span, m.Subject);
+            size = m.Header.Length + m.Data.Length;
         }
 
-        if (IsPush && Config.FlowControl && ++_sinceFlowControl >= FlowControlEvery)
+        if (_fcWindow > 0)
         {
-            _sinceFlowControl = 0;
-            _flowControlCount++;
-            SendTo(Config.DeliverSubject!, $"$JS.FC.{_stream.Name}.{Name}.{_flowControlCount}", "NATS/1.0 100 FlowControl Request\r\n\r\n"u8, default);
+            // nats-server counts the deliver subject, the reply, header and data.
+            size += to.Length + reply.Length;
+            _fcPendingBytes += size;
+            CheckFlowControl(size);
         }
     }
 

@@ -773,6 +773,9 @@ internal sealed partial class FileStreamStore : IStreamStore
     }
 
     /// <summary>A message's bytes as nats-server's file store counts them (its record has a header length field only with headers).</summary>
+    /// <summary>What a message counts in the stream's bytes (nats-server's fileStoreMsgSize): the record, plus 4 with headers.</summary>
+    public static ulong SizeOf(string subject, int header, int data) => (ulong)(BlockRecord.HeaderSize + 4 + subject.Length + header + data + (header > 0 ? 4 : 0));
+
     private static ulong AccountedBytes(in IndexEntry entry) => (ulong)entry.Length + (entry.HasHeader ? 4UL : 0UL);
 
     private int SubjectIdFor(string subject)

@@ -627,23 +627,43 @@ internal sealed partial class JsStream
 
     private string DomainPart() => Account.Engine.Domain is { } d ? $"\"domain\":\"{d}\"," : "";
 
+    /// <summary>
+    /// Discard new, checked as nats-server's stores check it (storeRawMsg): the new message counts its
+    /// header and data against what the stream holds; a subject at max_msgs_per_subject replaces its
+    /// oldest message, so it passes max_msgs, and max_bytes when the one it replaces is large enough.
+    /// </summary>
     private string? DiscardNewRefuses(string subject, int headerLength, int dataLength)
     {
         StreamStoreState s = Store.State;
-        if (Config.MaxMsgs > 0 && s.Messages >= (ulong)Config.MaxMsgs)
+        bool replaces = Config.MaxMsgsPerSubject > 0
+            && Store.NumPending(s.FirstSequence, subject, lastPerSubject: false) >= (ulong)Config.MaxMsgsPerSubject;
+        if (replaces && Config.DiscardNewPerSubject)
+        {
+            return "maximum messages per subject exceeded";
+        }
+
+        if (Config.MaxMsgs > 0 && s.Messages >= (ulong)Config.MaxMsgs && !replaces)
         {
             return "maximum messages exceeded";
         }
 
-        if (Config.MaxBytes > 0 && s.Bytes + MemoryStreamStore.SizeOf(subject, headerLength, dataLength) > (ulong)Config.MaxBytes)
+        ulong size = (ulong)(headerLength + dataLength);
+        if (Config.MaxBytes > 0 && s.Bytes + size >= (ulong)Config.MaxBytes)
         {
-            return "maximum bytes exceeded";
-        }
+            if (!replaces || !Store.TryLoadNext(subject, s.FirstSequence, out StoredMessage oldest))
+            {
+                return "maximum bytes exceeded";
+            }
 
-        if (Config.DiscardNewPerSubject && Config.MaxMsgsPerSubject > 0
-            && Store.SubjectTotals(subject).GetValueOrDefault(subject) >= (ulong)Config.MaxMsgsPerSubject)
-        {
-            return "maximum messages per subject exceeded";
+            // The memory store lets it through when the replaced message is at least as large, the file store only when larger.
+            bool memory = Config.Storage == "memory";
+            ulong freed = memory
+                ? MemoryStreamStore.SizeOf(oldest.Subject, oldest.Header.Length, oldest.Data.Length)
+                : FileStreamStore.SizeOf(oldest.Subject, oldest.Header.Length, oldest.Data.Length);
+            if (memory ? freed < size : freed <= size)
+            {
+                return "maximum bytes exceeded";
+            }
         }
 
         return null;
