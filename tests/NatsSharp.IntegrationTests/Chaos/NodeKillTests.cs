@@ -43,6 +43,7 @@ public class NodeKillTests(ITestOutputHelper output)
         Task<int> publishA = PublishAsync(pubA, "load.a.data", publishing.Token);
         Task<int> publishB = PublishAsync(pubB, "load.b.data", publishing.Token);
         var reform = new List<double>();
+        var up = new List<double>(); // start-up alone: exec -> client port accepting
         for (int flap = 0; flap < Flaps; flap++)
         {
             await Infrastructure.Eventually.TrueAsync(() => fromA.Received > 2000 * (flap + 1), "load flowing", TimeSpan.FromSeconds(10));
@@ -52,6 +53,7 @@ public class NodeKillTests(ITestOutputHelper output)
             int beforeRestart = atVictim.Received;
             var clock = Stopwatch.StartNew();
             await cluster[2].StartAsync();
+            up.Add(clock.Elapsed.TotalMilliseconds);
             await cluster.WaitMeshAsync(TimeSpan.FromSeconds(30));
             reform.Add(clock.Elapsed.TotalMilliseconds);
             // The victim's client is back (on whichever node) and receiving.
@@ -64,7 +66,8 @@ public class NodeKillTests(ITestOutputHelper output)
         await Infrastructure.Eventually.ReachedAsync(() => Task.FromResult(fromA.Distinct >= publishedA && fromB.Distinct >= publishedB), TimeSpan.FromSeconds(10));
         await stop.CancelAsync();
         await Task.WhenAll(readers);
-        ChaosReport.Figure(output, "node-kill", kind, $"{Flaps} kills: restart exec -> full mesh {string.Join(" / ", reform.Select(ms => $"{ms:F0} ms"))}; " +
+        ChaosReport.Figure(output, "node-kill", kind, $"{Flaps} kills: restart exec -> full mesh {string.Join(" / ", reform.Select(ms => $"{ms:F0} ms"))} " +
+            $"(exec -> client port accepting {string.Join(" / ", up.Select(ms => $"{ms:F0} ms"))}); " +
             $"received {fromA.Distinct}/{publishedA} and {fromB.Distinct}/{publishedB}, duplicates {fromA.Duplicates + fromB.Duplicates}");
         Assert.True(fromA.Distinct == publishedA, $"{kind} node0->node1: {fromA.Missing(publishedA)}");
         Assert.True(fromB.Distinct == publishedB, $"{kind} node1->node0: {fromB.Missing(publishedB)}");
