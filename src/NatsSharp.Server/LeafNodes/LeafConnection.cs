@@ -253,7 +253,6 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         _countedIn = account;
-        Server.SystemEvents?.LeafRegistered(this, account.Name, _hubSideConnect);
         return true;
     }
 
@@ -267,6 +266,7 @@ internal sealed class LeafConnection : PeerConnection
         Registered = true;
         Log.Debug(Prefix + $"Leafnode connection registered for account {_account!.Name}{(RemoteName.Length > 0 ? $" with server \"{RemoteName}\"" : "")}");
         _manager.Register(this);
+        Server.SystemEvents?.LeafRegistered(this, _account.Name, _hubSideConnect); // counted in leafnodes from here
         Delivery.Touch(this);
     }
 

@@ -75,6 +75,70 @@ public class LeafEventsSideBySideTests
         return [.. joined.OrderBy(e => e.Item1, StringComparer.Ordinal), .. left.OrderBy(e => e.Item1, StringComparer.Ordinal)];
     }
 
+    private static string SpokeConfig(int hubLeafPort) => $$"""
+        leafnodes { reconnect: 1, remotes: [{ url: "nats-leaf://a:a@127.0.0.1:{{hubLeafPort}}", account: A }] }
+        accounts {
+          SYS: { users: [{user: sys, password: sys}] }
+          A: { users: [{user: a, password: a}] }
+        }
+        system_account: SYS
+        """;
+
+    [Fact]
+    public async Task The_leaf_side_reports_its_connection_to_the_hub_as_nats_server_does()
+    {
+        List<(string Kind, string Body)> expected = await SpokeScenarioAsync(real: true);
+        List<(string Kind, string Body)> actual = await SpokeScenarioAsync(real: false);
+        Assert.Equal(expected.Select(e => e.Kind), actual.Select(e => e.Kind));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            JsonShape.AssertSame(expected[i].Kind, expected[i].Body, actual[i].Body, Ignored);
+            Assert.Equal(Facts(expected[i].Body), Facts(actual[i].Body));
+        }
+    }
+
+    /// <summary>
+    /// A spoke (nats-server or NatsSharp) whose remote binds account A: the events its system user sees
+    /// when the hub (nats-server) comes up and the leaf connects, then when the hub goes away.
+    /// </summary>
+    private static async Task<List<(string Kind, string Body)>> SpokeScenarioAsync(bool real)
+    {
+        int hubLeaf = FreePort.Next();
+        string spokeConfig = SpokeConfig(hubLeaf);
+        IAsyncDisposable spoke = real ? await ConfiguredServer.StartRealAsync(spokeConfig) : await ConfiguredServer.StartAsync(spokeConfig);
+        try
+        {
+            int port = spoke is RealNatsServer r ? r.Port : ((NatsServer)spoke).Port;
+            await using SysClient sys = await SysClient.ConnectAsync(port, "sys", "sys");
+            await sys.SubscribeAsync("$SYS.ACCOUNT.A.>", 1);
+
+            var joined = new List<(string, string)>();
+            var left = new List<(string, string)>();
+            RealNatsServer hub = await ConfiguredServer.StartRealAsync(Config(hubLeaf).Replace("SYS: { users: [{user: sys, password: sys}] }", "", StringComparison.Ordinal).Replace("system_account: SYS", "", StringComparison.Ordinal));
+            await using (hub)
+            {
+                for (int i = 0; i < 20 && !joined.Any(e => e.Item1 == "SERVER.CONNS" && LeafCount(e.Item2) == 1); i++)
+                {
+                    (string subject, string body) = await sys.NextAsync(TimeSpan.FromSeconds(20));
+                    joined.Add((subject["$SYS.ACCOUNT.A.".Length..], body));
+                }
+            }
+
+            bool Done() => left.Any(e => e.Item1 == "DISCONNECT") && left.Any(e => e.Item1 == "SERVER.CONNS" && LeafCount(e.Item2) == 0);
+            for (int i = 0; i < 20 && !Done(); i++)
+            {
+                (string subject, string body) = await sys.NextAsync(TimeSpan.FromSeconds(20));
+                left.Add((subject["$SYS.ACCOUNT.A.".Length..], body));
+            }
+
+            return [.. joined.OrderBy(e => e.Item1, StringComparer.Ordinal), .. left.OrderBy(e => e.Item1, StringComparer.Ordinal)];
+        }
+        finally
+        {
+            await spoke.DisposeAsync();
+        }
+    }
+
     private static int LeafCount(string conns)
     {
         using JsonDocument doc = JsonDocument.Parse(conns);

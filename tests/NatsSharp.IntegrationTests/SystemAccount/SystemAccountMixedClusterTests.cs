@@ -116,8 +116,9 @@ public class SystemAccountMixedClusterTests
 
                 // A full mesh: every node answers a PING sent to any of them, and all know all (active_servers).
                 await Eventually.TrueAsync(async () => (await cluster.StatszAsync()).Count == 3, "three nodes answering", TimeSpan.FromSeconds(20));
-                await Eventually.TrueAsync(async () => (await cluster.StatszAsync()).Values.All(s => s.ActiveServers == 3), "every node counting three", TimeSpan.FromSeconds(30));
-                cluster._ids = (await cluster.StatszAsync()).ToDictionary(p => p.Key, p => p.Value.Id);
+                Dictionary<string, (string Id, int ActiveServers)> statsz = [];
+                await Eventually.TrueAsync(async () => (statsz = await cluster.StatszAsync()).Count == 3 && statsz.Values.All(s => s.ActiveServers == 3), "every node counting three", TimeSpan.FromSeconds(30));
+                cluster._ids = statsz.ToDictionary(p => p.Key, p => p.Value.Id);
 
                 cluster._app = await SysClient.ConnectAsync(cluster.TwoPort, "app", "app", "app-client");
                 await cluster._app.SubscribeAsync("app.>", 1);
@@ -155,7 +156,7 @@ public class SystemAccountMixedClusterTests
                 (string s, string _) = await _app!.NextAsync(TimeSpan.FromSeconds(2));
                 return s == subject;
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
                 return false; // not there yet: probe again
             }
