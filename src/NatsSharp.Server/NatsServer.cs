@@ -201,7 +201,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTime = DateTime.UtcNow;
         LogStartup();
         _tls = new ClientTls(Options, Log);
-        _monitorPort = Monitoring.MonitorPort.Open(Options, Monitor, Tls?.Certificate, Log); // its HTTP server starts meanwhile
+        _monitorPort = Monitoring.MonitorPort.Open(Options, Monitor, Tls?.Certificate, Log); // bound; HTTP is served once clients are accepted
         MonitorPort = _monitorPort?.Port ?? 0;
         try
         {
@@ -238,7 +238,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             try
             {
-                await monitor.Started.ConfigureAwait(false); // StartAsync returns with every port serving
+                await monitor.Start().ConfigureAwait(false); // StartAsync returns with every port serving
             }
             catch
             {

@@ -7,26 +7,31 @@ using NatsSharp.Server.Logging;
 namespace NatsSharp.Server.Monitoring;
 
 /// <summary>
-/// The HTTP or HTTPS monitoring port: bound at once with nats-server's checks and errors, while the HTTP
-/// server (Kestrel, tens of milliseconds to build) starts on the bound socket in the background, so the
-/// client port does not wait for it. Requests that come meanwhile wait in the accept queue.
+/// The HTTP or HTTPS monitoring port: bound at once with nats-server's checks and errors; the HTTP server
+/// (Kestrel, tens of milliseconds to build) is started on the bound socket by <see cref="Start"/>, once the
+/// client port accepts, so clients do not wait for it. Requests that come meanwhile wait in the accept queue.
 /// </summary>
 internal sealed class MonitorPort : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly Task<MonitorHttpServer> _http;
+    private readonly ServerMonitor _monitor;
+    private readonly X509Certificate2? _certificate;
+    private readonly string _basePath;
+    private Task<MonitorHttpServer>? _http;
 
-    private MonitorPort(Socket socket, Task<MonitorHttpServer> http)
+    private MonitorPort(Socket socket, ServerMonitor monitor, X509Certificate2? certificate, string basePath)
     {
         _socket = socket;
-        _http = http;
+        _monitor = monitor;
+        _certificate = certificate;
+        _basePath = basePath;
         Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public int Port { get; }
 
-    /// <summary>Completes when the HTTP server serves; faults when it could not start.</summary>
-    public Task Started => _http;
+    /// <summary>Starts the HTTP server in the background; the task completes when it serves, faults when it could not start.</summary>
+    public Task Start() => _http ??= Task.Run(() => MonitorHttpServer.StartAsync(_monitor, _socket, _certificate, _basePath));
 
     /// <summary>
     /// Null when monitoring is off; throws <see cref="NatsServerException"/> when the port cannot be opened.
@@ -68,9 +73,7 @@ internal sealed class MonitorPort : IAsyncDisposable
             throw new NatsServerException($"Can't start monitoring: can't listen to the monitor port: listen tcp {hp}: bind: {TcpListen.ErrorText(ex)}", ex);
         }
 
-        string basePath = o.HttpBasePath;
-        Task<MonitorHttpServer> http = Task.Run(() => MonitorHttpServer.StartAsync(monitor, socket, secure ? certificate : null, basePath));
-        var monitorPort = new MonitorPort(socket, http);
+        var monitorPort = new MonitorPort(socket, monitor, secure ? certificate : null, o.HttpBasePath);
         log.Notice($"Starting {(secure ? "https" : "http")} monitor on {TcpListen.HostPort(host, monitorPort.Port)}");
         return monitorPort;
     }
@@ -78,10 +81,13 @@ internal sealed class MonitorPort : IAsyncDisposable
     /// <summary>Stops the HTTP server (once it has started, or failed to) and closes the port.</summary>
     public async ValueTask DisposeAsync()
     {
-        await ((Task)_http).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_http.IsCompletedSuccessfully)
+        if (_http is { } http)
         {
-            await _http.Result.DisposeAsync().ConfigureAwait(false);
+            await ((Task)http).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (http.IsCompletedSuccessfully)
+            {
+                await http.Result.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         _socket.Dispose();
