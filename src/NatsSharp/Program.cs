@@ -160,15 +160,6 @@ internal static class Program
         await using var server = new NatsServer(options, log.LoggerFactory);
         server.Reloading = (old, next) => DaemonReload.ApplyHostOptions(old, next, log);
         server.ConfigReloader = () => DaemonReload.Run(server, args, log);
-        try
-        {
-            await server.StartAsync().ConfigureAwait(false);
-        }
-        catch (NatsServerException ex)
-        {
-            log.Logger.Fatal("{Error:l}", ex.Message);
-            return 1;
-        }
 
         void Trapped(string name)
         {
@@ -193,6 +184,20 @@ internal static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, "interrupt", 0));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, "terminated", 1));
         using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => Stop(c, "quit", 0));
+
+        // A stop signal that comes while the parts start is kept and acted on once they have (as
+        // nats-server traps them from the start); without these, the default action would kill
+        // the process with 143 and no "Trapped" line.
+        try
+        {
+            await server.StartAsync().ConfigureAwait(false);
+        }
+        catch (NatsServerException ex)
+        {
+            log.Logger.Fatal("{Error:l}", ex.Message);
+            return 1;
+        }
+
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
         {
             c.Cancel = true;
