@@ -16,7 +16,6 @@ internal abstract partial class Connection
     private const int MaxChunk = 64 * 1024; // chunks stop doubling here; a frame larger than this spans chunks
     private const int KeepBufferLimit = 64 * 1024; // the one chunk kept for the next batch is at most this
     private const int PoolLimit = 1024 * 1024; // larger ones are not pooled at all
-    private const int InlineLimit = 16 * 1024; // a reader writes this much itself when the writer is idle; more goes to the write loop
 
     private readonly FlushSignal _flushSignal = new();
     private CancellationTokenSource _writeTimeout = new();
@@ -27,8 +26,6 @@ internal abstract partial class Connection
     private long _fullBytes;
     private byte[] _spare = [];
     private long _inFlight;
-    private bool _writing; // the write loop or an inline send owns the socket's sending side
-    private System.Net.Sockets.SafeSocketHandle? _sendHandle; // for inline sends on a plain TCP socket; null until the first
 
     /// <summary>A filled chunk waiting for the write loop.</summary>
     private readonly record struct Chunk(byte[] Buffer, int Length);
@@ -61,113 +58,6 @@ internal abstract partial class Connection
 
     /// <summary>Wakes the write loop; cheap to call more than once.</summary>
     public override void SignalFlush() => _flushSignal.Set();
-
-    /// <summary>
-    /// After a read queued data here: when nothing is being written and what is queued is small, the
-    /// reading thread sends it at once without waiting (saving the hop to the write loop, which is
-    /// most of a request/reply's cost); whatever the socket does not take at once, and anything
-    /// larger, is left to the write loop, in order.
-    /// </summary>
-    public override void FlushAfterRead()
-    {
-        if (!TrySendInline())
-        {
-            _flushSignal.Set();
-        }
-    }
-
-    /// <summary>True when the inline send took care of everything that was queued.</summary>
-    private bool TrySendInline()
-    {
-        if (!NonBlockingSend.Available || Socket is null || Stream is not System.Net.Sockets.NetworkStream)
-        {
-            return false; // TLS, websockets and test doubles go through their streams
-        }
-
-        byte[] buffer;
-        int length;
-        lock (OutboundLock)
-        {
-            if (_writing || _inFlight != 0 || _fullBytes != 0 || _activeLength == 0 || _activeLength > InlineLimit || Volatile.Read(ref _closeState) != Open)
-            {
-                return _activeLength == 0 && _fullBytes == 0 && !_writing;
-            }
-
-            if (_sendHandle is null)
-            {
-                try
-                {
-                    _sendHandle = Socket.SafeHandle;
-                }
-                catch (ObjectDisposedException)
-                {
-                    return false;
-                }
-            }
-
-            buffer = _active;
-            length = _activeLength;
-            _active = _spare;
-            _spare = [];
-            _activeLength = 0;
-            _inFlight = length;
-            _writing = true;
-        }
-
-        int sent = NonBlockingSend.TrySend(_sendHandle, buffer.AsSpan(0, length));
-        bool wake;
-        TaskCompletionSource? drained = null;
-        lock (OutboundLock)
-        {
-            _writing = false;
-            _inFlight = 0;
-            if (sent > 0)
-            {
-                Interlocked.Add(ref _written, sent);
-            }
-
-            if (Volatile.Read(ref _closeState) == Closed)
-            {
-                wake = false; // the close released the rest; this buffer is ours to return
-            }
-            else if (sent < length)
-            {
-                // What the socket did not take goes first, ahead of anything queued since.
-                byte[] rest = ArrayPool<byte>.Shared.Rent(length - sent);
-                buffer.AsSpan(sent, length - sent).CopyTo(rest);
-                (_full ??= []).Insert(0, new Chunk(rest, length - sent));
-                _fullBytes += length - sent;
-                wake = true;
-            }
-            else
-            {
-                if (_spare.Length == 0 && buffer.Length <= KeepBufferLimit)
-                {
-                    _spare = buffer;
-                    buffer = [];
-                }
-
-                if (_backlog is not null && _fullBytes + _activeLength <= MaxPending / 2)
-                {
-                    drained = _backlog;
-                    Volatile.Write(ref _backlog, null);
-                    Stuck = false;
-                }
-
-                // Queued meanwhile (the write loop, woken, found this send in progress and left it), or closing.
-                wake = _fullBytes + _activeLength > 0 || Volatile.Read(ref _closeState) != Open;
-            }
-        }
-
-        ReturnBuffer(buffer);
-        drained?.TrySetResult();
-        if (wake)
-        {
-            _flushSignal.Set();
-        }
-
-        return true;
-    }
 
     private void WakeWriter() => _flushSignal.Set();
 
@@ -480,13 +370,7 @@ internal abstract partial class Connection
             while (true)
             {
                 await _flushSignal.WaitAsync().ConfigureAwait(false);
-                bool? drained = await DrainAsync().ConfigureAwait(false);
-                if (drained is null)
-                {
-                    continue; // an inline send is in progress; it wakes this loop if anything is left after it
-                }
-
-                if (drained == false)
+                if (!await DrainAsync().ConfigureAwait(false))
                 {
                     return; // closed, or the write failed and closed it
                 }
@@ -508,8 +392,8 @@ internal abstract partial class Connection
         }
     }
 
-    /// <summary>Writes until nothing is queued. False once the connection is closed; null when an inline send has the socket.</summary>
-    private async ValueTask<bool?> DrainAsync()
+    /// <summary>Writes until nothing is queued. False once the connection is closed.</summary>
+    private async ValueTask<bool> DrainAsync()
     {
         while (true)
         {
@@ -522,17 +406,11 @@ internal abstract partial class Connection
                     return false;
                 }
 
-                if (_writing)
-                {
-                    return null;
-                }
-
                 if (_fullBytes == 0 && _activeLength == 0)
                 {
                     return true;
                 }
 
-                _writing = true;
                 if (_fullBytes > 0)
                 {
                     many = _full;
@@ -589,7 +467,6 @@ internal abstract partial class Connection
             lock (OutboundLock)
             {
                 _inFlight = 0;
-                _writing = false;
             }
         }
     }

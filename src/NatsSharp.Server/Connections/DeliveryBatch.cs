@@ -352,7 +352,7 @@ internal sealed class DeliveryBatch
     {
         foreach (Subscriber c in _touched)
         {
-            c.FlushAfterRead();
+            c.SignalFlush();
             if (c.Backlog is not null && !c.Stuck)
             {
                 _backlogged.Add(c);

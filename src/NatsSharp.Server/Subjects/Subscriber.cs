@@ -50,9 +50,6 @@ internal abstract class Subscriber
     {
     }
 
-    /// <summary>A read queued data here and is done: write it now if that is cheap, else wake the writer.</summary>
-    public virtual void FlushAfterRead() => SignalFlush();
-
     /// <summary>It refused a message for being over its pending limit.</summary>
     internal virtual void OnSlowConsumer()
     {
