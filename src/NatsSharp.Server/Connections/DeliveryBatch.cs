@@ -24,6 +24,7 @@ internal sealed class DeliveryBatch
     private readonly List<byte[]> _oneQueue = [];
     private byte[] _mapped = new byte[256]; // a stream import's mapped subject
 
+    private readonly LastMatch _lastMatch = new(); // a publisher repeating a subject skips the hash and cache probe
     private readonly HashSet<Subscriber> _touched = [];
     private readonly List<Subscriber> _backlogged = [];
 
@@ -116,7 +117,7 @@ internal sealed class DeliveryBatch
     /// <summary>One account's part of a delivery; the service imports it meets wait in <see cref="_importWork"/>.</summary>
     private int DeliverInto(Account account, Connection? skip, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        SublistResult result = account.Sublist.Match(subject);
+        SublistResult result = _lastMatch.Match(account.Sublist, subject);
         int delivered = 0;
         foreach (Subscription sub in result.Plain)
         {
@@ -377,6 +378,7 @@ internal sealed class DeliveryBatch
 
         _touched.Clear();
         _lastTouched = null;
+        _lastMatch.Flush();
         if (inMsgs != 0)
         {
             _stats.AddIn(inMsgs, inBytes);

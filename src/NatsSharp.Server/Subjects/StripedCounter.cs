@@ -26,6 +26,9 @@ internal sealed class StripedCounter
     public void Increment() =>
         Interlocked.Increment(ref _cells[((Thread.GetCurrentProcessorId() & _mask) + 1) * Stride]);
 
+    public void Add(long value) =>
+        Interlocked.Add(ref _cells[((Thread.GetCurrentProcessorId() & _mask) + 1) * Stride], value);
+
     public long Value
     {
         get

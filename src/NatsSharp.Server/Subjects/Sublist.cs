@@ -23,6 +23,10 @@ internal sealed class Sublist
     private readonly StripedCounter _matches = new();
     private long _misses;
 
+    // Bumped (under the write lock) after every change to the trie, so a reader's LastMatch
+    // can tell its remembered result is still the current one without hashing the subject.
+    private long _generation;
+
     // Written only under the write lock.
     private int _count;
     private long _inserts;
@@ -81,6 +85,7 @@ internal sealed class Sublist
             Volatile.Write(ref _count, _count + 1);
             _inserts++;
             _cache?.OnInsert(sub, literal);
+            Interlocked.Increment(ref _generation);
         }
         finally
         {
@@ -101,6 +106,7 @@ internal sealed class Sublist
             }
 
             _cache?.OnRemove(sub, SubjectRules.IsLiteral(sub.Subject));
+            Interlocked.Increment(ref _generation);
             return true;
         }
         finally
@@ -142,6 +148,11 @@ internal sealed class Sublist
             {
                 _cache?.Clear();
             }
+
+            if (removedAny)
+            {
+                Interlocked.Increment(ref _generation);
+            }
         }
         finally
         {
@@ -157,6 +168,18 @@ internal sealed class Sublist
     public SublistResult Match(ReadOnlySpan<byte> subject)
     {
         _matches.Increment();
+        return MatchUncounted(subject);
+    }
+
+    /// <summary>Changes with every insert or removal; a result matched after reading it is current until it changes.</summary>
+    internal long Generation => Volatile.Read(ref _generation);
+
+    /// <summary>Adds matches answered from a <see cref="LastMatch"/> to the stats, a batch at a time.</summary>
+    internal void CountMatches(long matches) => _matches.Add(matches);
+
+    /// <summary><see cref="Match"/> without counting it (the caller counts).</summary>
+    internal SublistResult MatchUncounted(ReadOnlySpan<byte> subject)
+    {
         var cache = _cache;
         int hash = 0;
         if (cache is not null)
