@@ -29,44 +29,56 @@ internal sealed class DeliveryBatch
     private readonly List<Subscriber> _backlogged = [];
 
     /// <summary>
-    /// How long a subscriber may go without writing a chunk before a publisher stops waiting for it: long
-    /// enough that a reader descheduled on a loaded machine is not taken for a stuck one.
+    /// How long a subscriber may write nothing, from the moment a publisher starts waiting for it, before
+    /// it is taken for stuck: long enough for a reader descheduled on a loaded machine, short enough that
+    /// a stuck one holds its publishers (and their other subscribers) only once and briefly.
     /// </summary>
     internal static readonly TimeSpan DrainProgressWindow = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The most one publisher read waits for subscribers that do drain (nats-server's longest stall).</summary>
+    /// <summary>Once it has written during the wait (it drains), how long it may pause between chunks: nats-server's longest stall.</summary>
     internal static readonly TimeSpan MaxStall = TimeSpan.FromSeconds(1);
 
     /// <summary>Subscribers this read left over half their max_pending: the publisher waits for them before reading on.</summary>
     public bool HasBacklogged => _backlogged.Count > 0;
 
-    /// <summary>
-    /// Back-pressure on a publishing client: waits while each backlogged subscriber drains, so a
-    /// burst it can take costs it nothing. One that writes nothing for <see cref="DrainProgressWindow"/>
-    /// is marked stuck and not waited for again (it reaches max_pending and is cut), so a stuck
-    /// subscriber holds its publishers once, briefly, instead of on every message as nats-server does.
-    /// </summary>
     /// <summary>For a loop that must not wait for slow subscribers (a stream's acks): forget them.</summary>
     public void ClearBacklogged() => _backlogged.Clear();
 
+    /// <summary>
+    /// Back-pressure on a publishing client: waits while each backlogged subscriber drains, so a burst it
+    /// can take costs it nothing, however long the draining takes (nats-server stalls a publisher the same
+    /// way, message by message). One that writes nothing for <see cref="DrainProgressWindow"/> (or, after it
+    /// has written, for <see cref="MaxStall"/>) is marked stuck and not waited for again (it reaches
+    /// max_pending and is cut), so a stuck subscriber holds its publishers once instead of on every message.
+    /// </summary>
     public async Task WaitForBackloggedAsync()
     {
-        long deadline = Environment.TickCount64 + (long)MaxStall.TotalMilliseconds;
         foreach (Subscriber target in _backlogged)
         {
-            while (!target.Stuck && target.Backlog is { } backlog && Environment.TickCount64 < deadline)
+            long before = target.Written;
+            TimeSpan window = DrainProgressWindow;
+            while (!target.Stuck && target.Backlog is { } backlog)
             {
-                long before = target.Written;
-                Task done = await Task.WhenAny(backlog, Task.Delay(DrainProgressWindow)).ConfigureAwait(false);
-                if (done != backlog && target.Written == before)
+                Task done = await Task.WhenAny(backlog, Task.Delay(window)).ConfigureAwait(false);
+                if (done == backlog)
+                {
+                    continue; // drained below half (the loop sees no backlog), or a new one began
+                }
+
+                long written = target.Written;
+                if (written == before)
                 {
                     target.Stuck = true;
                 }
+
+                before = written;
+                window = MaxStall;
             }
         }
 
         _backlogged.Clear();
     }
+
     private readonly ServerStats _stats;
     private readonly ServerLog _log;
     private Subscriber? _lastTouched;
