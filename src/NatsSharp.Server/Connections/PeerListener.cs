@@ -88,9 +88,11 @@ internal sealed class PeerListener<T>
             await _acceptLoop.ConfigureAwait(false);
         }
 
+        // What is queued goes out first, as nats-server flushes before it closes: the $SYS shutdown
+        // event, sent just before, must reach the peers.
         foreach (T connection in _running.Keys)
         {
-            connection.Close(ClosedReason.ServerShutdown);
+            connection.Close(ClosedReason.ServerShutdown, flushFirst: true);
         }
 
         try
@@ -100,6 +102,10 @@ internal sealed class PeerListener<T>
         catch (TimeoutException)
         {
             _log.Warn($"Timed out waiting for {what} to close");
+            foreach (T connection in _running.Keys)
+            {
+                connection.Close(ClosedReason.ServerShutdown); // a peer that does not read is not waited for longer
+            }
         }
     }
 }
