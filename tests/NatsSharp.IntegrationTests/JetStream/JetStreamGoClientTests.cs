@@ -20,11 +20,11 @@ public sealed class JetStreamGoClientTests
         string program = await Program.Value;
 
         await using var reference = await JetStreamFixture.StartRealAsync();
-        string expected = await RunAsync(program, $"nats://127.0.0.1:{reference.Port}");
+        string expected = await ClientProgram.TranscriptAsync("Go JetStream", program, [$"nats://127.0.0.1:{reference.Port}"]);
         Assert.EndsWith("DONE", expected);
 
         await using var server = await JetStreamFixture.StartAsync();
-        string actual = await RunAsync(program, server.Url);
+        string actual = await ClientProgram.TranscriptAsync("Go JetStream", program, [server.Url]);
         Assert.Equal(expected, actual);
     }
 
@@ -62,31 +62,6 @@ public sealed class JetStreamGoClientTests
             throw new InvalidOperationException($"building the Go JetStream program failed ({Install}): {await stdout} {await stderr}");
         }
 
-        return output;
-    }
-
-    private static async Task<string> RunAsync(string program, string url)
-    {
-        using Process run = System.Diagnostics.Process.Start(new ProcessStartInfo(program, [url])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        Task<string> stdout = run.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = run.StandardError.ReadToEndAsync();
-        try
-        {
-            // Each step waits at most 10 s; a whole run takes about a second.
-            await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        }
-        catch (TimeoutException)
-        {
-            run.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the Go JetStream program did not finish against {url}: {await stdout}");
-        }
-
-        string output = (await stdout).Trim();
-        Assert.True(run.ExitCode == 0, $"the Go JetStream program failed against {url}:\n{output}\n{await stderr}");
         return output;
     }
 }

@@ -31,11 +31,11 @@ public sealed class JetStreamJsClientTests(ITestOutputHelper output)
         }
 
         await using var reference = await JetStreamFixture.StartRealAsync();
-        string expected = await RunAsync(program, $"nats://127.0.0.1:{reference.Port}");
+        string expected = await ClientProgram.TranscriptAsync("JavaScript JetStream", "/usr/bin/node", [program, $"nats://127.0.0.1:{reference.Port}"], Path.GetDirectoryName(program));
         Assert.EndsWith("DONE", expected);
 
         await using var server = await JetStreamFixture.StartAsync();
-        string actual = await RunAsync(program, server.Url);
+        string actual = await ClientProgram.TranscriptAsync("JavaScript JetStream", "/usr/bin/node", [program, server.Url], Path.GetDirectoryName(program));
         Assert.True(expected == actual, $"the transcripts differ (- nats-server, + NatsSharp):\n{Diff(expected, actual)}");
     }
 
@@ -82,32 +82,6 @@ public sealed class JetStreamJsClientTests(ITestOutputHelper output)
         Console.Error.WriteLine($"MISSING PEER: JetStreamJsClientTests did NOT run: {why}.");
         _unavailable = why;
         return null;
-    }
-
-    private static async Task<string> RunAsync(string script, string url)
-    {
-        using Process run = Process.Start(new ProcessStartInfo("/usr/bin/node", [script, url])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-        })!;
-        Task<string> stdout = run.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = run.StandardError.ReadToEndAsync();
-        try
-        {
-            // Each step waits at most 10 s; a whole run takes about ten seconds (a TTL bucket expires).
-            await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        }
-        catch (TimeoutException)
-        {
-            run.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the JavaScript JetStream program did not finish against {url}: {await stdout}");
-        }
-
-        string text = (await stdout).Trim();
-        Assert.True(run.ExitCode == 0, $"the JavaScript JetStream program failed against {url}:\n{text}\n{await stderr}");
-        return text;
     }
 
     private static async Task<(int Code, string Output)> RunToolAsync(string tool, string[] args, string workingDirectory)
