@@ -44,6 +44,7 @@ public class NodeKillTests(ITestOutputHelper output)
         Task<int> publishB = PublishAsync(pubB, "load.b.data", publishing.Token);
         var reform = new List<double>();
         var up = new List<double>(); // start-up alone: exec -> client port accepting
+        var rejoined = new List<double>(); // exec -> both survivors route to it again (the mesh as messages see it)
         for (int flap = 0; flap < Flaps; flap++)
         {
             await Infrastructure.Eventually.TrueAsync(() => fromA.Received > 2000 * (flap + 1), "load flowing", TimeSpan.FromSeconds(10));
@@ -54,6 +55,9 @@ public class NodeKillTests(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
             await cluster[2].StartAsync();
             up.Add(clock.Elapsed.TotalMilliseconds);
+            await Infrastructure.Eventually.TrueAsync(async () => await cluster[0].RouteCountAsync() == 2 && await cluster[1].RouteCountAsync() == 2,
+                "the survivors route to the restarted node", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5));
+            rejoined.Add(clock.Elapsed.TotalMilliseconds);
             await cluster.WaitMeshAsync(TimeSpan.FromSeconds(30));
             reform.Add(clock.Elapsed.TotalMilliseconds);
             // The victim's client is back (on whichever node) and receiving.
@@ -67,7 +71,8 @@ public class NodeKillTests(ITestOutputHelper output)
         await stop.CancelAsync();
         await Task.WhenAll(readers);
         ChaosReport.Figure(output, "node-kill", kind, $"{Flaps} kills: restart exec -> full mesh {string.Join(" / ", reform.Select(ms => $"{ms:F0} ms"))} " +
-            $"(exec -> client port accepting {string.Join(" / ", up.Select(ms => $"{ms:F0} ms"))}); " +
+            $"(exec -> client port accepting {string.Join(" / ", up.Select(ms => $"{ms:F0} ms"))}, " +
+            $"-> the survivors routed to it {string.Join(" / ", rejoined.Select(ms => $"{ms:F0} ms"))}; full mesh includes the restarted node's monitoring port answering); " +
             $"received {fromA.Distinct}/{publishedA} and {fromB.Distinct}/{publishedB}, duplicates {fromA.Duplicates + fromB.Duplicates}");
         Assert.True(fromA.Distinct == publishedA, $"{kind} node0->node1: {fromA.Missing(publishedA)}");
         Assert.True(fromB.Distinct == publishedB, $"{kind} node1->node0: {fromB.Missing(publishedB)}");
