@@ -97,20 +97,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-    local p
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 12000))   # below the ephemeral range (32768+): an outgoing connection there is invisible to port_in_use
-        if [[ "$p" != "${1:-}" ]] && ! port_in_use "$p"; then
-            echo "$p"
-            return 0
-        fi
-    done
-    echo "compare.sh: no free port found" >&2
-    return 1
-}
+# port_in_use, free_port, json_field, cpu_ticks, median, spread, count_ok, fmt, ratio: benchmarks/common.sh
+source "$REPO/benchmarks/common.sh"
 
 # start_server NAME CMD PORT [extra args] -> sets SERVER_PID
 start_server() {
@@ -134,9 +122,6 @@ start_server() {
 }
 
 # json_field LINE KEY -> the numeric value of "KEY":<number> in a flat natsload JSON line, or empty.
-json_field() { sed -n "s/.*\"$2\":\(-\{0,1\}[0-9.eE+-]*\).*/\1/p" <<<"$1"; }
-# cpu_ticks PID... -> utime + stime of the processes, in clock ticks
-cpu_ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 TICKS="$(getconf CLK_TCK)"
@@ -280,23 +265,6 @@ sleep 10
 AFTER_RSS=()
 for i in 0 1; do AFTER_RSS+=("$(rss_kb "${SERVER_PIDS[$i]}")"); done
 
-# median SCENARIO SERVER COLUMN -> median of that column over successful rounds (empty if none)
-median() {
-    awk -F'\t' -v s="$1" -v n="$2" -v c="$3" '$1 == s && $2 == n && $c != "-" { print $c }' "$RESULTS" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-# spread SCENARIO SERVER COLUMN -> (max - min) / median over successful rounds, as a percentage
-spread() {
-    awk -F'\t' -v s="$1" -v n="$2" -v c="$3" '$1 == s && $2 == n && $c != "-" { print $c }' "$RESULTS" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR < 2) { print "-"; exit }
-            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            if (m > 0) printf "%.0f%%", 100 * (v[NR] - v[1]) / m; else print "-" }'
-}
-count_ok() { awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n' "$RESULTS" | wc -l | tr -d ' '; }
-fmt() { [[ -z "$1" ]] && { echo "FAILED"; return; }; awk -v v="$1" -v d="$2" 'BEGIN {
-    if (d > 0) { printf "%.*f", d, v; exit }
-    s = sprintf("%.0f", v); out = ""; while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) } printf "%s%s", s, out }'; }
-ratio() { [[ -z "$1" || -z "$2" ]] && { echo "-"; return; }; awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "-" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
 
 # row SCENARIO METRIC COLUMN DECIMALS [note]
