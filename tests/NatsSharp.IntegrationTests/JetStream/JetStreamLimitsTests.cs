@@ -23,16 +23,9 @@ public sealed class JetStreamLimitsTests
     [Fact]
     public async Task Account_limits_refuse_as_nats_server_does()
     {
-        string dir = Directory.CreateTempSubdirectory("natssharp-jslimits-").FullName;
-        string conf = Path.Combine(dir, "js.conf");
-        await File.WriteAllTextAsync(conf, $"jetstream {{ store_dir: \"{Path.Combine(dir, "ref")}\" }}\n{Accounts}\n");
-        await using RealNatsServer real = await RealNatsServer.StartAsync("-c", conf);
-        Server.ServerOptions loaded = ConfigBinder.Load(conf).Options;
-        await using TestServer ours = await TestServer.StartAsync(o =>
-        {
-            o.Accounts = loaded.Accounts;
-            o.JetStream = new Server.JetStream.JetStreamOptions { StoreDir = Path.Combine(dir, "ours") };
-        });
+        await using JetStreamAccountsPair pair = await JetStreamAccountsPair.StartAsync("natssharp-jslimits-", Accounts);
+        RealNatsServer real = pair.Real;
+        TestServer ours = pair.Ours;
 
         List<string> theirs = await PlayAsync($"nats://127.0.0.1:{real.Port}");
         List<string> mine = await PlayAsync(ours.Url);
