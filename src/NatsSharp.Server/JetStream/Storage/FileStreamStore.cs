@@ -374,6 +374,26 @@ internal sealed partial class FileStreamStore : IStreamStore
                 return 0;
             }
 
+            // One subject from before its first message: the subject's count, no scan (KV discard-new checks this per put).
+            if (SubjectFilter.IsLiteral(filter))
+            {
+                if (!_subjectIds.TryGetValue(filter, out int id))
+                {
+                    return 0;
+                }
+
+                SubjectInfo info = _subjects[id]!;
+                if (lastPerSubject)
+                {
+                    return info.Last >= startSequence ? 1UL : 0UL;
+                }
+
+                if (startSequence <= info.First)
+                {
+                    return info.Count;
+                }
+            }
+
             bool all = SubjectFilter.IsAll(filter);
             var matches = all ? null : MatchesFor(filter);
             if (lastPerSubject)
