@@ -14,8 +14,6 @@ namespace NatsSharp.Server.JetStream.Api;
 /// </summary>
 internal sealed partial class JsApi
 {
-    private readonly HashSet<JsStream> _snapshotting = [];
-
     private void Snapshot(JsAccount js, string name, byte[] body, string reply)
     {
         const string type = "io.nats.jetstream.api.v1.stream_snapshot_response";
@@ -48,15 +46,6 @@ internal sealed partial class JsApi
             return;
         }
 
-        lock (_snapshotting)
-        {
-            if (!_snapshotting.Add(stream))
-            {
-                Error(js, reply, type, JsErrors.StreamSnapshotErrF.With("snapshot in progress")); // the file store allows one at a time
-                return;
-            }
-        }
-
         DateTime start = DateTime.UtcNow;
         SnapshotCapture capture;
         try
@@ -65,7 +54,6 @@ internal sealed partial class JsApi
         }
         catch (ObjectDisposedException)
         {
-            Done(stream);
             Error(js, reply, type, JsErrors.StreamSnapshotErrF.With("invalid stream"));
             return;
         }
@@ -105,18 +93,9 @@ internal sealed partial class JsApi
         finally
         {
             _engine.Internal.Unsubscribe(acks);
-            Done(stream);
             DateTime end = DateTime.UtcNow;
             _engine.Advisories.SnapshotComplete(js, stream.Name, start, end);
             _engine.Log.Notice($"Completed snapshot of {sender.Sent:N0} bytes for stream '{js.Account.Name} > {stream.Name}' in {end - start}");
-        }
-    }
-
-    private void Done(JsStream stream)
-    {
-        lock (_snapshotting)
-        {
-            _snapshotting.Remove(stream);
         }
     }
 
