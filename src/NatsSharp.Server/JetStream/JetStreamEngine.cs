@@ -260,9 +260,48 @@ internal sealed class JetStreamEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// A stream on a store that already holds its messages and consumers (start-up recovery, a restore):
+    /// limits applied, consumers built from their stored config and state and started; the stream itself
+    /// is not added or started. <paramref name="consumersCreated"/> gives consumers their creation times.
+    /// </summary>
+    public static JsStream Load(JsAccount js, IStreamStore store, StreamConfig config, DateTime created, IReadOnlyDictionary<string, DateTime>? consumersCreated = null)
+    {
+        store.UpdateLimits(JsStream.LimitsOf(config));
+        var stream = new JsStream(js, config, store, created);
+        foreach (string name in store.ConsumerNames())
+        {
+            IConsumerStore cs = store.OpenConsumer(name);
+            if (cs.ReadMetadata() is { } cmeta && JsonSerializer.Deserialize(cmeta, JsJson.Default.ConsumerConfig) is { } ccfg)
+            {
+                DateTime consumerCreated = consumersCreated is not null && consumersCreated.TryGetValue(name, out DateTime c) ? c : DateTime.UtcNow;
+                var consumer = new Consumer(stream, name, ccfg, cs, consumerCreated);
+                stream.AddConsumer(consumer);
+                consumer.Start();
+            }
+        }
+
+        return stream;
+    }
+
+    /// <summary>Where an account's restores are received and built (nats-server's __snapshots__); emptied at start.</summary>
+    public string SnapshotsDir(Account account) => Path.Combine(StoreDir, account.Name, "__snapshots__");
+
     /// <summary>Streams and consumers found under the account's directory are opened again (file storage).</summary>
     private void Recover(JsAccount js)
     {
+        try
+        {
+            if (Directory.Exists(SnapshotsDir(js.Account)))
+            {
+                Directory.Delete(SnapshotsDir(js.Account), recursive: true); // restores a stop cut short: never streams
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.Warn($"JetStream: could not remove {SnapshotsDir(js.Account)}: {ex.Message}");
+        }
+
         string dir = Path.Combine(StoreDir, js.Account.Name, "streams");
         if (!Directory.Exists(dir))
         {
@@ -280,19 +319,7 @@ internal sealed class JetStreamEngine : IDisposable
                     continue;
                 }
 
-                store.UpdateLimits(JsStream.LimitsOf(config));
-                var stream = new JsStream(js, config, store, DateTime.UtcNow);
-                foreach (string name in store.ConsumerNames())
-                {
-                    IConsumerStore cs = store.OpenConsumer(name);
-                    if (cs.ReadMetadata() is { } cmeta && JsonSerializer.Deserialize(cmeta, JsJson.Default.ConsumerConfig) is { } ccfg)
-                    {
-                        var consumer = new Consumer(stream, name, ccfg, cs, DateTime.UtcNow);
-                        stream.AddConsumer(consumer);
-                        consumer.Start();
-                    }
-                }
-
+                JsStream stream = Load(js, store, config, DateTime.UtcNow);
                 js.Add(stream);
                 stream.Start();
                 Log.Notice($"  Restored {store.State.Messages} messages for stream '{js.Account.Name} > {config.Name}'");

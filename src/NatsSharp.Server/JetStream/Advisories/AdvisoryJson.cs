@@ -9,4 +9,8 @@ namespace NatsSharp.Server.JetStream.Advisories;
 [JsonSerializable(typeof(DeliveryAdvisory))]
 [JsonSerializable(typeof(MaxDeliveriesAdvisory))]
 [JsonSerializable(typeof(AckMetric))]
+[JsonSerializable(typeof(SnapshotCreateAdvisory))]
+[JsonSerializable(typeof(SnapshotCompleteAdvisory))]
+[JsonSerializable(typeof(RestoreCreateAdvisory))]
+[JsonSerializable(typeof(RestoreCompleteAdvisory))]
 internal sealed partial class AdvisoryJson : JsonSerializerContext;

@@ -102,6 +102,50 @@ internal sealed class JsAdvisories
         }
     }
 
+    /// <summary>STREAM.SNAPSHOT_CREATE: a snapshot was answered and its chunks are about to go out.</summary>
+    public void SnapshotCreate(JsAccount js, string stream, Streams.StreamState state)
+    {
+        string subject = AdvisoryPrefix + "STREAM.SNAPSHOT_CREATE." + stream;
+        if (Listened(js, subject))
+        {
+            Publish(js, subject, new SnapshotCreateAdvisory { Id = NewId(), Timestamp = DateTime.UtcNow, Stream = stream, State = state, Client = ClientOf(js), Domain = _engine.Domain },
+                AdvisoryJson.Default.SnapshotCreateAdvisory);
+        }
+    }
+
+    /// <summary>STREAM.SNAPSHOT_COMPLETE: the last chunk (the empty one) went out.</summary>
+    public void SnapshotComplete(JsAccount js, string stream, DateTime start, DateTime end)
+    {
+        string subject = AdvisoryPrefix + "STREAM.SNAPSHOT_COMPLETE." + stream;
+        if (Listened(js, subject))
+        {
+            Publish(js, subject, new SnapshotCompleteAdvisory { Id = NewId(), Timestamp = end, Stream = stream, Start = start, End = end, Client = ClientOf(js), Domain = _engine.Domain },
+                AdvisoryJson.Default.SnapshotCompleteAdvisory);
+        }
+    }
+
+    /// <summary>STREAM.RESTORE_CREATE: a restore was accepted (before its answer, as nats-server).</summary>
+    public void RestoreCreate(JsAccount js, string stream, DateTime start)
+    {
+        string subject = AdvisoryPrefix + "STREAM.RESTORE_CREATE." + stream;
+        if (Listened(js, subject))
+        {
+            Publish(js, subject, new RestoreCreateAdvisory { Id = NewId(), Timestamp = start, Stream = stream, Client = ClientOf(js), Domain = _engine.Domain },
+                AdvisoryJson.Default.RestoreCreateAdvisory);
+        }
+    }
+
+    /// <summary>STREAM.RESTORE_COMPLETE: the client's last (empty) chunk was processed, whether the restore worked or not.</summary>
+    public void RestoreComplete(JsAccount js, string stream, DateTime start, DateTime end, long bytes)
+    {
+        string subject = AdvisoryPrefix + "STREAM.RESTORE_COMPLETE." + stream;
+        if (Listened(js, subject))
+        {
+            Publish(js, subject, new RestoreCompleteAdvisory { Id = NewId(), Timestamp = end, Stream = stream, Start = start, End = end, Bytes = bytes, Client = ClientOf(js), Domain = _engine.Domain },
+                AdvisoryJson.Default.RestoreCompleteAdvisory);
+        }
+    }
+
     /// <summary>sample_freq as nats-server reads it: "30%" or "30"; anything else samples nothing.</summary>
     public static int SamplePercent(string? sampleFrequency) =>
         sampleFrequency is { Length: > 0 } s && int.TryParse(s.TrimEnd('%'), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : 0;
@@ -118,6 +162,8 @@ internal sealed class JsAdvisories
             }, AdvisoryJson.Default.DeliveryAdvisory);
         }
     }
+
+    private AdvisoryClientInfo ClientOf(JsAccount js) => new() { Account = js.Account.Name, Server = _engine.ServerName };
 
     private static bool Listened(JsAccount js, string subject) => !js.Account.Sublist.Match(Encoding.UTF8.GetBytes(subject)).IsEmpty;
 

@@ -12,7 +12,7 @@ namespace NatsSharp.Server.JetStream.Api;
 /// The $JS.API.&gt; requests of nats-server 2.9.10 (jetstream_api.go): subjects, request and response
 /// JSON, error codes and texts. Runs on the engine's API loop, one request at a time.
 /// </summary>
-internal sealed class JsApi
+internal sealed partial class JsApi
 {
     /// <summary>Not an API subject: the engine's own "delete this idle consumer" item on the API queue.</summary>
     public const string InternalDeletePrefix = "\u0000delete.";
@@ -105,6 +105,12 @@ internal sealed class JsApi
                 break;
             case ["STREAM", "LIST"]:
                 StreamList(js, m.Data, reply);
+                break;
+            case ["STREAM", "SNAPSHOT", var name]:
+                Snapshot(js, name, m.Data, reply);
+                break;
+            case ["STREAM", "RESTORE", var name]:
+                Restore(js, name, m.Data, reply);
                 break;
             case ["STREAM", "PURGE", var name]:
                 WithStream(js, name, reply, "stream_purge_response", s => Purge(js, s, m.Data, reply));

@@ -17,4 +17,8 @@ namespace NatsSharp.Server.JetStream.Api;
 [JsonSerializable(typeof(PubAck))]
 [JsonSerializable(typeof(AccountInfoResponse))]
 [JsonSerializable(typeof(NextRequest))]
+[JsonSerializable(typeof(SnapshotRequest))]
+[JsonSerializable(typeof(SnapshotResponse))]
+[JsonSerializable(typeof(RestoreRequest))]
+[JsonSerializable(typeof(RestoreResponse))]
 internal sealed partial class JsJson : JsonSerializerContext;

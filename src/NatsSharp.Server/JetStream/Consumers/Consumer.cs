@@ -85,6 +85,9 @@ internal sealed class Consumer
 
     public DateTime Created { get; }
 
+    /// <summary>The consumer's state store (a snapshot copies what it holds, under the stream's lock).</summary>
+    public IConsumerStore Store => _store;
+
     public bool IsDurable => !string.IsNullOrEmpty(Config.Durable);
 
     public bool IsPush => !string.IsNullOrEmpty(Config.DeliverSubject);

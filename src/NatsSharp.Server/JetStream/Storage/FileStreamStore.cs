@@ -112,7 +112,7 @@ internal sealed partial class FileStreamStore : IStreamStore
         }
     }
 
-    public void SkipTo(ulong sequence)
+    public void SkipTo(ulong sequence, long timestampNs = 0)
     {
         lock (_lock)
         {
@@ -122,7 +122,7 @@ internal sealed partial class FileStreamStore : IStreamStore
                 return;
             }
 
-            long ts = UnixNowNs();
+            long ts = timestampNs != 0 ? timestampNs : UnixNowNs();
             WriteRecord(BlockRecord.Overhead, BlockRecord.Skip, sequence, ts, "", default, default);
             SkipIndexTo(sequence);
             _lastTs = ts;

@@ -39,8 +39,9 @@ internal interface IStreamStore : IDisposable
     /// <summary>
     /// Moves the last sequence to <paramref name="sequence"/> without a message, so the next append gets
     /// <paramref name="sequence"/> + 1 (mirrors keep the origin's numbers); nothing when it is not past the last.
+    /// <paramref name="timestampNs"/> (0 = now) becomes the last timestamp (a restore keeps the snapshot's).
     /// </summary>
-    void SkipTo(ulong sequence);
+    void SkipTo(ulong sequence, long timestampNs = 0);
 
     bool TryLoad(ulong sequence, out StoredMessage message);
 

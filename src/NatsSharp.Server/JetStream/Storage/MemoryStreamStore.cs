@@ -96,13 +96,17 @@ internal sealed class MemoryStreamStore : IStreamStore
         // Nothing is buffered: memory is where the messages live.
     }
 
-    public void SkipTo(ulong sequence)
+    public void SkipTo(ulong sequence, long timestampNs = 0)
     {
         lock (_lock)
         {
             if (sequence > _last)
             {
                 _last = sequence;
+                if (timestampNs != 0)
+                {
+                    _lastTimestamp = timestampNs;
+                }
             }
         }
     }

@@ -366,6 +366,19 @@ public abstract partial class StreamStoreConformanceTests : IDisposable
     }
 
     [Fact]
+    public void SkipTo_with_a_timestamp_keeps_it_as_the_last()
+    {
+        var store = CreateStore();
+        store.Append("s", default, default, 1_000);
+        store.SkipTo(5, 2_000);
+        Assert.Equal(5UL, store.State.LastSequence);
+        Assert.Equal(2_000L, store.State.LastTimestampNs);
+        store = Reopen(store);
+        Assert.Equal(2_000L, store.State.LastTimestampNs);
+        Assert.Equal(4UL, store.State.NumDeleted);
+    }
+
+    [Fact]
     public void Metadata_round_trips()
     {
         var store = CreateStore();

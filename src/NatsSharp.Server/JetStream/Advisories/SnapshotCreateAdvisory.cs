@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace NatsSharp.Server.JetStream.Advisories;
+
+/// <summary>$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE.&lt;stream&gt; (nats-server's JSSnapshotCreateAdvisory).</summary>
+internal sealed class SnapshotCreateAdvisory
+{
+    [JsonPropertyName("type")] public string Type { get; set; } = "io.nats.jetstream.advisory.v1.snapshot_create";
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+    [JsonPropertyName("timestamp")] public DateTime Timestamp { get; set; }
+    [JsonPropertyName("stream")] public string Stream { get; set; } = "";
+    [JsonPropertyName("state")] public Streams.StreamState State { get; set; } = new();
+    [JsonPropertyName("client")] public AdvisoryClientInfo? Client { get; set; }
+    [JsonPropertyName("domain"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Domain { get; set; }
+}
