@@ -22,7 +22,8 @@ public static class StreamGenerator
     /// nats-server drops the byte before a control line's LF once it has seen a CR among its
     /// arguments, but when the line comes in two reads it keeps the first part less its last byte
     /// (if the CR came before) and drops every CR after the split: the line it reads depends on
-    /// where its reads ended. NatsSharp reads the line as if it had come whole.
+    /// where its reads ended. NatsSharp reads the line as if it had come whole. Its reads end at the
+    /// writes' boundaries and at its own buffer's end: the first read takes 512 bytes at most.
     /// </summary>
     public const string SplitLineWithInnerCr = "control line with an inner CR split across reads";
 
@@ -122,11 +123,14 @@ public static class StreamGenerator
 
     /// <summary>
     /// A line (taken to start after any LF, so payload lines count too: that only excludes more)
-    /// with a CR that is not the byte before its LF, and a cut between its start and its LF; or a
-    /// last line without LF that has a CR.
+    /// with a CR that is not the byte before its LF, and a cut between its start and its LF or its
+    /// LF past nats-server's first read; or a last line without LF that has a CR.
     /// </summary>
     private static bool CutsLineWithInnerCr(byte[] bytes, int[] cuts)
     {
+        // nats-server's first read is at most 512 bytes; where later ones end depends on how its
+        // buffer grew (it doubles after a full read), so a line not within the first can be split.
+        const int FirstRead = 512;
         int start = 0;
         while (start < bytes.Length)
         {
@@ -135,7 +139,7 @@ public static class StreamGenerator
             int cr = Array.IndexOf(bytes, (byte)'\r', start, end - start);
 
             // A last line without its LF goes on in the player's PING, another write: any CR in it is inner.
-            if (cr >= 0 && (lf < 0 || (cr < end - 1 && cuts.Any(c => c > start && c <= end))))
+            if (cr >= 0 && (lf < 0 || (cr < end - 1 && (end >= FirstRead || cuts.Any(c => c > start && c <= end)))))
             {
                 return true;
             }
