@@ -241,6 +241,24 @@ public class FuzzRegressionTests
         await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
     }
 
+    /// <summary>Against servers with <c>max_control_line: 128</c>.</summary>
+    public static TheoryData<string, string> LimitStreams => new()
+    {
+        // PING, PONG and +OK ignore the rest of their line: no limit, even when it comes in two reads (the player's PING ends it).
+        { "PONG line over the limit without its LF", "PING\r\nPONG" + new string('x', 300) },
+        { "+OK line over the limit without its LF", "PING\r\n+OK " + new string('x', 300) },
+    };
+
+    [Theory]
+    [MemberData(nameof(LimitStreams))]
+    public async Task Same_answer_as_nats_server_with_a_control_line_limit(string name, string stream)
+    {
+        const string Config = "max_control_line: 128\n";
+        await using RealNatsServer reference = await Security.ConfiguredServer.StartRealAsync(Config);
+        await using NatsSharp.Server.NatsServer ours = await Security.ConfiguredServer.StartAsync(Config);
+        await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
+    }
+
     [Theory]
     [MemberData(nameof(TokenStreams))]
     public async Task Same_answer_as_nats_server_with_a_token(string name, string stream)
