@@ -22,7 +22,8 @@ public static class StreamGenerator
     /// nats-server drops the byte before a control line's LF once it has seen a CR among its
     /// arguments, but when the line comes in two reads it keeps the first part less its last byte
     /// (if the CR came before) and drops every CR after the split: the line it reads depends on
-    /// where its reads ended. NatsSharp reads the line as if it had come whole.
+    /// where its reads ended. NatsSharp reads the line as if it had come whole. Its reads end at the
+    /// writes' boundaries and at its own buffer's end: the first read takes 512 bytes at most.
     /// </summary>
     public const string SplitLineWithInnerCr = "control line with an inner CR split across reads";
 
@@ -122,8 +123,8 @@ public static class StreamGenerator
 
     /// <summary>
     /// A line (taken to start after any LF, so payload lines count too: that only excludes more)
-    /// with a CR that is not the byte before its LF, and a cut between its start and its LF; or a
-    /// last line without LF that has a CR.
+    /// with a CR that is not the byte before its LF, and a read of nats-server that may end between
+    /// its start and its LF; or a last line without LF that has a CR.
     /// </summary>
     private static bool CutsLineWithInnerCr(byte[] bytes, int[] cuts)
     {
@@ -135,12 +136,42 @@ public static class StreamGenerator
             int cr = Array.IndexOf(bytes, (byte)'\r', start, end - start);
 
             // A last line without its LF goes on in the player's PING, another write: any CR in it is inner.
-            if (cr >= 0 && (lf < 0 || (cr < end - 1 && cuts.Any(c => c > start && c <= end))))
+            if (cr >= 0 && (lf < 0 || (cr < end - 1 && ReadMayEndInside(start, end, cuts))))
             {
                 return true;
             }
 
             start = end + 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether one of nats-server's reads may end after byte <paramref name="start"/> and by byte
+    /// <paramref name="end"/>. Its reads end where the writes do (or where what had arrived did) and
+    /// where its buffer does: 512 bytes at first, doubled after a read that fills it, up to 64 KB
+    /// (halved after short reads). One write: at 512, 1536, 3584… With cuts, where its buffer stood
+    /// at each write is not known: past the first 512 bytes any line may be split.
+    /// </summary>
+    private static bool ReadMayEndInside(int start, int end, int[] cuts)
+    {
+        if (cuts.Any(c => c > start && c <= end))
+        {
+            return true;
+        }
+
+        if (cuts.Length > 0)
+        {
+            return end >= 512;
+        }
+
+        for (int at = 512, read = 512; at <= end; read = Math.Min(read * 2, 65536), at += read)
+        {
+            if (at > start)
+            {
+                return true;
+            }
         }
 
         return false;

@@ -319,10 +319,11 @@ internal sealed class RouteConnection : PeerConnection
         }
     }
 
+    protected override void OnClosing() => RemoveRemoteSubscriptions();
+
     protected override void OnClosed(ClosedReason reason)
     {
         StopTimers();
-        RemoveRemoteSubscriptions();
         _cluster.Unregister(this);
         Log.Notice(Prefix + "Router connection closed: " + ClosedReasonText.Of(reason));
     }

@@ -477,11 +477,15 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         _server.Stats.AddSlowConsumer();
     }
 
+    protected override void OnClosing()
+    {
+        _server.RecordClosed(this, Reason); // /connz?state=closed, before the subscriptions go
+        RemoveAllSubscriptions();
+    }
+
     protected override void OnClosed(ClosedReason reason)
     {
         StopTimers();
-        _server.RecordClosed(this, reason); // /connz?state=closed, before the subscriptions go
-        RemoveAllSubscriptions();
         UnregisterFromAccount();
         _server.RemoveClient(this);
         if (_connectReceived)

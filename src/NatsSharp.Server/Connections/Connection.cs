@@ -107,6 +107,7 @@ internal abstract partial class Connection : Subjects.Subscriber
             ReleaseOutbound();
         }
 
+        OnClosing(); // while the socket is still open: once the peer sees the close, no interest of it is left
         try
         {
             Socket?.Shutdown(SocketShutdown.Both);
@@ -128,7 +129,16 @@ internal abstract partial class Connection : Subjects.Subscriber
     /// <summary>Called by a publisher whose append found this connection over max_pending.</summary>
     internal override void OnSlowConsumer() => Close(ClosedReason.SlowConsumerPendingBytes);
 
-    /// <summary>Subclasses drop their subscriptions, unregister and log here.</summary>
+    /// <summary>
+    /// Subclasses drop the connection's interest here (and tell routes and leafnodes), before the
+    /// socket is closed, as nats-server does in closeConnection: a peer that has seen the close
+    /// (or connects right after) finds nothing routed to it any more. Nothing more is queued by then.
+    /// </summary>
+    protected virtual void OnClosing()
+    {
+    }
+
+    /// <summary>Subclasses unregister and log here, once the socket is closed.</summary>
     protected abstract void OnClosed(ClosedReason reason);
 
     /// <summary>A connection with no socket, for unit tests of the subject layer.</summary>

@@ -445,9 +445,8 @@ internal sealed class LeafConnection : PeerConnection
         return true;
     }
 
-    protected override void OnClosed(ClosedReason reason)
+    protected override void OnClosing()
     {
-        StopTimers();
         List<Subscription> all = Interest.Clear();
         if (all.Count > 0)
         {
@@ -457,7 +456,11 @@ internal sealed class LeafConnection : PeerConnection
                 Server.OnSubscriptionChanged(sub, -1);
             }
         }
+    }
 
+    protected override void OnClosed(ClosedReason reason)
+    {
+        StopTimers();
         _manager.Unregister(this);
         Account? counted = Interlocked.Exchange(ref _countedIn, null);
         counted?.RemoveLeaf();

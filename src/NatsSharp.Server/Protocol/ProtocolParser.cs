@@ -14,6 +14,7 @@ internal sealed class ProtocolParser
 
     private byte[] _lineScratch = new byte[256];
     private int _publishLineCalls; // 0: not yet told, 1: told, 2: told again for a split payload
+    private Verb _skipping; // a PING, PONG or +OK line past the limit: its bytes are dropped up to its LF
 
     public ProtocolParser(int maxControlLine, int maxPayload)
     {
@@ -65,6 +66,17 @@ internal sealed class ProtocolParser
     {
         while (!buffer.IsEmpty)
         {
+            if (_skipping != Verb.Unknown)
+            {
+                ParseStatus skipped = SkipToLf(ref buffer, handler);
+                if (skipped != ParseStatus.NeedMoreData || _skipping != Verb.Unknown)
+                {
+                    return skipped;
+                }
+
+                continue;
+            }
+
             ReadOnlySpan<byte> span = buffer.FirstSpan;
             ParseStatus status = ParseSpan(span, handler, out int consumed);
             if (consumed > 0)
@@ -84,7 +96,7 @@ internal sealed class ProtocolParser
 
             if (buffer.IsSingleSegment)
             {
-                return CheckPartial(buffer.FirstSpan);
+                return DropSkipped(ref buffer, CheckPartial(buffer.FirstSpan));
             }
 
             // The next command straddles a segment boundary.
@@ -182,7 +194,7 @@ internal sealed class ProtocolParser
         SequencePosition? nlPos = buffer.PositionOf((byte)'\n');
         if (nlPos is null)
         {
-            return CheckPartial(buffer);
+            return DropSkipped(ref buffer, CheckPartial(buffer));
         }
 
         var lineSeq = buffer.Slice(0, nlPos.Value);
@@ -291,6 +303,54 @@ internal sealed class ProtocolParser
     private ParseStatus CheckContinued(long argumentLength) =>
         argumentLength > MaxControlLine ? Fail(ParseError.MaxControlLineExceeded, "") : ParseStatus.NeedMoreData;
 
+    /// <summary>
+    /// Drops the bytes of a line being skipped up to its LF (all of them while it has not come),
+    /// then handles its verb (PING, PONG, +OK).
+    /// </summary>
+    private ParseStatus SkipToLf<THandler>(ref ReadOnlySequence<byte> buffer, THandler handler)
+        where THandler : IProtocolHandler
+    {
+        SequencePosition? lf = buffer.PositionOf((byte)'\n');
+        if (lf is null)
+        {
+            buffer = buffer.Slice(buffer.End);
+            return ParseStatus.NeedMoreData;
+        }
+
+        buffer = buffer.Slice(buffer.GetPosition(1, lf.Value));
+        var command = new Command { Verb = _skipping };
+        _skipping = Verb.Unknown;
+        _publishLineCalls = 0;
+        return Dispatch(ref command, default, handler) ? ParseStatus.NeedMoreData : ParseStatus.Stopped;
+    }
+
+    /// <summary>A line that is being skipped keeps nothing in the buffer.</summary>
+    private ParseStatus DropSkipped(ref ReadOnlySequence<byte> buffer, ParseStatus status)
+    {
+        if (_skipping != Verb.Unknown)
+        {
+            buffer = buffer.Slice(buffer.End);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// A line without its LF past the limit: an error for a verb with arguments; PING, PONG and
+    /// +OK ignore the rest of their line in nats-server (no limit applies), so it is skipped.
+    /// </summary>
+    private ParseStatus OverLong(ReadOnlySpan<byte> head)
+    {
+        Verb verb = OpTable.Identify(head, out _, RouteMode);
+        if (verb is not (Verb.Ping or Verb.Pong or Verb.Ok))
+        {
+            return Fail(ParseError.MaxControlLineExceeded, "");
+        }
+
+        _skipping = verb;
+        return ParseStatus.NeedMoreData;
+    }
+
     private static bool IsCrLf(ReadOnlySequence<byte> two)
     {
         Span<byte> pair = stackalloc byte[2];
@@ -324,7 +384,7 @@ internal sealed class ProtocolParser
         }
 
         return partial.Length > (long)MaxControlLine + OpTable.LongestVerb + 2
-            ? Fail(ParseError.MaxControlLineExceeded, "")
+            ? OverLong(head[..n])
             : ParseStatus.NeedMoreData;
     }
 
@@ -350,7 +410,7 @@ internal sealed class ProtocolParser
         }
 
         return partial.Length > MaxControlLine + OpTable.LongestVerb + 2
-            ? Fail(ParseError.MaxControlLineExceeded, "")
+            ? OverLong(partial[..Math.Min(partial.Length, 16)])
             : ParseStatus.NeedMoreData;
     }
 

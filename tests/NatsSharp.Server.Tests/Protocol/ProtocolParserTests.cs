@@ -165,6 +165,24 @@ public sealed class ProtocolParserTests
         Assert.Equal(ParseError.MaxControlLineExceeded, parser.Error);
     }
 
+    [Theory]
+    [InlineData("PONG")]
+    [InlineData("ping ")]
+    [InlineData("+OK")]
+    public void A_long_PING_PONG_or_OK_line_split_across_reads_is_skipped_to_its_LF(string verb)
+    {
+        // nats-server ignores the rest of these lines byte by byte: no limit, nothing kept (fuzz seed limits:700650).
+        var parser = new ProtocolParser(128, 1024 * 1024);
+        var handler = new RecordingHandler();
+        var feeder = new ChunkedFeeder(parser);
+        Assert.Equal(ParseStatus.NeedMoreData, feeder.Feed(Encoding.ASCII.GetBytes("PING\r\n" + verb + new string('x', 300)), handler));
+        Assert.Equal(0, feeder.Pending);
+        Assert.Equal(ParseStatus.NeedMoreData, feeder.Feed(Encoding.ASCII.GetBytes(new string('x', 300)), handler));
+        Assert.Equal(0, feeder.Pending);
+        Assert.Equal(ParseStatus.NeedMoreData, feeder.Feed(Encoding.ASCII.GetBytes("xPING\r\nSUB foo 1\r\n"), handler));
+        Assert.Equal(["PING", verb.Trim().ToUpperInvariant(), "SUB foo||1"], handler.Ops);
+    }
+
     [Fact]
     public void Unknown_verb_fails_before_its_line_ends()
     {
