@@ -23,9 +23,26 @@ internal abstract partial class Connection
     /// <summary>The deliveries of a client's publications, whose backlogged subscribers it waits for; null for peers (a route or leaf is never held).</summary>
     protected virtual DeliveryBatch? PublishBatch => null;
 
+    // The plain-socket read loop's buffers: 64 KB segments (a read takes at least 8 KB of one), never
+    // pausing the socket side (the loop itself parses each read before receiving the next).
+    private static readonly PipeOptions SocketPipeOptions = new(
+        readerScheduler: PipeScheduler.Inline,
+        writerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: 0,
+        minimumSegmentSize: 64 * 1024,
+        useSynchronizationContext: false);
+
+    private const int MinimumReadSize = 8 * 1024;
+
     /// <summary>The read loop: one per connection, until it closes.</summary>
     protected async Task RunReadLoopAsync()
     {
+        if (Socket is { } socket && Stream is NetworkStream)
+        {
+            await RunSocketReadLoopAsync(socket).ConfigureAwait(false); // plain TCP: no TLS, no websocket frames
+            return;
+        }
+
         // Zero-byte reads: an idle connection waits for data without holding a buffer (64 KB
         // each otherwise, the bulk of RSS per idle client); the buffer is rented when bytes arrive
         // and goes back to the pool once the parser has consumed them.
@@ -70,6 +87,86 @@ internal abstract partial class Connection
         }
         finally
         {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The read loop over a plain socket: receives straight from the socket into a pipe the parser reads
+    /// from. A receive that fails (a client that reset its connection) is reported, not thrown (see
+    /// <see cref="SocketReceiver"/>), and closes the connection without a flush, as nothing more can be
+    /// written to it, with nats-server's reason ("Read Error"). As with the stream loop: an idle connection
+    /// waits with a zero-byte receive and holds no buffer; what the parser leaves (a partial command) stays
+    /// in the pipe for the next receive.
+    /// </summary>
+    private async Task RunSocketReadLoopAsync(Socket socket)
+    {
+        var pipe = new Pipe(SocketPipeOptions);
+        PipeWriter writer = pipe.Writer;
+        PipeReader reader = pipe.Reader;
+        using var receiver = new SocketReceiver(socket);
+        long buffered = 0;
+        try
+        {
+            while (!IsClosing)
+            {
+                if (buffered == 0)
+                {
+                    await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    if (receiver.Error != SocketError.Success)
+                    {
+                        Close(ClosedReason.ReadError); // reset by the peer: nats-server's "Read Error"
+                        return;
+                    }
+                }
+
+                int n = await receiver.ReceiveAsync(writer.GetMemory(MinimumReadSize)).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    if (receiver.Error != SocketError.Success)
+                    {
+                        Close(ClosedReason.ReadError); // a reset leaves nothing to write to
+                        return;
+                    }
+
+                    // The peer closed its sending half: as nats-server, what it was already answered is
+                    // written before the close.
+                    Close(ClosedReason.ClientClosed, flushFirst: true);
+                    return;
+                }
+
+                writer.Advance(n);
+                await writer.FlushAsync().ConfigureAwait(false); // completes at once: the pipe never pauses
+                reader.TryRead(out ReadResult result);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                StampActivity(); // once per read, for last_activity in monitoring
+                ParseStatus status = ProcessBuffer(ref buffer);
+                if (status == ParseStatus.Error)
+                {
+                    OnParseError();
+                    return;
+                }
+
+                if (status == ParseStatus.Stopped)
+                {
+                    return;
+                }
+
+                buffered = buffer.Length;
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (PublishBatch is { HasBacklogged: true } batch)
+                {
+                    await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            Close(ClosedReason.ClientClosed); // the socket was closed under the receive
+        }
+        finally
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);
         }
     }
