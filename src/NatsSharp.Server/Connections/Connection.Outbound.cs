@@ -16,6 +16,7 @@ internal abstract partial class Connection
     private const int MaxChunk = 64 * 1024; // chunks stop doubling here; a frame larger than this spans chunks
     private const int KeepBufferLimit = 64 * 1024; // the one chunk kept for the next batch is at most this
     private const int PoolLimit = 1024 * 1024; // larger ones are not pooled at all
+    private const int InlineFlushLimit = 1024; // a read that queued at most this for an idle writer writes it itself
 
     private readonly FlushSignal _flushSignal = new();
     private CancellationTokenSource _writeTimeout = new();
@@ -58,6 +59,20 @@ internal abstract partial class Connection
 
     /// <summary>Wakes the write loop; cheap to call more than once.</summary>
     public override void SignalFlush() => _flushSignal.Set();
+
+    /// <summary>
+    /// When a read queued little (a request, a reply) and the write loop is idle, the write loop runs
+    /// on this thread and writes it now: one send, no hand-off to a thread-pool worker, which on this
+    /// path costs more than the send (docs/benchmarks.md, request/reply). More than that (a publisher's
+    /// burst) goes to the write loop as before, which coalesces the reads that arrive while it writes.
+    /// </summary>
+    public override void FlushAfterRead()
+    {
+        if (Volatile.Read(ref _activeLength) > InlineFlushLimit || Volatile.Read(ref _fullBytes) != 0 || !_flushSignal.TrySetInline())
+        {
+            _flushSignal.Set();
+        }
+    }
 
     private void WakeWriter() => _flushSignal.Set();
 

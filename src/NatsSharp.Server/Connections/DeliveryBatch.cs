@@ -381,7 +381,7 @@ internal sealed class DeliveryBatch
     {
         foreach (Subscriber c in _touched)
         {
-            c.SignalFlush();
+            c.FlushAfterRead();
             if (c.Backlog is not null && !c.Stuck)
             {
                 _backlogged.Add(c);

@@ -4,7 +4,8 @@ namespace NatsSharp.Server.Connections;
 
 /// <summary>
 /// An auto-reset signal with one waiter (the connection's write loop) that allocates
-/// nothing per wait: publishers call <see cref="Set"/> once per read batch.
+/// nothing per wait: publishers call <see cref="Set"/> once per read batch. The waiter
+/// resumes on the thread pool, or with <see cref="TrySetInline"/> on the caller's thread.
 /// </summary>
 internal sealed class FlushSignal : IValueTaskSource
 {
@@ -43,6 +44,24 @@ internal sealed class FlushSignal : IValueTaskSource
         }
     }
 
+    /// <summary>
+    /// When the waiter is waiting, resumes it on this thread (it runs until its next await that
+    /// does not complete at once, then this returns) and true; false (nothing done) otherwise.
+    /// </summary>
+    public bool TrySetInline()
+    {
+        if (Volatile.Read(ref _state) != Waiting || Interlocked.CompareExchange(ref _state, Idle, Waiting) != Waiting)
+        {
+            return false;
+        }
+
+        // Only the winner of Waiting -> Idle touches the core until the waiter waits again
+        // (WaitAsync puts the flag back before it publishes Waiting).
+        _core.RunContinuationsAsynchronously = false;
+        _core.SetResult(true);
+        return true;
+    }
+
     public ValueTask WaitAsync()
     {
         if (Interlocked.CompareExchange(ref _state, Idle, Signaled) == Signaled)
@@ -51,6 +70,7 @@ internal sealed class FlushSignal : IValueTaskSource
         }
 
         _core.Reset();
+        _core.RunContinuationsAsynchronously = true;
         if (Interlocked.CompareExchange(ref _state, Waiting, Idle) != Idle)
         {
             // Set() ran between the two exchanges.

@@ -50,6 +50,12 @@ internal abstract class Subscriber
     {
     }
 
+    /// <summary>
+    /// Wakes its writer at the end of a read that queued messages to it; a connection may write a
+    /// small batch on the reading thread instead (Connection.Outbound.cs).
+    /// </summary>
+    public virtual void FlushAfterRead() => SignalFlush();
+
     /// <summary>It refused a message for being over its pending limit.</summary>
     internal virtual void OnSlowConsumer()
     {
