@@ -112,7 +112,8 @@ internal sealed class AccountRegistry
             return;
         }
 
-        if (sub.Import is not null || sub.Subscriber.Kind is not (SubscriberKind.Client or SubscriberKind.Leaf or SubscriberKind.Hub)
+        if (sub.Import is not null
+            || (sub.Subscriber.Kind is not (SubscriberKind.Client or SubscriberKind.Leaf or SubscriberKind.Hub) && sub.Subscriber is not Internal.InternalSubscriber { TakesStreamImports: true })
             || Find(sub.AccountName) is not { StreamImports.Count: > 0 } account)
         {
             return;

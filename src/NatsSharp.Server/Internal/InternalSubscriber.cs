@@ -28,6 +28,9 @@ internal sealed class InternalSubscriber : Subscriber
 
     public override bool TakesHeaders => true;
 
+    /// <summary>Whether its account's stream imports bring it messages (a mirror's or source's deliver subject), as a client's subscription.</summary>
+    public bool TakesStreamImports { get; init; }
+
     public override bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders)
     {
         if (Subscription.Closed)

@@ -33,9 +33,9 @@ internal sealed class ServerClient
     }
 
     /// <summary>Subscribes <paramref name="handler"/> to <paramref name="subject"/> in <paramref name="account"/> (optionally in a queue group).</summary>
-    public InternalSubscriber Subscribe(Account account, string subject, InternalMessageHandler handler, string? queue = null)
+    public InternalSubscriber Subscribe(Account account, string subject, InternalMessageHandler handler, string? queue = null, bool streamImports = false)
     {
-        var subscriber = new InternalSubscriber(account, handler);
+        var subscriber = new InternalSubscriber(account, handler) { TakesStreamImports = streamImports };
         byte[] sid = Encoding.ASCII.GetBytes(Interlocked.Increment(ref _nextSid).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var sub = new Subscription(subscriber, Encoding.UTF8.GetBytes(subject), queue is null ? null : Encoding.UTF8.GetBytes(queue), sid) { AccountName = account.Name };
         subscriber.Subscription = sub;

@@ -150,7 +150,7 @@ internal sealed partial class JsApi
             case ["CONSUMER", "NAMES", var name]:
                 WithStream(js, name, reply, "consumer_names_response", s =>
                 {
-                    List<string> names = [.. s.Consumers.Select(c => c.Name).Order(StringComparer.Ordinal)];
+                    List<string> names = [.. s.Consumers.Where(c => !c.Config.Direct).Select(c => c.Name).Order(StringComparer.Ordinal)];
                     int offset = Math.Clamp((Parse(m.Data, JsJson.Default.ApiRequest) ?? new ApiRequest()).Offset, 0, names.Count);
                     Send(js, reply, new NamesResponse
                     {
@@ -165,7 +165,7 @@ internal sealed partial class JsApi
             case ["CONSUMER", "LIST", var name]:
                 WithStream(js, name, reply, "consumer_list_response", s =>
                 {
-                    List<Consumer> consumers = [.. s.Consumers.OrderBy(c => c.Name, StringComparer.Ordinal)];
+                    List<Consumer> consumers = [.. s.Consumers.Where(c => !c.Config.Direct).OrderBy(c => c.Name, StringComparer.Ordinal)];
                     int offset = Math.Clamp((Parse(m.Data, JsJson.Default.ApiRequest) ?? new ApiRequest()).Offset, 0, consumers.Count);
                     List<ConsumerInfo> infos;
                     lock (s.Lock)

@@ -32,4 +32,7 @@ internal sealed class ConsumerConfig
     [JsonPropertyName("inactive_threshold"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long InactiveThreshold { get; set; }
     [JsonPropertyName("num_replicas")] public int Replicas { get; set; }
     [JsonPropertyName("mem_storage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool MemoryStorage { get; set; }
+
+    /// <summary>nats-server's internal consumers of another server's mirror or source: not listed nor counted in the stream's state.</summary>
+    [JsonPropertyName("direct"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Direct { get; set; }
 }

@@ -45,6 +45,11 @@ internal sealed partial class JsStream
         lock (Lock)
         {
             _sourcesStopped = true;
+            foreach (StreamSourceReader r in _readers)
+            {
+                r.Close(this);
+            }
+
             _readers.Clear();
         }
     }
@@ -73,6 +78,35 @@ internal sealed partial class JsStream
             var reader = new StreamSourceReader(source, mirror: false);
             reader.Position(this, restarted: false);
             _readers.Add(reader);
+        }
+
+        foreach (StreamSourceReader gone in keep.Values)
+        {
+            if (!_readers.Contains(gone))
+            {
+                gone.Close(this);
+            }
+        }
+    }
+
+    /// <summary>An external link got something: pump now rather than on the next tick.</summary>
+    public void WakeSources() => SchedulePump();
+
+    /// <summary>
+    /// A mirror's new consumer on an external origin starts past <paramref name="sequence"/> (the origin
+    /// no longer holds what comes before): the mirror skips to it, as nats-server's skipMsgs.
+    /// </summary>
+    public void SkipMirrorTo(StreamSourceReader reader, ulong sequence)
+    {
+        lock (Lock)
+        {
+            if (Deleted || _sourcesStopped || !_readers.Contains(reader) || sequence <= Store.State.LastSequence)
+            {
+                return;
+            }
+
+            Store.SkipTo(sequence);
+            reader.Advance(sequence);
         }
     }
 

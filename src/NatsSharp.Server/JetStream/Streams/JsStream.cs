@@ -187,7 +187,7 @@ internal sealed partial class JsStream
                 LastTime = JsTime.ToDateTime(s.LastTimestampNs),
                 NumSubjects = s.NumSubjects,
                 NumDeleted = s.NumDeleted,
-                Consumers = _consumers.Count,
+                Consumers = _consumers.Values.Count(c => !c.Config.Direct), // nats-server counts no direct consumer here
             };
             if (!string.IsNullOrEmpty(subjectsFilter))
             {

@@ -11,8 +11,8 @@ internal sealed class StreamSourceConfig
     [JsonPropertyName("filter_subject"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FilterSubject { get; set; }
     [JsonPropertyName("external"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ExternalStream? External { get; set; }
 
-    /// <summary>The name the Nats-Stream-Source header carries (nats-server's iname; external sources are refused here).</summary>
-    [JsonIgnore] public string IndexName => Name;
+    /// <summary>The name the Nats-Stream-Source header carries (nats-server's iname): an external one adds the hash of its API prefix.</summary>
+    [JsonIgnore] public string IndexName => External is null ? Name : Name + ":" + SystemAccount.SystemServices.NodeHash(External.ApiPrefix);
 
     /// <summary>Equal as nats-server's reflect.DeepEqual of two StreamSource values.</summary>
     public static bool Same(StreamSourceConfig? a, StreamSourceConfig? b) =>

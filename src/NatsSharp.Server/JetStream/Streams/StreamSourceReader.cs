@@ -22,6 +22,7 @@ internal sealed class StreamSourceReader
     private DateTime? _startTime; // positioning by time, resolved once the origin is there
     private long _lastContactNs;
     private JsApiError? _error;
+    private ExternalSourceLink? _link; // an origin behind "external": reached through a consumer on its API
 
     public StreamSourceReader(StreamSourceConfig config, bool mirror)
     {
@@ -34,6 +35,12 @@ internal sealed class StreamSourceReader
     public bool IsMirror { get; }
 
     public string Filter => Config.FilterSubject ?? "";
+
+    /// <summary>The next origin sequence to copy (0 = positioned by <see cref="StartTime"/> or not yet).</summary>
+    public ulong NextSequence => _next;
+
+    /// <summary>Where to start by time until the first message is copied.</summary>
+    public DateTime? StartTime => _next == 0 ? _startTime : null;
 
     /// <summary>
     /// Where to start, from what the stream already holds (nats-server's setupMirrorConsumer and
@@ -96,9 +103,7 @@ internal sealed class StreamSourceReader
     {
         if (Config.External is not null)
         {
-            _error = (IsMirror ? JsErrors.MirrorConsumerSetupFailedErrF : JsErrors.SourceConsumerSetupFailedErrF)
-                .With("external streams are not supported by NatsSharp");
-            return false;
+            return (_link ??= new ExternalSourceLink(this)).Pump(stream);
         }
 
         if (stream.Account.Find(Config.Name) is not { Deleted: false } origin)
@@ -144,11 +149,31 @@ internal sealed class StreamSourceReader
     }
 
     /// <summary>The message of <paramref name="originSequence"/> is stored: called under the stream's lock, so STREAM.INFO never sees it stored but still pending.</summary>
-    public void Advance(ulong originSequence) => _next = originSequence + 1;
+    public void Advance(ulong originSequence)
+    {
+        _next = originSequence + 1;
+        _startTime = null;
+    }
+
+    /// <summary>The stream no longer reads this origin: an external link drops its subscriptions.</summary>
+    public void Close(JsStream stream) => _link?.Close(stream);
 
     /// <summary>The info entry; <c>lag</c> is what the origin holds past the last message copied (under the stream's lock).</summary>
     public StreamSourceInfo Info(JsStream stream)
     {
+        if (_link is { } link)
+        {
+            long contact = link.LastContactNs;
+            return new()
+            {
+                Name = Config.Name,
+                External = Config.External,
+                Lag = link.Lag,
+                Active = contact == 0 ? -1 : Math.Max(0, JsTime.NowNs() - contact),
+                Error = link.Error,
+            };
+        }
+
         ulong lag = 0;
         if (_error is null && _next > 0 && stream.Account.Find(Config.Name) is { Deleted: false } origin)
         {
