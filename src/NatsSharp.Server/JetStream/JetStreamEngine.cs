@@ -294,7 +294,7 @@ internal sealed class JetStreamEngine : IDisposable
         {
             if (Directory.Exists(SnapshotsDir(js.Account)))
             {
-                Directory.Delete(SnapshotsDir(js.Account), recursive: true); // restores a stop cut short: never streams
+                Directory.Delete(SnapshotsDir(js.Account), recursive: true); // what a restore cut short by a stop left behind: never a stream
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
