@@ -241,22 +241,33 @@ public class FuzzRegressionTests
         await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
     }
 
-    /// <summary>Against servers with <c>max_control_line: 128</c>.</summary>
-    public static TheoryData<string, string> LimitStreams => new()
-    {
-        // PING, PONG and +OK ignore the rest of their line: no limit, even when it comes in two reads (the player's PING ends it).
-        { "PONG line over the limit without its LF", "PING\r\nPONG" + new string('x', 300) },
-        { "+OK line over the limit without its LF", "PING\r\n+OK " + new string('x', 300) },
-    };
-
+    /// <summary>
+    /// PING, PONG and +OK ignore the rest of their line in nats-server: no max_control_line, even when
+    /// the line comes in two reads (NatsSharp closed with 'maximum control line exceeded' when a read
+    /// ended past the limit; fuzz seed limits:700650). The first PING's PONG shows the server has read
+    /// the first write before the second ends the line.
+    /// </summary>
     [Theory]
-    [MemberData(nameof(LimitStreams))]
-    public async Task Same_answer_as_nats_server_with_a_control_line_limit(string name, string stream)
+    [InlineData("PONG")]
+    [InlineData("+OK ")]
+    [InlineData("PING ")]
+    public async Task A_long_line_of_a_verb_without_arguments_split_across_reads(string verb)
     {
         const string Config = "max_control_line: 128\n";
         await using RealNatsServer reference = await Security.ConfiguredServer.StartRealAsync(Config);
         await using NatsSharp.Server.NatsServer ours = await Security.ConfiguredServer.StartAsync(Config);
-        await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
+        Assert.Equal(await PlayAsync(reference.Port), await PlayAsync(ours.Port));
+
+        async Task<string> PlayAsync(int port)
+        {
+            await using RawClient client = await RawClient.ConnectAsync(port);
+            await client.SendAsync("PING\r\n" + verb + new string('x', 300));
+            await client.ExpectAsync("PONG");
+            await client.SendAsync(new string('x', 300) + "\r\nPING\r\n");
+            await client.ExpectAsync("PONG");
+            await client.SendAsync("FOO\r\n");
+            return string.Join("\n", await client.ReadUntilClosedAsync());
+        }
     }
 
     [Theory]
