@@ -149,6 +149,10 @@ public class FuzzRegressionTests
         { "route INFO with another cluster name", "route", RouteConnect.Replace("\"cluster\":\"fuzz\"}", "\"cluster\":\"fqzz\"}", StringComparison.Ordinal).Replace("}\r\nINFO", "}\r\nPING\r\nINFO", StringComparison.Ordinal) + "PING\r\n" },
         // LS- is looked up as it comes (RS- from a leafnode too): it never fails, whatever its arguments.
         { "LS- and RS- with any arguments on a leafnode", "leaf", LeafConnect + "PING\r\nLS- foo bar baz\r\nLS- \r\nRS- f\to x\r\nPING\r\n" },
+        // A leaf's first INFO decides its headers again (nats-server's c.headers); its CONNECT did before: an HPUB without them closes.
+        { "HPUB after a leaf INFO without headers", "leaf", LeafConnect + "INFO {\"server_id\":\"X\"}\r\nHPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
+        { "HPUB from a leaf whose CONNECT has no headers", "leaf", LeafConnect.Replace("\"headers\":true", "\"headers\":false", StringComparison.Ordinal) + "HPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
+        { "HPUB after a second leaf INFO without headers", "leaf", LeafConnect + "INFO {\"server_id\":\"X\",\"headers\":true}\r\nINFO {\"server_id\":\"X\"}\r\nHPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
         // An INFO that is no JSON closes a leafnode as it closes a route.
         { "INFO that is no JSON on a leafnode", "leaf", LeafConnect + "PING\r\nINFO foo.\r\nPING\r\n" },
         // Invalid UTF-8 in a peer's JSON is read as U+FFFD, as Go does.
