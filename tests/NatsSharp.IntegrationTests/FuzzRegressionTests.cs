@@ -149,6 +149,10 @@ public class FuzzRegressionTests
         { "route INFO with another cluster name", "route", RouteConnect.Replace("\"cluster\":\"fuzz\"}", "\"cluster\":\"fqzz\"}", StringComparison.Ordinal).Replace("}\r\nINFO", "}\r\nPING\r\nINFO", StringComparison.Ordinal) + "PING\r\n" },
         // LS- is looked up as it comes (RS- from a leafnode too): it never fails, whatever its arguments.
         { "LS- and RS- with any arguments on a leafnode", "leaf", LeafConnect + "PING\r\nLS- foo bar baz\r\nLS- \r\nRS- f\to x\r\nPING\r\n" },
+        // A leaf's first INFO decides its headers again (nats-server's c.headers); its CONNECT did before: an HPUB without them closes.
+        { "HPUB after a leaf INFO without headers", "leaf", LeafConnect + "INFO {\"server_id\":\"X\"}\r\nHPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
+        { "HPUB from a leaf whose CONNECT has no headers", "leaf", LeafConnect.Replace("\"headers\":true", "\"headers\":false", StringComparison.Ordinal) + "HPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
+        { "HPUB after a second leaf INFO without headers", "leaf", LeafConnect + "INFO {\"server_id\":\"X\",\"headers\":true}\r\nINFO {\"server_id\":\"X\"}\r\nHPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
         // An INFO that is no JSON closes a leafnode as it closes a route.
         { "INFO that is no JSON on a leafnode", "leaf", LeafConnect + "PING\r\nINFO foo.\r\nPING\r\n" },
         // Invalid UTF-8 in a peer's JSON is read as U+FFFD, as Go does.
@@ -241,22 +245,33 @@ public class FuzzRegressionTests
         await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
     }
 
-    /// <summary>Against servers with <c>max_control_line: 128</c>.</summary>
-    public static TheoryData<string, string> LimitStreams => new()
-    {
-        // PING, PONG and +OK ignore the rest of their line: no limit, even when it comes in two reads (the player's PING ends it).
-        { "PONG line over the limit without its LF", "PING\r\nPONG" + new string('x', 300) },
-        { "+OK line over the limit without its LF", "PING\r\n+OK " + new string('x', 300) },
-    };
-
+    /// <summary>
+    /// PING, PONG and +OK ignore the rest of their line in nats-server: no max_control_line, even when
+    /// the line comes in two reads (NatsSharp closed with 'maximum control line exceeded' when a read
+    /// ended past the limit; fuzz seed limits:700650). The first PING's PONG shows the server has read
+    /// the first write before the second ends the line.
+    /// </summary>
     [Theory]
-    [MemberData(nameof(LimitStreams))]
-    public async Task Same_answer_as_nats_server_with_a_control_line_limit(string name, string stream)
+    [InlineData("PONG")]
+    [InlineData("+OK ")]
+    [InlineData("PING ")]
+    public async Task A_long_line_of_a_verb_without_arguments_split_across_reads(string verb)
     {
         const string Config = "max_control_line: 128\n";
         await using RealNatsServer reference = await Security.ConfiguredServer.StartRealAsync(Config);
         await using NatsSharp.Server.NatsServer ours = await Security.ConfiguredServer.StartAsync(Config);
-        await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
+        Assert.Equal(await PlayAsync(reference.Port), await PlayAsync(ours.Port));
+
+        async Task<string> PlayAsync(int port)
+        {
+            await using RawClient client = await RawClient.ConnectAsync(port);
+            await client.SendAsync("PING\r\n" + verb + new string('x', 300));
+            await client.ExpectAsync("PONG");
+            await client.SendAsync(new string('x', 300) + "\r\nPING\r\n");
+            await client.ExpectAsync("PONG");
+            await client.SendAsync("FOO\r\n");
+            return string.Join("\n", await client.ReadUntilClosedAsync());
+        }
     }
 
     [Theory]

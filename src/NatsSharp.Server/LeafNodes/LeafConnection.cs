@@ -26,6 +26,7 @@ internal sealed class LeafConnection : PeerConnection
     private byte[] _mappedSubject = [];
     private Account? _countedIn; // the account whose max_leafnodes counts this connection
     private ConnectOptions? _hubSideConnect; // the CONNECT a hub accepted, for the system account's events
+    private bool _hubGotInfo; // the first INFO from a leaf decides its headers again, as in nats-server
 
     /// <param name="account">The local account of the remote we dialled; null when the leaf dialled us (bound at CONNECT).</param>
     /// <param name="remote">The remote we dialled (null when we are the hub).</param>
@@ -176,11 +177,18 @@ internal sealed class LeafConnection : PeerConnection
         }
 
         Volatile.Write(ref _account, account);
-        PeerHeaders = connect.Headers;
+        SetHeaders(connect.Headers);
         RemoteName = connect.Name ?? "";
         EnqueueProtocol(_manager.BuildInfoLine(this, connectInfo: true));
         Register();
         return true;
+    }
+
+    /// <summary>As nats-server's c.headers on a hub's leaf: whether HMSG goes to it and HPUB is taken from it.</summary>
+    private void SetHeaders(bool headers)
+    {
+        PeerHeaders = headers;
+        Parser.HeadersAllowed = headers;
     }
 
     /// <summary>Leaf side: the hub's INFO (answer with CONNECT), then its connect_info INFO (register).</summary>
@@ -194,6 +202,12 @@ internal sealed class LeafConnection : PeerConnection
 
         if (WeAreHub)
         {
+            if (!_hubGotInfo)
+            {
+                _hubGotInfo = true;
+                SetHeaders(info.Headers); // an INFO without headers: an HPUB after it is refused (fuzz seed default:Leaf:715720)
+            }
+
             return true;
         }
 
