@@ -109,7 +109,11 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
 
         StartTimers();
-        SignalFlush();
+        if (IsClosing || PendingBytes > 0)
+        {
+            SignalFlush(); // an INFO the socket did not take at once, a refusal's -ERR
+        }
+
         await RunReadLoopAsync().ConfigureAwait(false);
         await writer.ConfigureAwait(false);
     }
@@ -448,6 +452,36 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private void SendInfo()
     {
         byte[] info = _server.ClientInfo.Build(this);
+        if (!IsClosing && Stream is NetworkStream && PendingBytes == 0)
+        {
+            // A plain socket fresh from accept takes its INFO at once (its send buffer is empty): sent here,
+            // it costs no wake-up of the write loop (a thread-pool hop per connection in a storm). What it
+            // does not take is queued; a failure is the write error the write loop would have met.
+            int sent;
+            SocketError error;
+            try
+            {
+                sent = Socket!.Send(info, SocketFlags.None, out error);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // closed meanwhile (shutdown)
+            }
+
+            if (error is not (SocketError.Success or SocketError.WouldBlock))
+            {
+                Close(ClosedReason.WriteError);
+                return;
+            }
+
+            if (sent == info.Length)
+            {
+                return;
+            }
+
+            info = info[sent..];
+        }
+
         EnqueueProtocol(info);
     }
 
