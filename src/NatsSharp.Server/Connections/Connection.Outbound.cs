@@ -518,7 +518,16 @@ internal abstract partial class Connection
         _writeTimeout.CancelAfter(WriteDeadline);
         try
         {
-            await stream.WriteAsync(buffer.AsMemory(offset, length), _writeTimeout.Token).ConfigureAwait(false);
+            ValueTask write = stream.WriteAsync(buffer.AsMemory(offset, length), _writeTimeout.Token);
+            bool waited = !write.IsCompleted;
+            await write.ConfigureAwait(false);
+            if (waited)
+            {
+                // The socket was full and its epoll thread completed the send (inline completions,
+                // Program.cs): the rest of the drain goes to a worker, so the reads of that thread's
+                // other sockets do not wait for it.
+                await Task.Yield();
+            }
         }
         catch (OperationCanceledException)
         {

@@ -25,14 +25,15 @@ public sealed class FlushSignalTests
     public void TrySetInlineDoesNothingWithoutAWaiterAndSetIsRemembered()
     {
         var signal = new FlushSignal();
-        Assert.False(signal.TrySetInline());
-        Assert.True(signal.WaitAsync().IsCompleted); // nothing was set
+        Assert.False(signal.TrySetInline()); // nothing waits: nothing done, nothing remembered
 
         signal.Set(); // no waiter: remembered for the next wait
         Assert.False(signal.TrySetInline());
-        Assert.True(signal.WaitAsync().IsCompleted);
-        Assert.False(signal.WaitAsync().IsCompleted); // auto-reset
+        Assert.True(CompletesAtOnce(signal.WaitAsync()));
+        Assert.False(CompletesAtOnce(signal.WaitAsync())); // auto-reset
     }
+
+    private static bool CompletesAtOnce(ValueTask wait) => wait.IsCompleted;
 
     [Fact]
     public async Task SetAfterAnInlineWakeStillResumesTheWaiterOnTheThreadPool()
