@@ -105,6 +105,100 @@ public sealed class JetStreamConsumerParitySideBySideTests
         await CompareAsync(steps, "config.deliver_policy");
     }
 
+    [Fact]
+    public async Task Last_per_subject_delivered_stream_seq_walks_its_set_as_on_nats_server()
+    {
+        var steps = new List<(string Subject, string Body)>
+        {
+            ("$JS.API.STREAM.CREATE.LP", """{"name":"LP","subjects":["lp.*"],"storage":"memory"}"""),
+        };
+        foreach (string m in new[] { "a", "b", "a", "c", "b", "c", "x" })
+        {
+            steps.Add(($"lp.{m}", m));
+        }
+
+        // The last of lp.a, lp.b, lp.c, lp.x are 3, 5, 6, 7: delivered.stream_seq walks through them.
+        steps.Add(("$JS.API.CONSUMER.DURABLE.CREATE.LP.L", """{"stream_name":"LP","config":{"durable_name":"L","ack_policy":"explicit","deliver_policy":"last_per_subject","filter_subject":"lp.*"}}"""));
+        steps.Add(("$JS.API.CONSUMER.INFO.LP.L", ""));
+        for (int i = 0; i < 4; i++)
+        {
+            steps.Add(("$JS.API.CONSUMER.MSG.NEXT.LP.L", """{"batch":1,"no_wait":true}"""));
+            steps.Add(("$JS.API.CONSUMER.INFO.LP.L", ""));
+        }
+
+        await CompareAsync([.. steps], "delivered.consumer_seq", "delivered.stream_seq", "num_pending", "num_ack_pending");
+    }
+
+    [Fact]
+    public async Task Ack_floor_after_a_nak_redelivered_and_acks_out_of_order_matches_nats_server()
+    {
+        await using RealNatsServer real = await JetStreamFixture.StartRealAsync();
+        await using TestServer ours = await JetStreamFixture.StartAsync();
+        List<string> theirs = await NakAndAckOutOfOrderAsync($"nats://127.0.0.1:{real.Port}");
+        List<string> mine = await NakAndAckOutOfOrderAsync(ours.Url);
+        Assert.Equal(theirs, mine);
+    }
+
+    /// <summary>Four pulled, the first nak'd, the third and second acked, the first redelivered and acked, then the fourth: the info after each.</summary>
+    private static async Task<List<string>> NakAndAckOutOfOrderAsync(string url)
+    {
+        await using NatsConnection c = await NatsNetClient.ConnectAsync(url);
+        var lines = new List<string>();
+        async Task<string> Request(string subject, string body)
+        {
+            NatsMsg<byte[]> reply = await c.RequestAsync<byte[], byte[]>(subject, Encoding.UTF8.GetBytes(body), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            return Encoding.UTF8.GetString(reply.Data ?? []);
+        }
+
+        async Task<string> Next()
+        {
+            NatsMsg<byte[]> m = await c.RequestAsync<byte[], byte[]>("$JS.API.CONSUMER.MSG.NEXT.K.K", Encoding.UTF8.GetBytes("""{"batch":1,"no_wait":true}"""), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            Assert.True(m.ReplyTo is not null, $"a message, not status {m.Headers?.Code}");
+            return m.ReplyTo!;
+        }
+
+        // The acks go to the stream, not the API: wait for the ack-pending count they lead to, then describe.
+        async Task Describe(string step, int ackPending)
+        {
+            string info = "";
+            await Eventually.TrueAsync(async () =>
+            {
+                info = await Request("$JS.API.CONSUMER.INFO.K.K", "");
+                return Reduce(info, ["num_ack_pending"]) == $"num_ack_pending={ackPending}";
+            }, $"{step}: {ackPending} pending", TimeSpan.FromSeconds(20));
+            using JsonDocument doc = JsonDocument.Parse(info);
+            bool ackActive = doc.RootElement.GetProperty("ack_floor").TryGetProperty("last_active", out _);
+            lines.Add($"{step}: {Reduce(info, ["delivered.consumer_seq", "delivered.stream_seq", "ack_floor.consumer_seq", "ack_floor.stream_seq", "num_redelivered", "num_pending"])} ack_floor.last_active={ackActive}");
+        }
+
+        await Request("$JS.API.STREAM.CREATE.K", """{"name":"K","subjects":["k"],"storage":"memory"}""");
+        for (int i = 1; i <= 5; i++)
+        {
+            await Request("k", $"m{i}");
+        }
+
+        await Request("$JS.API.CONSUMER.DURABLE.CREATE.K.K", """{"stream_name":"K","config":{"durable_name":"K","ack_policy":"explicit"}}""");
+        var acks = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            acks.Add(await Next());
+        }
+
+        await Describe("pulled 4", 4);
+        await c.PublishAsync(acks[0], Encoding.UTF8.GetBytes("-NAK"));
+        await c.PublishAsync(acks[2], Encoding.UTF8.GetBytes("+ACK"));
+        await c.PublishAsync(acks[1], Encoding.UTF8.GetBytes("+ACK"));
+        await Describe("nak 1, ack 3 and 2", 2);
+        string again = await Next();
+        lines.Add($"redelivered: {string.Join('.', again.Split('.')[4..7])}");
+        await Describe("1 redelivered", 2);
+        await c.PublishAsync(again, Encoding.UTF8.GetBytes("+ACK"));
+        await Describe("ack 1", 1);
+        await c.PublishAsync(acks[3], Encoding.UTF8.GetBytes("+ACK"));
+        await Describe("ack 4", 0);
+        return lines;
+    }
+
     private static async Task CompareAsync((string Subject, string Body)[] steps, params string[] fields)
     {
         await using RealNatsServer real = await JetStreamFixture.StartRealAsync();

@@ -38,6 +38,8 @@ internal sealed class Consumer
     private ulong _sseq;
     private ulong _dseq;
     private ulong _lastDeliveredStreamSeq;
+    private ulong _lastPerSubjectDelivered; // the last of the starting last-per-subject set delivered, 0 = none yet
+    private long _lastAckNs;                // nats-server's o.lat: when an ack last reached the ack floor's bookkeeping
     private SequencePair _ackFloor;
     private long _lastActiveNs;
     private long _lastDeliveryNs;
@@ -183,10 +185,10 @@ internal sealed class Consumer
             Name = Name,
             Created = Created,
             Config = Config,
-            Delivered = new SequenceInfo { Consumer = _dseq, JsStream = _sseq > 0 ? _sseq - 1 : 0, LastActive = _lastDeliveryNs > 0 ? JsTime.ToDateTime(_lastDeliveryNs) : null },
+            Delivered = new SequenceInfo { Consumer = _dseq, JsStream = DeliveredStreamSequence, LastActive = _lastDeliveryNs > 0 ? JsTime.ToDateTime(_lastDeliveryNs) : null },
             AckFloor = AckNone
                 ? new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence }
-                : new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence, LastActive = _lastActiveNs > 0 && _ackFloor.ConsumerSequence > 0 ? JsTime.ToDateTime(_lastActiveNs) : null },
+                : new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence, LastActive = _lastAckNs > 0 ? JsTime.ToDateTime(_lastAckNs) : null },
             NumAckPending = _pending.Count,
             NumRedelivered = _deliveries.Count(d => d.Value > 1),
             NumWaiting = _waiting.Count,
@@ -664,7 +666,13 @@ internal sealed class Consumer
             {
                 _lastPerSubject.Dequeue();
                 deliveryCount = 1;
-                undo = () => RequeueFront(seq);
+                ulong previous = _lastPerSubjectDelivered;
+                _lastPerSubjectDelivered = seq;
+                undo = () =>
+                {
+                    RequeueFront(seq);
+                    _lastPerSubjectDelivered = previous;
+                };
                 return true;
             }
 
@@ -864,11 +872,28 @@ internal sealed class Consumer
         }
     }
 
+    /// <summary>
+    /// CONSUMER.INFO's delivered.stream_seq. While the starting last-per-subject set is delivered,
+    /// nats-server's stream position walks through it: the last of them delivered, or the first
+    /// minus one before any; after it, the position past the stream's end at the start.
+    /// </summary>
+    private ulong DeliveredStreamSequence =>
+        _lastPerSubject.Count == 0 ? (_sseq > 0 ? _sseq - 1 : 0)
+        : _lastPerSubjectDelivered > 0 ? _lastPerSubjectDelivered
+        : _lastPerSubject.Peek() - 1;
+
     private void Ack(ulong sseq, ulong dseq)
     {
         if (AckNone)
         {
             return;
+        }
+
+        // nats-server's updateAcks stamps the ack floor's last_active on every explicit ack (and on
+        // an ack-all past the floor), whether the floor moves or not.
+        if (Config.AckPolicy != "all" || sseq > _ackFloor.StreamSequence)
+        {
+            _lastAckNs = JsTime.NowNs();
         }
 
         List<ulong> acked = [];
