@@ -139,6 +139,50 @@ public sealed class JetStreamConsumerParitySideBySideTests
         Assert.Equal(theirs, mine);
     }
 
+    [Fact]
+    public async Task Rate_limit_burst_is_the_account_max_payload_as_on_nats_server()
+    {
+        await using JetStreamAccountsPair pair = await JetStreamAccountsPair.StartAsync("natssharp-js-rate-",
+            "accounts { R { jetstream: enabled, users = [ { user: r, password: r } ], limits { max_payload: 2000 } } }");
+        List<string> theirs = await RateBurstAsync(pair.Real.Port);
+        List<string> mine = await RateBurstAsync(pair.Ours.Port);
+        Assert.Equal(theirs, mine);
+    }
+
+    /// <summary>
+    /// Three 800-byte messages to a push consumer limited to 1 byte/s: a burst of the account's 2000-byte
+    /// max_payload lets two out at once and holds the third for minutes (the server's 1 MB would let all three out).
+    /// </summary>
+    private static async Task<List<string>> RateBurstAsync(int port)
+    {
+        await using NatsConnection c = await NatsNetClient.ConnectAsync($"nats://127.0.0.1:{port}", o => o with { AuthOpts = new NatsAuthOpts { Username = "r", Password = "r" } });
+        async Task<string> Request(string subject, string body)
+        {
+            NatsMsg<byte[]> reply = await c.RequestAsync<byte[], byte[]>(subject, Encoding.UTF8.GetBytes(body), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            return Encoding.UTF8.GetString(reply.Data ?? []);
+        }
+
+        await Request("$JS.API.STREAM.CREATE.RL", """{"name":"RL","subjects":["rl"],"storage":"memory"}""");
+        for (int i = 0; i < 3; i++)
+        {
+            await Request("rl", new string((char)('a' + i), 800));
+        }
+
+        await using INatsSub<byte[]> delivered = await c.SubscribeCoreAsync<byte[]>("to.rl");
+        await Request("$JS.API.CONSUMER.DURABLE.CREATE.RL.P", """{"stream_name":"RL","config":{"durable_name":"P","ack_policy":"none","deliver_subject":"to.rl","rate_limit_bps":8}}""");
+        var lines = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            NatsMsg<byte[]> m = await NatsNetClient.NextAsync(delivered);
+            lines.Add($"got {(char)m.Data![0]}");
+        }
+
+        // The third waits for tokens that take minutes to come: it is not delivered. (nats-server has already
+        // taken it off the stream while it waits, so its delivered.stream_seq and num_pending count it; ours not.)
+        lines.Add(Reduce(await Request("$JS.API.CONSUMER.INFO.RL.P", ""), ["delivered.consumer_seq"]));
+        return lines;
+    }
+
     /// <summary>Four pulled, the first nak'd, the third and second acked, the first redelivered and acked, then the fourth: the info after each.</summary>
     private static async Task<List<string>> NakAndAckOutOfOrderAsync(string url)
     {
@@ -150,9 +194,12 @@ public sealed class JetStreamConsumerParitySideBySideTests
             return Encoding.UTF8.GetString(reply.Data ?? []);
         }
 
+        // A pulled message comes under its stream subject, which NATS.Net's request inbox does not route: pull into a subscription.
+        await using INatsSub<byte[]> pulled = await c.SubscribeCoreAsync<byte[]>("pulled.k");
         async Task<string> Next()
         {
-            NatsMsg<byte[]> m = await c.RequestAsync<byte[], byte[]>("$JS.API.CONSUMER.MSG.NEXT.K.K", Encoding.UTF8.GetBytes("""{"batch":1,"no_wait":true}"""), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            await c.PublishAsync("$JS.API.CONSUMER.MSG.NEXT.K.K", Encoding.UTF8.GetBytes("""{"batch":1,"no_wait":true}"""), replyTo: "pulled.k");
+            NatsMsg<byte[]> m = await NatsNetClient.NextAsync(pulled);
             Assert.True(m.ReplyTo is not null, $"a message, not status {m.Headers?.Code}");
             return m.ReplyTo!;
         }

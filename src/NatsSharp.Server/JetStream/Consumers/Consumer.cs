@@ -762,7 +762,7 @@ internal sealed class Consumer
         return false;
     }
 
-    /// <summary>nats-server's setRateLimit: bytes per second from bits, the burst the largest message the stream takes.</summary>
+    /// <summary>nats-server's setRateLimit: bytes per second from bits, the burst the largest message the stream takes (stream, account, server).</summary>
     private void SetRateLimit()
     {
         if (Config.RateLimit == 0 || !IsPush)
@@ -772,7 +772,8 @@ internal sealed class Consumer
         }
 
         _rateBytesPerNs = Math.Max(Config.RateLimit / 8, 1) / 1e9;
-        _rateBurst = _stream.Config.MaxMsgSize > 0 ? _stream.Config.MaxMsgSize : _stream.Account.Engine.MaxPayload;
+        int accountPayload = _stream.Account.Account.Limits.MaxPayload; // the account's limits { max_payload } comes before the server's
+        _rateBurst = _stream.Config.MaxMsgSize > 0 ? _stream.Config.MaxMsgSize : accountPayload > 0 ? accountPayload : _stream.Account.Engine.MaxPayload;
         _rateTokens = _rateBurst;
         _rateLastNs = JsTime.NowNs();
     }
