@@ -105,6 +105,147 @@ public sealed class JetStreamConsumerParitySideBySideTests
         await CompareAsync(steps, "config.deliver_policy");
     }
 
+    [Fact]
+    public async Task Last_per_subject_delivered_stream_seq_walks_its_set_as_on_nats_server()
+    {
+        var steps = new List<(string Subject, string Body)>
+        {
+            ("$JS.API.STREAM.CREATE.LP", """{"name":"LP","subjects":["lp.*"],"storage":"memory"}"""),
+        };
+        foreach (string m in new[] { "a", "b", "a", "c", "b", "c", "x" })
+        {
+            steps.Add(($"lp.{m}", m));
+        }
+
+        // The last of lp.a, lp.b, lp.c, lp.x are 3, 5, 6, 7: delivered.stream_seq walks through them.
+        steps.Add(("$JS.API.CONSUMER.DURABLE.CREATE.LP.L", """{"stream_name":"LP","config":{"durable_name":"L","ack_policy":"explicit","deliver_policy":"last_per_subject","filter_subject":"lp.*"}}"""));
+        steps.Add(("$JS.API.CONSUMER.INFO.LP.L", ""));
+        for (int i = 0; i < 4; i++)
+        {
+            steps.Add(("$JS.API.CONSUMER.MSG.NEXT.LP.L", """{"batch":1,"no_wait":true}"""));
+            steps.Add(("$JS.API.CONSUMER.INFO.LP.L", ""));
+        }
+
+        await CompareAsync([.. steps], "delivered.consumer_seq", "delivered.stream_seq", "num_pending", "num_ack_pending");
+    }
+
+    [Fact]
+    public async Task Ack_floor_after_a_nak_redelivered_and_acks_out_of_order_matches_nats_server()
+    {
+        await using RealNatsServer real = await JetStreamFixture.StartRealAsync();
+        await using TestServer ours = await JetStreamFixture.StartAsync();
+        List<string> theirs = await NakAndAckOutOfOrderAsync($"nats://127.0.0.1:{real.Port}");
+        List<string> mine = await NakAndAckOutOfOrderAsync(ours.Url);
+        Assert.Equal(theirs, mine);
+    }
+
+    [Fact]
+    public async Task Rate_limit_burst_is_the_account_max_payload_as_on_nats_server()
+    {
+        await using JetStreamAccountsPair pair = await JetStreamAccountsPair.StartAsync("natssharp-js-rate-",
+            "accounts { R { jetstream: enabled, users = [ { user: r, password: r } ], limits { max_payload: 2000 } } }");
+        List<string> theirs = await RateBurstAsync(pair.Real.Port);
+        List<string> mine = await RateBurstAsync(pair.Ours.Port);
+        Assert.Equal(theirs, mine);
+    }
+
+    /// <summary>
+    /// Three 800-byte messages to a push consumer limited to 1 byte/s: a burst of the account's 2000-byte
+    /// max_payload lets two out at once and holds the third for minutes (the server's 1 MB would let all three out).
+    /// </summary>
+    private static async Task<List<string>> RateBurstAsync(int port)
+    {
+        await using NatsConnection c = await NatsNetClient.ConnectAsync($"nats://127.0.0.1:{port}", o => o with { AuthOpts = new NatsAuthOpts { Username = "r", Password = "r" } });
+        async Task<string> Request(string subject, string body)
+        {
+            NatsMsg<byte[]> reply = await c.RequestAsync<byte[], byte[]>(subject, Encoding.UTF8.GetBytes(body), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            return Encoding.UTF8.GetString(reply.Data ?? []);
+        }
+
+        await Request("$JS.API.STREAM.CREATE.RL", """{"name":"RL","subjects":["rl"],"storage":"memory"}""");
+        for (int i = 0; i < 3; i++)
+        {
+            await Request("rl", new string((char)('a' + i), 800));
+        }
+
+        await using INatsSub<byte[]> delivered = await c.SubscribeCoreAsync<byte[]>("to.rl");
+        await Request("$JS.API.CONSUMER.DURABLE.CREATE.RL.P", """{"stream_name":"RL","config":{"durable_name":"P","ack_policy":"none","deliver_subject":"to.rl","rate_limit_bps":8}}""");
+        var lines = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            NatsMsg<byte[]> m = await NatsNetClient.NextAsync(delivered);
+            lines.Add($"got {(char)m.Data![0]}");
+        }
+
+        // The third waits for tokens that take minutes to come: it is not delivered. (nats-server has already
+        // taken it off the stream while it waits, so its delivered.stream_seq and num_pending count it; ours not.)
+        lines.Add(Reduce(await Request("$JS.API.CONSUMER.INFO.RL.P", ""), ["delivered.consumer_seq"]));
+        return lines;
+    }
+
+    /// <summary>Four pulled, the first nak'd, the third and second acked, the first redelivered and acked, then the fourth: the info after each.</summary>
+    private static async Task<List<string>> NakAndAckOutOfOrderAsync(string url)
+    {
+        await using NatsConnection c = await NatsNetClient.ConnectAsync(url);
+        var lines = new List<string>();
+        async Task<string> Request(string subject, string body)
+        {
+            NatsMsg<byte[]> reply = await c.RequestAsync<byte[], byte[]>(subject, Encoding.UTF8.GetBytes(body), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            return Encoding.UTF8.GetString(reply.Data ?? []);
+        }
+
+        // A pulled message comes under its stream subject, which NATS.Net's request inbox does not route: pull into a subscription.
+        await using INatsSub<byte[]> pulled = await c.SubscribeCoreAsync<byte[]>("pulled.k");
+        async Task<string> Next()
+        {
+            await c.PublishAsync("$JS.API.CONSUMER.MSG.NEXT.K.K", Encoding.UTF8.GetBytes("""{"batch":1,"no_wait":true}"""), replyTo: "pulled.k");
+            NatsMsg<byte[]> m = await NatsNetClient.NextAsync(pulled);
+            Assert.True(m.ReplyTo is not null, $"a message, not status {m.Headers?.Code}");
+            return m.ReplyTo!;
+        }
+
+        // The acks go to the stream, not the API: wait for the ack-pending count they lead to, then describe.
+        async Task Describe(string step, int ackPending)
+        {
+            string info = "";
+            await Eventually.TrueAsync(async () =>
+            {
+                info = await Request("$JS.API.CONSUMER.INFO.K.K", "");
+                return Reduce(info, ["num_ack_pending"]) == $"num_ack_pending={ackPending}";
+            }, $"{step}: {ackPending} pending", TimeSpan.FromSeconds(20));
+            using JsonDocument doc = JsonDocument.Parse(info);
+            bool ackActive = doc.RootElement.GetProperty("ack_floor").TryGetProperty("last_active", out _);
+            lines.Add($"{step}: {Reduce(info, ["delivered.consumer_seq", "delivered.stream_seq", "ack_floor.consumer_seq", "ack_floor.stream_seq", "num_redelivered", "num_pending"])} ack_floor.last_active={ackActive}");
+        }
+
+        await Request("$JS.API.STREAM.CREATE.K", """{"name":"K","subjects":["k"],"storage":"memory"}""");
+        for (int i = 1; i <= 5; i++)
+        {
+            await Request("k", $"m{i}");
+        }
+
+        await Request("$JS.API.CONSUMER.DURABLE.CREATE.K.K", """{"stream_name":"K","config":{"durable_name":"K","ack_policy":"explicit"}}""");
+        var acks = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            acks.Add(await Next());
+        }
+
+        await Describe("pulled 4", 4);
+        await c.PublishAsync(acks[0], Encoding.UTF8.GetBytes("-NAK"));
+        await c.PublishAsync(acks[2], Encoding.UTF8.GetBytes("+ACK"));
+        await c.PublishAsync(acks[1], Encoding.UTF8.GetBytes("+ACK"));
+        await Describe("nak 1, ack 3 and 2", 2);
+        string again = await Next();
+        lines.Add($"redelivered: {string.Join('.', again.Split('.')[4..7])}");
+        await Describe("1 redelivered", 2);
+        await c.PublishAsync(again, Encoding.UTF8.GetBytes("+ACK"));
+        await Describe("ack 1", 1);
+        await c.PublishAsync(acks[3], Encoding.UTF8.GetBytes("+ACK"));
+        await Describe("ack 4", 0);
+        return lines;
+    }
+
     private static async Task CompareAsync((string Subject, string Body)[] steps, params string[] fields)
     {
         await using RealNatsServer real = await JetStreamFixture.StartRealAsync();

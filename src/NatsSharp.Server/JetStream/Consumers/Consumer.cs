@@ -38,6 +38,8 @@ internal sealed class Consumer
     private ulong _sseq;
     private ulong _dseq;
     private ulong _lastDeliveredStreamSeq;
+    private ulong _lastPerSubjectDelivered; // the last of the starting last-per-subject set delivered, 0 = none yet
+    private long _lastAckNs;                // nats-server's o.lat: when an ack last reached the ack floor's bookkeeping
     private SequencePair _ackFloor;
     private long _lastActiveNs;
     private long _lastDeliveryNs;
@@ -186,10 +188,10 @@ internal sealed class Consumer
             Name = Name,
             Created = Created,
             Config = Config,
-            Delivered = new SequenceInfo { Consumer = _dseq, JsStream = _sseq > 0 ? _sseq - 1 : 0, LastActive = _lastDeliveryNs > 0 ? JsTime.ToDateTime(_lastDeliveryNs) : null },
+            Delivered = new SequenceInfo { Consumer = _dseq, JsStream = DeliveredStreamSequence, LastActive = _lastDeliveryNs > 0 ? JsTime.ToDateTime(_lastDeliveryNs) : null },
             AckFloor = AckNone
                 ? new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence }
-                : new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence, LastActive = _lastActiveNs > 0 && _ackFloor.ConsumerSequence > 0 ? JsTime.ToDateTime(_lastActiveNs) : null },
+                : new SequenceInfo { Consumer = _ackFloor.ConsumerSequence, JsStream = _ackFloor.StreamSequence, LastActive = _lastAckNs > 0 ? JsTime.ToDateTime(_lastAckNs) : null },
             NumAckPending = _pending.Count,
             NumRedelivered = _deliveries.Count(d => d.Value > 1),
             NumWaiting = _waiting.Count,
@@ -667,7 +669,13 @@ internal sealed class Consumer
             {
                 _lastPerSubject.Dequeue();
                 deliveryCount = 1;
-                undo = () => RequeueFront(seq);
+                ulong previous = _lastPerSubjectDelivered;
+                _lastPerSubjectDelivered = seq;
+                undo = () =>
+                {
+                    RequeueFront(seq);
+                    _lastPerSubjectDelivered = previous;
+                };
                 return true;
             }
 
@@ -757,7 +765,7 @@ internal sealed class Consumer
         return false;
     }
 
-    /// <summary>nats-server's setRateLimit: bytes per second from bits, the burst the largest message the stream takes.</summary>
+    /// <summary>nats-server's setRateLimit: bytes per second from bits, the burst the largest message the stream takes (stream, account, server).</summary>
     private void SetRateLimit()
     {
         if (Config.RateLimit == 0 || !IsPush)
@@ -767,7 +775,8 @@ internal sealed class Consumer
         }
 
         _rateBytesPerNs = Math.Max(Config.RateLimit / 8, 1) / 1e9;
-        _rateBurst = _stream.Config.MaxMsgSize > 0 ? _stream.Config.MaxMsgSize : _stream.Account.Engine.MaxPayload;
+        int accountPayload = _stream.Account.Account.Limits.MaxPayload; // the account's limits { max_payload } comes before the server's
+        _rateBurst = _stream.Config.MaxMsgSize > 0 ? _stream.Config.MaxMsgSize : accountPayload > 0 ? accountPayload : _stream.Account.Engine.MaxPayload;
         _rateTokens = _rateBurst;
         _rateLastNs = JsTime.NowNs();
     }
@@ -867,11 +876,28 @@ internal sealed class Consumer
         }
     }
 
+    /// <summary>
+    /// CONSUMER.INFO's delivered.stream_seq. While the starting last-per-subject set is delivered,
+    /// nats-server's stream position walks through it: the last of them delivered, or the first
+    /// minus one before any; after it, the position past the stream's end at the start.
+    /// </summary>
+    private ulong DeliveredStreamSequence =>
+        _lastPerSubject.Count == 0 ? (_sseq > 0 ? _sseq - 1 : 0)
+        : _lastPerSubjectDelivered > 0 ? _lastPerSubjectDelivered
+        : _lastPerSubject.Peek() - 1;
+
     private void Ack(ulong sseq, ulong dseq)
     {
         if (AckNone)
         {
             return;
+        }
+
+        // nats-server's updateAcks stamps the ack floor's last_active on every explicit ack (and on
+        // an ack-all past the floor), whether the floor moves or not.
+        if (Config.AckPolicy != "all" || sseq > _ackFloor.StreamSequence)
+        {
+            _lastAckNs = JsTime.NowNs();
         }
 
         List<ulong> acked = [];
