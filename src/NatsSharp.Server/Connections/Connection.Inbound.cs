@@ -17,6 +17,19 @@ internal abstract partial class Connection
     /// </summary>
     internal virtual ParseStatus ProcessBuffer(ref ReadOnlySequence<byte> buffer) => ParseStatus.Stopped;
 
+    /// <summary>Parses what one read brought; false when the connection stops reading (closed or stopped).</summary>
+    private bool ParseRead(ref ReadOnlySequence<byte> buffer)
+    {
+        StampActivity(); // once per read, for last_activity in monitoring
+        ParseStatus status = ProcessBuffer(ref buffer);
+        if (status == ParseStatus.Error)
+        {
+            OnParseError();
+        }
+
+        return status == ParseStatus.NeedMoreData;
+    }
+
     /// <summary>The parser gave up: reply (or not) as nats-server does, and close.</summary>
     protected virtual void OnParseError() => Close(ClosedReason.ProtocolViolation);
 
@@ -53,15 +66,7 @@ internal abstract partial class Connection
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                StampActivity(); // once per read, for last_activity in monitoring
-                ParseStatus status = ProcessBuffer(ref buffer);
-                if (status == ParseStatus.Error)
-                {
-                    OnParseError();
-                    return;
-                }
-
-                if (status == ParseStatus.Stopped)
+                if (!ParseRead(ref buffer))
                 {
                     return;
                 }
@@ -139,15 +144,7 @@ internal abstract partial class Connection
                 await writer.FlushAsync().ConfigureAwait(false); // completes at once: the pipe never pauses
                 reader.TryRead(out ReadResult result);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                StampActivity(); // once per read, for last_activity in monitoring
-                ParseStatus status = ProcessBuffer(ref buffer);
-                if (status == ParseStatus.Error)
-                {
-                    OnParseError();
-                    return;
-                }
-
-                if (status == ParseStatus.Stopped)
+                if (!ParseRead(ref buffer))
                 {
                     return;
                 }
