@@ -5,7 +5,7 @@ using NatsSharp.IntegrationTests.Infrastructure;
 namespace NatsSharp.IntegrationTests.JetStream;
 
 /// <summary>
-/// A reload that changes JetStream's limits or store directory while it runs is refused by the real
+/// A reload that changes JetStream's limits, store directory or domain while it runs is refused by the real
 /// nats-server 2.9.10 and by natssharp with the same error; JetStream keeps working with its streams.
 /// </summary>
 public sealed class JetStreamReloadSideBySideTests
@@ -20,6 +20,7 @@ public sealed class JetStreamReloadSideBySideTests
     [InlineData($"store_dir: \"{{dir}}/s1\", {Limits}", "store_dir: \"{dir}/s1\"", "config reload not supported for jetstream max memory and max store")]
     [InlineData("store_dir: \"{dir}/s1\"", $"store_dir: \"{{dir}}/s1\", {Limits}", "config reload not supported for jetstream dynamic max memory and store")]
     [InlineData($"store_dir: \"{{dir}}/s1\", {Limits}", Limits, "config reload not supported for jetstream storage dir")]
+    [InlineData("store_dir: \"{dir}/s1\", domain: a", "store_dir: \"{dir}/s1\", domain: b", "config reload not supported for JetStreamDomain: old=a, new=b")]
     public async Task Changed_jetstream_settings_are_refused_as_nats_server_does(string before, string after, string error)
     {
         string expected = await RefusedReloadAsync(RealNatsServer.Binary, before, after);
