@@ -98,8 +98,7 @@ internal sealed class OptionsDiff
         TlsBlock();
         LeafBlock();
         WebSocketBlock();
-        Cover("o => o.JetStream"); // JetStream is read at start only (docs/jetstream.md)
-        Cover("o => o.StoreDir");
+        JetStreamBlock();
         Live("ping_interval", o => o.PingInterval);
         Live("ping_max", o => o.PingMax);
         Fixed("HTTPHost", o => o.HttpHost);
@@ -318,6 +317,71 @@ internal sealed class OptionsDiff
         if (a is null ? b is not null : !a.SameAs(b))
         {
             throw new NatsServerException("config reload not supported for Websocket: restart the server to apply it");
+        }
+    }
+
+    /// <summary>
+    /// JetStream, as nats-server's diffOptions: while it runs, its limits and store directory cannot
+    /// change; going back to "unset" is allowed only when JetStream is turned off in the same reload.
+    /// Turning JetStream on or off is not applied live yet (docs/jetstream.md).
+    /// </summary>
+    private void JetStreamBlock()
+    {
+        Cover("o => o.JetStream");
+        Cover("o => o.StoreDir");
+        JetStream.JetStreamOptions? before = _old.JetStream;
+        JetStream.JetStreamOptions? after = _new.JetStream;
+        bool running = before is not null;
+        bool unsetLimits = false;
+        foreach ((long oldLimit, long newLimit) in new[] { (before?.MaxMemory ?? -1, after?.MaxMemory ?? -1), (before?.MaxStore ?? -1, after?.MaxStore ?? -1) })
+        {
+            if (!running || oldLimit == newLimit)
+            {
+                continue;
+            }
+
+            if (newLimit == -1)
+            {
+                unsetLimits = true; // an error unless JetStream is turned off
+            }
+            else if (oldLimit == -1)
+            {
+                throw new NatsServerException("config reload not supported for jetstream dynamic max memory and store");
+            }
+            else
+            {
+                throw new NatsServerException("config reload not supported for jetstream max memory and store");
+            }
+        }
+
+        string oldDomain = before?.Domain ?? "";
+        string newDomain = after?.Domain ?? "";
+        if (oldDomain != newDomain)
+        {
+            throw new NatsServerException($"config reload not supported for JetStreamDomain: old={oldDomain}, new={newDomain}");
+        }
+
+        // nats-server has one StoreDir: the block's store_dir, else the top-level one.
+        static string Dir(ServerOptions o) => o.JetStream is { StoreDir.Length: > 0 } js ? js.StoreDir : o.StoreDir;
+        bool unsetDir = false;
+        if (running && Dir(_old) != Dir(_new))
+        {
+            if (Dir(_new).Length > 0)
+            {
+                throw new NatsServerException("config reload not supported for jetstream storage directory");
+            }
+
+            unsetDir = true;
+        }
+
+        if (after is not null && unsetLimits)
+        {
+            throw new NatsServerException("config reload not supported for jetstream max memory and max store");
+        }
+
+        if (after is not null && unsetDir)
+        {
+            throw new NatsServerException("config reload not supported for jetstream storage dir");
         }
     }
 
