@@ -29,12 +29,7 @@ internal sealed partial class JsApi
             return;
         }
 
-        SnapshotRequest? req;
-        try
-        {
-            req = JsonSerializer.Deserialize(body, JsJson.Default.SnapshotRequest);
-        }
-        catch (JsonException)
+        if (!TryDeserialize(body, JsJson.Default.SnapshotRequest, out SnapshotRequest? req))
         {
             Error(js, reply, type, JsErrors.InvalidJSONErr);
             return;
@@ -107,12 +102,7 @@ internal sealed partial class JsApi
             return;
         }
 
-        RestoreRequest? req;
-        try
-        {
-            req = JsonSerializer.Deserialize(body, JsJson.Default.RestoreRequest);
-        }
-        catch (JsonException)
+        if (!TryDeserialize(body, JsJson.Default.RestoreRequest, out RestoreRequest? req))
         {
             RestoreError(js, reply, JsErrors.InvalidJSONErr);
             return;

@@ -621,12 +621,7 @@ internal sealed partial class JsApi
     private void CreateConsumer(JsAccount js, string streamName, string? nameInSubject, string? filterInSubject, bool durableApi, byte[] body, string reply)
     {
         const string type = "io.nats.jetstream.api.v1.consumer_create_response";
-        ConsumerCreateRequest? req;
-        try
-        {
-            req = JsonSerializer.Deserialize(body, JsJson.Default.ConsumerCreateRequest);
-        }
-        catch (JsonException)
+        if (!TryDeserialize(body, JsJson.Default.ConsumerCreateRequest, out ConsumerCreateRequest? req))
         {
             Error(js, reply, type, JsErrors.InvalidJSONErr);
             return;
@@ -1083,6 +1078,21 @@ internal sealed partial class JsApi
         }
     }
 
+    /// <summary>Reads a request body; false when it is not JSON of that shape (the caller answers nats-server's invalid JSON error).</summary>
+    private static bool TryDeserialize<T>(byte[] body, JsonTypeInfo<T> info, out T? value)
+    {
+        try
+        {
+            value = JsonSerializer.Deserialize(body, info);
+            return true;
+        }
+        catch (JsonException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
     private static T? Parse<T>(byte[] body, JsonTypeInfo<T> info)
         where T : class
     {
@@ -1091,14 +1101,7 @@ internal sealed partial class JsApi
             return null;
         }
 
-        try
-        {
-            return JsonSerializer.Deserialize(body, info);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return TryDeserialize(body, info, out T? value) ? value : null;
     }
 
     private static string NewName()
