@@ -59,7 +59,13 @@ internal sealed class ClientInfo
     /// Rebuilds the template; when the connect_urls changed, tells the <paramref name="clients"/> that take
     /// async INFO (see <see cref="Replace"/>). Returns whether the URLs changed.
     /// </summary>
-    public bool Refresh(IEnumerable<ClientConnection>? clients = null) => Replace(_source(), clients);
+    public bool Refresh(IEnumerable<ClientConnection>? clients = null) => Replace(Build(), clients);
+
+    /// <summary>
+    /// Whether INFO says <c>jetstream</c>: configured and not failed to start (nats-server drops the flag
+    /// when a reload could not start it). Unset, the options alone say it.
+    /// </summary>
+    public Func<bool>? JetStreamEnabled { get; set; }
 
     /// <summary>The client INFO template: the options, the bound client port, the auth and TLS in force and the cluster.</summary>
     public static ServerInfo CreateTemplate(ServerOptions options, string serverId, string serverName, int port, bool authRequired, bool tlsOn, string? cluster, string[]? connectUrls)
@@ -103,12 +109,23 @@ internal sealed class ClientInfo
         }
     }
 
+    private ServerInfo Build()
+    {
+        ServerInfo next = _source();
+        if (JetStreamEnabled is { } jetStream)
+        {
+            next.JetStream = jetStream();
+        }
+
+        return next;
+    }
+
     /// <summary>Lame duck: the template rebuilt (without our own URL), and the ldm INFO to every client that takes async INFO.</summary>
     public void AnnounceLameDuck(IEnumerable<ClientConnection> clients)
     {
         lock (AsyncLock)
         {
-            Volatile.Write(ref _template, _source());
+            Volatile.Write(ref _template, Build());
             foreach (ClientConnection client in clients)
             {
                 client.SendAsyncInfo(lameDuck: true); // as nats-server: not to a client still before its first PONG

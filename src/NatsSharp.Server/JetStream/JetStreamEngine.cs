@@ -166,6 +166,11 @@ internal sealed class JetStreamEngine : IDisposable
         _ticker = Task.Run(TickLoopAsync);
     }
 
+    /// <summary>
+    /// Stops JetStream (shutdown, or a reload turning it off): the API and capture subscriptions go, the
+    /// requests and publishes already queued are answered, then every consumer and store is flushed and
+    /// closed, so <see cref="Start"/> on a new engine recovers all that was acknowledged.
+    /// </summary>
     public async Task StopAsync()
     {
         foreach (InternalSubscriber sub in _apiSubscriptions)
@@ -173,25 +178,32 @@ internal sealed class JetStreamEngine : IDisposable
             Internal.Unsubscribe(sub);
         }
 
+        _apiSubscriptions.Clear();
         _api.Writer.TryComplete();
+        if (_apiLoop is not null)
+        {
+            await _apiLoop.ConfigureAwait(false); // no request runs while the stores close
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
+        if (_ticker is not null)
+        {
+            await _ticker.ConfigureAwait(false);
+        }
+
         foreach (JsAccount js in Accounts)
         {
             foreach (JsStream stream in js.Streams)
             {
-                stream.Stop();
-                stream.Store.Dispose();
+                try
+                {
+                    await stream.CloseAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    Log.Error($"JetStream stream '{js.Account.Name} > {stream.Name}': could not close its store: {ex.Message}");
+                }
             }
-        }
-
-        if (_apiLoop is not null)
-        {
-            await _apiLoop.ConfigureAwait(false);
-        }
-
-        if (_ticker is not null)
-        {
-            await _ticker.ConfigureAwait(false);
         }
     }
 

@@ -7,6 +7,6 @@ internal sealed class JetStreamConfigJson
 {
     [JsonPropertyName("max_memory")] public long MaxMemory { get; init; }
     [JsonPropertyName("max_storage")] public long MaxStorage { get; init; }
-    [JsonPropertyName("store_dir")] public string StoreDir { get; init; } = "";
+    [JsonPropertyName("store_dir"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StoreDir { get; init; }
     [JsonPropertyName("domain"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Domain { get; init; }
 }

@@ -38,7 +38,7 @@ internal sealed partial class ServerMonitor
     {
         if (_server.JetStream is not { } js)
         {
-            return new Jsz { ServerId = _server.ServerId, Now = DateTime.UtcNow, Disabled = true };
+            return new Jsz { ServerId = _server.ServerId, Now = DateTime.UtcNow, Disabled = true, Config = new JetStreamConfigJson() }; // nats-server's zero config, store_dir omitted
         }
 
         JetStreamUsage u = js.Usage();

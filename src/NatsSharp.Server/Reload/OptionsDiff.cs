@@ -98,7 +98,6 @@ internal sealed class OptionsDiff
         TlsBlock();
         LeafBlock();
         WebSocketBlock();
-        JetStreamBlock();
         Live("ping_interval", o => o.PingInterval);
         Live("ping_max", o => o.PingMax);
         Fixed("HTTPHost", o => o.HttpHost);
@@ -111,6 +110,7 @@ internal sealed class OptionsDiff
         Live("max_payload", o => o.MaxPayload);
         Fixed("MaxPending", o => o.MaxPending);
         ClusterBlock();
+        JetStreamBlock(); // nats-server's field order: after the cluster
         Live("pid_file", o => o.PidFile);
 
         // ports_file_dir: accepted and ignored, as nats-server does.
@@ -323,7 +323,7 @@ internal sealed class OptionsDiff
     /// <summary>
     /// JetStream, as nats-server's diffOptions: while it runs, its limits and store directory cannot
     /// change; going back to "unset" is allowed only when JetStream is turned off in the same reload.
-    /// Turning JetStream on or off is not applied live yet (docs/jetstream.md).
+    /// Turning it on or off is reloadable: <c>Reloaded: JetStream</c>, then the server starts or stops it.
     /// </summary>
     private void JetStreamBlock()
     {
@@ -382,6 +382,11 @@ internal sealed class OptionsDiff
         if (after is not null && unsetDir)
         {
             throw new NatsServerException("config reload not supported for jetstream storage dir");
+        }
+
+        if (running != (after is not null))
+        {
+            _reloaded.Add("JetStream");
         }
     }
 

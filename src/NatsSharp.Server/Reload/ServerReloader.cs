@@ -72,6 +72,9 @@ internal sealed class ServerReloader
     /// <summary>Called with the old and new options once they are in force, before the <c>Reloaded:</c> lines.</summary>
     public Action<ServerOptions, ServerOptions>? Reloading { get; set; }
 
+    /// <summary>Starts or stops JetStream as the options in force say (set by the server once JetStream's start-up ran).</summary>
+    public Action<ServerOptions>? JetStreamReload { get; set; }
+
     /// <summary>Reloads the configuration file (set by the host that knows how to read it); null or the reason it failed.</summary>
     public Func<string?>? ConfigReloader { get; set; }
 
@@ -111,6 +114,7 @@ internal sealed class ServerReloader
 
             ReloadAuthorization(next);
             ReloadMappings(next);
+            JetStreamReload?.Invoke(next); // after the accounts: a start enables the ones the new config names
             if (tls is not null)
             {
                 ApplyTls(next, tls);

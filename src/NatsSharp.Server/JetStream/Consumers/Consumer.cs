@@ -179,6 +179,13 @@ internal sealed class Consumer
 
     public void DeleteState() => _store.Delete();
 
+    /// <summary>JetStream stops (shutdown, a reload turning it off): unsubscribed, its state flushed and its file closed.</summary>
+    public void Close()
+    {
+        Stop(deleted: false);
+        _store.Dispose();
+    }
+
     public ConsumerInfo Info()
     {
         _store.Flush(); // what it shows is on the OS

@@ -103,6 +103,29 @@ internal sealed partial class JsStream
         _work.Writer.TryComplete();
     }
 
+    /// <summary>
+    /// JetStream stops: no more captures, the queued work applied and acknowledged (the loop's last
+    /// commit), then the consumers and the store flushed and closed, so a later start reopens them whole.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        Stop();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        lock (Lock)
+        {
+            foreach (Consumer c in _consumers.Values)
+            {
+                c.Close();
+            }
+        }
+
+        Store.Dispose();
+    }
+
     public void Enqueue(StreamWork work) => _work.Writer.TryWrite(work);
 
     public Consumer? FindConsumer(string name)
