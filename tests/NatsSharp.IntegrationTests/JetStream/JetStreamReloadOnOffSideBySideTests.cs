@@ -36,6 +36,90 @@ public sealed class JetStreamReloadOnOffSideBySideTests
         Assert.Equal("messages 3: one two three", actualAfter);
     }
 
+    [Fact]
+    public async Task Reload_turning_jetstream_off_silences_every_account_and_on_brings_back_their_limits()
+    {
+        (List<string> expected, string expectedAfter) = await RunAccountsAsync(RealNatsServer.Binary);
+        (List<string> actual, string actualAfter) = await RunAccountsAsync(DaemonProcess.AppHost);
+        Assert.Equal(expected, actual);
+        Assert.Contains("c off: PONG", expected);
+        Assert.Contains("b on: max_memory 1000000", expected);
+        Assert.Contains("c on: JetStream not enabled for account", expected);
+        Assert.Equal("a: stream not found, b: stream not found", expectedAfter);
+        Assert.Equal("a: messages 1, b: messages 1", actualAfter);
+    }
+
+    /// <summary>Accounts A (JetStream), B (JetStream with limits) and C (none): on at start, off, on again.</summary>
+    private static async Task<(List<string> Trace, string AfterReEnable)> RunAccountsAsync(string executable)
+    {
+        var trace = new List<string>();
+        string dir = Directory.CreateTempSubdirectory("js-onoff-acc-").FullName;
+        try
+        {
+            const string Accounts = """
+                accounts {
+                  A { jetstream: enabled, users [{user: a, password: p}] }
+                  B { jetstream { max_mem: 1M, max_file: 10M }, users [{user: b, password: p}] }
+                  C { users [{user: c, password: p}] }
+                }
+
+                """;
+            string conf = Path.Combine(dir, "js.conf");
+            string on = $"jetstream {{ store_dir: \"{dir}/sd\" }}\n" + Accounts;
+            string off = "jetstream: disabled\n" + Accounts;
+            await File.WriteAllTextAsync(conf, on);
+            await using DaemonProcess d = DaemonProcess.StartAt(executable, "-c", conf, "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir);
+            await Eventually.TrueAsync(() => Directory.GetFiles(dir, "*.ports").Length == 1 || d.HasExited, $"{executable}'s ports file", TimeSpan.FromSeconds(15));
+            Assert.False(d.HasExited, $"{executable} did not start: {d.Stderr}");
+            int port;
+            using (JsonDocument ports = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(dir, "*.ports")[0])))
+            {
+                port = new Uri(ports.RootElement.GetProperty("nats")[0].GetString()!).Port;
+            }
+
+            foreach (string user in new[] { "a", "b" })
+            {
+                await using RawClient c = await ClientAsync(port, trace, user);
+                trace.Add($"{user} create: " + Field(await RequestAsync(c, "$JS.API.STREAM.CREATE.S", "{\"name\":\"S\",\"subjects\":[\"s\"],\"storage\":\"file\"}"), "type"));
+                using JsonDocument ack = JsonDocument.Parse(await RequestAsync(c, "s", user));
+                trace.Add($"{user} ack: {ack.RootElement.GetProperty("seq").GetInt32()}");
+            }
+
+            await ReloadAsync(d, conf, off, trace);
+            foreach (string user in new[] { "a", "b", "c" })
+            {
+                await using RawClient c = await ClientAsync(port, trace, user);
+                await c.SendAsync("PUB $JS.API.INFO _R.silent 0\r\n\r\nPING\r\n");
+                trace.Add($"{user} off: " + await c.ReadLineSkippingPingsAsync());
+            }
+
+            await ReloadAsync(d, conf, on, trace);
+            var after = new List<string>();
+            foreach (string user in new[] { "a", "b", "c" })
+            {
+                await using RawClient c = await ClientAsync(port, trace, user);
+                using JsonDocument info = JsonDocument.Parse(await RequestAsync(c, "$JS.API.INFO", ""));
+                trace.Add($"{user} on: " + (info.RootElement.TryGetProperty("error", out JsonElement e)
+                    ? e.GetProperty("description").GetString()
+                    : "max_memory " + info.RootElement.GetProperty("limits").GetProperty("max_memory").GetInt64()));
+                if (user != "c")
+                {
+                    using JsonDocument stream = JsonDocument.Parse(await RequestAsync(c, "$JS.API.STREAM.INFO.S", ""));
+                    after.Add($"{user}: " + (stream.RootElement.TryGetProperty("error", out JsonElement se)
+                        ? se.GetProperty("description").GetString()
+                        : "messages " + stream.RootElement.GetProperty("state").GetProperty("messages").GetInt32()));
+                }
+            }
+
+            Assert.False(d.HasExited);
+            return (trace, string.Join(", ", after));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Off at start, on, a stream with 3 acknowledged messages, off, on again; what a client and the monitor see at each step.</summary>
     private static async Task<(List<string> Trace, string AfterReEnable)> RunAsync(string executable)
     {
@@ -160,11 +244,12 @@ public sealed class JetStreamReloadOnOffSideBySideTests
         return lines.Count;
     }
 
-    private static async Task<RawClient> ClientAsync(int port, List<string> trace)
+    private static async Task<RawClient> ClientAsync(int port, List<string> trace, string? user = null)
     {
-        RawClient c = await RawClient.ConnectedAsync(port, "{\"verbose\":false,\"headers\":true,\"no_responders\":true}");
+        string auth = user is null ? "" : $",\"user\":\"{user}\",\"pass\":\"p\"";
+        RawClient c = await RawClient.ConnectedAsync(port, $"{{\"verbose\":false,\"headers\":true,\"no_responders\":true{auth}}}");
         await c.SendAsync("SUB _R.* 1\r\n");
-        trace.Add("INFO jetstream: " + (c.Info.Contains("\"jetstream\":true", StringComparison.Ordinal) ? "true" : "absent"));
+        trace.Add($"{user} INFO jetstream: " + (c.Info.Contains("\"jetstream\":true", StringComparison.Ordinal) ? "true" : "absent"));
         return c;
     }
 
