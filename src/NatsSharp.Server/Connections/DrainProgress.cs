@@ -3,21 +3,21 @@ namespace NatsSharp.Server.Connections;
 /// <summary>
 /// What the publishers waiting on one subscriber's backlog have seen of its progress, shared by all of
 /// them so that one publisher's first look does not take for stuck a reader another has seen drain.
-/// Starts afresh with each backlog (a new one begins each time it goes over half of max_pending).
+/// The clock starts afresh with each backlog (a new one begins each time it goes over half of max_pending); the
+/// evidence of a reader is kept.
 /// Touched only while a publisher waits, under its own short lock; one per subscriber, made on its first backlog.
 /// </summary>
 internal sealed class DrainProgress
 {
     /// <summary>
-    /// How much its reader must take during one backlog to count as a reader: more than a receive buffer that
-    /// was never read from takes (the kernel's default is 128 KB), so a subscriber that never reads is not taken
-    /// for one while its buffer fills.
+    /// How much its reader must have taken to count as a reader: more than a receive buffer that was never read
+    /// from takes (Linux starts one at 128 KB and grows it only as it is read), so a subscriber that never reads
+    /// is not taken for one.
     /// </summary>
     internal const long ReaderEvidenceBytes = 256 * 1024;
 
     private readonly Lock _lock = new();
     private Task? _backlog;
-    private long _start;
     private long _drained;
     private long _progressAt;
     private bool _reader;
@@ -25,8 +25,7 @@ internal sealed class DrainProgress
     /// <summary>
     /// Notes the subscriber's <paramref name="drained"/> counter (<see cref="Subjects.Subscriber.Drained"/>) at
     /// <paramref name="now"/> (ms). Gives when it was last seen taking anything (at first: when the backlog was
-    /// first seen), and whether a reader is there: it has taken <see cref="ReaderEvidenceBytes"/> since the backlog
-    /// was first seen, or it drained the backlog seen before this one.
+    /// first seen), and whether a reader is there: it has taken <see cref="ReaderEvidenceBytes"/> since it connected.
     /// </summary>
     public void Observe(Task backlog, long drained, long now, out long progressAt, out bool reader)
     {
@@ -34,9 +33,7 @@ internal sealed class DrainProgress
         {
             if (!ReferenceEquals(backlog, _backlog))
             {
-                _reader = _backlog is { IsCompleted: true };
                 _backlog = backlog;
-                _start = drained;
                 _drained = drained;
                 _progressAt = now;
             }
@@ -44,8 +41,11 @@ internal sealed class DrainProgress
             {
                 _drained = drained;
                 _progressAt = now;
-                _reader |= drained - _start >= ReaderEvidenceBytes;
             }
+
+            // Counted since it connected, not since the backlog: a reader that drains a burst in spurts often
+            // pauses just as the backlog begins (that is what makes it), having taken megabytes before.
+            _reader |= drained >= ReaderEvidenceBytes;
 
             progressAt = _progressAt;
             reader = _reader;
