@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Auth;
 using NatsSharp.Server.Logging;
@@ -29,14 +30,26 @@ internal sealed class DeliveryBatch
     private readonly List<Subscriber> _backlogged = [];
 
     /// <summary>
-    /// How long a subscriber may write nothing, from the moment a publisher starts waiting for it, before
-    /// it is taken for stuck: long enough for a reader descheduled on a loaded machine, short enough that
-    /// a stuck one holds its publishers (and their other subscribers) only once and briefly.
+    /// How long a subscriber that has not shown a reader (<see cref="DrainProgress"/>) may take nothing, from the
+    /// moment a publisher first waits for it or from the last it took, before it is taken for stuck: long enough
+    /// for a reader descheduled on a loaded machine, short enough that a stuck one holds its publishers (and
+    /// their other subscribers) only once and briefly.
     /// </summary>
-    internal static readonly TimeSpan DrainProgressWindow = TimeSpan.FromMilliseconds(250);
+    internal const int DrainProgressWindowMs = 250;
 
-    /// <summary>Once it has written during the wait (it drains), how long it may pause between chunks: nats-server's longest stall.</summary>
-    internal static readonly TimeSpan MaxStall = TimeSpan.FromSeconds(1);
+    /// <summary>Once it has shown a reader, the longest a publisher is held on one read while it takes nothing: nats-server's longest stall.</summary>
+    internal const int MaxStallMs = 1000;
+
+    /// <summary>
+    /// Once it has shown a reader, how long it may take nothing before it is taken for stuck: a reader paused
+    /// this long is no longer draining a burst (the write deadline, 10 s by default, would cut it soon after).
+    /// </summary>
+    internal const int AliveWindowMs = 5000;
+
+    // How often a waiting publisher looks at the subscriber's progress.
+    private const int PollMs = 50;
+
+    private readonly DrainWaiter _waiter = new();
 
     /// <summary>Subscribers this read left over half their max_pending: the publisher waits for them before reading on.</summary>
     public bool HasBacklogged => _backlogged.Count > 0;
@@ -45,39 +58,59 @@ internal sealed class DeliveryBatch
     public void ClearBacklogged() => _backlogged.Clear();
 
     /// <summary>
-    /// Back-pressure on a publishing client: waits while each backlogged subscriber drains, so a burst it
-    /// can take costs it nothing, however long the draining takes (nats-server stalls a publisher the same
-    /// way, message by message). One that writes nothing for <see cref="DrainProgressWindow"/> (or, after it
-    /// has written, for <see cref="MaxStall"/>) is marked stuck and not waited for again (it reaches
-    /// max_pending and is cut), so a stuck subscriber holds its publishers once instead of on every message.
+    /// Back-pressure on a publishing client, before it reads on: waits while each backlogged subscriber
+    /// drains. One that has not shown a reader is marked stuck once it has taken nothing for
+    /// <see cref="DrainProgressWindowMs"/>, and not waited for again (it reaches max_pending and is cut), so a
+    /// stuck subscriber holds its publishers once and briefly. One that has shown a reader is waited for as long
+    /// as it takes, and through a pause for up to <see cref="MaxStallMs"/> per read (the publisher then reads
+    /// once more and waits again, as nats-server holds a publisher up to a second per message); it is taken
+    /// for stuck only after <see cref="AliveWindowMs"/> without taking anything. Allocates nothing per wait.
     /// </summary>
-    public async Task WaitForBackloggedAsync()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WaitForBackloggedAsync()
     {
         foreach (Subscriber target in _backlogged)
         {
-            long before = target.Written;
-            TimeSpan window = DrainProgressWindow;
-            while (!target.Stuck && target.Backlog is { } backlog)
+            DrainProgress progress = target.DrainProgress ?? NewDrainProgress(target);
+            long heldSince = Environment.TickCount64;
+            while (!target.Stuck && target.Backlog is { IsCompleted: false } backlog)
             {
-                Task done = await Task.WhenAny(backlog, Task.Delay(window)).ConfigureAwait(false);
-                if (done == backlog)
+                long now = Environment.TickCount64;
+                progress.Observe(backlog, target.Drained, now, out long progressAt, out bool reader);
+                long until;
+                if (!reader)
                 {
-                    continue; // drained below half (the loop sees no backlog), or a new one began
+                    until = progressAt + DrainProgressWindowMs;
+                }
+                else if (now - progressAt >= AliveWindowMs)
+                {
+                    until = now; // it was a reader, but has stopped
+                }
+                else
+                {
+                    until = Math.Min(Math.Max(heldSince, progressAt) + MaxStallMs, progressAt + AliveWindowMs);
+                    if (now >= until)
+                    {
+                        break; // paused a second on this read: the publisher reads on once, then waits again
+                    }
                 }
 
-                long written = target.Written;
-                if (written == before)
+                if (now >= until)
                 {
                     target.Stuck = true;
+                    break;
                 }
 
-                before = written;
-                window = MaxStall;
+                // Woken when it drains below half or at the bound; looks again every 50 ms to see it take (or not).
+                await _waiter.WaitAsync(backlog, (int)Math.Min(until - now, PollMs)).ConfigureAwait(false);
             }
         }
 
         _backlogged.Clear();
     }
+
+    private static DrainProgress NewDrainProgress(Subscriber target) =>
+        Interlocked.CompareExchange(ref target.DrainProgress, new DrainProgress(), null) ?? target.DrainProgress!;
 
     private readonly ServerStats _stats;
     private readonly ServerLog _log;

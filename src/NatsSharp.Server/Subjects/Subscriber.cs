@@ -36,6 +36,15 @@ internal abstract class Subscriber
     /// <summary>Did not drain while a publisher waited for it: nobody waits for it again until it drains below half.</summary>
     public volatile bool Stuck;
 
+    /// <summary>
+    /// Bytes its reader has taken as far as this side can tell (a socket's: written less what still sits in the
+    /// kernel's send queue), which moves only while the other end reads once its receive buffer is full.
+    /// </summary>
+    public virtual long Drained => Written;
+
+    /// <summary>Its progress as seen by publishers waiting on its backlog (DeliveryBatch's); made on its first backlog.</summary>
+    public Connections.DrainProgress? DrainProgress;
+
     /// <summary>Queues one message for one of its subscriptions; false if it cannot take it.</summary>
     public abstract bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders);
 

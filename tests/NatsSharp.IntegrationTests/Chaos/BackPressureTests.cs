@@ -91,6 +91,108 @@ public class BackPressureTests(ITestOutputHelper output)
         Assert.Equal(1, slow);
     }
 
+    /// <summary>
+    /// A raw socket that drains with pauses longer than the drain wait's old bounds (reads 3 MB, then stops for
+    /// 2.5 s, repeated), or slowly throughout (64 KB per ~10 ms), while another connection bursts 65 KB messages
+    /// at it: held, not cut, it receives every one (nats-server holds the publisher up to 1 s per message).
+    /// </summary>
+    [Theory]
+    [InlineData(ServerKind.NatsSharp, 2500, 3 * 1024 * 1024)]
+    [InlineData(ServerKind.NatsServer, 2500, 3 * 1024 * 1024)]
+    [InlineData(ServerKind.NatsSharp, 10, 64 * 1024)]
+    [InlineData(ServerKind.NatsServer, 10, 64 * 1024)]
+    public async Task A_reader_that_keeps_draining_with_pauses_is_not_cut(ServerKind kind, int pauseMs, int bytesBetweenPauses)
+    {
+        const int count = 200;
+        const int size = 65 * 1024;
+        await using ChaosNode node = await StartAsync(kind, "max_pending: 4194304\n"); // 4 MB; the burst is 13 MB
+        using var reader = new TcpClient();
+        await reader.ConnectAsync("127.0.0.1", node.ClientPort);
+        NetworkStream stream = reader.GetStream();
+        await stream.WriteAsync("CONNECT {\"verbose\":false}\r\nSUB bp 1\r\nPING\r\n"u8.ToArray());
+        await ReadPastAsync(stream, "PONG\r\n"u8.ToArray()); // the SUB is at the server
+
+        await using NatsConnection publisher = await ChaosClients.ConnectAsync(node.Url, "pub", reconnect: false);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        long frame = $"MSG bp 1 {size}\r\n".Length + size + 2;
+        Task<long> draining = DrainWithPausesAsync(stream, frame * count, pauseMs, bytesBetweenPauses, stop.Token);
+
+        var clock = Stopwatch.StartNew();
+        byte[] payload = new byte[size];
+        for (int i = 0; i < count && publisher.ConnectionState == NatsConnectionState.Open && !draining.IsCompleted; i++)
+        {
+            await publisher.PublishAsync("bp", payload, cancellationToken: stop.Token);
+        }
+
+        long received = await draining;
+        double elapsed = clock.Elapsed.TotalMilliseconds;
+        int slow = await SlowConsumersAsync(node);
+        ChaosReport.Figure(output, "backpressure-pausing-reader", kind, $"{count} x 65 KB to a raw reader pausing {pauseMs} ms every {bytesBetweenPauses / 1024} KB, max_pending 4 MB: " +
+            $"received {received / frame}/{count} in {elapsed:F0} ms, slow consumers cut {slow}");
+        Assert.Equal(frame * count, received);
+        Assert.Equal(0, slow);
+    }
+
+    /// <summary>Reads until <paramref name="marker"/> has gone by (bounded by the stream's read timeout).</summary>
+    private static async Task ReadPastAsync(NetworkStream stream, byte[] marker)
+    {
+        var seen = new List<byte>();
+        byte[] one = new byte[1];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (seen.Count < 64 * 1024)
+        {
+            if (await stream.ReadAsync(one, timeout.Token) == 0)
+            {
+                throw new IOException("closed before " + System.Text.Encoding.ASCII.GetString(marker));
+            }
+
+            seen.Add(one[0]);
+            if (seen.Count >= marker.Length && seen[^marker.Length..].SequenceEqual(marker))
+            {
+                return;
+            }
+        }
+
+        throw new IOException("no " + System.Text.Encoding.ASCII.GetString(marker));
+    }
+
+    /// <summary>
+    /// Reads <paramref name="expected"/> bytes, stopping for <paramref name="pauseMs"/> after each
+    /// <paramref name="bytesBetweenPauses"/> (a reader that is alive but slow or paused); returns what it read
+    /// before the total, a close or the stop. (nats-server sends its first PING early: those 6 bytes count, the
+    /// last frame's tail stays unread.)
+    /// </summary>
+    private static async Task<long> DrainWithPausesAsync(NetworkStream stream, long expected, int pauseMs, int bytesBetweenPauses, CancellationToken stop)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        long sincePause = 0;
+        try
+        {
+            while (total < expected)
+            {
+                int n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(Math.Min(buffer.Length, bytesBetweenPauses - sincePause), expected - total)), stop);
+                if (n == 0)
+                {
+                    break; // cut
+                }
+
+                total += n;
+                sincePause += n;
+                if (sincePause >= bytesBetweenPauses)
+                {
+                    sincePause = 0;
+                    await Task.Delay(pauseMs, stop); // the reader's pause: the behaviour under test, not a synchronization
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+        }
+
+        return total;
+    }
+
     private static async Task<ChaosNode> StartAsync(ServerKind kind, string config)
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("backpressure-").FullName, "server.conf");
