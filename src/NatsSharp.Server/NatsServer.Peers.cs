@@ -30,14 +30,22 @@ public sealed partial class NatsServer
     /// <summary>Leafnode connections that completed their handshake.</summary>
     public int LeafNodeCount => LeafNodes?.Count ?? 0;
 
+    /// <summary>The cluster's name (configured or generated) and route TLS, before the client port: nats-server knows both from the start.</summary>
+    private void CreateCluster()
+    {
+        if (Options.Cluster is not null)
+        {
+            Cluster = new ClusterManager(this, Options.Cluster);
+        }
+    }
+
     private void StartCluster()
     {
-        if (Options.Cluster is null)
+        if (Cluster is null)
         {
             return;
         }
 
-        Cluster = new ClusterManager(this, Options.Cluster);
         Cluster.Start();
         ClientInfo.Replace(CreateInfo());
     }

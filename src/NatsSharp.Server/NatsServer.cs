@@ -189,7 +189,12 @@ public sealed partial class NatsServer : IAsyncDisposable
     // Created on first use by whichever thread gets there first; all callers see the same one.
     internal ServerMonitor Monitor => LazyInitializer.EnsureInitialized(ref _monitor, () => new ServerMonitor(this));
 
-    /// <summary>Binds the client port and starts accepting. Throws <see cref="NatsServerException"/> on failure.</summary>
+    /// <summary>
+    /// Starts the parts in nats-server's order (Start() in server.go): the monitoring port first, then the
+    /// JetStream, the system account and the leafnode port; the client port is bound only when its accept loop
+    /// starts (a dial before that is refused, and clients retry), then the routes. Returns once every port
+    /// serves. Throws <see cref="NatsServerException"/> on failure, with whatever had started stopped again.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -201,51 +206,66 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTime = DateTime.UtcNow;
         LogStartup();
         _tls = new ClientTls(Options, Log);
-        _monitorPort = Monitoring.MonitorPort.Open(Options, Monitor, Tls?.Certificate, Log); // bound; HTTP is served once clients are accepted
-        MonitorPort = _monitorPort?.Port ?? 0;
         try
         {
-            _clientPort.Bind(Options.Host, Options.Port);
-            _webSocket = WebSocket.WebSocketPort.Bind(Options, Log, (socket, stream) => _clientPort.Accept(socket, stream, webSocket: true));
+            _monitorPort = Monitoring.MonitorPort.Open(Options, Monitor, Tls?.Certificate, Log);
         }
         catch (NatsServerException)
         {
-            _clientPort.Close();
-            await StopMonitoringAsync().ConfigureAwait(false);
             _tls.Dispose();
             throw;
         }
 
-        ClientInfo.Refresh();
-        _webSocket?.Listener.Start(); // bound above; clients get INFO from here on
-        Log.Notice($"Listening for client connections on {TcpListen.HostPort(Options.Host, Port)}");
-        if (ClientTlsOn)
+        MonitorPort = _monitorPort?.Port ?? 0;
+        Task monitorStarted = _monitorPort?.Start() ?? Task.CompletedTask; // Kestrel builds beside the rest
+        try
         {
-            Log.Notice("TLS required for client connections"); // nats-server's words, allow_non_tls or not
-        }
+            Accounts.InstallImports(Options.Accounts);
+            Internal.Start();
+            StartJetStream();
+            StartSystemAccount();
+            StartLeafNodes(); // the listener before the routes: route INFO carries our leafnode URL
+            CreateCluster();  // its name is in the client INFO from the first client on
+            _webSocket = WebSocket.WebSocketPort.Bind(Options, Log, (socket, stream) => _clientPort.Accept(socket, stream, webSocket: true));
+            _clientPort.Bind(Options.Host, Options.Port);
+            ClientInfo.Refresh();
+            _ = Metrics; // the meter exists before the first client, for in-process listeners
+            _clientPort.Start();
+            _webSocket?.Listener.Start();
+            Log.Notice($"Listening for client connections on {TcpListen.HostPort(Options.Host, Port)}");
+            if (ClientTlsOn)
+            {
+                Log.Notice("TLS required for client connections"); // nats-server's words, allow_non_tls or not
+            }
 
-        Log.Notice("Server is ready");
-        StartLeafNodes();          // the listener first: route INFO carries our leafnode URL
-        StartCluster();
-        LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
-        Accounts.InstallImports(Options.Accounts);
-        Internal.Start();
-        StartJetStream();
-        StartSystemAccount();
-        _ = Metrics;              // the meter exists from start, for in-process listeners
-        _clientPort.Start();
-        if (_monitorPort is { } monitor)
-        {
-            try
-            {
-                await monitor.Start().ConfigureAwait(false); // StartAsync returns with every port serving
-            }
-            catch
-            {
-                await StopAsync(CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
+            Log.Notice("Server is ready");
+            StartCluster();            // after the client port: route INFO carries our client URLs
+            LeafNodes?.StartRemotes(); // after the cluster: our leaf CONNECT names it
+            await monitorStarted.ConfigureAwait(false); // StartAsync returns with every port serving
         }
+        catch
+        {
+            await AbortStartAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A part failed to start: stops what had started, without the shutdown's log lines.</summary>
+    private async Task AbortStartAsync()
+    {
+        Interlocked.Exchange(ref _state, 2);
+        _clientPort.Close();
+        await StopWebSocketAsync().ConfigureAwait(false);
+        await StopMonitoringAsync().ConfigureAwait(false);
+        await _clientPort.Completion.ConfigureAwait(false);
+        await StopSystemAccountAsync().ConfigureAwait(false);
+        await StopPeersAsync().ConfigureAwait(false);
+        await StopJetStreamAsync().ConfigureAwait(false);
+        await Internal.StopAsync().ConfigureAwait(false);
+        await _clients.CloseAllAsync(Log, CancellationToken.None).ConfigureAwait(false);
+        StopMetrics();
+        _tls?.Dispose();
+        _stopped.TrySetResult();
     }
 
     /// <summary>Stops accepting, closes every connection and waits (bounded) for them to finish.</summary>

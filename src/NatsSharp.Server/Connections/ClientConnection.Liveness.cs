@@ -66,7 +66,11 @@ internal sealed partial class ClientConnection
         if (!_rttMeasured || !_activity)
         {
             Interlocked.Increment(ref _pingsOut);
-            _log.Debug(_prefix + "Client Ping Timer");
+            if (_log.IsDebug)
+            {
+                _log.Debug(_prefix + "Client Ping Timer");
+            }
+
             SendPing();
         }
 

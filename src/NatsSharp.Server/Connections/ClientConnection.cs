@@ -28,10 +28,16 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private readonly ProtocolParser _parser;
     private Account _account;
 
-    // Connections this read batch queued data for; each is signalled once at the end.
-    private readonly DeliveryBatch _delivery;
+    // Connections this read batch queued data for; each is signalled once at the end. Made on the first
+    // publish: a client that has only sent CONNECT and PING (a connection storm) needs none of it.
+    private DeliveryBatch? _delivery;
+
+    // This read queued a reply of our own (PONG, +OK, -ERR) while there was no batch yet.
+    private bool _selfTouched;
 
     protected override DeliveryBatch? PublishBatch => _delivery;
+
+    private DeliveryBatch Delivery => _delivery ??= new DeliveryBatch(_server.Stats, _log) { RequestInfo = RequestInfoJson };
 
     // CONNECT state (pre-CONNECT defaults are verbose, pedantic and echo).
     private bool _verbose = true;
@@ -57,7 +63,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             Trace = _log.IsTrace,
         };
         _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
-        _delivery = new DeliveryBatch(server.Stats, _log) { RequestInfo = RequestInfoJson };
         _connectUrlsVersionAtStart = server.ClientInfo.ConnectUrlsVersion;
         BindNoAuthUserUntilConnect();
         ApplyAccountLimits(options, log: false);
@@ -93,7 +98,11 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     /// <summary>Runs the connection until it closes: INFO, then the read loop beside the write loop.</summary>
     public async Task RunAsync()
     {
-        _log.Debug(_prefix + "Client connection created");
+        if (_log.IsDebug)
+        {
+            _log.Debug(_prefix + "Client connection created"); // not built per connection when not logged
+        }
+
         // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
         // connections) gets INFO and -ERR in plaintext, as in nats-server.
         bool offerTls = !IsWebSocket && !IsClosing && _server.ClientTlsOn;
@@ -137,9 +146,41 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         return status;
     }
 
-    private void EndBatch(long inMsgs, long inBytes) => _delivery.End(inMsgs, inBytes);
+    private void EndBatch(long inMsgs, long inBytes)
+    {
+        if (_selfTouched)
+        {
+            _selfTouched = false;
+            if (_delivery is null && Backlog is null)
+            {
+                FlushAfterRead(); // what the batch would have done with only us in it
+            }
+            else
+            {
+                Delivery.Touch(this);
+            }
+        }
 
-    private void Touch(Connection c) => _delivery.Touch(c);
+        if (_delivery is { } batch)
+        {
+            batch.End(inMsgs, inBytes);
+        }
+        else if (inMsgs != 0)
+        {
+            _server.Stats.AddIn(inMsgs, inBytes); // publishes refused before they reached the batch
+        }
+    }
+
+    private void Touch(Connection c)
+    {
+        if (_delivery is null && ReferenceEquals(c, this))
+        {
+            _selfTouched = true;
+            return;
+        }
+
+        Delivery.Touch(c);
+    }
 
     protected override void OnParseError()
     {
@@ -362,7 +403,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     /// </summary>
     private void Publish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        int delivered = _delivery.Publish(_account, _echo ? null : this, subject, reply, headerSize, message);
+        int delivered = Delivery.Publish(_account, _echo ? null : this, subject, reply, headerSize, message);
         if (delivered == 0 && _noResponders && !reply.IsEmpty)
         {
             SendNoResponders(reply);
@@ -526,7 +567,10 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         {
             _server.OnClientClosed(this, reason); // after the count drops: the advisory reports what is left
         }
-        _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
+        if (_log.IsDebug)
+        {
+            _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
+        }
     }
 
     private void Trace(string message)

@@ -15,6 +15,9 @@ internal sealed class ClientInfo
     private ServerInfo _template = new();
     private long _connectUrlsVersion;
 
+    // The last INFO line built for the usual client, and what it was built for (see Build).
+    private InfoLine? _line;
+
     /// <param name="source">Builds the template from the parts in force (see <see cref="CreateTemplate"/>).</param>
     public ClientInfo(Func<ServerInfo> source) => _source = source;
 
@@ -145,8 +148,23 @@ internal sealed class ClientInfo
     /// <summary>The INFO line for one client: the template plus its client_id, client_ip, nonce and limits.</summary>
     public byte[] Build(ClientConnection client, bool lameDuck = false)
     {
-        ServerInfo info = Template.Clone();
         Authenticator auth = client.Auth;
+        if (!lameDuck && !client.IsWebSocket && client.Id != 0 && InfoLine.IsPlain(client.RemoteHost) && InfoLine.IsPlain(client.Nonce))
+        {
+            // The usual client: the template's line serialized once, this client's fields spliced in.
+            bool authRequired = auth.Required && auth.NoAuthIdentity is null;
+            ServerInfo template = Template;
+            InfoLine? line = Volatile.Read(ref _line);
+            if (line is null || line.Template != template || line.AuthRequired != authRequired || line.MaxPayload != client.MaxPayload)
+            {
+                line = InfoLine.Create(template, authRequired, client.MaxPayload);
+                Volatile.Write(ref _line, line);
+            }
+
+            return line.For(client.Id, client.RemoteHost, client.Nonce);
+        }
+
+        ServerInfo info = Template.Clone();
         info.AuthRequired = auth.Required;
         if (client.IsWebSocket)
         {
@@ -163,11 +181,6 @@ internal sealed class ClientInfo
             info.AuthRequired = false; // as nats-server: with no_auth_user a client need not authenticate
         }
 
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(info, ProtocolJson.Default.ServerInfo);
-        byte[] line = new byte[5 + json.Length + 3];
-        "INFO "u8.CopyTo(line);
-        json.CopyTo(line, 5);
-        " \r\n"u8.CopyTo(line.AsSpan(5 + json.Length));
-        return line;
+        return InfoLine.Serialize(info);
     }
 }

@@ -40,7 +40,11 @@ internal sealed class ClientPort
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Binds and listens (the kernel queues connections from here on). Throws <see cref="NatsServerException"/> with nats-server's text.</summary>
+    /// <summary>
+    /// Binds and listens (the kernel queues connections from here on), right before <see cref="Start"/>: as in
+    /// nats-server, a dial while the server is still starting its other parts is refused, not left waiting in the
+    /// accept queue. Throws <see cref="NatsServerException"/> with nats-server's text.
+    /// </summary>
     public void Bind(string host, int port)
     {
         _socket = TcpListen.Bind(host, TcpListen.PortToBind(port));

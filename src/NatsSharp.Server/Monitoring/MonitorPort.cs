@@ -7,9 +7,10 @@ using NatsSharp.Server.Logging;
 namespace NatsSharp.Server.Monitoring;
 
 /// <summary>
-/// The HTTP or HTTPS monitoring port: bound at once with nats-server's checks and errors; the HTTP server
-/// (Kestrel, tens of milliseconds to build) is started on the bound socket by <see cref="Start"/>, once the
-/// client port accepts, so clients do not wait for it. Requests that come meanwhile wait in the accept queue.
+/// The HTTP or HTTPS monitoring port: bound first of all the ports with nats-server's checks and errors; the
+/// HTTP server (Kestrel, tens of milliseconds to build) is started on the bound socket by <see cref="Start"/> at
+/// once, on the thread pool, while the rest of the server starts, so clients do not wait for it. Requests that
+/// come before it serves wait in the accept queue.
 /// </summary>
 internal sealed class MonitorPort : IAsyncDisposable
 {
