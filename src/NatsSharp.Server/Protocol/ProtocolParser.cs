@@ -652,8 +652,15 @@ internal sealed class ProtocolParser
     /// </summary>
     private bool ParseRoutedMessage(ReadOnlySpan<byte> args, bool hasHeaders, ref Command command)
     {
-        Span<Range> t = stackalloc Range[MaxRoutedArgs];
-        int n = Tokenize(args, t);
+        // Most routed lines have 3-5 arguments: the 64-entry buffer (zeroed) only when they do not fit.
+        Span<Range> t = stackalloc Range[8];
+        int n = ArgSplitter.Tokenize(args, t);
+        if (n > t.Length && n <= MaxRoutedArgs)
+        {
+            t = stackalloc Range[MaxRoutedArgs];
+            ArgSplitter.Tokenize(args, t);
+        }
+
         int sizes = hasHeaders ? 2 : 1;
         int b = SubjectIndex;
         if (n < b + 1 + sizes || n > MaxRoutedArgs)
@@ -714,7 +721,7 @@ internal sealed class ProtocolParser
     private bool ParseRemoteSubscription(ReadOnlySpan<byte> args, ref Command command)
     {
         Span<Range> t = stackalloc Range[4];
-        int n = Tokenize(args, t);
+        int n = ArgSplitter.Tokenize(args, t);
         int b = SubjectIndex;
         if (n == b + 1 || n == b + 3)
         {
@@ -738,7 +745,7 @@ internal sealed class ProtocolParser
     private bool ParseRemoteUnsubscription(ReadOnlySpan<byte> args, ref Command command)
     {
         Span<Range> t = stackalloc Range[4];
-        int n = Tokenize(args, t);
+        int n = ArgSplitter.Tokenize(args, t);
         int b = SubjectIndex;
         if (n < b + 1 || n > b + 2)
         {
@@ -769,36 +776,6 @@ internal sealed class ProtocolParser
 
         command.Subject = subject;
         command.Queue = queue;
-    }
-
-    /// <summary>Splits on runs of blanks into <paramref name="tokens"/>; returns the count (may exceed the span).</summary>
-    private static int Tokenize(ReadOnlySpan<byte> args, Span<Range> tokens)
-    {
-        int count = 0;
-        int start = -1;
-        for (int i = 0; i <= args.Length; i++)
-        {
-            bool blank = i == args.Length || args[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
-            if (!blank)
-            {
-                if (start < 0)
-                {
-                    start = i;
-                }
-            }
-            else if (start >= 0)
-            {
-                if (count < tokens.Length)
-                {
-                    tokens[count] = new Range(start, i);
-                }
-
-                count++;
-                start = -1;
-            }
-        }
-
-        return count;
     }
 
     private static ReadOnlySpan<byte> SkipToken(ReadOnlySpan<byte> args)
