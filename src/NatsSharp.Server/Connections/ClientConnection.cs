@@ -28,10 +28,15 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     private readonly ProtocolParser _parser;
     private Account _account;
 
-    // Connections this read batch queued data for; each is signalled once at the end.
-    private readonly DeliveryBatch _delivery;
+    // Connections this read batch queued data for; each is signalled once at the end. Made on the
+    // first PUB or delivery: an idle client needs none (docs/benchmarks.md, RSS per idle connection).
+    private DeliveryBatch? _delivery;
 
     protected override DeliveryBatch? PublishBatch => _delivery;
+
+    private bool _selfTouched; // queued a reply to itself this read before it had a DeliveryBatch
+
+    private DeliveryBatch Delivery => _delivery ??= new DeliveryBatch(_server.Stats, _log) { RequestInfo = RequestInfoJson };
 
     // CONNECT state (pre-CONNECT defaults are verbose, pedantic and echo).
     private bool _verbose = true;
@@ -57,7 +62,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
             Trace = _log.IsTrace,
         };
         _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
-        _delivery = new DeliveryBatch(server.Stats, _log) { RequestInfo = RequestInfoJson };
         _connectUrlsVersionAtStart = server.ClientInfo.ConnectUrlsVersion;
         BindNoAuthUserUntilConnect();
         ApplyAccountLimits(options, log: false);
@@ -137,9 +141,39 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         return status;
     }
 
-    private void EndBatch(long inMsgs, long inBytes) => _delivery.End(inMsgs, inBytes);
+    private void EndBatch(long inMsgs, long inBytes)
+    {
+        if (_delivery is null && inMsgs == 0 && Backlog is null)
+        {
+            if (_selfTouched)
+            {
+                _selfTouched = false;
+                FlushAfterRead(); // its own PONG or +OK, as DeliveryBatch.End would
+            }
 
-    private void Touch(Connection c) => _delivery.Touch(c);
+            return;
+        }
+
+        if (_selfTouched)
+        {
+            _selfTouched = false;
+            Delivery.Touch(this);
+        }
+
+        Delivery.End(inMsgs, inBytes);
+    }
+
+    private void Touch(Connection c)
+    {
+        if (_delivery is null && ReferenceEquals(c, this))
+        {
+            _selfTouched = true;
+        }
+        else
+        {
+            Delivery.Touch(c);
+        }
+    }
 
     protected override void OnParseError()
     {
@@ -362,7 +396,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     /// </summary>
     private void Publish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        int delivered = _delivery.Publish(_account, _echo ? null : this, subject, reply, headerSize, message);
+        int delivered = Delivery.Publish(_account, _echo ? null : this, subject, reply, headerSize, message);
         if (delivered == 0 && _noResponders && !reply.IsEmpty)
         {
             SendNoResponders(reply);
