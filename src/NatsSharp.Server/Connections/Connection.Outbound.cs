@@ -375,7 +375,8 @@ internal abstract partial class Connection
             ReturnBuffer(_active);
         }
 
-        _active = ArrayPool<byte>.Shared.Rent(size);
+        // Sizes over 32 KB get a 64 KB array from either pool; the chunk pool keeps more of them.
+        _active = size > OutboundChunkPool.ChunkSize / 2 && size <= OutboundChunkPool.ChunkSize ? OutboundChunkPool.Rent() : ArrayPool<byte>.Shared.Rent(size);
         _activeLength = 0;
     }
 
@@ -657,6 +658,10 @@ internal abstract partial class Connection
         if (buffer.Length > PoolLimit)
         {
             IdleTrim.Note(); // a burst: left to the GC, not kept in the shared pool for good
+        }
+        else if (buffer.Length == OutboundChunkPool.ChunkSize)
+        {
+            OutboundChunkPool.Return(buffer);
         }
         else if (buffer.Length > 0)
         {

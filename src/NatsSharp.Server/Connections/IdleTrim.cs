@@ -39,7 +39,7 @@ internal static class IdleTrim
         EnsureTimer();
     }
 
-    private static void EnsureTimer()
+    public static void EnsureTimer()
     {
         if (Volatile.Read(ref _timer) is null)
         {
@@ -68,6 +68,8 @@ internal static class IdleTrim
 
             released |= gaveBack;
         }
+
+        released |= OutboundChunkPool.TrimIfIdle();
 
         long events = Volatile.Read(ref _events);
         if (events != _seen)
