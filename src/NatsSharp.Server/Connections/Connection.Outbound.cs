@@ -507,6 +507,30 @@ internal abstract partial class Connection
         }
     }
 
+    /// <summary>Outbound buffers held while nothing is queued (the active chunk and the spare), for tests.</summary>
+    internal int HeldOutboundBytes
+    {
+        get
+        {
+            lock (OutboundLock)
+            {
+                return _active.Length + _spare.Length;
+            }
+        }
+    }
+
+    /// <summary>The <see cref="IdleTrim"/> tick at which the write loop last went idle, for tests.</summary>
+    internal int IdleSinceTick
+    {
+        get
+        {
+            lock (OutboundLock)
+            {
+                return _idleTick;
+            }
+        }
+    }
+
     /// <summary>
     /// From <see cref="IdleTrim"/>'s tick: when the write loop has not run since before the last tick, its
     /// kept buffers go back to the pool and true (no longer listed); false while it is still busy (listed on).
