@@ -27,6 +27,8 @@ internal abstract partial class Connection
     private long _fullBytes;
     private byte[] _spare = [];
     private long _inFlight;
+    private int _idleTick; // IdleTrim's tick when the write loop last went idle (under the lock)
+    private bool _trimListed; // listed with IdleTrim to give its buffers back once idle (under the lock)
 
     /// <summary>A filled chunk waiting for the write loop.</summary>
     private readonly record struct Chunk(byte[] Buffer, int Length);
@@ -373,7 +375,8 @@ internal abstract partial class Connection
             ReturnBuffer(_active);
         }
 
-        _active = ArrayPool<byte>.Shared.Rent(size);
+        // Sizes over 32 KB get a 64 KB array from either pool; the chunk pool keeps more of them.
+        _active = size > OutboundChunkPool.ChunkSize / 2 && size <= OutboundChunkPool.ChunkSize ? OutboundChunkPool.Rent() : ArrayPool<byte>.Shared.Rent(size);
         _activeLength = 0;
     }
 
@@ -423,6 +426,7 @@ internal abstract partial class Connection
 
                 if (_fullBytes == 0 && _activeLength == 0)
                 {
+                    GoingIdle();
                     return true;
                 }
 
@@ -464,7 +468,9 @@ internal abstract partial class Connection
                 byte[] done = last.Buffer;
                 lock (OutboundLock)
                 {
-                    if (ok && Volatile.Read(ref _closeState) != Closed && _spare.Length == 0 && done.Length <= KeepBufferLimit)
+                    // The smallest size is not kept: the pool hands one back as cheaply, and an idle
+                    // client (its PONG written) then holds no outbound buffer at all.
+                    if (ok && Volatile.Read(ref _closeState) != Closed && _spare.Length == 0 && done.Length > MinBuffer && done.Length <= KeepBufferLimit)
                     {
                         _spare = done; // the next batch starts in it
                         done = [];
@@ -483,6 +489,79 @@ internal abstract partial class Connection
             {
                 _inFlight = 0;
             }
+        }
+    }
+
+    /// <summary>
+    /// The write loop found nothing more to write: a connection that keeps buffers for its next batch
+    /// (a busy one's, over the smallest size) is listed with <see cref="IdleTrim"/>, which gives them
+    /// back once it has stayed idle for a whole tick. Caller holds the lock.
+    /// </summary>
+    private void GoingIdle()
+    {
+        _idleTick = IdleTrim.CurrentTick;
+        if (!_trimListed && (_active.Length > 0 || _spare.Length > 0))
+        {
+            _trimListed = true;
+            IdleTrim.List(this);
+        }
+    }
+
+    /// <summary>Outbound buffers held while nothing is queued (the active chunk and the spare), for tests.</summary>
+    internal int HeldOutboundBytes
+    {
+        get
+        {
+            lock (OutboundLock)
+            {
+                return _active.Length + _spare.Length;
+            }
+        }
+    }
+
+    /// <summary>The <see cref="IdleTrim"/> tick at which the write loop last went idle, for tests.</summary>
+    internal int IdleSinceTick
+    {
+        get
+        {
+            lock (OutboundLock)
+            {
+                return _idleTick;
+            }
+        }
+    }
+
+    /// <summary>
+    /// From <see cref="IdleTrim"/>'s tick: when the write loop has not run since before the last tick, its
+    /// kept buffers go back to the pool and true (no longer listed); false while it is still busy (listed on).
+    /// </summary>
+    internal bool TrimIdleOutbound(int tick, out bool released)
+    {
+        released = false;
+        lock (OutboundLock)
+        {
+            if (Volatile.Read(ref _closeState) != Closed && (_inFlight != 0 || _fullBytes != 0 || _activeLength != 0 || tick - _idleTick < 2))
+            {
+                return false;
+            }
+
+            _trimListed = false;
+            if (Volatile.Read(ref _closeState) == Closed)
+            {
+                return true; // the close gave everything back
+            }
+
+            released = _active.Length > 0 || _spare.Length > 0;
+            ReturnBuffer(_active);
+            ReturnBuffer(_spare);
+            _active = [];
+            _spare = [];
+            if (_full is { Count: 0 })
+            {
+                _full = null;
+            }
+
+            return true;
         }
     }
 
@@ -603,6 +682,10 @@ internal abstract partial class Connection
         if (buffer.Length > PoolLimit)
         {
             IdleTrim.Note(); // a burst: left to the GC, not kept in the shared pool for good
+        }
+        else if (buffer.Length == OutboundChunkPool.ChunkSize)
+        {
+            OutboundChunkPool.Return(buffer);
         }
         else if (buffer.Length > 0)
         {

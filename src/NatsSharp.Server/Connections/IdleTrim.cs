@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime;
 
 namespace NatsSharp.Server.Connections;
@@ -7,20 +8,39 @@ namespace NatsSharp.Server.Connections;
 /// the heap, the freed large outbound buffers and the pool keep the burst's peak resident. A
 /// timer notes bursts (an outbound buffer grown past the kept size, a connection closed) and,
 /// after a quiet tick that follows one, runs one compacting collection that decommits what it
-/// frees. Busy servers never pay for it: a tick with activity only sets a flag.
+/// frees. Busy servers never pay for it: a tick with activity only sets a flag. The same tick
+/// takes back the outbound buffers a connection keeps for its next batch once it has written
+/// nothing for a whole tick (listed by the connection when its write loop goes idle).
 /// </summary>
 internal static class IdleTrim
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
+    private static readonly ConcurrentQueue<Connection> Listed = new();
     private static long _events;
     private static long _seen;
     private static int _pending;
+    private static int _tick;
     private static Timer? _timer;
+
+    /// <summary>Counts the ticks; a connection notes it when its write loop goes idle.</summary>
+    public static int CurrentTick => Volatile.Read(ref _tick);
 
     /// <summary>Something that raised memory use happened (cheap; called off the hot path).</summary>
     public static void Note()
     {
         Interlocked.Increment(ref _events);
+        EnsureTimer();
+    }
+
+    /// <summary>A connection went idle keeping buffers: give them back if it stays idle (once per idle spell).</summary>
+    public static void List(Connection connection)
+    {
+        Listed.Enqueue(connection);
+        EnsureTimer();
+    }
+
+    public static void EnsureTimer()
+    {
         if (Volatile.Read(ref _timer) is null)
         {
             var timer = new Timer(static _ => OnTick(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -37,6 +57,20 @@ internal static class IdleTrim
 
     private static void OnTick()
     {
+        int tick = Interlocked.Increment(ref _tick);
+        bool released = false;
+        for (int n = Listed.Count; n > 0 && Listed.TryDequeue(out Connection? connection); n--)
+        {
+            if (!connection.TrimIdleOutbound(tick, out bool gaveBack))
+            {
+                Listed.Enqueue(connection); // still writing: look again next tick
+            }
+
+            released |= gaveBack;
+        }
+
+        released |= OutboundChunkPool.TrimIfIdle();
+
         long events = Volatile.Read(ref _events);
         if (events != _seen)
         {
@@ -45,7 +79,7 @@ internal static class IdleTrim
             return;
         }
 
-        if (_pending == 1)
+        if (_pending == 1 || released)
         {
             _pending = 0;
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
