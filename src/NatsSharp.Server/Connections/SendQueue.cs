@@ -8,11 +8,13 @@ internal static class SendQueue
 {
     private const nuint SiocOutq = 0x5411; // SIOCOUTQ (= TIOCOUTQ)
 
-    /// <summary>False where it cannot be told (not Linux, the socket closed).</summary>
+    private static bool _unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>False where it cannot be told (not Linux, no libc to call, the socket closed).</summary>
     public static bool TryRead(Socket socket, out int queued)
     {
         queued = 0;
-        if (!OperatingSystem.IsLinux())
+        if (_unavailable)
         {
             return false;
         }
@@ -23,6 +25,11 @@ internal static class SendQueue
         }
         catch (ObjectDisposedException)
         {
+            return false;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _unavailable = true; // written bytes alone from now on
             return false;
         }
     }
