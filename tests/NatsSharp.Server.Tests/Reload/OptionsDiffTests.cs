@@ -30,8 +30,8 @@ public sealed class OptionsDiffTests
     [InlineData(true, true, false)]
     public void Turning_jetstream_on_or_off_is_reloadable_as_nats_server_logs_it(bool before, bool after, bool logged)
     {
-        var old = new ServerOptions { JetStream = before ? new JetStream.JetStreamOptions { StoreDir = "/sd" } : null };
-        var next = new ServerOptions { JetStream = after ? new JetStream.JetStreamOptions { StoreDir = "/sd" } : null };
+        var old = new ServerOptions { JetStream = before ? new NatsSharp.Server.JetStream.JetStreamOptions { StoreDir = "/sd" } : null };
+        var next = new ServerOptions { JetStream = after ? new NatsSharp.Server.JetStream.JetStreamOptions { StoreDir = "/sd" } : null };
         OptionsDiff diff = OptionsDiff.Compute(old, next);
         Assert.Equal(logged, diff.Reloaded.Contains("JetStream"));
         Assert.Equal(["authorization users", "accounts"], diff.Reloaded.Take(2));
