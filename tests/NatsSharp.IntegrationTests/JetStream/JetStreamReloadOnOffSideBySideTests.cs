@@ -90,7 +90,7 @@ public sealed class JetStreamReloadOnOffSideBySideTests
             {
                 await using RawClient c = await ClientAsync(port, trace, user);
                 await c.SendAsync("PUB $JS.API.INFO _R.silent 0\r\n\r\nPING\r\n");
-                trace.Add($"{user} off: " + await c.ReadLineSkippingPingsAsync());
+                trace.Add($"{user} off: " + await c.ReadLineSkippingPingsAsync(TimeSpan.FromSeconds(15)));
             }
 
             await ReloadAsync(d, conf, on, trace);
@@ -164,7 +164,7 @@ public sealed class JetStreamReloadOnOffSideBySideTests
             {
                 // Dropped: a PING after the request gets its PONG with nothing before it (a 503 would come first).
                 await c.SendAsync("PUB $JS.API.INFO _R.silent 0\r\n\r\nPING\r\n");
-                trace.Add("info while off: " + await c.ReadLineSkippingPingsAsync());
+                trace.Add("info while off: " + await c.ReadLineSkippingPingsAsync(TimeSpan.FromSeconds(15)));
                 trace.Add("publish while off: " + await RequestAsync(c, "s", "four"));
             }
 

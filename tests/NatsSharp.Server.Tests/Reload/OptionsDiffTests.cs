@@ -25,6 +25,19 @@ public sealed class OptionsDiffTests
     }
 
     [Theory]
+    [InlineData(false, true, true)]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, false)]
+    public void Turning_jetstream_on_or_off_is_reloadable_as_nats_server_logs_it(bool before, bool after, bool logged)
+    {
+        var old = new ServerOptions { JetStream = before ? new NatsSharp.Server.JetStream.JetStreamOptions { StoreDir = "/sd" } : null };
+        var next = new ServerOptions { JetStream = after ? new NatsSharp.Server.JetStream.JetStreamOptions { StoreDir = "/sd" } : null };
+        OptionsDiff diff = OptionsDiff.Compute(old, next);
+        Assert.Equal(logged, diff.Reloaded.Contains("JetStream"));
+        Assert.Equal(["authorization users", "accounts"], diff.Reloaded.Take(2));
+    }
+
+    [Theory]
     [InlineData("Port", "config reload not supported for Port: old=4222, new=4241")]
     [InlineData("NoHeaderSupport", "config reload not supported for NoHeaderSupport: old=false, new=true")]
     [InlineData("LameDuckGracePeriod", "config reload not supported for LameDuckGracePeriod: old=10s, new=1m30s")]
