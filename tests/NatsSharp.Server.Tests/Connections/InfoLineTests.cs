@@ -19,7 +19,7 @@ public sealed class InfoLineTests
     [MemberData(nameof(Shapes))]
     public void The_spliced_line_equals_the_serialized_one(bool authRequired, bool jetStream, string? cluster, string? nonce)
     {
-        var options = new ServerOptions { Host = "127.0.0.1", JetStream = jetStream ? new JetStream.JetStreamOptions() : null };
+        var options = new ServerOptions { Host = "127.0.0.1", JetStream = jetStream ? new global::NatsSharp.Server.JetStream.JetStreamOptions() : null };
         string[]? urls = cluster is null ? null : ["127.0.0.1:4222", "[::1]:4223"];
         ServerInfo template = ClientInfo.CreateTemplate(options, "NSERVERID", "n1", 4222, authRequired: false, tlsOn: cluster is not null, cluster, urls);
         InfoLine line = InfoLine.Create(template, authRequired, 65536);
