@@ -136,7 +136,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         long inMsgs = InMsgs;
         long inBytes = InBytes;
         long unparsed = _awaitingFirstOp ? buffer.Length : 0;
-        ParseStatus status = _parser.Parse(ref buffer, this);
+        ParseStatus status = _parser.Parse(ref buffer, new ClientProtocolHandler(this)); // by value: calls bound at compile time
         if (_awaitingFirstOp && buffer.Length < unparsed)
         {
             OnFirstOpWithoutConnect();
