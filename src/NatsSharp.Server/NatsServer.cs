@@ -220,12 +220,12 @@ public sealed partial class NatsServer : IAsyncDisposable
         Task monitorStarted = _monitorPort?.Start() ?? Task.CompletedTask; // Kestrel builds beside the rest
         try
         {
+            CreateCluster(); // its name is in the client INFO from the first client on, and subscriptions reach it from the first on
             Accounts.InstallImports(Options.Accounts);
             Internal.Start();
             StartJetStream();
             StartSystemAccount();
             StartLeafNodes(); // the listener before the routes: route INFO carries our leafnode URL
-            CreateCluster();  // its name is in the client INFO from the first client on
             _webSocket = WebSocket.WebSocketPort.Bind(Options, Log, (socket, stream) => _clientPort.Accept(socket, stream, webSocket: true));
             _clientPort.Bind(Options.Host, Options.Port);
             ClientInfo.Refresh();
