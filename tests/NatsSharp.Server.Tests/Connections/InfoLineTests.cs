@@ -1,5 +1,6 @@
 using System.Text;
 using NatsSharp.Server.Connections;
+using NatsSharp.Server.JetStream;
 using NatsSharp.Server.Protocol;
 
 namespace NatsSharp.Server.Tests.Connections;
@@ -19,7 +20,7 @@ public sealed class InfoLineTests
     [MemberData(nameof(Shapes))]
     public void The_spliced_line_equals_the_serialized_one(bool authRequired, bool jetStream, string? cluster, string? nonce)
     {
-        var options = new ServerOptions { Host = "127.0.0.1", JetStream = jetStream ? new global::NatsSharp.Server.JetStream.JetStreamOptions() : null };
+        var options = new ServerOptions { Host = "127.0.0.1", JetStream = jetStream ? new JetStreamOptions() : null };
         string[]? urls = cluster is null ? null : ["127.0.0.1:4222", "[::1]:4223"];
         ServerInfo template = ClientInfo.CreateTemplate(options, "NSERVERID", "n1", 4222, authRequired: false, tlsOn: cluster is not null, cluster, urls);
         InfoLine line = InfoLine.Create(template, authRequired, 65536);
