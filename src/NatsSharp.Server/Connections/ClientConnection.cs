@@ -456,10 +456,10 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
     public bool OnErr(ReadOnlySpan<byte> text)
     {
         _log.Error(_prefix + $"Client Error {Encoding.UTF8.GetString(text)}");
-        Close(ClosedReason.ParseError, flushFirst: true);
 
         // nats-server goes on with the rest of the read on the closed connection: its publishes
-        // are still delivered, nothing more is written, and a SUB (refused when closed) stops it.
+        // are still delivered (before the peer sees the close), nothing more is written, and a SUB is refused.
+        CloseAfterRead(ClosedReason.ParseError);
         SealOutbound();
         return true;
     }

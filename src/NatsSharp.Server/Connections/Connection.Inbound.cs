@@ -27,6 +27,12 @@ internal abstract partial class Connection
             OnParseError();
         }
 
+        if (_closeAfterRead)
+        {
+            Close(_closeAfterReadReason, flushFirst: true);
+            return false;
+        }
+
         return status == ParseStatus.NeedMoreData;
     }
 

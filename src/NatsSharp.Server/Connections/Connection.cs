@@ -60,7 +60,19 @@ internal abstract partial class Connection : Subjects.Subscriber
     public bool IsClosed => Volatile.Read(ref _closeState) == Closed;
 
     /// <summary>True once closing has begun (the connection takes no new work).</summary>
-    public bool IsClosing => Volatile.Read(ref _closeState) != Open;
+    public bool IsClosing => _closeAfterRead || Volatile.Read(ref _closeState) != Open;
+
+    // Closed by its own read (a client's -ERR): takes no new work, but the close (and the flush before it)
+    // waits until the rest of that read is handled, so what it published goes out before the peer sees the close.
+    private volatile bool _closeAfterRead;
+    private ClosedReason _closeAfterReadReason;
+
+    /// <summary>Closes, flushing first, once the read in progress has been handled (see <see cref="Connection.ParseRead"/>).</summary>
+    protected void CloseAfterRead(ClosedReason reason)
+    {
+        _closeAfterReadReason = reason;
+        _closeAfterRead = true;
+    }
 
     // Counters. In* are written by the read loop only; Out* under the outbound lock.
     public long InMsgs;
