@@ -12,7 +12,7 @@ namespace NatsSharp.IntegrationTests.JetStream;
 /// Mirrors and sources across JetStream domains: a hub (<c>domain: hub</c>) and a leaf (<c>domain: leaf</c>)
 /// joined by a leafnode, same account; the leaf's streams read the hub's ORIGIN with
 /// <c>external.api = "$JS.hub.API"</c>. The same configs on nats-server 2.9.10 and NatsSharp copy the same
-/// messages, and <c>$JS.hub.API.INFO</c> asked on the leaf is answered by the hub.
+/// messages, and <c>$JS.hub.API.INFO</c> asked on the leaf is answered by the hub; so do the mixed pairs.
 /// </summary>
 public sealed class JetStreamDomainSourceTests
 {
@@ -36,24 +36,44 @@ public sealed class JetStreamDomainSourceTests
     [Fact]
     public async Task Mirror_and_source_across_domains_over_a_leafnode_as_nats_server()
     {
-        List<string> theirs;
-        int realLeafPort = FreePort.Next();
-        await using (RealNatsServer hub = await ConfiguredServer.StartRealAsync(HubConfig(realLeafPort)))
-        await using (RealNatsServer leaf = await ConfiguredServer.StartRealAsync(LeafConfig(realLeafPort)))
-        {
-            theirs = await ScenarioAsync(hub.Port, leaf.Port);
-        }
-
+        List<string> theirs = await RunAsync(realHub: true, realLeaf: true);
         Assert.Contains("hub INFO from the leaf: domain=hub streams=1", theirs);
-        List<string> mine;
-        int ourLeafPort = FreePort.Next();
-        await using (NatsServer hub = await ConfiguredServer.StartAsync(HubConfig(ourLeafPort)))
-        await using (NatsServer leaf = await ConfiguredServer.StartAsync(LeafConfig(ourLeafPort)))
+        Assert.Contains("M 10: foo.0 m10 <>", theirs);
+        Assert.Equal(theirs, await RunAsync(realHub: false, realLeaf: false));
+    }
+
+    [Fact]
+    public async Task Mixed_NatsSharp_and_nats_server_hub_and_leaf_copy_the_same()
+    {
+        List<string> theirs = await RunAsync(realHub: true, realLeaf: true);
+        Assert.Equal(theirs, await RunAsync(realHub: true, realLeaf: false));
+        Assert.Equal(theirs, await RunAsync(realHub: false, realLeaf: true));
+    }
+
+    private static async Task<List<string>> RunAsync(bool realHub, bool realLeaf)
+    {
+        int leafPort = FreePort.Next();
+        (IAsyncDisposable hub, int hubPort) = await StartAsync(realHub, HubConfig(leafPort));
+        await using (hub)
         {
-            mine = await ScenarioAsync(hub.Port, leaf.Port);
+            (IAsyncDisposable leaf, int leafClientPort) = await StartAsync(realLeaf, LeafConfig(leafPort));
+            await using (leaf)
+            {
+                return await ScenarioAsync(hubPort, leafClientPort);
+            }
+        }
+    }
+
+    private static async Task<(IAsyncDisposable Server, int Port)> StartAsync(bool real, string config)
+    {
+        if (real)
+        {
+            RealNatsServer server = await ConfiguredServer.StartRealAsync(config);
+            return (server, server.Port);
         }
 
-        Assert.Equal(theirs, mine);
+        NatsServer ours = await ConfiguredServer.StartAsync(config);
+        return (ours, ours.Port);
     }
 
     /// <summary>ORIGIN on the hub with messages before and after the leaf's mirror and source exist.</summary>
