@@ -69,7 +69,7 @@ internal sealed class ServerClient
     /// <summary>
     /// Queues a message routed by <paramref name="deliverSubject"/> but shown to subscribers as
     /// <paramref name="subject"/> (nats-server's JetStream delivery: a consumer's message reaches the
-    /// deliver subject or pull inbox with the stored subject in its MSG line). Local subscribers only.
+    /// deliver subject or pull inbox with the stored subject in its MSG line). Routes and leafs get the deliver subject.
     /// </summary>
     public void Deliver(Account account, string deliverSubject, string subject, string? reply, ReadOnlySpan<byte> data, ReadOnlySpan<byte> header = default)
     {
@@ -150,6 +150,18 @@ internal sealed class ServerClient
             {
                 _batch.ToSubscriber(sub, m.Subject, m.Reply, m.HeaderSize, m.Message);
             }
+            else if (sub.Import is null)
+            {
+                _batch.Peers.Add(sub.Subscriber, null);
+            }
+        }
+
+        if (_batch.Peers.Count > 0)
+        {
+            // A route or leaf gets it on the deliver subject with the stored one after '@' in the reply, as
+            // nats-server sends it: a mirror or source in another domain reads the origin's consumer over a leafnode.
+            byte[] reply = m.Reply.Length == 0 ? m.Reply : [.. m.Reply, (byte)'@', .. m.Subject];
+            _batch.ToPeers(m.Account.Name, m.RouteBy, reply, m.HeaderSize, m.Message);
         }
 
         foreach (Subscription[] group in result.Queues)

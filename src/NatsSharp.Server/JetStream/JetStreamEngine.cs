@@ -19,6 +19,9 @@ internal sealed class JetStreamEngine : IDisposable
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The API areas nats-server's domain mapping table carries over (besides INFO).</summary>
+    private static readonly string[] DomainMappedAreas = ["STREAM.", "CONSUMER.", "DIRECT.", "META.", "SERVER.", "ACCOUNT."];
+
     private readonly Channel<(JsAccount Account, ReceivedMessage Message)> _api =
         Channel.CreateUnbounded<(JsAccount, ReceivedMessage)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, JsAccount> _accounts = new(StringComparer.Ordinal);
@@ -160,6 +163,21 @@ internal sealed class JetStreamEngine : IDisposable
 
             _apiSubscriptions.Add(Internal.Subscribe(account, js.Enabled ? "$JS.API.>" : "$JS.API.INFO", (Account _, in InternalMessage m) =>
                 _api.Writer.TryWrite((js, m.ToReceived()))));
+            if (js.Enabled && Domain is { } domain)
+            {
+                // nats-server maps $JS.<domain>.API.<area>.> onto $JS.API in every JetStream account, so another
+                // domain (over a leafnode) reaches this one by its prefix.
+                string prefix = $"$JS.{domain}.API.";
+                _apiSubscriptions.Add(Internal.Subscribe(account, prefix + ">", (Account _, in InternalMessage m) =>
+                {
+                    ReceivedMessage request = m.ToReceived();
+                    string rest = request.Subject[prefix.Length..];
+                    if (rest == "INFO" || DomainMappedAreas.Any(a => rest.StartsWith(a, StringComparison.Ordinal)))
+                    {
+                        _api.Writer.TryWrite((js, request with { Subject = "$JS.API." + rest }));
+                    }
+                }));
+            }
         }
 
         _apiLoop = Task.Run(ApiLoopAsync);

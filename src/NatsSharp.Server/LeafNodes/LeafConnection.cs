@@ -300,6 +300,11 @@ internal sealed class LeafConnection : PeerConnection
             return false;
         }
 
+        if (IsDeniedJetStream(subject))
+        {
+            return true; // nats-server's JetStream deny: the interest is not taken
+        }
+
         if (SubjectRules.IsLiteral(subject) && !IsExemptFromPermissions(subject) && !MaySend(subject))
         {
             string text = $"Permissions Violation for Subscription to \"{Encoding.UTF8.GetString(subject)}\"";
@@ -444,7 +449,16 @@ internal sealed class LeafConnection : PeerConnection
     public bool WantsInterestFrom(Subscription sub) =>
         !ReferenceEquals(sub.Subscriber, this)
         && (WeAreHub || sub.Subscriber.Kind is SubscriberKind.Client or SubscriberKind.Internal or SubscriberKind.Leaf)
-        && (Permissions is null || Permissions.CanSubscribe(sub.Subject, default)); // deny_imports: no interest, so nothing sent here
+        && (Permissions is null || Permissions.CanSubscribe(sub.Subject, default)) // deny_imports: no interest, so nothing sent here
+        && !IsDeniedJetStream(sub.Subject);
+
+    /// <summary>
+    /// nats-server denies JetStream's API, KV and object store subjects both ways on every leafnode of a
+    /// non-system account; another domain is reached as <c>$JS.&lt;domain&gt;.API</c> instead.
+    /// </summary>
+    private bool IsDeniedJetStream(ReadOnlySpan<byte> subject) =>
+        Account is { } bound && bound.Name != Server.SystemAccountName
+        && (SubjectRules.Matches(subject, "$JS.API.>"u8) || SubjectRules.Matches(subject, "$KV.>"u8) || SubjectRules.Matches(subject, "$OBJ.>"u8));
 
     /// <summary>An -ERR from the peer is logged; a loop or cluster-name clash delays the next dial.</summary>
     public override bool OnErr(ReadOnlySpan<byte> text)

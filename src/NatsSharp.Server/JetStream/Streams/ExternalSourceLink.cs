@@ -235,6 +235,12 @@ internal sealed class ExternalSourceLink
             return;
         }
 
+        // Over a route or leafnode the stored subject rides after '@' in the ack reply (nats-server's encoding).
+        if (m.Reply is { } encoded && encoded.StartsWith("$JS.ACK.", StringComparison.Ordinal) && encoded.LastIndexOf('@') is int at and > 0 && at < encoded.Length - 1)
+        {
+            m = m with { Subject = encoded[(at + 1)..], Reply = encoded[..at] };
+        }
+
         if (_retry || AckReply.Parse(m.Reply) is not { } r || r.Delivered > 1)
         {
             return;
