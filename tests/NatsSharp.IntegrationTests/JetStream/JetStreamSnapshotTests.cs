@@ -169,7 +169,10 @@ public sealed partial class JetStreamSnapshotTests
         string store = Directory.CreateTempSubdirectory("natssharp-js-broken-").FullName;
         string staging = Path.Combine(store, "jetstream", "$G", "__snapshots__");
         await using TestServer server = await JetStreamFixture.StartAsync(o => o.JetStream = new JetStreamOptions { StoreDir = store });
-        await using NatsConnection c = await NatsNetClient.ConnectAsync(server.Url);
+
+        // 20 s for an API answer, not 5: in a full suite run on 2 busy cores a STREAM.DELETE after the snapshot once took longer
+        // (CI 2026-12-06); a request that is never answered still fails.
+        await using NatsConnection c = await NatsNetClient.ConnectAsync(server.Url, o => o with { RequestTimeout = TimeSpan.FromSeconds(20) });
         var js = new NatsJSContext(c);
         await js.CreateStreamAsync(new StreamConfig("BR", ["br.>"]));
         for (int i = 0; i < 200; i++)
