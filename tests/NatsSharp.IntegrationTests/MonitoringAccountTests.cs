@@ -382,6 +382,11 @@ public class MonitoringAccountTests
             await Eventually.JsonAsync(http, "/accountz?acc=A", z => z.GetProperty("account_detail").GetProperty("leafnode_connections").GetInt32() == 1);
         }
 
+        // The leaf's LS+ (its loop-detection subject) reaches each hub a moment after the connection shows: compare once both have it.
+        await Eventually.TrueAsync(
+            async () => await LeafSubscriptionsAsync(realHttp) == 1 && await LeafSubscriptionsAsync(ourHttp) == 1,
+            "the leaf's subscriptions on both hubs", TimeSpan.FromSeconds(10));
+
         // nats-server shows the leaf's version and a measured rtt; NatsSharp has no version for it.
         var ignored = new HashSet<string>(KnownDifferences) { "connections[].version" };
         foreach (string path in new[] { "/connz?acc=A&subs=1&auth=1", "/connz?acc=A&subs=detail", "/accountz?acc=A", "/accstatz?unused=1", "/leafz?acc=A" })
@@ -396,6 +401,9 @@ public class MonitoringAccountTests
         Assert.Equal(KeyOrder(realConn).Where(k => k != "version"), KeyOrder(ourConn));
         Assert.Equal(realConn.GetProperty("kind").GetString(), ourConn.GetProperty("kind").GetString());
     }
+
+    private static async Task<int> LeafSubscriptionsAsync(MonitorHttp http) =>
+        (await http.JsonAsync("/connz?acc=A")).GetProperty("connections")[0].GetProperty("subscriptions").GetInt32();
 
     private static Task<TestServer> StartLeafAsync(int hubLeafPort) =>
         TestServer.StartAsync(o =>
