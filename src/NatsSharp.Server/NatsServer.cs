@@ -217,7 +217,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         MonitorPort = _monitorPort?.Port ?? 0;
-        Task monitorStarted = _monitorPort?.Start() ?? Task.CompletedTask; // Kestrel builds beside the rest
+        Task monitorStarted = _monitorPort?.Start() ?? Task.CompletedTask;
         try
         {
             CreateCluster(); // its name is in the client INFO from the first client on, and subscriptions reach it from the first on

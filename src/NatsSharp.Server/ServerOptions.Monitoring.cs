@@ -9,4 +9,7 @@ public sealed partial class ServerOptions
     /// it from the top-level tls {} block; embedders may set it directly.
     /// </summary>
     public X509Certificate2? HttpsCertificate { get; set; }
+
+    /// <summary>The monitoring port's bounds and timeouts (internal: tests shorten them).</summary>
+    internal Monitoring.MonitorHttpLimits MonitorHttpLimits { get; set; } = Monitoring.MonitorHttpLimits.Default;
 }

@@ -1,14 +1,13 @@
-using Microsoft.AspNetCore.Http;
+using System.Text;
 
 namespace NatsSharp.Server.Monitoring;
 
 /// <summary><c>/metrics</c>: the server's meter in the Prometheus text format (NatsSharp only; nats-server has none).</summary>
 internal sealed partial class MonitorHttpServer
 {
-    private async Task WriteMetricsAsync(HttpContext context)
+    private MonitorHttpResponse Metrics() => new()
     {
-        string text = PrometheusText.Render(_monitor.Metrics.Meter);
-        context.Response.ContentType = PrometheusText.ContentType;
-        await context.Response.WriteAsync(text).ConfigureAwait(false);
-    }
+        ContentType = PrometheusText.ContentType,
+        Body = Encoding.UTF8.GetBytes(PrometheusText.Render(_monitor.Metrics.Meter)),
+    };
 }

@@ -1,23 +1,16 @@
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace NatsSharp.Server.Monitoring;
 
 /// <summary>
-/// The thin HTTP adapter: Kestrel on the monitoring port, one terminal handler that maps
-/// nats-server's paths to <see cref="ServerMonitor"/> and writes its JSON the way Go does.
+/// The thin HTTP adapter: maps nats-server's paths (after Go's ServeMux: "*" refused, an unclean path
+/// redirected) to <see cref="ServerMonitor"/> and answers with its JSON the way Go writes it.
+/// <see cref="MonitorHttpListener"/> carries the requests here; this type never touches a socket.
 /// </summary>
-internal sealed partial class MonitorHttpServer : IAsyncDisposable
+internal sealed partial class MonitorHttpServer
 {
     private const string JsonType = "application/json";
     private const string TextType = "text/plain; charset=utf-8";
@@ -29,44 +22,15 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    private readonly WebApplication _app;
     private readonly ServerMonitor _monitor;
     private readonly string _basePath;
     private readonly byte[] _dashboard;
 
-    private MonitorHttpServer(WebApplication app, ServerMonitor monitor, string basePath)
+    public MonitorHttpServer(ServerMonitor monitor, string basePath)
     {
-        _app = app;
         _monitor = monitor;
-        _basePath = basePath;
-        _dashboard = Dashboard.Render(basePath);
-    }
-
-    /// <summary>Starts serving on the bound, listening <paramref name="socket"/> (its owner closes it); a certificate makes it HTTPS.</summary>
-    public static async Task<MonitorHttpServer> StartAsync(ServerMonitor monitor, Socket socket, X509Certificate2? certificate, string basePath)
-    {
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton<IHostLifetime, NoSignalsLifetime>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.ListenHandle((ulong)socket.Handle, listen =>
-            {
-                if (certificate is not null)
-                {
-                    listen.UseHttps(certificate);
-                }
-                else
-                {
-                    listen.Protocols = HttpProtocols.Http1;
-                }
-            });
-        });
-        WebApplication app = builder.Build();
-        var server = new MonitorHttpServer(app, monitor, NormalizeBasePath(basePath));
-        app.Run(server.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        return server;
+        _basePath = NormalizeBasePath(basePath);
+        _dashboard = Dashboard.Render(_basePath);
     }
 
     /// <summary>As nats-server: "" and "/" are the root, "nats/" becomes "/nats".</summary>
@@ -76,24 +40,33 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         return trimmed.Length == 0 ? "/" : "/" + trimmed;
     }
 
-    private string PathOf(string endpoint) => _basePath == "/" ? endpoint : _basePath + endpoint;
-
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>Answers one request (any method: nats-server's handlers do not look at it).</summary>
+    public MonitorHttpResponse Handle(MonitorHttpRequest request)
     {
-        string path = context.Request.Path.Value ?? "/";
+        string path = request.Path;
+        if (path == "*")
+        {
+            // Go's server answers "OPTIONS *" itself with an empty 200; its ServeMux answers any other "*" 400 and closes.
+            return request.Method == "OPTIONS" ? new MonitorHttpResponse() : new MonitorHttpResponse { Status = 400, Close = true };
+        }
+
+        string clean = GoPath.Clean(path);
+        if (clean != path)
+        {
+            return Redirect(request, GoPath.Escape(clean) + (request.RawQuery.Length > 0 ? "?" + request.RawQuery : ""));
+        }
+
+        var query = HttpQuery.Parse(request.RawQuery);
         if (path == _basePath)
         {
             _monitor.CountRequest("/");
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.Body.WriteAsync(_dashboard).ConfigureAwait(false);
-            return;
+            return new MonitorHttpResponse { ContentType = "text/html; charset=utf-8", Body = _dashboard };
         }
 
         string endpoint = _basePath == "/" ? path : path.StartsWith(_basePath + "/", StringComparison.Ordinal) ? path[_basePath.Length..] : "";
         if (endpoint == "/metrics")
         {
-            await WriteMetricsAsync(context).ConfigureAwait(false);
-            return;
+            return Metrics();
         }
 
         if (endpoint == "/subscriptionsz")
@@ -103,37 +76,46 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
 
         try
         {
+            int status = 200;
             byte[]? body = endpoint switch
             {
                 "/varz" => Varz(),
-                "/connz" => Serialize(endpoint, _monitor.Connz(ConnzQuery(context.Request.Query)), Json.Connz),
-                "/routez" => Serialize(endpoint, RoutezQuery(context.Request.Query), Json.Routez),
-                "/leafz" => Serialize(endpoint, LeafzQuery(context.Request.Query), Json.Leafz),
-                "/gatewayz" => Serialize(endpoint, GatewayzQuery(context.Request.Query), Json.Gatewayz),
-                "/accountz" => Serialize(endpoint, _monitor.Accountz(Get(context.Request.Query, "acc")), Json.Accountz),
-                "/accstatz" => Serialize(endpoint, _monitor.AccountStatz(Bool(context.Request.Query, "unused")), Json.AccountStatz),
-                "/subsz" => Subsz(context.Request.Query),
-                "/healthz" => Healthz(context.Request.Query, context.Response),
-                "/jsz" => Serialize(endpoint, _monitor.Jsz(Bool(context.Request.Query, "accounts")), Json.Jsz),
+                "/connz" => Serialize(endpoint, _monitor.Connz(ConnzQuery(query)), Json.Connz),
+                "/routez" => Serialize(endpoint, RoutezQuery(query), Json.Routez),
+                "/leafz" => Serialize(endpoint, LeafzQuery(query), Json.Leafz),
+                "/gatewayz" => Serialize(endpoint, GatewayzQuery(query), Json.Gatewayz),
+                "/accountz" => Serialize(endpoint, _monitor.Accountz(query.Get("acc")), Json.Accountz),
+                "/accstatz" => Serialize(endpoint, _monitor.AccountStatz(Bool(query, "unused")), Json.AccountStatz),
+                "/subsz" => Subsz(query),
+                "/healthz" => Healthz(query, out status),
+                "/jsz" => Serialize(endpoint, _monitor.Jsz(Bool(query, "accounts")), Json.Jsz),
                 _ => null,
             };
             if (body is null)
             {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                context.Response.ContentType = TextType;
-                context.Response.Headers["X-Content-Type-Options"] = "nosniff";
-                await context.Response.WriteAsync("404 page not found\n").ConfigureAwait(false);
-                return;
+                return new MonitorHttpResponse { Status = 404, ContentType = TextType, NoSniff = true, Body = "404 page not found\n"u8.ToArray() };
             }
 
-            await WriteJsonAsync(context, body).ConfigureAwait(false);
+            return JsonResponse(query, body, status);
         }
         catch (MonitorQueryException ex)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            context.Response.ContentType = TextType;
-            await context.Response.WriteAsync(ex.Message).ConfigureAwait(false);
+            return new MonitorHttpResponse { Status = 400, ContentType = TextType, Body = Encoding.UTF8.GetBytes(ex.Message) };
         }
+    }
+
+    /// <summary>Go's http.Redirect with 301: an HTML link for a GET, the type without a body for a HEAD, neither otherwise.</summary>
+    private static MonitorHttpResponse Redirect(MonitorHttpRequest request, string location)
+    {
+        bool getOrHead = request.Method is "GET" or "HEAD";
+        string body = request.Method == "GET" ? $"<a href=\"{System.Net.WebUtility.HtmlEncode(location)}\">Moved Permanently</a>.\n\n" : "";
+        return new MonitorHttpResponse
+        {
+            Status = 301,
+            ContentType = getOrHead ? "text/html; charset=utf-8" : null,
+            Location = location,
+            Body = Encoding.UTF8.GetBytes(body),
+        };
     }
 
     private byte[] Serialize<T>(string endpoint, T value, JsonTypeInfo<T> type)
@@ -150,22 +132,23 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         return GoEscape(JsonSerializer.SerializeToUtf8Bytes(_monitor.Varz(), Json.Varz));
     }
 
-    private byte[] Subsz(IQueryCollection q)
+    private byte[] Subsz(HttpQuery q)
     {
         _monitor.CountRequest("/subsz");
         bool subs = Bool(q, "subs");
         int offset = Int(q, "offset");
         int limit = Int(q, "limit");
-        object result = _monitor.Subsz(subs, offset, limit, Get(q, "test"), Get(q, "acc"));
+        object result = _monitor.Subsz(subs, offset, limit, q.Get("test"), q.Get("acc"));
         byte[] json = result is Subsz full
             ? JsonSerializer.SerializeToUtf8Bytes(full, Json.Subsz)
             : JsonSerializer.SerializeToUtf8Bytes((SublistStatsJson)result, Json.SublistStatsJson);
         return GoEscape(json);
     }
 
-    private byte[] Healthz(IQueryCollection q, HttpResponse response)
+    private byte[] Healthz(HttpQuery q, out int status)
     {
         _monitor.CountRequest("/healthz");
+        status = 200;
         if (Bool(q, "js-enabled"))
         {
             _monitor.WarnDeprecatedJsEnabled();
@@ -176,33 +159,33 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         Bool(q, "js-server-only");
         if (_monitor.HealthzError() is { } error)
         {
-            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            status = 503;
             return Encoding.UTF8.GetBytes($$"""{"status":"unavailable","error":"{{error}}"}""");
         }
 
         return """{"status":"ok"}"""u8.ToArray();
     }
 
-    private Routez RoutezQuery(IQueryCollection q)
+    private Routez RoutezQuery(HttpQuery q)
     {
         (bool subs, bool detail) = Subs(q);
         return _monitor.Routez(subs, detail);
     }
 
-    private Leafz LeafzQuery(IQueryCollection q)
+    private Leafz LeafzQuery(HttpQuery q)
     {
-        return _monitor.Leafz(Bool(q, "subs"), Get(q, "acc"));
+        return _monitor.Leafz(Bool(q, "subs"), q.Get("acc"));
     }
 
-    private Gatewayz GatewayzQuery(IQueryCollection q)
+    private Gatewayz GatewayzQuery(HttpQuery q)
     {
         Bool(q, "accs");
         return _monitor.Gatewayz();
     }
 
-    private static ConnzOptions ConnzQuery(IQueryCollection q)
+    private static ConnzOptions ConnzQuery(HttpQuery q)
     {
-        string sort = Get(q, "sort");
+        string sort = q.Get("sort");
         bool auth = Bool(q, "auth");
         (bool subs, bool detail) = Subs(q);
         int offset = Int(q, "offset");
@@ -219,16 +202,14 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
             Limit = limit,
             Cid = cid,
             State = state,
-            User = Get(q, "user"),
-            Account = Get(q, "acc"),
+            User = q.Get("user"),
+            Account = q.Get("acc"),
         };
     }
 
-    private static string Get(IQueryCollection q, string name) => q.TryGetValue(name, out var v) ? v[0] ?? "" : "";
-
-    private static bool Bool(IQueryCollection q, string name)
+    private static bool Bool(HttpQuery q, string name)
     {
-        string s = Get(q, name);
+        string s = q.Get(name);
         if (s.Length == 0)
         {
             return false;
@@ -239,12 +220,12 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
             : throw new MonitorQueryException($"Error decoding boolean for '{name}': strconv.ParseBool: parsing {GoQuote(s)}: invalid syntax");
     }
 
-    private static (bool Subs, bool Detail) Subs(IQueryCollection q) =>
-        Get(q, "subs").Equals("detail", StringComparison.OrdinalIgnoreCase) ? (false, true) : (Bool(q, "subs"), false);
+    private static (bool Subs, bool Detail) Subs(HttpQuery q) =>
+        q.Get("subs").Equals("detail", StringComparison.OrdinalIgnoreCase) ? (false, true) : (Bool(q, "subs"), false);
 
-    private static int Int(IQueryCollection q, string name)
+    private static int Int(HttpQuery q, string name)
     {
-        string s = Get(q, name);
+        string s = q.Get(name);
         if (s.Length == 0)
         {
             return 0;
@@ -259,9 +240,9 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         throw new MonitorQueryException($"Error decoding int for '{name}': strconv.Atoi: parsing {GoQuote(s)}: {why}");
     }
 
-    private static ulong UInt64(IQueryCollection q, string name)
+    private static ulong UInt64(HttpQuery q, string name)
     {
-        string s = Get(q, name);
+        string s = q.Get(name);
         if (s.Length == 0)
         {
             return 0;
@@ -282,9 +263,9 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
     }
 
-    private static ConnState State(IQueryCollection q)
+    private static ConnState State(HttpQuery q)
     {
-        string s = Get(q, "state");
+        string s = q.Get("state");
         return s.ToLowerInvariant() switch
         {
             "" or "open" => ConnState.Open,
@@ -296,21 +277,18 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
 
     private static string GoQuote(string s) => Logging.GoQuote.Quote(Encoding.UTF8.GetBytes(s));
 
-    private static async Task WriteJsonAsync(HttpContext context, byte[] json)
+    private static MonitorHttpResponse JsonResponse(HttpQuery query, byte[] json, int status)
     {
-        string callback = Get(context.Request.Query, "callback");
+        // Go's handlers set the type after a 503's status line went out, so Go sniffs it instead: plain text.
+        string callback = query.Get("callback");
         if (callback.Length > 0)
         {
-            context.Response.ContentType = "application/javascript";
-            await context.Response.WriteAsync(callback + "(").ConfigureAwait(false);
-            await context.Response.Body.WriteAsync(json).ConfigureAwait(false);
-            await context.Response.WriteAsync(")").ConfigureAwait(false);
-            return;
+            byte[] prefix = Encoding.UTF8.GetBytes(callback + "(");
+            byte[] wrapped = [.. prefix, .. json, (byte)')'];
+            return new MonitorHttpResponse { Status = status, ContentType = status == 200 ? "application/javascript" : TextType, Body = wrapped };
         }
 
-        context.Response.ContentType = JsonType;
-        context.Response.ContentLength = json.Length;
-        await context.Response.Body.WriteAsync(json).ConfigureAwait(false);
+        return new MonitorHttpResponse { Status = status, ContentType = status == 200 ? JsonType : TextType, Body = json };
     }
 
     /// <summary>Go's encoder writes &lt; &gt; &amp; as \u003c \u003e \u0026; they only occur inside strings.</summary>
@@ -353,11 +331,5 @@ internal sealed partial class MonitorHttpServer : IAsyncDisposable
         }
 
         return result;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
     }
 }

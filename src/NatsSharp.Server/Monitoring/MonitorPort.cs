@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using NatsSharp.Server.Connections;
@@ -7,32 +8,34 @@ using NatsSharp.Server.Logging;
 namespace NatsSharp.Server.Monitoring;
 
 /// <summary>
-/// The HTTP or HTTPS monitoring port: bound first of all the ports with nats-server's checks and errors; the
-/// HTTP server (Kestrel, tens of milliseconds to build) is started on the bound socket by <see cref="Start"/> at
-/// once, on the thread pool, while the rest of the server starts, so clients do not wait for it. Requests that
-/// come before it serves wait in the accept queue.
+/// The HTTP or HTTPS monitoring port: bound first of all the ports with nats-server's checks and errors, then
+/// served by <see cref="MonitorHttpListener"/> from <see cref="Start"/> on. Requests that come before it serves
+/// wait in the accept queue.
 /// </summary>
 internal sealed class MonitorPort : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly ServerMonitor _monitor;
-    private readonly X509Certificate2? _certificate;
-    private readonly string _basePath;
-    private Task<MonitorHttpServer>? _http;
+    private readonly MonitorHttpListener _http;
+    private bool _started;
 
-    private MonitorPort(Socket socket, ServerMonitor monitor, X509Certificate2? certificate, string basePath)
+    private MonitorPort(Socket socket, ServerMonitor monitor, X509Certificate2? certificate, string basePath, MonitorHttpLimits limits, ServerLog log)
     {
         _socket = socket;
-        _monitor = monitor;
-        _certificate = certificate;
-        _basePath = basePath;
+        // As nats-server: the certificate only, no client certificates asked for; no ALPN (HTTP/1.1 only).
+        SslServerAuthenticationOptions? tls = certificate is null ? null : new() { ServerCertificate = certificate, ClientCertificateRequired = false };
+        _http = new MonitorHttpListener(socket, new MonitorHttpServer(monitor, basePath), tls, limits, log);
         Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public int Port { get; }
 
-    /// <summary>Starts the HTTP server in the background; the task completes when it serves, faults when it could not start.</summary>
-    public Task Start() => _http ??= Task.Run(() => MonitorHttpServer.StartAsync(_monitor, _socket, _certificate, _basePath));
+    /// <summary>Starts serving; the returned task is complete (kept so a start that needs waiting can return one).</summary>
+    public Task Start()
+    {
+        _started = true;
+        _http.Start();
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Null when monitoring is off; throws <see cref="NatsServerException"/> when the port cannot be opened.
@@ -74,21 +77,17 @@ internal sealed class MonitorPort : IAsyncDisposable
             throw new NatsServerException($"Can't start monitoring: can't listen to the monitor port: listen tcp {hp}: bind: {TcpListen.ErrorText(ex)}", ex);
         }
 
-        var monitorPort = new MonitorPort(socket, monitor, secure ? certificate : null, o.HttpBasePath);
+        var monitorPort = new MonitorPort(socket, monitor, secure ? certificate : null, o.HttpBasePath, o.MonitorHttpLimits, log);
         log.Notice($"Starting {(secure ? "https" : "http")} monitor on {TcpListen.HostPort(host, monitorPort.Port)}");
         return monitorPort;
     }
 
-    /// <summary>Stops the HTTP server (once it has started, or failed to) and closes the port.</summary>
+    /// <summary>Closes the port and every monitoring connection.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_http is { } http)
+        if (_started)
         {
-            await ((Task)http).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (http.IsCompletedSuccessfully)
-            {
-                await http.Result.DisposeAsync().ConfigureAwait(false);
-            }
+            await _http.StopAsync().ConfigureAwait(false);
         }
 
         _socket.Dispose();
