@@ -37,7 +37,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
 
     protected override DeliveryBatch? PublishBatch => _delivery;
 
-    private DeliveryBatch Delivery => _delivery ??= new DeliveryBatch(_server.Stats, _log) { RequestInfo = RequestInfoJson };
+    private DeliveryBatch Delivery => _delivery ??= new DeliveryBatch(_server.Stats, _log) { RequestInfo = RequestInfoJson, Owner = this };
 
     // CONNECT state (pre-CONNECT defaults are verbose, pedantic and echo).
     private bool _verbose = true;

@@ -117,8 +117,7 @@ internal abstract partial class Connection
             headerSize = 0;
         }
 
-        // "HMSG " + subject + " " + sid + " " + [reply + " "] + [hdr + " "] + total + "\r\n" + message + "\r\n"
-        int line = 5 + subject.Length + 1 + sid.Length + 1 + (reply.IsEmpty ? 0 : reply.Length + 1) + 11 + 11 + 2;
+        int line = MessageLineBound(subject.Length, sid.Length, reply.Length);
         int needed = line + message.Length + 2;
         lock (OutboundLock)
         {
@@ -146,6 +145,60 @@ internal abstract partial class Connection
             OutMsgs++;
             OutBytes += message.Length;
             return true;
+        }
+    }
+
+    /// <summary>The longest a MSG/HMSG control line with these lengths can be.</summary>
+    // "HMSG " + subject + " " + sid + " " + [reply + " "] + [hdr + " "] + total + "\r\n"
+    internal static int MessageLineBound(int subject, int sid, int reply) =>
+        5 + subject + 1 + sid + 1 + (reply == 0 ? 0 : reply + 1) + 11 + 11 + 2;
+
+    /// <summary>
+    /// Writes one whole MSG/HMSG frame into <paramref name="dst"/> (room for <see cref="MessageLineBound"/> plus the
+    /// message and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryBatch"/>'s staging).
+    /// The caller has already stripped the headers for a client that does not take them.
+    /// </summary>
+    internal static int FormatMessage(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) =>
+        WriteBody(dst, WriteMsgLine(dst, subject, sid, reply, headerSize, message.Length), message);
+
+    /// <summary>
+    /// Queues MSG frames one publisher formatted without the lock (<see cref="FormatMessage"/>), under one lock
+    /// instead of one per message. <paramref name="ends"/>[i] is where frame i ends in <paramref name="frames"/> and
+    /// <paramref name="payloads"/>[i] the message bytes of frames 0..i. As one by one, the frames are admitted in order
+    /// up to max_pending (the rest then make the connection a slow consumer); returns how many were queued.
+    /// </summary>
+    internal int EnqueueFrames(ReadOnlySpan<byte> frames, ReadOnlySpan<int> ends, ReadOnlySpan<int> payloads)
+    {
+        lock (OutboundLock)
+        {
+            int count = ends.Length;
+            int bytes = frames.Length;
+            if (!Admit(bytes))
+            {
+                if (!_slowConsumer || _sealed || Volatile.Read(ref _closeState) == Closed)
+                {
+                    return 0;
+                }
+
+                long room = MaxPending - (_fullBytes + _activeLength + _inFlight);
+                count = 0;
+                while (count < ends.Length && ends[count] <= room)
+                {
+                    count++;
+                }
+
+                if (count == 0 || !Admit(ends[count - 1]))
+                {
+                    return 0;
+                }
+
+                bytes = ends[count - 1];
+            }
+
+            AppendSpanning(frames[..bytes]);
+            OutMsgs += count;
+            OutBytes += payloads[count - 1];
+            return count;
         }
     }
 
@@ -645,6 +698,22 @@ internal abstract partial class Connection
             DropFull();
             _activeLength = 0;
             return length;
+        }
+    }
+
+    /// <summary>A copy of what is queued, in order: for tests that drive a connection without a socket.</summary>
+    internal byte[] PendingOutboundCopy()
+    {
+        lock (OutboundLock)
+        {
+            var copy = new List<byte>();
+            foreach (Chunk chunk in _full ?? [])
+            {
+                copy.AddRange(chunk.Buffer.AsSpan(0, chunk.Length));
+            }
+
+            copy.AddRange(_active.AsSpan(0, _activeLength));
+            return [.. copy];
         }
     }
 

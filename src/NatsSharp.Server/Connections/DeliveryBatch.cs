@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Auth;
@@ -125,6 +126,28 @@ internal sealed class DeliveryBatch
         _stats = stats;
         _log = log;
     }
+
+    /// <summary>
+    /// The connection whose read loop runs this batch, for a client's or a peer's read loop; null (internal publishers)
+    /// stages nothing. With an owner, small MSG frames for any other connection are formatted into a staging buffer without
+    /// that connection's lock and queued under it once per run of messages to it (a publisher's burst to one subscriber):
+    /// one lock per run instead of one per message, which was 8 % of a pub/sub profile's CPU and 17 % of a fan-out's.
+    /// Order is kept: what is staged is queued before this batch queues or forwards anything to anyone else, and at
+    /// <see cref="End"/> before any connection is woken. The owner itself is never staged for, as its read loop also
+    /// writes to it directly (+OK, PONG, -ERR) and those must stay behind the MSGs before them.
+    /// </summary>
+    public Connection? Owner { get; init; }
+
+    private const int StageBytes = 16 * 1024;
+    private const int StageFrames = 512;
+    private const int StageFrameLimit = 2048; // a larger frame is queued directly: copying it twice costs more than the lock
+
+    private Connection? _staged; // whom the staged frames are for
+    private byte[]? _stage; // rented for a read that stages, returned at End (an idle connection keeps nothing)
+    private int[]? _stageEnds; // per frame its end in _stage; from StageFrames on, the message bytes up to it
+    private int _stageLength;
+    private int _stageCount;
+    private int _stagePayload;
 
     /// <summary>Per-message scratch for the server peers a message goes to (reused, never allocated per message).</summary>
     public PeerFanout Peers { get; } = new();
@@ -297,7 +320,7 @@ internal sealed class DeliveryBatch
 
         bool lastOne = n == max;
 
-        if (!target.EnqueueMessage(subject, sub.Sid, reply, headerSize, message, target.TakesHeaders))
+        if (!Enqueue(target, subject, sub.Sid, reply, headerSize, message))
         {
             if (target.IsSlowConsumer)
             {
@@ -319,9 +342,80 @@ internal sealed class DeliveryBatch
         return true;
     }
 
+    /// <summary>Queues one MSG for <paramref name="target"/>: staged when it can be (see <see cref="Owner"/>), else directly.</summary>
+    private bool Enqueue(Subscriber target, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        if (Owner is not null && target is Connection c && !ReferenceEquals(c, Owner) && TryStage(c, subject, sid, reply, headerSize, message))
+        {
+            return true;
+        }
+
+        FlushStaged();
+        return target.EnqueueMessage(subject, sid, reply, headerSize, message, target.TakesHeaders);
+    }
+
+    /// <summary>Formats the MSG into the staging buffer; false when it is not staged (too large, or the connection is going).</summary>
+    private bool TryStage(Connection c, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
+    {
+        if (headerSize > 0 && !c.TakesHeaders)
+        {
+            message = message[headerSize..]; // strip the header block for old clients
+            headerSize = 0;
+        }
+
+        int bound = Connection.MessageLineBound(subject.Length, sid.Length, reply.Length) + message.Length + 2;
+        if (bound > StageFrameLimit || c.IsClosing || c.IsSlowConsumer)
+        {
+            return false;
+        }
+
+        if (!ReferenceEquals(c, _staged) || _stageLength + bound > StageBytes || _stageCount == StageFrames)
+        {
+            FlushStaged();
+            _staged = c;
+        }
+
+        _stage ??= ArrayPool<byte>.Shared.Rent(StageBytes);
+        _stageEnds ??= ArrayPool<int>.Shared.Rent(2 * StageFrames);
+        _stageLength += Connection.FormatMessage(_stage.AsSpan(_stageLength), subject, sid, reply, headerSize, message);
+        _stagePayload += message.Length;
+        _stageEnds[_stageCount] = _stageLength;
+        _stageEnds[StageFrames + _stageCount] = _stagePayload;
+        _stageCount++;
+        return true;
+    }
+
+    /// <summary>Queues what is staged under the connection's lock, once; frames it could not take (max_pending) make it a slow consumer.</summary>
+    private void FlushStaged()
+    {
+        if (_stageCount == 0)
+        {
+            return;
+        }
+
+        Connection c = _staged!;
+        int[] ends = _stageEnds!;
+        int count = _stageCount;
+        int queued = c.EnqueueFrames(_stage.AsSpan(0, _stageLength), ends.AsSpan(0, count), ends.AsSpan(StageFrames, count));
+        if (queued < count)
+        {
+            _outMsgs -= count - queued;
+            _outBytes -= _stagePayload - (queued == 0 ? 0 : ends[StageFrames + queued - 1]);
+            if (c.IsSlowConsumer)
+            {
+                c.OnSlowConsumer();
+            }
+        }
+
+        _stageCount = 0;
+        _stageLength = 0;
+        _stagePayload = 0;
+    }
+
     /// <summary>Forwards the message once to each peer collected in <see cref="Peers"/>, then clears it.</summary>
     public void ToPeers(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
+        FlushStaged();
         for (int i = 0; i < Peers.Count; i++)
         {
             Subscriber peer = Peers.PeerAt(i);
@@ -358,6 +452,7 @@ internal sealed class DeliveryBatch
                         _oneQueue.Add(origin.Queue);
                     }
 
+                    FlushStaged();
                     if (!origin.Subscriber.Forward(origin.AccountName, mapped, reply, _oneQueue, headerSize, message))
                     {
                         return false;
@@ -453,6 +548,16 @@ internal sealed class DeliveryBatch
     /// <summary>After a read: wake every connection written to, once, and add up the counters.</summary>
     public void End(long inMsgs, long inBytes)
     {
+        FlushStaged(); // before anyone is woken
+        _staged = null;
+        if (_stage is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_stage);
+            ArrayPool<int>.Shared.Return(_stageEnds!);
+            _stage = null;
+            _stageEnds = null;
+        }
+
         for (int i = 0; i < _recentCount; i++)
         {
             EndFor(_recent[i]!);

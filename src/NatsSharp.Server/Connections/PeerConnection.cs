@@ -43,7 +43,7 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
             RequireConnect = accepted,
             Trace = Log.IsTrace,
         };
-        Delivery = new DeliveryBatch(server.Stats, Log) { RunsServiceImports = leafMode };
+        Delivery = new DeliveryBatch(server.Stats, Log) { RunsServiceImports = leafMode, Owner = this };
         Prefix = $"{RemoteHost}:{RemotePort} - {idLabel}:{id} - ";
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NatsSharp.Server.Protocol;
 
 /// <summary>Splits a control line's arguments on runs of spaces and tabs (and CRs), without allocating.</summary>
@@ -17,6 +19,8 @@ internal readonly ref struct ArgSplitter
     }
 
     /// <summary>Returns how many arguments there are (it may be more than four; only four are returned).</summary>
+    /// <remarks>Inlined into each caller: the four ranges then stay in registers instead of being stored through out pointers.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Split(out Range a0, out Range a1, out Range a2, out Range a3)
     {
         a0 = a1 = a2 = a3 = default;
@@ -88,7 +92,9 @@ internal readonly ref struct ArgSplitter
     }
 
     // Every byte of a subject, size or sid is above the space: one comparison per byte on the way
-    // (the split was the largest single item of a pub/sub profile when each byte took four).
+    // (the split was the largest single item of a pub/sub profile when each byte took four). NativeAOT
+    // did not inline it on its own: a call per byte was 9.5 % of a pub/sub profile.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsBlank(byte b, bool cr) =>
         b <= (byte)' ' && (b is (byte)' ' or (byte)'\t' || (cr && b is (byte)'\r' or (byte)'\n'));
 }

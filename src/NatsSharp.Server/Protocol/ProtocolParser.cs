@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace NatsSharp.Server.Protocol;
 
@@ -877,6 +878,7 @@ internal sealed class ProtocolParser
     };
 
     /// <summary>Decimal digits only, at most 9 of them; anything else is -1 (a bad size).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static long ParseSize(ReadOnlySpan<byte> digits)
     {
         if (digits.Length == 0 || digits.Length > MaxSizeDigits)
@@ -899,6 +901,7 @@ internal sealed class ProtocolParser
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) =>
         line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
 
