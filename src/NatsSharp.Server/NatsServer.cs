@@ -154,9 +154,6 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>The INFO clients get and the asynchronous INFO rules.</summary>
     internal ClientInfo ClientInfo { get; }
 
-    /// <summary>The clients' ping and authorization deadlines, on one timer.</summary>
-    internal ConnectionTimers ClientTimers { get; } = new();
-
     /// <summary>The registered clients (the system account's KICK).</summary>
     internal ClientRegistry ClientRegistry => _clients;
 

@@ -6,48 +6,26 @@ internal sealed partial class ClientConnection
     /// <summary>The first server PING comes this soon after CONNECT, to measure the RTT.</summary>
     private static readonly TimeSpan FirstPingDelay = TimeSpan.FromSeconds(2);
 
+    private Timer? _pingTimer;
+    private Timer? _authTimer;
     private int _pingsOut;
-
-    // Kept by the server's ConnectionTimers, under its lock only: the next PING and the authorization
-    // deadline (Environment.TickCount64 ms, long.MaxValue for none), the slot in its heap, and whether the
-    // connection has closed (no deadline is set again).
-    internal long TimerPingDue = long.MaxValue;
-    internal long TimerAuthDue = long.MaxValue;
-    internal int TimerIndex = -1;
-    internal bool TimersStopped;
-
-    private ConnectionTimers Timers => _server.ClientTimers;
-
     private volatile bool _activity;
     private volatile bool _rttMeasured;
 
-    private static long DueIn(TimeSpan delay) => Environment.TickCount64 + (long)Math.Ceiling(delay.TotalMilliseconds);
-
     private void StartTimers()
     {
+        _pingTimer = new Timer(static s => ((ClientConnection)s!).OnPingTimer(), this, _server.Options.PingInterval, Timeout.InfiniteTimeSpan);
         if (Auth.Required)
         {
             TimeSpan timeout = IsWebSocket && _server.Options.WebSocket is { AuthTimeout.Ticks: > 0 } ws ? ws.AuthTimeout : _server.Options.EffectiveAuthTimeout;
-            Timers.SetAuth(this, DueIn(timeout));
+            _authTimer = new Timer(static s => ((ClientConnection)s!).OnAuthTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
         }
-
-        Timers.SetPing(this, DueIn(_server.Options.PingInterval));
     }
 
-    private void StopTimers() => Timers.Stop(this);
-
-    /// <summary>Called by <see cref="ConnectionTimers"/> (on its thread) when a deadline has passed.</summary>
-    internal void OnTimersDue(bool auth, bool ping)
+    private void StopTimers()
     {
-        if (auth)
-        {
-            OnAuthTimeout();
-        }
-
-        if (ping)
-        {
-            OnPingTimer();
-        }
+        _pingTimer?.Dispose();
+        _authTimer?.Dispose();
     }
 
     private void MarkActivity() => _activity = true;
@@ -55,11 +33,12 @@ internal sealed partial class ClientConnection
     /// <summary>After the first CONNECT: the auth timer stops and the RTT ping comes soon.</summary>
     private void OnConnectAccepted()
     {
-        Timers.SetAuth(this, long.MaxValue);
+        _authTimer?.Dispose();
+        _authTimer = null;
         TimeSpan interval = _server.Options.PingInterval;
         TimeSpan first = interval < FirstPingDelay ? interval : FirstPingDelay;
         first += TimeSpan.FromTicks((long)(first.Ticks * 0.2 * Random.Shared.NextDouble()));
-        Timers.SetPing(this, DueIn(first));
+        _pingTimer?.Change(first, Timeout.InfiniteTimeSpan);
     }
 
     private void OnPongReceived()
@@ -96,7 +75,7 @@ internal sealed partial class ClientConnection
         }
 
         _activity = false;
-        Timers.SetPing(this, DueIn(_server.Options.PingInterval));
+        _pingTimer?.Change(_server.Options.PingInterval, Timeout.InfiniteTimeSpan);
     }
 
     private void OnAuthTimeout()
