@@ -16,7 +16,7 @@ namespace NatsSharp.Server.Connections;
 /// (ClientConnection.Subscriptions.cs, ClientConnection.Liveness.cs).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The ping and auth timers are disposed on the close path (OnClosed), not through IDisposable.")]
-internal sealed partial class ClientConnection : Connection, IProtocolHandler
+internal sealed partial class ClientConnection : Connection, IProtocolHandler, IThreadPoolWorkItem
 {
     private static ReadOnlySpan<byte> OkLine => "+OK\r\n"u8;
     private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
@@ -95,36 +95,49 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler
         }
     }
 
+    /// <summary>Called once <see cref="RunAsync"/> has ended (the registry counts the clients still running).</summary>
+    internal Action? OnRunEnded { get; set; }
+
+    /// <summary>Queued by the registry: the connection is its own thread-pool work item.</summary>
+    void IThreadPoolWorkItem.Execute() => _ = RunAsync();
+
     /// <summary>Runs the connection until it closes: INFO, then the read loop beside the write loop.</summary>
     public async Task RunAsync()
     {
-        if (_log.IsDebug)
+        try
         {
-            _log.Debug(_prefix + "Client connection created"); // not built per connection when not logged
-        }
+            if (_log.IsDebug)
+            {
+                _log.Debug(_prefix + "Client connection created"); // not built per connection when not logged
+            }
 
-        // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
-        // connections) gets INFO and -ERR in plaintext, as in nats-server.
-        bool offerTls = !IsWebSocket && !IsClosing && _server.ClientTlsOn;
-        if (offerTls && !await UpgradeToTlsAsync(_server.Tls).ConfigureAwait(false))
+            // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
+            // connections) gets INFO and -ERR in plaintext, as in nats-server.
+            bool offerTls = !IsWebSocket && !IsClosing && _server.ClientTlsOn;
+            if (offerTls && !await UpgradeToTlsAsync(_server.Tls).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            Task writer = RunWriteLoopAsync();
+            if (!offerTls)
+            {
+                SendInfo(); // with TLS offered it went out in plaintext before the handshake
+            }
+
+            StartTimers();
+            if (IsClosing || PendingBytes > 0)
+            {
+                SignalFlush(); // an INFO the socket did not take at once, a refusal's -ERR
+            }
+
+            await RunReadLoopAsync().ConfigureAwait(false);
+            await writer.ConfigureAwait(false);
+        }
+        finally
         {
-            return;
+            OnRunEnded?.Invoke();
         }
-
-        Task writer = RunWriteLoopAsync();
-        if (!offerTls)
-        {
-            SendInfo(); // with TLS offered it went out in plaintext before the handshake
-        }
-
-        StartTimers();
-        if (IsClosing || PendingBytes > 0)
-        {
-            SignalFlush(); // an INFO the socket did not take at once, a refusal's -ERR
-        }
-
-        await RunReadLoopAsync().ConfigureAwait(false);
-        await writer.ConfigureAwait(false);
     }
 
     /// <summary>

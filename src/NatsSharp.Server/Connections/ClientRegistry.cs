@@ -10,9 +10,22 @@ namespace NatsSharp.Server.Connections;
 internal sealed class ClientRegistry
 {
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
-    private readonly ConcurrentDictionary<ulong, Task> _running = new();
 
-    public int Count => _clients.Count;
+    // Kept beside the dictionary: ConcurrentDictionary.Count takes every one of its locks (up to 1,024
+    // once it has grown), and max_connections is checked on every accept.
+    private int _count;
+
+    // Clients whose run has not ended yet, and what shutdown waits on until it is zero.
+    private int _running;
+    private TaskCompletionSource? _allEnded;
+    private readonly Action _onRunEnded;
+
+    public ClientRegistry()
+    {
+        _onRunEnded = RunEnded;
+    }
+
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>
     /// The registered clients, enumerated live: ConcurrentDictionary.Values would take every lock and
@@ -32,18 +45,28 @@ internal sealed class ClientRegistry
     /// <summary>Registers <paramref name="client"/> unless <paramref name="max"/> clients are registered already.</summary>
     public bool TryAdd(ClientConnection client, int max)
     {
-        if (_clients.Count >= max)
+        if (Volatile.Read(ref _count) >= max)
         {
             return false;
         }
 
-        _clients[client.Id] = client;
+        if (_clients.TryAdd(client.Id, client))
+        {
+            Interlocked.Increment(ref _count);
+        }
+
         return true;
     }
 
     public bool TryGet(ulong id, out ClientConnection? client) => _clients.TryGetValue(id, out client);
 
-    public void Remove(ClientConnection client) => _clients.TryRemove(client.Id, out _);
+    public void Remove(ClientConnection client)
+    {
+        if (_clients.TryRemove(client.Id, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 
     /// <summary>For <c>$SYS</c> <c>KICK</c>: closes client <paramref name="cid"/> with reason "Kicked"; null, or nats-server's reason it could not.</summary>
     public string? Kick(ulong cid)
@@ -60,7 +83,7 @@ internal sealed class ClientRegistry
     /// <summary>Lowered max_connections: closes clients until the count fits (which ones is unspecified, as in nats-server).</summary>
     public void CloseExcess(int max)
     {
-        int excess = _clients.Count - max;
+        int excess = Count - max;
         foreach (ClientConnection client in All)
         {
             if (excess-- <= 0)
@@ -72,13 +95,36 @@ internal sealed class ClientRegistry
         }
     }
 
-    /// <summary>Runs the client's connection, tracked until it ends.</summary>
+    /// <summary>
+    /// Runs the client's connection on the thread pool, counted until it ends. The client is its own work
+    /// item: no task, delegate or tracking entry is made per connection (in a storm, each was garbage).
+    /// </summary>
     public void Run(ClientConnection client)
     {
-        ulong id = client.Id;
-        Task task = Task.Run(client.RunAsync);
-        _running[id] = task;
-        task.ContinueWith(static (_, s) => ((ClientRegistry)((object[])s!)[0])._running.TryRemove((ulong)((object[])s!)[1], out Task? _), new object[] { this, id }, TaskScheduler.Default);
+        Interlocked.Increment(ref _running);
+        client.OnRunEnded = _onRunEnded;
+        ThreadPool.UnsafeQueueUserWorkItem(client, preferLocal: false);
+    }
+
+    private void RunEnded()
+    {
+        if (Interlocked.Decrement(ref _running) == 0)
+        {
+            Volatile.Read(ref _allEnded)?.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes once no client run is left (for shutdown).</summary>
+    private Task AllEndedAsync()
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _allEnded, ended);
+        if (Volatile.Read(ref _running) == 0)
+        {
+            ended.TrySetResult(); // none left, or the last ended before it could see the source
+        }
+
+        return ended.Task;
     }
 
     /// <summary>
@@ -94,7 +140,7 @@ internal sealed class ClientRegistry
 
         try
         {
-            await Task.WhenAll(_running.Values).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            await AllEndedAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -105,7 +151,7 @@ internal sealed class ClientRegistry
 
             try
             {
-                await Task.WhenAll(_running.Values).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+                await AllEndedAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

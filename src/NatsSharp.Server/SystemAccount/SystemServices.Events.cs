@@ -108,12 +108,12 @@ internal sealed partial class SystemServices
     {
         string account = client.AccountName;
         DateTime now = DateTime.UtcNow;
-        EventClientInfo info = Describe(client, client.ConnectInfo, account, null);
+        EventClientInfo? info = account == Accounts.Account.GlobalName ? null : Describe(client, client.ConnectInfo, account, null); // $G has no advisory: not built per connect
         StrongBox<int> queued = QueueAccountConns(account);
         _work.Writer.TryWrite(() =>
         {
             SendAccountConnsUnlessNewerQueued(queued, account);
-            if (account != Accounts.Account.GlobalName)
+            if (info is not null)
             {
                 var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
                 Send($"$SYS.ACCOUNT.{account}.CONNECT", null, message, SystemJson.Default.ConnectEventMessage, static m => m.Server);
