@@ -8,19 +8,23 @@ namespace NatsSharp.Server.Connections;
 /// the heap, the freed large outbound buffers and the pool keep the burst's peak resident. A
 /// timer notes bursts (an outbound buffer grown past the kept size, a connection closed) and,
 /// after a quiet tick that follows one, runs one compacting collection that decommits what it
-/// frees. Busy servers never pay for it: a tick with activity only sets a flag. The same tick
+/// frees. Busy servers never pay for it: a tick with a burst, or with traffic (more than
+/// <see cref="QuietReads"/> socket reads), only sets a flag; the blocking collection would stall every
+/// connection for its whole length (the max of a request/reply run, docs/benchmarks.md). The same tick
 /// takes back the outbound buffers a connection keeps for its next batch once it has written
 /// nothing for a whole tick (listed by the connection when its write loop goes idle).
 /// </summary>
 internal static class IdleTrim
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
+    private const int QuietReads = 500; // per tick (100 reads/s): fewer is quiet enough to collect
     private static readonly ConcurrentQueue<Connection> Listed = new();
     private static long _events;
     private static long _seen;
     private static int _pending;
     private static int _tick;
     private static Timer? _timer;
+    private static int _reads; // socket reads since the last tick, approximately (see CountRead)
 
     /// <summary>Counts the ticks; a connection notes it when its write loop goes idle.</summary>
     public static int CurrentTick => Volatile.Read(ref _tick);
@@ -31,6 +35,12 @@ internal static class IdleTrim
         Interlocked.Increment(ref _events);
         EnsureTimer();
     }
+
+    /// <summary>
+    /// One socket read was handled. A plain increment, not an interlocked one: this runs once per read on
+    /// every reading thread, and a lost count only makes a busy tick look a little less busy.
+    /// </summary>
+    public static void CountRead() => _reads++;
 
     /// <summary>A connection went idle keeping buffers: give them back if it stays idle (once per idle spell).</summary>
     public static void List(Connection connection)
@@ -72,14 +82,20 @@ internal static class IdleTrim
         released |= OutboundChunkPool.TrimIfIdle();
 
         long events = Volatile.Read(ref _events);
-        if (events != _seen)
+        bool burst = events != _seen;
+        bool traffic = Interlocked.Exchange(ref _reads, 0) > QuietReads;
+        _seen = events;
+        if (burst || released)
         {
-            _seen = events;
-            _pending = 1; // still busy: trim once it is quiet
-            return;
+            _pending = 1;
         }
 
-        if (_pending == 1 || released)
+        if (burst || traffic)
+        {
+            return; // still busy: trim (and collect what was released) once it is quiet
+        }
+
+        if (_pending == 1)
         {
             _pending = 0;
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
