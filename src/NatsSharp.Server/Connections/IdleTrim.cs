@@ -21,7 +21,7 @@ internal static class IdleTrim
     private static readonly ConcurrentQueue<Connection> Listed = new();
     private static long _events;
     private static long _seen;
-    private static int _pending;
+    private static bool _pending; // a collection owed since a burst or a release, until a quiet tick
     private static int _tick;
     private static Timer? _timer;
     private static int _reads; // socket reads since the last tick, approximately (see CountRead)
@@ -83,23 +83,29 @@ internal static class IdleTrim
 
         long events = Volatile.Read(ref _events);
         bool burst = events != _seen;
-        bool traffic = Interlocked.Exchange(ref _reads, 0) > QuietReads;
         _seen = events;
-        if (burst || released)
+        if (CollectNow(burst, released, Interlocked.Exchange(ref _reads, 0), ref _pending))
         {
-            _pending = 1;
-        }
-
-        if (burst || traffic)
-        {
-            return; // still busy: trim (and collect what was released) once it is quiet
-        }
-
-        if (_pending == 1)
-        {
-            _pending = 0;
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
+    }
+
+    /// <summary>
+    /// Whether this tick runs the collection: not while a burst goes on or traffic flows (over
+    /// <see cref="QuietReads"/> reads in the tick); then once, on the first quiet tick, if a burst or a
+    /// release (<paramref name="released"/>) left one owed (<paramref name="pending"/>).
+    /// </summary>
+    internal static bool CollectNow(bool burst, bool released, int reads, ref bool pending)
+    {
+        pending |= burst || released;
+        if (burst || reads > QuietReads)
+        {
+            return false; // still busy: trim (and collect what was released) once it is quiet
+        }
+
+        bool collect = pending;
+        pending = false;
+        return collect;
     }
 }
