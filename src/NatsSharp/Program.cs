@@ -12,9 +12,9 @@ internal static class Program
 {
     /// <summary>
     /// Socket reads resume on the epoll threads (one per core) instead of being queued to the thread pool:
-    /// a request is read, routed and (when small) written on one thread, with no worker to wake (a thread
-    /// hop that cost request/reply its tail latency on 2 cores, docs/benchmarks.md); a large read is handed
-    /// to a worker (Connection.Inbound.cs). Read once, when the first socket is made, so set before that;
+    /// a request is read, routed and (when small) written on one thread, with no worker to wake or spinning
+    /// after it (about a fifth of the CPU per request, docs/benchmarks.md); a large read is handed to a
+    /// worker (Connection.Inbound.cs), so queue groups lost no throughput. Read once, when the first socket is made, so set before that;
     /// the environment can still say 0.
     /// </summary>
     private static void InlineSocketCompletions()
