@@ -40,5 +40,9 @@ internal abstract partial class Connection
     }
 
     /// <summary>Called once per socket read (never per message).</summary>
-    internal void StampActivity() => Volatile.Write(ref _lastActivityTicks, DateTime.UtcNow.Ticks);
+    internal void StampActivity()
+    {
+        Volatile.Write(ref _lastActivityTicks, DateTime.UtcNow.Ticks);
+        IdleTrim.CountRead(); // no blocking collection while traffic flows
+    }
 }

@@ -53,6 +53,11 @@ internal abstract partial class Connection
 
     private const int MinimumReadSize = 8 * 1024;
 
+    // A read this large (a publisher's burst) is parsed on a thread-pool worker, never on a socket engine's
+    // epoll thread (where reads resume with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1): routing it takes
+    // long enough that the other sockets of that thread would wait. Smaller reads (requests, replies) stay there.
+    private const int HandOffReadSize = 4 * 1024;
+
     /// <summary>The read loop: one per connection, until it closes.</summary>
     protected async Task RunReadLoopAsync()
     {
@@ -144,6 +149,11 @@ internal abstract partial class Connection
                     // written before the close.
                     Close(ClosedReason.ClientClosed, flushFirst: true);
                     return;
+                }
+
+                if (n >= HandOffReadSize && !Thread.CurrentThread.IsThreadPoolThread)
+                {
+                    await Task.Yield(); // see HandOffReadSize
                 }
 
                 writer.Advance(n);

@@ -8,19 +8,23 @@ namespace NatsSharp.Server.Connections;
 /// the heap, the freed large outbound buffers and the pool keep the burst's peak resident. A
 /// timer notes bursts (an outbound buffer grown past the kept size, a connection closed) and,
 /// after a quiet tick that follows one, runs one compacting collection that decommits what it
-/// frees. Busy servers never pay for it: a tick with activity only sets a flag. The same tick
+/// frees. Busy servers never pay for it: a tick with a burst, or with traffic (more than
+/// <see cref="QuietReads"/> socket reads), only sets a flag; the blocking collection would stall every
+/// connection for its whole length (the max of a request/reply run, docs/benchmarks.md). The same tick
 /// takes back the outbound buffers a connection keeps for its next batch once it has written
 /// nothing for a whole tick (listed by the connection when its write loop goes idle).
 /// </summary>
 internal static class IdleTrim
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
+    private const int QuietReads = 500; // per tick (100 reads/s): fewer is quiet enough to collect
     private static readonly ConcurrentQueue<Connection> Listed = new();
     private static long _events;
     private static long _seen;
-    private static int _pending;
+    private static bool _pending; // a collection owed since a burst or a release, until a quiet tick
     private static int _tick;
     private static Timer? _timer;
+    private static int _reads; // socket reads since the last tick, approximately (see CountRead)
 
     /// <summary>Counts the ticks; a connection notes it when its write loop goes idle.</summary>
     public static int CurrentTick => Volatile.Read(ref _tick);
@@ -31,6 +35,12 @@ internal static class IdleTrim
         Interlocked.Increment(ref _events);
         EnsureTimer();
     }
+
+    /// <summary>
+    /// One socket read was handled. A plain increment, not an interlocked one: this runs once per read on
+    /// every reading thread, and a lost count only makes a busy tick look a little less busy.
+    /// </summary>
+    public static void CountRead() => _reads++;
 
     /// <summary>A connection went idle keeping buffers: give them back if it stays idle (once per idle spell).</summary>
     public static void List(Connection connection)
@@ -72,18 +82,30 @@ internal static class IdleTrim
         released |= OutboundChunkPool.TrimIfIdle();
 
         long events = Volatile.Read(ref _events);
-        if (events != _seen)
+        bool burst = events != _seen;
+        _seen = events;
+        if (CollectNow(burst, released, Interlocked.Exchange(ref _reads, 0), ref _pending))
         {
-            _seen = events;
-            _pending = 1; // still busy: trim once it is quiet
-            return;
-        }
-
-        if (_pending == 1 || released)
-        {
-            _pending = 0;
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
+    }
+
+    /// <summary>
+    /// Whether this tick runs the collection: not while a burst goes on or traffic flows (over
+    /// <see cref="QuietReads"/> reads in the tick); then once, on the first quiet tick, if a burst or a
+    /// release (<paramref name="released"/>) left one owed (<paramref name="pending"/>).
+    /// </summary>
+    internal static bool CollectNow(bool burst, bool released, int reads, ref bool pending)
+    {
+        pending |= burst || released;
+        if (burst || reads > QuietReads)
+        {
+            return false; // still busy: trim (and collect what was released) once it is quiet
+        }
+
+        bool collect = pending;
+        pending = false;
+        return collect;
     }
 }
