@@ -292,6 +292,45 @@ public class FuzzRegressionTests
         await AssertSameAsync(name, stream, reference.Port, ours.Port, PlayAsync);
     }
 
+    /// <summary>
+    /// Fuzz seed 849580: a connection subscribed to <c>*</c> and <c>&gt;</c> got a message to <c>foo</c> in
+    /// another order than from nats-server, after an earlier wildcard subscription matching foo had left:
+    /// nats-server drops the cached results a removed subscription matched, so the next match is in its trie
+    /// order ('&gt;', the literal, '*'); NatsSharp had patched the cached result and kept the order of inserts.
+    /// </summary>
+    [Fact]
+    public async Task A_message_to_several_subscriptions_of_one_connection_comes_in_nats_server_order()
+    {
+        await using var reference = await RealNatsServer.StartAsync();
+        await using var ours = await TestServer.StartAsync();
+        string expected = await SeveralSubscriptionsAsync(reference.Port);
+        Assert.Equal("MSG foo 4 1|x|MSG foo 3 1|x|MSG foo 2 1|x", expected);
+        Assert.Equal(expected, await SeveralSubscriptionsAsync(ours.Port));
+
+        static async Task<string> SeveralSubscriptionsAsync(int port)
+        {
+            await using (RawClient earlier = await RawClient.ConnectedAsync(port))
+            {
+                await earlier.SendAsync("SUB * 1\r\nPUB foo 1\r\nx\r\nPING\r\n"); // foo's result is cached
+                await earlier.ExpectAsync("MSG foo 1 1");
+                await earlier.ExpectAsync("x");
+                await earlier.ExpectAsync("PONG");
+                await earlier.SendAsync("UNSUB 1\r\nPING\r\n");
+                await earlier.ExpectAsync("PONG");
+            }
+
+            await using RawClient client = await RawClient.ConnectedAsync(port);
+            await client.SendAsync("SUB * 2\r\nSUB foo 3\r\nSUB > 4\r\nPUB foo 1\r\nx\r\nPING\r\n");
+            var lines = new List<string>();
+            for (string line = await client.ReadLineAsync(); line != "PONG"; line = await client.ReadLineAsync())
+            {
+                lines.Add(line);
+            }
+
+            return string.Join("|", lines);
+        }
+    }
+
     /// <summary>INFO, the stream and a PING, the sending half closed; everything after INFO until the server closes.</summary>
     private static async Task<string> PlayAsync(int port, byte[] stream)
     {

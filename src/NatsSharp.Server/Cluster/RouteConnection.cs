@@ -201,7 +201,7 @@ internal sealed class RouteConnection : PeerConnection
 
     public override bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
     {
-        if (IsClosed)
+        if (IsClosing)
         {
             return true; // the rest of a read after a close (CloseAndReadOn): interest is not taken
         }
@@ -243,7 +243,7 @@ internal sealed class RouteConnection : PeerConnection
 
     public override bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
     {
-        if (IsClosed)
+        if (IsClosing)
         {
             return true;
         }
@@ -304,7 +304,9 @@ internal sealed class RouteConnection : PeerConnection
     /// </summary>
     internal void CloseAndReadOn(ClosedReason reason)
     {
-        Close(reason, flushFirst: true);
+        // The close waits for the end of this read: what it delivers goes out before the peer (or an
+        // observer it then asks) can see the close (fuzz seed 802398 saw the close first under load).
+        CloseAfterRead(reason);
         SealOutbound();
     }
 

@@ -124,19 +124,21 @@ internal abstract partial class Connection
         long buffered = 0;
         try
         {
-            while (!IsClosing)
+            while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
             {
                 if (buffered == 0)
                 {
                     await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
                     if (receiver.Error != SocketError.Success)
                     {
+                        EndReceive();
                         Close(ClosedReason.ReadError); // reset by the peer: nats-server's "Read Error"
                         return;
                     }
                 }
 
                 int n = await receiver.ReceiveAsync(writer.GetMemory(MinimumReadSize)).ConfigureAwait(false);
+                EndReceive();
                 if (n == 0)
                 {
                     if (receiver.Error != SocketError.Success)
@@ -179,6 +181,7 @@ internal abstract partial class Connection
         }
         finally
         {
+            EndReceive();
             await writer.CompleteAsync().ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);
         }

@@ -102,6 +102,7 @@ internal abstract partial class Connection : Subjects.Subscriber
             Reason = reason;
         }
 
+        _abortive = true; // not after a flush: nothing is waiting to be delivered
         FinishClose();
     }
 
@@ -120,19 +121,23 @@ internal abstract partial class Connection : Subjects.Subscriber
         }
 
         OnClosing(); // while the socket is still open: once the peer sees the close, no interest of it is left
-        try
+        if (!TryLinger())
         {
-            Socket?.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
+            try
+            {
+                Socket?.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            Stream?.Dispose();
+            Socket?.Dispose();
         }
 
-        Stream?.Dispose();
-        Socket?.Dispose();
         IdleTrim.Note(); // after a storm of connections, their memory goes back once quiet
         WakeWriter();
         OnClosed(Reason);

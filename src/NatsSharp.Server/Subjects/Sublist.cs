@@ -358,14 +358,15 @@ internal sealed class Sublist
             int dot = rest.IndexOf(SubjectRules.Separator);
             if (dot < 0)
             {
-                if (level.Pwc is { } lastPwc)
-                {
-                    results.Add(lastPwc);
-                }
-
+                // The literal before the '*', as nats-server's matchLevel: the order a connection with both gets the message in.
                 if (level.FindLiteral(rest) is { } leaf)
                 {
                     results.Add(leaf);
+                }
+
+                if (level.Pwc is { } lastPwc)
+                {
+                    results.Add(lastPwc);
                 }
 
                 return;

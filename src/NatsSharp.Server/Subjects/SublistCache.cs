@@ -115,7 +115,7 @@ internal sealed class SublistCache
         }
     }
 
-    /// <summary>Takes a removed subscription out of the cached results. Write lock held.</summary>
+    /// <summary>Drops the cached results a removed subscription was part of. Write lock held.</summary>
     public void OnRemove(Subscription sub, bool literal)
     {
         if (literal)
@@ -136,16 +136,15 @@ internal sealed class SublistCache
             return;
         }
 
+        // Dropped too, as nats-server's removeFromCache does: the next match rebuilds the result in the
+        // trie's order, so a connection's subscriptions that match one message get it in nats-server's order
+        // (a patched entry kept the order of inserts since it was cached: fuzz seed 849580).
         for (int i = 0; i < _slots.Length; i++)
         {
             var entry = _slots[i];
             if (entry is not null && SubjectRules.Matches(entry.Key, sub.Subject))
             {
-                var patched = entry.Result.WithRemoved(sub);
-                if (!ReferenceEquals(patched, entry.Result))
-                {
-                    Volatile.Write(ref _slots[i], entry.With(patched));
-                }
+                Volatile.Write(ref _slots[i], null);
             }
         }
     }

@@ -38,6 +38,35 @@ public sealed class SublistTests
         Assert.Empty(Match(list, "foo.bar").Queues);
     }
 
+    /// <summary>
+    /// The order of a result is the order a connection with several matching subscriptions gets the message
+    /// in. nats-server's: '>' first, then the literal, then '*' (matchLevel); a cached result appends new
+    /// subscriptions, and a removal drops the cached results it matches, so the next match is in trie order
+    /// again (fuzz seed 849580: a patched cache entry kept the order of inserts).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CacheModes))]
+    public void ResultsAreInNatsServerOrder(bool cache)
+    {
+        var list = new Sublist(cache);
+        var star = Make("*");
+        var literal = Make("foo");
+        var full = Make(">");
+        foreach (var sub in new[] { star, literal, full })
+        {
+            list.Insert(sub);
+        }
+
+        Assert.Equal([full, literal, star], Match(list, "foo").Plain);
+
+        Assert.True(list.Remove(star));
+        var star2 = Make("*");
+        list.Insert(star2);
+        var full2 = Make(">");
+        list.Insert(full2);
+        Assert.Equal([full, full2, literal, star2], Match(list, "foo").Plain);
+    }
+
     [Theory]
     [MemberData(nameof(CacheModes))]
     public void SingleWildcard(bool cache)

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Net.Sockets;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// How a close that flushed ends the socket. Closing a socket with unread input makes the kernel send a
+/// reset and drop what it still holds for the peer: the tail of the flush (the -ERR, the last replies)
+/// when the peer reads slowly, or a segment the loopback dropped under load and would have sent again.
+/// nats-server closes that way; we send our FIN, then read and discard what the peer still sends until
+/// its own FIN (bounded in time and bytes), and close with nothing unread.
+/// </summary>
+internal abstract partial class Connection
+{
+    private const int LingerBytes = 1024 * 1024;
+    private const int LingerChunk = 16 * 1024;
+    private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(5);
+
+    private int _receiving; // 1 while the socket read loop is in a receive (BeginReceive .. EndReceive)
+    private volatile bool _abortive; // closed without a flush: nothing is waiting to be delivered
+
+    /// <summary>The socket read loop, before it receives: false (and no receive) once closing has begun.</summary>
+    private bool BeginReceive()
+    {
+        Interlocked.Exchange(ref _receiving, 1); // a full fence: TryLinger sees this, or this sees the close
+        if (IsClosing)
+        {
+            Volatile.Write(ref _receiving, 0);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void EndReceive() => Volatile.Write(ref _receiving, 0);
+
+    /// <summary>
+    /// After a flush, over a plain socket whose read loop is in no receive (it stopped at the error, or
+    /// read the peer's FIN): shuts the sending side and leaves the socket to <see cref="LingerAsync"/>.
+    /// False otherwise (a reset peer, TLS, a websocket, a read loop still waiting): the caller closes at once.
+    /// </summary>
+    private bool TryLinger()
+    {
+        if (_abortive || Socket is not { } socket || Stream is not NetworkStream stream)
+        {
+            return false;
+        }
+
+        Interlocked.MemoryBarrier(); // the Closed state is out before _receiving is looked at (BeginReceive's other half)
+        if (Volatile.Read(ref _receiving) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+
+        _ = LingerAsync(socket, stream);
+        return true;
+    }
+
+    private static async Task LingerAsync(Socket socket, Stream stream)
+    {
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(LingerChunk);
+        using var timeout = new CancellationTokenSource(LingerTime);
+        try
+        {
+            int total = 0;
+            while (total < LingerBytes)
+            {
+                int n = await socket.ReceiveAsync(scratch, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break; // the peer's FIN: nothing is left unread
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A reset, or a peer that kept sending: closed as it is.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            stream.Dispose();
+            socket.Dispose();
+        }
+    }
+}
