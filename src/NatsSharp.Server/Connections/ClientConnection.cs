@@ -48,6 +48,9 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
     private bool _connectReceived;
     private string _prefix;
 
+    /// <summary>Until CONNECT is accepted (its password check may be bcrypt's).</summary>
+    protected override bool ParsesOnWorker => !_connectReceived;
+
     /// <param name="webSocket">Came in on the websocket port: <paramref name="stream"/> carries websocket frames (TLS, if any, is under it).</param>
     public ClientConnection(NatsServer server, ulong id, Socket socket, Stream stream, bool webSocket = false)
         : base(SubscriberKind.Client, id, socket, stream, server.Options.MaxPending, server.Options.WriteDeadline)

@@ -58,6 +58,13 @@ internal abstract partial class Connection
     // long enough that the other sockets of that thread would wait. Smaller reads (requests, replies) stay there.
     private const int HandOffReadSize = 4 * 1024;
 
+    /// <summary>
+    /// True while this connection's reads must not be parsed on an epoll thread whatever their size: a
+    /// handshake may check a bcrypt password (tens of milliseconds of CPU) that every other socket of that
+    /// thread would wait for.
+    /// </summary>
+    protected virtual bool ParsesOnWorker => false;
+
     /// <summary>The read loop: one per connection, until it closes.</summary>
     protected async Task RunReadLoopAsync()
     {
@@ -153,7 +160,7 @@ internal abstract partial class Connection
                     return;
                 }
 
-                if (n >= HandOffReadSize && !Thread.CurrentThread.IsThreadPoolThread)
+                if ((n >= HandOffReadSize || ParsesOnWorker) && !Thread.CurrentThread.IsThreadPoolThread)
                 {
                     await Task.Yield(); // see HandOffReadSize
                 }

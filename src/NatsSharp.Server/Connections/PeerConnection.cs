@@ -83,6 +83,9 @@ internal abstract class PeerConnection : Connection, IRouteProtocolHandler
     /// <summary>The CONNECT exchange is done (received on the accepting side, sent on the dialling one).</summary>
     protected bool ConnectDone { get; private set; }
 
+    /// <summary>Until the peer's CONNECT is accepted (its password check may be bcrypt's).</summary>
+    protected override bool ParsesOnWorker => !ConnectDone;
+
     /// <summary>The peer must complete the CONNECT exchange within <paramref name="timeout"/>.</summary>
     protected void StartAuthTimer(TimeSpan timeout) =>
         _authTimer = new Timer(static s => ((PeerConnection)s!).OnAuthTimeout(), this, timeout, Timeout.InfiniteTimeSpan);

@@ -143,6 +143,13 @@ internal sealed class MonitorHttpListener
                     return;
                 }
 
+                if (!Thread.CurrentThread.IsThreadPoolThread)
+                {
+                    // The read resumed on a socket engine's epoll thread (inline completions): a /connz of
+                    // thousands of connections would hold up every client socket of that thread.
+                    await Task.Yield();
+                }
+
                 MonitorHttpResponse response = request.ExpectationFailed
                     ? new MonitorHttpResponse { Status = 417, Close = true }
                     : _server.Handle(request);

@@ -44,46 +44,6 @@ internal sealed class SublistResult
         return new SublistResult(Plain, queues);
     }
 
-    /// <summary>A copy without <paramref name="sub"/>, or this instance if it is not in here.</summary>
-    internal SublistResult WithRemoved(Subscription sub)
-    {
-        SublistResult result;
-        if (sub.Queue is not { } queue)
-        {
-            int at = Array.IndexOf(Plain, sub);
-            if (at < 0)
-            {
-                return this;
-            }
-
-            result = new SublistResult(Without(Plain, at), Queues);
-        }
-        else
-        {
-            int slot = FindQueue(queue);
-            int at = slot < 0 ? -1 : Array.IndexOf(Queues[slot], sub);
-            if (at < 0)
-            {
-                return this;
-            }
-
-            Subscription[][] queues;
-            if (Queues[slot].Length == 1)
-            {
-                queues = Without(Queues, slot);
-            }
-            else
-            {
-                queues = (Subscription[][])Queues.Clone();
-                queues[slot] = Without(Queues[slot], at);
-            }
-
-            result = new SublistResult(Plain, queues);
-        }
-
-        return result.IsEmpty ? Empty : result;
-    }
-
     private int FindQueue(byte[] queue)
     {
         for (int i = 0; i < Queues.Length; i++)
@@ -95,13 +55,5 @@ internal sealed class SublistResult
         }
 
         return -1;
-    }
-
-    private static T[] Without<T>(T[] source, int index)
-    {
-        var copy = new T[source.Length - 1];
-        Array.Copy(source, 0, copy, 0, index);
-        Array.Copy(source, index + 1, copy, index, source.Length - index - 1);
-        return copy;
     }
 }

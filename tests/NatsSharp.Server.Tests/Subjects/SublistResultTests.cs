@@ -36,27 +36,4 @@ public sealed class SublistResultTests
         Assert.Same(three.Queues[0], four.Queues[0]); // untouched groups are shared
         Assert.True(SublistResult.Empty.IsEmpty);
     }
-
-    [Fact]
-    public void WithRemovedCopiesAndDropsEmptyGroups()
-    {
-        var p = Make("foo");
-        var q1 = Make("foo", "q");
-        var q2 = Make("foo", "q");
-        var full = SublistResult.Empty.WithAdded(p).WithAdded(q1).WithAdded(q2);
-
-        Assert.Same(full, full.WithRemoved(Make("foo")));
-        Assert.Same(full, full.WithRemoved(Make("foo", "q")));
-        Assert.Same(full, full.WithRemoved(Make("foo", "zz")));
-
-        var noP = full.WithRemoved(p);
-        Assert.Empty(noP.Plain);
-        Assert.Equal([q1, q2], noP.Queues[0]);
-        var onlyQ2 = noP.WithRemoved(q1);
-        Assert.Equal([q2], onlyQ2.Queues[0]);
-        Assert.Same(SublistResult.Empty, onlyQ2.WithRemoved(q2));
-
-        Assert.Equal([p], full.Plain);
-        Assert.Equal([q1, q2], full.Queues[0]);
-    }
 }
