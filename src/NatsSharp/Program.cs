@@ -10,27 +10,10 @@ namespace NatsSharp;
 /// <summary>The <c>natssharp</c> daemon: nats-server's command line, logging, files and signals around a <see cref="NatsServer"/>.</summary>
 internal static class Program
 {
-    /// <summary>
-    /// Socket reads resume on the epoll threads (one per core) instead of being queued to the thread pool:
-    /// a request is read, routed and (when small) written on one thread, with no worker to wake or spinning
-    /// after it (about a fifth of the CPU per request, docs/benchmarks.md); a large read is handed to a
-    /// worker (Connection.Inbound.cs), so queue groups lost no throughput. Read once, when the first socket is made, so set before that;
-    /// the environment can still say 0.
-    /// </summary>
-    private static void InlineSocketCompletions()
-    {
-        const string Name = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-        if (Environment.GetEnvironmentVariable(Name) is null)
-        {
-            Environment.SetEnvironmentVariable(Name, "1");
-        }
-    }
-
     public static async Task<int> Main(string[] args)
     {
         // Before anything touches the console: .NET decides then whether SIGINT/SIGQUIT are ours.
         SignalDisposition.RestoreDefaults(1, 2, 3, 10, 12, 15); // HUP INT QUIT USR1 USR2 TERM
-        InlineSocketCompletions();
         if (MkPasswd.IsInvocation(args))
         {
             return MkPasswd.Run(args[1..], Console.In, Console.Out, Console.Error, !Console.IsInputRedirected);
