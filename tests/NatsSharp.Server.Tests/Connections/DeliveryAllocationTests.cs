@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using NatsSharp.Server.Connections;
 
@@ -14,24 +13,24 @@ public sealed class DeliveryAllocationTests
     public async Task Fan_out_and_queue_delivery_allocate_nothing()
     {
         await using var server = new NatsServer(new ServerOptions());
-        ClientConnection publisher = Connect(server, 1);
+        ClientConnection publisher = InProcessClient.Connect(server, 1);
         var subscribers = new List<ClientConnection>();
         for (int i = 0; i < 10; i++)
         {
-            ClientConnection s = Connect(server, (ulong)(10 + i));
+            ClientConnection s = InProcessClient.Connect(server, (ulong)(10 + i));
             s.OnSubscribe("fan.x"u8, default, "1"u8);
             subscribers.Add(s);
         }
 
         for (int i = 0; i < 4; i++)
         {
-            ClientConnection s = Connect(server, (ulong)(30 + i));
+            ClientConnection s = InProcessClient.Connect(server, (ulong)(30 + i));
             s.OnSubscribe("fan.x"u8, "q"u8, "2"u8);
             subscribers.Add(s);
         }
 
         byte[] batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("PUB fan.x 16\r\n0123456789abcdef\r\n", 100)));
-        Publish(publisher, batch); // warm up: caches, buffers, the touched set
+        InProcessClient.Publish(publisher, batch); // warm up: caches, buffers, the touched set
         int first = Drain(subscribers);
         Assert.Equal((10 + 1) * 100 * "MSG fan.x 1 16\r\n0123456789abcdef\r\n".Length, first);
 
@@ -39,7 +38,7 @@ public sealed class DeliveryAllocationTests
         int written = 0;
         for (int i = 0; i < 50; i++)
         {
-            Publish(publisher, batch);
+            InProcessClient.Publish(publisher, batch);
             written += Drain(subscribers);
         }
 
@@ -57,19 +56,5 @@ public sealed class DeliveryAllocationTests
         }
 
         return n;
-    }
-
-    private static void Publish(ClientConnection publisher, byte[] batch)
-    {
-        var buffer = new ReadOnlySequence<byte>(batch);
-        publisher.ProcessBuffer(ref buffer);
-    }
-
-    private static ClientConnection Connect(NatsServer server, ulong id)
-    {
-        var c = new ClientConnection(server, id, null!, Stream.Null);
-        c.OnConnect("{\"verbose\":false,\"pedantic\":false}"u8);
-        c.DiscardPendingOutbound();
-        return c;
     }
 }

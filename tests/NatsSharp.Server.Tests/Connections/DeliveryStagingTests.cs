@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using NatsSharp.Server.Connections;
 
@@ -14,9 +13,9 @@ public sealed class DeliveryStagingTests
     public async Task Runs_to_two_subscribers_keep_each_ones_order_around_large_messages()
     {
         await using var server = new NatsServer(new ServerOptions());
-        ClientConnection publisher = Connect(server, 1);
-        ClientConnection a = Connect(server, 2);
-        ClientConnection b = Connect(server, 3);
+        ClientConnection publisher = InProcessClient.Connect(server, 1);
+        ClientConnection a = InProcessClient.Connect(server, 2);
+        ClientConnection b = InProcessClient.Connect(server, 3);
         a.OnSubscribe("s.a"u8, default, "1"u8);
         b.OnSubscribe("s.*"u8, default, "8"u8);
 
@@ -40,7 +39,7 @@ public sealed class DeliveryStagingTests
             }
         }
 
-        Publish(publisher, Encoding.ASCII.GetBytes(read.ToString()));
+        InProcessClient.Publish(publisher, Encoding.ASCII.GetBytes(read.ToString()));
         Assert.Equal(expectA.ToString(), Encoding.ASCII.GetString(a.PendingOutboundCopy()));
         Assert.Equal(expectB.ToString(), Encoding.ASCII.GetString(b.PendingOutboundCopy()));
         Assert.Equal(300, publisher.InMsgs);
@@ -52,32 +51,18 @@ public sealed class DeliveryStagingTests
     public async Task A_run_past_max_pending_queues_the_frames_that_fit_and_makes_a_slow_consumer()
     {
         await using var server = new NatsServer(new ServerOptions());
-        ClientConnection publisher = Connect(server, 1);
-        ClientConnection slow = Connect(server, 2);
+        ClientConnection publisher = InProcessClient.Connect(server, 1);
+        ClientConnection slow = InProcessClient.Connect(server, 2);
         slow.OnSubscribe("s.a"u8, default, "1"u8);
         slow.MaxPending = 1000;
 
         byte[] frame = "MSG s.a 1 16\r\n0123456789abcdef\r\n"u8.ToArray();
         byte[] read = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("PUB s.a 16\r\n0123456789abcdef\r\n", 100)));
-        Publish(publisher, read);
+        InProcessClient.Publish(publisher, read);
 
         // The connection is closed as a slow consumer (its queue dropped); it was given every whole frame that fit.
         Assert.True(slow.IsSlowConsumer);
         Assert.True(slow.IsClosing);
         Assert.Equal(1000 / frame.Length, slow.OutMsgs);
-    }
-
-    private static void Publish(ClientConnection publisher, byte[] batch)
-    {
-        var buffer = new ReadOnlySequence<byte>(batch);
-        publisher.ProcessBuffer(ref buffer);
-    }
-
-    private static ClientConnection Connect(NatsServer server, ulong id)
-    {
-        var c = new ClientConnection(server, id, null!, Stream.Null);
-        c.OnConnect("{\"verbose\":false,\"pedantic\":false}"u8);
-        c.DiscardPendingOutbound();
-        return c;
     }
 }

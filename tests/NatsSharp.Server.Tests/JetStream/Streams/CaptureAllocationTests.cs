@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.JetStream;
 using NatsSharp.Server.JetStream.Streams;
+using NatsSharp.Server.Tests.Connections;
 
 namespace NatsSharp.Server.Tests.JetStream.Streams;
 
@@ -37,10 +37,10 @@ public sealed class CaptureAllocationTests : IDisposable
             JetStream = new JetStreamOptions { StoreDir = _dir },
         });
         await server.StartAsync();
-        ClientConnection publisher = Connect(server, 1);
+        ClientConnection publisher = InProcessClient.Connect(server, 1);
         string create = $"{{\"name\":\"S\",\"subjects\":[\"js.>\"],\"storage\":\"{storage}\"}}";
         publisher.OnSubscribe("created"u8, default, "1"u8);
-        Publish(publisher, Encoding.ASCII.GetBytes($"PUB $JS.API.STREAM.CREATE.S created {create.Length}\r\n{create}\r\n"));
+        InProcessClient.Publish(publisher, Encoding.ASCII.GetBytes($"PUB $JS.API.STREAM.CREATE.S created {create.Length}\r\n{create}\r\n"));
         WaitFor(() => publisher.DiscardPendingOutbound() > 0 ? publisher : null); // answered after the stream started
         JsStream stream = server.JetStream!.Accounts.Select(a => a.Find("S")).Single(s => s is not null)!;
 
@@ -50,7 +50,7 @@ public sealed class CaptureAllocationTests : IDisposable
         for (int i = 0; i < 5; i++)
         {
             // Warm up: parser, subject string, a pool stocked with more buffers than one batch needs.
-            Publish(publisher, batch);
+            InProcessClient.Publish(publisher, batch);
             stored += PerBatch;
             WaitStored(stream, stored);
         }
@@ -59,7 +59,7 @@ public sealed class CaptureAllocationTests : IDisposable
         for (int i = 0; i < 20; i++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            Publish(publisher, batch);
+            InProcessClient.Publish(publisher, batch);
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             stored += PerBatch;
             WaitStored(stream, stored); // every buffer back in the pool before the next batch
@@ -92,19 +92,5 @@ public sealed class CaptureAllocationTests : IDisposable
         }
 
         throw new TimeoutException("the stream did not get there within 30 s");
-    }
-
-    private static void Publish(ClientConnection publisher, byte[] bytes)
-    {
-        var buffer = new ReadOnlySequence<byte>(bytes);
-        publisher.ProcessBuffer(ref buffer);
-    }
-
-    private static ClientConnection Connect(NatsServer server, ulong id)
-    {
-        var c = new ClientConnection(server, id, null!, Stream.Null);
-        c.OnConnect("{\"verbose\":false,\"pedantic\":false}"u8.ToArray());
-        c.DiscardPendingOutbound();
-        return c;
     }
 }
