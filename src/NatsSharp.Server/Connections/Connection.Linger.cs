@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Sockets;
 
 namespace NatsSharp.Server.Connections;
@@ -13,7 +12,6 @@ namespace NatsSharp.Server.Connections;
 internal abstract partial class Connection
 {
     private const int LingerBytes = 1024 * 1024;
-    private const int LingerChunk = 16 * 1024;
     private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(5);
 
     private int _receiving; // 1 while the socket read loop is in a receive (BeginReceive .. EndReceive)
@@ -67,29 +65,12 @@ internal abstract partial class Connection
 
     private static async Task LingerAsync(Socket socket, Stream stream)
     {
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(LingerChunk);
-        using var timeout = new CancellationTokenSource(LingerTime);
         try
         {
-            int total = 0;
-            while (total < LingerBytes)
-            {
-                int n = await socket.ReceiveAsync(scratch, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break; // the peer's FIN: nothing is left unread
-                }
-
-                total += n;
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // A reset, or a peer that kept sending: closed as it is.
+            await SocketDrain.UntilPeerFinAsync(socket, LingerTime, LingerBytes).ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(scratch);
             stream.Dispose();
             socket.Dispose();
         }

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using NatsSharp.Server.Connections;
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Monitoring;
@@ -214,10 +215,6 @@ internal sealed class MonitorHttpListener
     {
         await stream.FlushAsync().ConfigureAwait(false);
         socket.Shutdown(SocketShutdown.Send);
-        using var drain = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        byte[] sink = new byte[16 * 1024];
-        while (await socket.ReceiveAsync(sink, SocketFlags.None, drain.Token).ConfigureAwait(false) > 0)
-        {
-        }
+        await SocketDrain.UntilPeerFinAsync(socket, TimeSpan.FromMilliseconds(500), int.MaxValue).ConfigureAwait(false);
     }
 }
