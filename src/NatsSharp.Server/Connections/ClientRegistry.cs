@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NatsSharp.Server.Internal;
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Connections;
@@ -15,14 +16,13 @@ internal sealed class ClientRegistry
     // once it has grown), and max_connections is checked on every accept.
     private int _count;
 
-    // Clients whose run has not ended yet, and what shutdown waits on until it is zero.
-    private int _running;
-    private TaskCompletionSource? _allEnded;
+    // Clients whose run has not ended yet: shutdown waits until none is left.
+    private readonly RunCounter _runs = new();
     private readonly Action _onRunEnded;
 
     public ClientRegistry()
     {
-        _onRunEnded = RunEnded;
+        _onRunEnded = _runs.Ended;
     }
 
     public int Count => Volatile.Read(ref _count);
@@ -101,30 +101,9 @@ internal sealed class ClientRegistry
     /// </summary>
     public void Run(ClientConnection client)
     {
-        Interlocked.Increment(ref _running);
+        _runs.Started();
         client.OnRunEnded = _onRunEnded;
         ThreadPool.UnsafeQueueUserWorkItem(client, preferLocal: false);
-    }
-
-    private void RunEnded()
-    {
-        if (Interlocked.Decrement(ref _running) == 0)
-        {
-            Volatile.Read(ref _allEnded)?.TrySetResult();
-        }
-    }
-
-    /// <summary>Completes once no client run is left (for shutdown).</summary>
-    private Task AllEndedAsync()
-    {
-        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _allEnded, ended);
-        if (Volatile.Read(ref _running) == 0)
-        {
-            ended.TrySetResult(); // none left, or the last ended before it could see the source
-        }
-
-        return ended.Task;
     }
 
     /// <summary>
@@ -140,7 +119,7 @@ internal sealed class ClientRegistry
 
         try
         {
-            await AllEndedAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            await _runs.AllEndedAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -151,7 +130,7 @@ internal sealed class ClientRegistry
 
             try
             {
-                await AllEndedAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+                await _runs.AllEndedAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

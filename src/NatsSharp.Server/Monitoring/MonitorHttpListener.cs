@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using NatsSharp.Server.Connections;
+using NatsSharp.Server.Internal;
 using NatsSharp.Server.Logging;
 
 namespace NatsSharp.Server.Monitoring;
@@ -29,8 +30,7 @@ internal sealed class MonitorHttpListener
     private readonly MonitorHttpLimits _limits;
     private readonly ServerLog _log;
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
-    private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _running;
+    private readonly RunCounter _connections = new();
     private volatile bool _stopping;
     private Task? _acceptLoop;
 
@@ -60,12 +60,7 @@ internal sealed class MonitorHttpListener
             socket.Dispose();
         }
 
-        if (Volatile.Read(ref _running) == 0)
-        {
-            _allClosed.TrySetResult();
-        }
-
-        await _allClosed.Task.ConfigureAwait(false);
+        await _connections.AllEndedAsync().ConfigureAwait(false);
     }
 
     private async Task AcceptLoopAsync()
@@ -96,7 +91,7 @@ internal sealed class MonitorHttpListener
                 return;
             }
 
-            Interlocked.Increment(ref _running);
+            _connections.Started();
             _open.TryAdd(socket, 0);
             _ = Task.Run(() => ServeAsync(socket));
         }
@@ -183,10 +178,7 @@ internal sealed class MonitorHttpListener
             reader?.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);
             _open.TryRemove(socket, out _);
-            if (Interlocked.Decrement(ref _running) == 0 && _stopping)
-            {
-                _allClosed.TrySetResult();
-            }
+            _connections.Ended();
         }
     }
 
