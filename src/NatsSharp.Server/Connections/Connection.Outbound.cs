@@ -155,51 +155,63 @@ internal abstract partial class Connection
 
     /// <summary>
     /// Writes one whole MSG/HMSG frame into <paramref name="dst"/> (room for <see cref="MessageLineBound"/> plus the
-    /// message and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryBatch"/>'s staging).
+    /// message and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryStaging"/>).
     /// The caller has already stripped the headers for a client that does not take them.
     /// </summary>
     internal static int FormatMessage(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) =>
         WriteBody(dst, WriteMsgLine(dst, subject, sid, reply, headerSize, message.Length), message);
 
+    // Gives every connection a place in one order, in which a publisher takes several of their locks at once.
+    private static long _lockOrders;
+
     /// <summary>
-    /// Queues MSG frames one publisher formatted without the lock (<see cref="FormatMessage"/>), under one lock
-    /// instead of one per message. <paramref name="ends"/>[i] is where frame i ends in <paramref name="frames"/> and
-    /// <paramref name="payloads"/>[i] the message bytes of frames 0..i. As one by one, the frames are admitted in order
-    /// up to max_pending (the rest then make the connection a slow consumer); returns how many were queued.
+    /// Unique in the process: a publisher holding several connections' outbound locks at once (the staged commit of
+    /// <see cref="DeliveryStaging"/>) takes them in this order, so two publishers never wait for each other.
     /// </summary>
-    internal int EnqueueFrames(ReadOnlySpan<byte> frames, ReadOnlySpan<int> ends, ReadOnlySpan<int> payloads)
+    internal long LockOrder { get; } = Interlocked.Increment(ref _lockOrders);
+
+    /// <summary>Takes the outbound lock for <see cref="AppendStaged"/>. Held briefly, and with no other lock taken inside it.</summary>
+    internal void EnterOutbound() => OutboundLock.Enter();
+
+    internal void ExitOutbound() => OutboundLock.Exit();
+
+    /// <summary>
+    /// Queues MSG frames one publisher formatted without the lock (<see cref="FormatMessage"/>); the caller holds the
+    /// lock (<see cref="EnterOutbound"/>), with those of the other connections it staged for. <paramref name="ends"/>[i]
+    /// is where frame i ends in <paramref name="frames"/> and <paramref name="payloads"/>[i] the message bytes of frames
+    /// 0..i. As one by one, the frames are admitted in order up to max_pending (the rest then make the connection a
+    /// slow consumer); returns how many were queued.
+    /// </summary>
+    internal int AppendStaged(ReadOnlySpan<byte> frames, ReadOnlySpan<int> ends, ReadOnlySpan<int> payloads)
     {
-        lock (OutboundLock)
+        int count = ends.Length;
+        int bytes = frames.Length;
+        if (!Admit(bytes))
         {
-            int count = ends.Length;
-            int bytes = frames.Length;
-            if (!Admit(bytes))
+            if (!_slowConsumer || _sealed || Volatile.Read(ref _closeState) == Closed)
             {
-                if (!_slowConsumer || _sealed || Volatile.Read(ref _closeState) == Closed)
-                {
-                    return 0;
-                }
-
-                long room = MaxPending - (_fullBytes + _activeLength + _inFlight);
-                count = 0;
-                while (count < ends.Length && ends[count] <= room)
-                {
-                    count++;
-                }
-
-                if (count == 0 || !Admit(ends[count - 1]))
-                {
-                    return 0;
-                }
-
-                bytes = ends[count - 1];
+                return 0;
             }
 
-            AppendSpanning(frames[..bytes]);
-            OutMsgs += count;
-            OutBytes += payloads[count - 1];
-            return count;
+            long room = MaxPending - (_fullBytes + _activeLength + _inFlight);
+            count = 0;
+            while (count < ends.Length && ends[count] <= room)
+            {
+                count++;
+            }
+
+            if (count == 0 || !Admit(ends[count - 1]))
+            {
+                return 0;
+            }
+
+            bytes = ends[count - 1];
         }
+
+        AppendSpanning(frames[..bytes]);
+        OutMsgs += count;
+        OutBytes += payloads[count - 1];
+        return count;
     }
 
     /// <summary>The control line of a MSG/HMSG: <c>MSG subject sid [reply] [hdr ]total\r\n</c>.</summary>
