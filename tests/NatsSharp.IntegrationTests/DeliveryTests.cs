@@ -196,4 +196,51 @@ public class DeliveryTests
             await p.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_reply_to_the_last_message_of_a_burst_never_overtakes_the_burst_to_someone_else()
+    {
+        // A publisher's burst alternates between a and b (staged for both at once); b answers the burst's last
+        // message by publishing to a. a must get the whole burst before that answer, as from nats-server.
+        await using var ours = await TestServer.StartAsync();
+        await using RealNatsServer real = await RealNatsServer.StartAsync();
+        foreach (int port in new[] { ours.Port, real.Port })
+        {
+            await using var a = await RawClient.ConnectedAsync(port);
+            await a.SendAsync("SUB job 1\r\nPING\r\n");
+            await a.ExpectAsync("PONG");
+            await using var b = await RawClient.ConnectedAsync(port);
+            await b.SendAsync("SUB ask 1\r\nPING\r\n");
+            await b.ExpectAsync("PONG");
+            await using var publisher = await RawClient.ConnectedAsync(port);
+            for (int round = 0; round < 5; round++)
+            {
+                var burst = new System.Text.StringBuilder();
+                for (int i = 0; i < 300; i++)
+                {
+                    burst.Append($"PUB job 5\r\nj{i:D4}\r\nPUB ask 1\r\nx\r\n");
+                }
+
+                await publisher.SendAsync(burst + "PUB ask 2\r\ngo\r\n");
+                for (int i = 0; i < 300; i++)
+                {
+                    await b.ExpectAsync("MSG ask 1 1");
+                    await b.ExpectAsync("x");
+                }
+
+                await b.ExpectAsync("MSG ask 1 2");
+                await b.ExpectAsync("go");
+                await b.SendAsync("PUB job 4\r\ndone\r\n");
+
+                for (int i = 0; i < 300; i++)
+                {
+                    await a.ExpectAsync("MSG job 1 5");
+                    await a.ExpectAsync($"j{i:D4}");
+                }
+
+                await a.ExpectAsync("MSG job 1 4");
+                await a.ExpectAsync("done");
+            }
+        }
+    }
 }

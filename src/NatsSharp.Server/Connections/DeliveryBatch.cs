@@ -219,9 +219,9 @@ internal sealed class DeliveryBatch
         int n = group.Length;
         int start = n == 1 ? 0 : NextMember(n);
         Subscriber? remote = null;
-        for (int i = 0; i < n; i++)
+        for (int i = 0, m = start; i < n; i++, m = m + 1 == n ? 0 : m + 1)
         {
-            Subscription member = group[(start + i) % n];
+            Subscription member = group[m];
             if (member.Import is null && member.Subscriber.IsServerPeer)
             {
                 remote ??= member.Subscriber;

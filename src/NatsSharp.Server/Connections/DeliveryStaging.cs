@@ -75,7 +75,7 @@ internal sealed class DeliveryStaging
         int bound = Connection.MessageLineBound(subject.Length, sid.Length, reply.Length) + message.Length + 2;
         if (bound > FrameLimit || c.IsClosing || c.IsSlowConsumer)
         {
-            return DeliveryStageResult.No;
+            return DeliveryStageResult.No; // one going is refused directly: a queue group then picks another member
         }
 
         DeliveryStageResult result = DeliveryStageResult.Staged;
