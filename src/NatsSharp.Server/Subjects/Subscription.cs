@@ -27,9 +27,10 @@ internal sealed class Subscription
     public long MaxMsgs;
 
     /// <summary>
-    /// Messages numbered for delivery so far: incremented with Interlocked by every publishing read
-    /// loop (exact, as nats-server's sub.nm under the client lock). Like nats-server's, it also counts
-    /// the deliveries refused past an UNSUB max (and one a closing subscriber could not take).
+    /// Messages numbered for delivery so far: raised with Interlocked by every publishing read loop, by one
+    /// per direct delivery or by a run's count when its staged frames are queued (DeliveryStaging), so exact
+    /// as nats-server's sub.nm under the client lock. Like nats-server's, it also counts the deliveries
+    /// refused past an UNSUB max (and those a closing subscriber could not take).
     /// </summary>
     public long Delivered;
 
