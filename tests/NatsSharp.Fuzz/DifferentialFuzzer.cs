@@ -60,7 +60,11 @@ public sealed class DifferentialFuzzer : IAsyncDisposable
     /// Plays <paramref name="count"/> streams from <paramref name="firstSeed"/> on, within
     /// <paramref name="budget"/>; stops early after <paramref name="maxDivergences"/>.
     /// </summary>
-    public async Task<FuzzReport> RunAsync(FuzzPort port, long firstSeed, int count, TimeSpan budget, int maxDivergences, TextWriter log)
+    /// <remarks>
+    /// Streams of the exclusion named <paramref name="audit"/> are compared all the same, to see what
+    /// that exclusion takes out of the comparison (docs/reliability.md).
+    /// </remarks>
+    public async Task<FuzzReport> RunAsync(FuzzPort port, long firstSeed, int count, TimeSpan budget, int maxDivergences, TextWriter log, string? audit = null)
     {
         var report = new FuzzReport(Profile.Name, port, firstSeed);
         var clock = Stopwatch.StartNew();
@@ -70,8 +74,12 @@ public sealed class DifferentialFuzzer : IAsyncDisposable
             report.Streams++;
             if (stream.Deliberate is { } name)
             {
-                report.Excluded[name] = report.Excluded.GetValueOrDefault(name) + 1;
-                continue;
+                string key = name == audit ? name + " (compared)" : name;
+                report.Excluded[key] = report.Excluded.GetValueOrDefault(key) + 1;
+                if (name != audit)
+                {
+                    continue;
+                }
             }
 
             Divergence? divergence = await CompareAsync(stream);

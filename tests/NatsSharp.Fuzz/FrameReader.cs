@@ -15,6 +15,9 @@ public sealed class FrameReader
 
     public List<string> Frames { get; } = [];
 
+    /// <summary>How many server PINGs came (they are not among the frames).</summary>
+    public int Pings { get; private set; }
+
     /// <summary>
     /// The frames with each run of interest announcements (RS+, LS+) sorted: a server sends its
     /// subscriptions in its own map order.
@@ -103,6 +106,7 @@ public sealed class FrameReader
         }
 
         _pending.RemoveRange(0, consumed);
+        Pings += verb == "PING" ? 1 : 0;
         frame = verb switch
         {
             "PING" => null,

@@ -5,7 +5,7 @@ namespace NatsSharp.Fuzz;
 
 /// <summary>
 /// A subscriber to <c>&gt;</c> on its own connection: after each stream it publishes a marker to
-/// itself and hands back every message that arrived before the marker.
+/// itself and hands back every message that arrived before the marker. It answers the server's PINGs.
 /// </summary>
 public sealed class Observer : IAsyncDisposable
 {
@@ -13,6 +13,9 @@ public sealed class Observer : IAsyncDisposable
     private readonly FrameReader _reader = new();
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _marker;
+
+    /// <summary>How many server PINGs it answered.</summary>
+    public int PingsAnswered { get; private set; }
 
     private Observer(Socket socket) => _socket = socket;
 
@@ -49,7 +52,14 @@ public sealed class Observer : IAsyncDisposable
                 throw new InvalidOperationException("the observer's connection closed: " + string.Join(" / ", _reader.Frames));
             }
 
+            int pings = _reader.Pings;
             _reader.Add(_buffer.AsSpan(0, n));
+            if (_reader.Pings > pings)
+            {
+                // Unanswered, both servers close the observer as stale after about 4 minutes (the run would stop there).
+                await _socket.SendAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("PONG\r\n", _reader.Pings - pings))));
+                PingsAnswered = _reader.Pings;
+            }
         }
     }
 

@@ -76,8 +76,9 @@ public static class Player
             end = StillOpen;
         }
 
-        // A random queue pick among members on this connection is compared per group.
-        List<string> replies = QueueGroups.Of(stream).Normalize(reader.Normalized());
+        // A random queue pick among members on this connection is compared per group; the order of
+        // one publish's messages to several of its subscriptions as a multiset.
+        List<string> replies = SamePublish.Normalize(QueueGroups.Of(stream).Normalize(reader.Normalized()));
         if (reader.Rest is { } rest)
         {
             replies.Add(rest);

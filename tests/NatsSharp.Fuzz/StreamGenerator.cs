@@ -34,6 +34,13 @@ public static class StreamGenerator
     /// </summary>
     public const string ClientErrThenLaterWrite = "client -ERR followed by a later write";
 
+    /// <summary>
+    /// The route version of <see cref="ClientErrThenLaterWrite"/>: a route <c>-ERR</c>, or an INFO naming
+    /// another cluster, closes the route, but nats-server goes on with the rest of its current read;
+    /// whether an RMSG in a later write is still processed depends on where each server's reads ended.
+    /// </summary>
+    public const string RouteCloseThenLaterWrite = "route -ERR or INFO of another cluster followed by a later write";
+
     /// <summary>nats-server 2.9.10 panics (index out of range) on a route LS+ without arguments, and exits.</summary>
     public const string RouteLsPlusWithoutArguments = "route LS+ without arguments";
 
@@ -118,6 +125,11 @@ public static class StreamGenerator
             deliberate = ClientErrThenLaterWrite;
         }
 
+        if (deliberate is null && port == FuzzPort.Route && CutAfterRouteClose(bytes, cuts))
+        {
+            deliberate = RouteCloseThenLaterWrite;
+        }
+
         return new FuzzStream(seed, profile, port, handshake, bytes, cuts, slow, deliberate);
     }
 
@@ -180,28 +192,83 @@ public static class StreamGenerator
     private static bool StartsWithConnect(byte[] bytes) =>
         bytes.Length >= 7 && Encoding.ASCII.GetString(bytes, 0, 7).Equals("CONNECT", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// A line that starts with LS+ and a blank and has nothing but blanks, CRs and LFs up to its end
-    /// (nats-server reads an LF right after the blanks as the start of the argument, so the line then
-    /// runs on to the next LF). Lines are taken to start after any LF: it may also be inside a
-    /// payload, which only excludes a stream more.
-    /// </summary>
     /// <summary>A line that starts with <c>-ERR</c> (any case) and a cut after its first byte, or a stream longer than 512 bytes.</summary>
     private static bool CutAfterErr(byte[] bytes, int[] cuts)
     {
         for (int start = 0; start + 4 <= bytes.Length; start++)
         {
-            if ((start == 0 || bytes[start - 1] == '\n') && bytes[start] == '-' && (bytes[start + 1] | 0x20) == 'e'
-                && (bytes[start + 2] | 0x20) == 'r' && (bytes[start + 3] | 0x20) == 'r')
+            if (IsErrLine(bytes, start))
             {
-                // nats-server's first read is 512 bytes: beyond it is a later read too.
-                return (cuts.Length > 0 && cuts[^1] > start) || bytes.Length > 512;
+                return LaterWriteAfter(bytes, cuts, start);
             }
         }
 
         return false;
     }
 
+    /// <summary>
+    /// A line that starts with <c>-ERR</c> (any case), or an INFO line with a <c>cluster</c> key (any
+    /// case, as Go's decoder matches keys) whose value is a string other than <c>""</c> and <c>"fuzz"</c>;
+    /// and a cut after its first byte, or a stream longer than 512 bytes. Lines are taken to start after
+    /// any LF: one inside a payload only excludes a stream more.
+    /// </summary>
+    internal static bool CutAfterRouteClose(byte[] bytes, int[] cuts)
+    {
+        for (int start = 0; start + 4 <= bytes.Length; start++)
+        {
+            if (IsErrLine(bytes, start) || IsOtherClusterInfoLine(bytes, start))
+            {
+                return LaterWriteAfter(bytes, cuts, start);
+            }
+        }
+
+        return false;
+    }
+
+    // nats-server's first read is 512 bytes: beyond it is a later read too.
+    private static bool LaterWriteAfter(byte[] bytes, int[] cuts, int start) =>
+        (cuts.Length > 0 && cuts[^1] > start) || bytes.Length > 512;
+
+    private static bool IsErrLine(byte[] bytes, int start) =>
+        (start == 0 || bytes[start - 1] == '\n') && bytes[start] == '-' && (bytes[start + 1] | 0x20) == 'e'
+        && (bytes[start + 2] | 0x20) == 'r' && (bytes[start + 3] | 0x20) == 'r';
+
+    private static bool IsOtherClusterInfoLine(byte[] bytes, int start)
+    {
+        if ((start > 0 && bytes[start - 1] != '\n') || start + 5 > bytes.Length
+            || !Encoding.Latin1.GetString(bytes, start, 4).Equals("INFO", StringComparison.OrdinalIgnoreCase)
+            || bytes[start + 4] is not ((byte)' ' or (byte)'\t'))
+        {
+            return false;
+        }
+
+        int lf = Array.IndexOf(bytes, (byte)'\n', start);
+        string line = Encoding.Latin1.GetString(bytes, start, (lf < 0 ? bytes.Length : lf) - start);
+        for (int key = line.IndexOf("\"cluster\"", StringComparison.OrdinalIgnoreCase); key >= 0;
+            key = line.IndexOf("\"cluster\"", key + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            string rest = line[(key + 9)..].TrimStart(' ', '\t', '\r');
+            if (!rest.StartsWith(':'))
+            {
+                continue;
+            }
+
+            rest = rest[1..].TrimStart(' ', '\t', '\r');
+            if (rest.StartsWith('"') && !rest.StartsWith("\"\"", StringComparison.Ordinal) && !rest.StartsWith("\"fuzz\"", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A line that starts with LS+ and a blank and has nothing but blanks, CRs and LFs up to its end
+    /// (nats-server reads an LF right after the blanks as the start of the argument, so the line then
+    /// runs on to the next LF). Lines are taken to start after any LF: it may also be inside a
+    /// payload, which only excludes a stream more.
+    /// </summary>
     private static bool HasLsPlusWithoutArguments(byte[] bytes)
     {
         for (int start = 0; start < bytes.Length; start++)

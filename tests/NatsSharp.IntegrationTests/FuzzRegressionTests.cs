@@ -49,6 +49,9 @@ public class FuzzRegressionTests
         { "client HMSG with an empty message", "CONNECT {\"verbose\":true}\r\nHMSG foo bar 12 14\r\n\r\nPING\r\n" },
         { "client HMSG without arguments, LF ends", "CONNECT {\"verbose\":true}\r\nHMSG \tx\n\r\nSUB foo 1\r\n" },
         { "client HMSG followed by a payload", "CONNECT {\"verbose\":true}\r\nHMSG foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" },
+        // A verb's + and - are those bytes only: a control byte that differs from them in bit 0x20 alone is no match.
+        { "a vertical tab for the + of +OK", "CONNECT {\"verbose\":true}\r\nPING\r\n\vOK\r\nPING\r\n" },
+        { "a CR for the - of -ERR", "CONNECT {\"verbose\":true}\r\nPING\r\n\rERR 'x'\r\nPING\r\n" },
     };
 
     /// <summary>Against a server where "alice" may publish to foo only.</summary>
@@ -147,6 +150,10 @@ public class FuzzRegressionTests
         { "route CONNECT without cluster", "route", "CONNECT {\"verbose\":false,\"name\":\"FUZZROUTE\"}\r\n" },
         // On an INFO with another cluster name nats-server closes the route without a word.
         { "route INFO with another cluster name", "route", RouteConnect.Replace("\"cluster\":\"fuzz\"}", "\"cluster\":\"fqzz\"}", StringComparison.Ordinal).Replace("}\r\nINFO", "}\r\nPING\r\nINFO", StringComparison.Ordinal) + "PING\r\n" },
+        // Fuzz seed 1024443: a vertical tab (0x0b) where RS+ has its + (0x2b), a CR (0x0d) for the - (0x2d).
+        { "a vertical tab for the + of RS+", "route", RouteConnect + "PING\r\nRS\v $G foo\r\nPING\r\n" },
+        { "a CR for the - of RS-", "route", RouteConnect + "PING\r\nRS\r $G foo\r\nPING\r\n" },
+        { "a vertical tab for the + of LS+", "leaf", LeafConnect + "PING\r\nLS\v foo\r\nPING\r\n" },
         // LS- is looked up as it comes (RS- from a leafnode too): it never fails, whatever its arguments.
         { "LS- and RS- with any arguments on a leafnode", "leaf", LeafConnect + "PING\r\nLS- foo bar baz\r\nLS- \r\nRS- f\to x\r\nPING\r\n" },
         // A leaf's first INFO decides its headers again (nats-server's c.headers); its CONNECT did before: an HPUB without them closes.

@@ -130,7 +130,9 @@ internal static class OpTable
 
         for (int i = 0; i < lowerVerb.Length; i++)
         {
-            if ((line[i] | 0x20) != lowerVerb[i])
+            // Letters in either case; '+' and '-' only as themselves (0x0b | 0x20 is '+', 0x0d | 0x20 is '-').
+            byte b = lowerVerb[i] is >= (byte)'a' and <= (byte)'z' ? (byte)(line[i] | 0x20) : line[i];
+            if (b != lowerVerb[i])
             {
                 return false;
             }
