@@ -55,16 +55,17 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        if (Volatile.Read(ref _pingsOut) + 1 > _server.Options.PingMax)
-        {
-            _log.Debug(_prefix + "Stale Client Connection - Closing");
-            SendErrAndCloseFromTimer("Stale Connection", ClosedReason.StaleConnection);
-            return;
-        }
-
-        // Skip the PING when the client showed life this interval; always send the first (RTT).
+        // Skip the PING when the client showed life this interval; always send the first (RTT). Only a PING that
+        // is due counts the unanswered ones, as nats-server: a client that stopped answering but keeps talking stays.
         if (!_rttMeasured || !_activity)
         {
+            if (Volatile.Read(ref _pingsOut) + 1 > _server.Options.PingMax)
+            {
+                _log.Debug(_prefix + "Stale Client Connection - Closing");
+                SendErrAndCloseFromTimer("Stale Connection", ClosedReason.StaleConnection);
+                return;
+            }
+
             Interlocked.Increment(ref _pingsOut);
             if (_log.IsDebug)
             {
