@@ -54,8 +54,9 @@ internal abstract partial class Connection
     private const int MinimumReadSize = 8 * 1024;
 
     // A read this large (a publisher's burst) is parsed on a thread-pool worker, never on a socket engine's
-    // epoll thread (where reads resume with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1): routing it takes
-    // long enough that the other sockets of that thread would wait. Smaller reads (requests, replies) stay there.
+    // epoll thread (where reads resume once past the handshake, see SocketCompletions, or with
+    // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1): routing it takes long enough that the other sockets of
+    // that thread would wait. Smaller reads (requests, replies) stay there.
     private const int HandOffReadSize = 4 * 1024;
 
     /// <summary>
@@ -129,6 +130,7 @@ internal abstract partial class Connection
         PipeReader reader = pipe.Reader;
         using var receiver = new SocketReceiver(socket);
         long buffered = 0;
+        bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
         try
         {
             while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
@@ -139,6 +141,11 @@ internal abstract partial class Connection
                     if (receiver.Error != SocketError.Success)
                     {
                         EndReceive();
+                        if (inline && !Thread.CurrentThread.IsThreadPoolThread)
+                        {
+                            await Task.Yield(); // closes (a storm's worth) run on workers, not on the epoll thread
+                        }
+
                         Close(ClosedReason.ReadError); // reset by the peer: nats-server's "Read Error"
                         return;
                     }
@@ -148,6 +155,11 @@ internal abstract partial class Connection
                 EndReceive();
                 if (n == 0)
                 {
+                    if (inline && !Thread.CurrentThread.IsThreadPoolThread)
+                    {
+                        await Task.Yield(); // as above
+                    }
+
                     if (receiver.Error != SocketError.Success)
                     {
                         Close(ClosedReason.ReadError); // a reset leaves nothing to write to
@@ -176,6 +188,15 @@ internal abstract partial class Connection
 
                 buffered = buffer.Length;
                 reader.AdvanceTo(buffer.Start, buffer.End);
+                if (!inline && !ParsesOnWorker)
+                {
+                    // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
+                    // deliveries written on the epoll thread that saw it, with no hand-off to a worker; large reads
+                    // still go to a worker (HandOffReadSize), as do closes and a send that had to wait.
+                    inline = true;
+                    SocketCompletions.PreferInline(socket);
+                }
+
                 if (PublishBatch is { HasBacklogged: true } batch)
                 {
                     await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
