@@ -131,6 +131,7 @@ internal abstract partial class Connection
         using var receiver = new SocketReceiver(socket);
         long buffered = 0;
         bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
+        bool reset = false; // the peer reset the connection: closed once the pipe has given its buffer back
         try
         {
             while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
@@ -140,14 +141,8 @@ internal abstract partial class Connection
                     await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
                     if (receiver.Error != SocketError.Success)
                     {
-                        EndReceive();
-                        if (inline && !Thread.CurrentThread.IsThreadPoolThread)
-                        {
-                            await Task.Yield(); // closes (a storm's worth) run on workers, not on the epoll thread
-                        }
-
-                        Close(ClosedReason.ReadError); // reset by the peer: nats-server's "Read Error"
-                        return;
+                        reset = true; // nats-server's "Read Error"
+                        break;
                     }
                 }
 
@@ -155,19 +150,14 @@ internal abstract partial class Connection
                 EndReceive();
                 if (n == 0)
                 {
-                    if (inline && !Thread.CurrentThread.IsThreadPoolThread)
-                    {
-                        await Task.Yield(); // as above
-                    }
-
                     if (receiver.Error != SocketError.Success)
                     {
-                        Close(ClosedReason.ReadError); // a reset leaves nothing to write to
-                        return;
+                        reset = true; // a reset leaves nothing to write to
+                        break;
                     }
 
                     // The peer closed its sending half: as nats-server, what it was already answered is
-                    // written before the close.
+                    // written before the close (by the write loop, on a worker).
                     Close(ClosedReason.ClientClosed, flushFirst: true);
                     return;
                 }
@@ -192,7 +182,7 @@ internal abstract partial class Connection
                 {
                     // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
                     // deliveries written on the epoll thread that saw it, with no hand-off to a worker; large reads
-                    // still go to a worker (HandOffReadSize), as do closes and a send that had to wait.
+                    // still go to a worker (HandOffReadSize), as do a reset's close and a send that had to wait.
                     inline = true;
                     SocketCompletions.PreferInline(socket);
                 }
@@ -209,9 +199,21 @@ internal abstract partial class Connection
         }
         finally
         {
+            // On the thread that rented the pipe's buffer, so that the next connection's read there reuses it
+            // (an epoll thread going through a storm's disconnects would otherwise rent a new one for each).
             EndReceive();
             await writer.CompleteAsync().ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);
+        }
+
+        if (reset)
+        {
+            if (!Thread.CurrentThread.IsThreadPoolThread)
+            {
+                await Task.Yield(); // the close itself (unsubscribing, events) runs on a worker, not on the epoll thread
+            }
+
+            Close(ClosedReason.ReadError);
         }
     }
 }
