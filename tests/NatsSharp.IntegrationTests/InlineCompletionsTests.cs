@@ -33,11 +33,12 @@ public class InlineCompletionsTests
     {
         const int maxPending = 64 * 1024;
         string file = Path.Combine(Directory.CreateTempSubdirectory("inline-").FullName, "server.conf");
-        await File.WriteAllTextAsync(file, $"max_pending: {maxPending}\n");
+        await File.WriteAllTextAsync(file, $"max_pending: {maxPending}\nmax_payload: {maxPending}\n");
         await using RealNatsServer real = await RealNatsServer.StartAsync("-c", file, "-m", "-1");
         await using TestServer ours = await TestServer.StartAsync(o =>
         {
             o.MaxPending = maxPending;
+            o.MaxPayload = maxPending;
             o.HttpPort = ServerOptions.RandomPort;
         });
 
