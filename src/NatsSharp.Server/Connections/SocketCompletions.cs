@@ -16,9 +16,6 @@ internal static class SocketCompletions
 {
     private static bool s_enabled = Environment.GetEnvironmentVariable("NATSSHARP_INLINE_COMPLETIONS") != "0" && OperatingSystem.IsLinux();
 
-    /// <summary>Whether <see cref="PreferInline"/> does anything in this process.</summary>
-    public static bool Enabled => Volatile.Read(ref s_enabled);
-
     /// <summary>Makes the socket's completions run inline from now on; false when that is not available.</summary>
     public static bool PreferInline(Socket socket)
     {
