@@ -54,8 +54,9 @@ internal abstract partial class Connection
     private const int MinimumReadSize = 8 * 1024;
 
     // A read this large (a publisher's burst) is parsed on a thread-pool worker, never on a socket engine's
-    // epoll thread (where reads resume with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1): routing it takes
-    // long enough that the other sockets of that thread would wait. Smaller reads (requests, replies) stay there.
+    // epoll thread (where reads resume once past the handshake, see SocketCompletions, or with
+    // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1): routing it takes long enough that the other sockets of
+    // that thread would wait. Smaller reads (requests, replies) stay there.
     private const int HandOffReadSize = 4 * 1024;
 
     /// <summary>
@@ -129,6 +130,8 @@ internal abstract partial class Connection
         PipeReader reader = pipe.Reader;
         using var receiver = new SocketReceiver(socket);
         long buffered = 0;
+        bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
+        bool reset = false; // the peer reset the connection: closed once the pipe has given its buffer back
         try
         {
             while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
@@ -138,9 +141,8 @@ internal abstract partial class Connection
                     await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
                     if (receiver.Error != SocketError.Success)
                     {
-                        EndReceive();
-                        Close(ClosedReason.ReadError); // reset by the peer: nats-server's "Read Error"
-                        return;
+                        reset = true; // nats-server's "Read Error"
+                        break;
                     }
                 }
 
@@ -150,12 +152,12 @@ internal abstract partial class Connection
                 {
                     if (receiver.Error != SocketError.Success)
                     {
-                        Close(ClosedReason.ReadError); // a reset leaves nothing to write to
-                        return;
+                        reset = true; // a reset leaves nothing to write to
+                        break;
                     }
 
                     // The peer closed its sending half: as nats-server, what it was already answered is
-                    // written before the close.
+                    // written before the close (by the write loop, on a worker).
                     Close(ClosedReason.ClientClosed, flushFirst: true);
                     return;
                 }
@@ -176,6 +178,15 @@ internal abstract partial class Connection
 
                 buffered = buffer.Length;
                 reader.AdvanceTo(buffer.Start, buffer.End);
+                if (!inline && !ParsesOnWorker)
+                {
+                    // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
+                    // deliveries written on the epoll thread that saw it, with no hand-off to a worker; large reads
+                    // still go to a worker (HandOffReadSize), as do a reset's close and a send that had to wait.
+                    inline = true;
+                    SocketCompletions.PreferInline(socket);
+                }
+
                 if (PublishBatch is { HasBacklogged: true } batch)
                 {
                     await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
@@ -188,9 +199,21 @@ internal abstract partial class Connection
         }
         finally
         {
+            // On the thread that rented the pipe's buffer, so that the next connection's read there reuses it
+            // (an epoll thread going through a storm's disconnects would otherwise rent a new one for each).
             EndReceive();
             await writer.CompleteAsync().ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);
+        }
+
+        if (reset)
+        {
+            if (!Thread.CurrentThread.IsThreadPoolThread)
+            {
+                await Task.Yield(); // the close itself (unsubscribing, events) runs on a worker, not on the epoll thread
+            }
+
+            Close(ClosedReason.ReadError);
         }
     }
 }

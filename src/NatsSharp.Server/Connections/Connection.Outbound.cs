@@ -667,9 +667,9 @@ internal abstract partial class Connection
             await write.ConfigureAwait(false);
             if (waited)
             {
-                // The socket was full. With DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (an operator's
-                // choice, docs/benchmarks.md) the epoll thread completed the send: the rest of the drain
-                // goes to a worker, so the reads of that thread's other sockets do not wait for it.
+                // The socket was full. With inline completions (SocketCompletions, or the process-wide
+                // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) the epoll thread completed the send: the rest
+                // of the drain goes to a worker, so the reads of that thread's other sockets do not wait for it.
                 await Task.Yield();
             }
         }
