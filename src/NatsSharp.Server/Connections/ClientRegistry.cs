@@ -16,6 +16,15 @@ internal sealed class ClientRegistry
     // once it has grown), and max_connections is checked on every accept.
     private int _count;
 
+    // Each account's registered clients, kept as clients join, move (CONNECT binds the user's account,
+    // a reload may) and leave: the $SYS account-connections update on every connect reads it instead of
+    // walking every client. Guards ClientConnection.CountedAccount too.
+    private readonly Lock _accountsLock = new();
+    private readonly Dictionary<string, int> _perAccount = new(StringComparer.Ordinal);
+
+    // Bumped after a client leaves or moves to another account: its counters leave the account's open sum.
+    private long _membershipVersion;
+
     // Clients whose run has not ended yet: shutdown waits until none is left.
     private readonly RunCounter _runs = new();
     private readonly Action _onRunEnded;
@@ -26,6 +35,18 @@ internal sealed class ClientRegistry
     }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Changes when a client leaves or changes account (not when one joins: a new client has counted nothing yet).</summary>
+    public long MembershipVersion => Interlocked.Read(ref _membershipVersion);
+
+    /// <summary>How many registered clients live in <paramref name="account"/>.</summary>
+    public int CountIn(string account)
+    {
+        lock (_accountsLock)
+        {
+            return _perAccount.GetValueOrDefault(account);
+        }
+    }
 
     /// <summary>
     /// The registered clients, enumerated live: ConcurrentDictionary.Values would take every lock and
@@ -53,9 +74,33 @@ internal sealed class ClientRegistry
         if (_clients.TryAdd(client.Id, client))
         {
             Interlocked.Increment(ref _count);
+            lock (_accountsLock)
+            {
+                client.CountedAccount = client.AccountName;
+                AddTo(client.CountedAccount, 1);
+            }
         }
 
         return true;
+    }
+
+    /// <summary>The client's account changed (after the change): it is counted in the new one.</summary>
+    public void AccountChanged(ClientConnection client)
+    {
+        lock (_accountsLock)
+        {
+            string now = client.AccountName;
+            if (client.CountedAccount is not { } was || was == now)
+            {
+                return; // not registered (yet, or any more), or no move
+            }
+
+            AddTo(was, -1);
+            AddTo(now, 1);
+            client.CountedAccount = now;
+        }
+
+        Interlocked.Increment(ref _membershipVersion);
     }
 
     public bool TryGet(ulong id, out ClientConnection? client) => _clients.TryGetValue(id, out client);
@@ -65,6 +110,29 @@ internal sealed class ClientRegistry
         if (_clients.TryRemove(client.Id, out _))
         {
             Interlocked.Decrement(ref _count);
+            lock (_accountsLock)
+            {
+                if (client.CountedAccount is { } was)
+                {
+                    AddTo(was, -1);
+                    client.CountedAccount = null;
+                }
+            }
+
+            Interlocked.Increment(ref _membershipVersion);
+        }
+    }
+
+    private void AddTo(string account, int delta)
+    {
+        int n = _perAccount.GetValueOrDefault(account) + delta;
+        if (n == 0)
+        {
+            _perAccount.Remove(account);
+        }
+        else
+        {
+            _perAccount[account] = n;
         }
     }
 

@@ -12,14 +12,15 @@ internal sealed partial class ServerMonitor
 {
     private readonly ConcurrentDictionary<string, AccountTotals> _closedTotals = new(StringComparer.Ordinal);
 
+    // The open clients' traffic per account as of the last walk, and what it was valid for (OpenTraffic).
+    private readonly ConcurrentDictionary<string, (TrafficKey Key, Usage Sums)> _openTraffic = new(StringComparer.Ordinal);
+
     /// <summary>From the single close path: keeps the connection for /connz?state=closed and its traffic for /accstatz.</summary>
     public void RecordClosed(ClientConnection client, ClosedReason reason)
     {
-        DateTime now = DateTime.UtcNow;
-        ConnInfo info = Describe(client, now, now, reason, withSubs: true);
-        Closed.Add(info);
-        bool slow = reason is ClosedReason.SlowConsumerPendingBytes or ClosedReason.SlowConsumerWriteDeadline;
-        _closedTotals.GetOrAdd(info.AccountName, static _ => new AccountTotals()).Add(info, slow);
+        var closed = new ClosedConnection(client, DateTime.UtcNow, reason);
+        Closed.Add(closed);
+        _closedTotals.GetOrAdd(closed.AccountName, static _ => new AccountTotals()).Add(closed);
     }
 
     public Accountz Accountz(string name)
@@ -90,11 +91,52 @@ internal sealed partial class ServerMonitor
 
     /// <summary>
     /// One account's entry of <see cref="AccountStatz"/> (with unused accounts): what each connect and
-    /// disconnect reports on <c>$SYS</c>. One pass over the clients, counting only that account's, with
-    /// no per-call collections: in a storm of thousands of connects this runs once per connect.
+    /// disconnect reports on <c>$SYS</c>. The client count is kept by <see cref="ClientRegistry"/>; the
+    /// traffic of the open clients is summed by a walk over the clients only when it can have changed
+    /// since the last walk (<see cref="OpenTraffic"/>): in a storm of connects this runs once per connect.
     /// </summary>
     public AccountStat AccountStatOf(string account)
     {
+        int clients = _server.ClientRegistry.CountIn(account);
+        int leafs = 0;
+        foreach (LeafConnection leaf in _server.LeafNodes?.All ?? [])
+        {
+            if (LeafAccount(leaf) == account)
+            {
+                leafs++;
+            }
+        }
+
+        Usage u = OpenTraffic(account);
+        AccountTotals? gone = _closedTotals.GetValueOrDefault(account);
+        return new AccountStat
+        {
+            Account = account,
+            Conns = clients,
+            LeafNodes = leafs,
+            TotalConns = clients + leafs,
+            Sent = new DataStats { Msgs = u.OutMsgs + (gone?.OutMsgs ?? 0), Bytes = u.OutBytes + (gone?.OutBytes ?? 0) },
+            Received = new DataStats { Msgs = u.InMsgs + (gone?.InMsgs ?? 0), Bytes = u.InBytes + (gone?.InBytes ?? 0) },
+            SlowConsumers = gone?.SlowConsumers ?? 0,
+        };
+    }
+
+    /// <summary>
+    /// What the account's open clients have sent and received. Every client counter that moves is followed
+    /// by the server-wide counters moving (the read's batch adds its totals at its end), and a client that
+    /// joins has counted nothing yet; so while the server-wide counters and the registry's membership
+    /// version (clients leaving or changing account) stand where they stood before the last walk, that
+    /// walk's sums still hold.
+    /// </summary>
+    private Usage OpenTraffic(string account)
+    {
+        ServerStats stats = _server.Stats;
+        var key = new TrafficKey(_server.ClientRegistry.MembershipVersion, stats.InMsgs, stats.InBytes, stats.OutMsgs, stats.OutBytes);
+        if (_openTraffic.TryGetValue(account, out var cached) && cached.Key == key)
+        {
+            return cached.Sums;
+        }
+
         var u = new Usage();
         foreach (ClientConnection client in _server.Clients)
         {
@@ -104,25 +146,8 @@ internal sealed partial class ServerMonitor
             }
         }
 
-        foreach (LeafConnection leaf in _server.LeafNodes?.All ?? [])
-        {
-            if (LeafAccount(leaf) == account)
-            {
-                u.Leafs++;
-            }
-        }
-
-        AccountTotals? gone = _closedTotals.GetValueOrDefault(account);
-        return new AccountStat
-        {
-            Account = account,
-            Conns = u.Clients,
-            LeafNodes = u.Leafs,
-            TotalConns = u.Clients + u.Leafs,
-            Sent = new DataStats { Msgs = u.OutMsgs + (gone?.OutMsgs ?? 0), Bytes = u.OutBytes + (gone?.OutBytes ?? 0) },
-            Received = new DataStats { Msgs = u.InMsgs + (gone?.InMsgs ?? 0), Bytes = u.InBytes + (gone?.InBytes ?? 0) },
-            SlowConsumers = gone?.SlowConsumers ?? 0,
-        };
+        _openTraffic[account] = (key, u);
+        return u;
     }
 
     /// <summary>"$G" first, then the configured accounts by name (nats-server's order is its map's, i.e. random).</summary>
