@@ -8,4 +8,7 @@ internal sealed partial class ClientConnection
 
     /// <summary>The account <see cref="ClientRegistry"/> counts this client in while it is registered (under its lock).</summary>
     internal string? CountedAccount { get; set; }
+
+    /// <summary>Its slot in that account's <see cref="AccountClients"/>.</summary>
+    internal int AccountSlot { get; set; } = -1;
 }

@@ -17,13 +17,10 @@ internal sealed class ClientRegistry
     private int _count;
 
     // Each account's registered clients, kept as clients join, move (CONNECT binds the user's account,
-    // a reload may) and leave: the $SYS account-connections update on every connect reads it instead of
-    // walking every client. Guards ClientConnection.CountedAccount too.
+    // a reload may) and leave: the $SYS account-connections update on every connect counts them and sums
+    // their traffic from here instead of walking every client of the server. Guards the clients' slots.
     private readonly Lock _accountsLock = new();
-    private readonly Dictionary<string, int> _perAccount = new(StringComparer.Ordinal);
-
-    // Bumped after a client leaves or moves to another account: its counters leave the account's open sum.
-    private long _membershipVersion;
+    private readonly Dictionary<string, AccountClients> _perAccount = new(StringComparer.Ordinal);
 
     // Clients whose run has not ended yet: shutdown waits until none is left.
     private readonly RunCounter _runs = new();
@@ -36,21 +33,18 @@ internal sealed class ClientRegistry
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Changes when a client leaves or changes account (not when one joins: a new client has counted nothing yet).</summary>
-    public long MembershipVersion => Interlocked.Read(ref _membershipVersion);
-
-    /// <summary>How many registered clients live in <paramref name="account"/>.</summary>
-    public int CountIn(string account)
+    /// <summary>How many registered clients live in <paramref name="account"/>, and what they have sent and received.</summary>
+    public AccountTraffic TrafficOf(string account)
     {
         lock (_accountsLock)
         {
-            return _perAccount.GetValueOrDefault(account);
+            return _perAccount.TryGetValue(account, out AccountClients? clients) ? clients.Traffic() : default;
         }
     }
 
     /// <summary>
     /// The registered clients, enumerated live: ConcurrentDictionary.Values would take every lock and
-    /// copy all of them into a new array, per call (per connect, for the $SYS account events).
+    /// copy all of them into a new array, per call.
     /// </summary>
     public IEnumerable<ClientConnection> All
     {
@@ -76,8 +70,7 @@ internal sealed class ClientRegistry
             Interlocked.Increment(ref _count);
             lock (_accountsLock)
             {
-                client.CountedAccount = client.AccountName;
-                AddTo(client.CountedAccount, 1);
+                AddTo(client.AccountName, client);
             }
         }
 
@@ -90,17 +83,12 @@ internal sealed class ClientRegistry
         lock (_accountsLock)
         {
             string now = client.AccountName;
-            if (client.CountedAccount is not { } was || was == now)
+            if (client.CountedAccount is { } was && was != now)
             {
-                return; // not registered (yet, or any more), or no move
+                RemoveFrom(was, client);
+                AddTo(now, client);
             }
-
-            AddTo(was, -1);
-            AddTo(now, 1);
-            client.CountedAccount = now;
         }
-
-        Interlocked.Increment(ref _membershipVersion);
     }
 
     public bool TryGet(ulong id, out ClientConnection? client) => _clients.TryGetValue(id, out client);
@@ -114,26 +102,35 @@ internal sealed class ClientRegistry
             {
                 if (client.CountedAccount is { } was)
                 {
-                    AddTo(was, -1);
-                    client.CountedAccount = null;
+                    RemoveFrom(was, client);
                 }
             }
-
-            Interlocked.Increment(ref _membershipVersion);
         }
     }
 
-    private void AddTo(string account, int delta)
+    private void AddTo(string account, ClientConnection client)
     {
-        int n = _perAccount.GetValueOrDefault(account) + delta;
-        if (n == 0)
+        if (!_perAccount.TryGetValue(account, out AccountClients? clients))
         {
-            _perAccount.Remove(account);
+            _perAccount[account] = clients = new AccountClients();
         }
-        else
+
+        clients.Add(client);
+        client.CountedAccount = account;
+    }
+
+    private void RemoveFrom(string account, ClientConnection client)
+    {
+        if (_perAccount.TryGetValue(account, out AccountClients? clients))
         {
-            _perAccount[account] = n;
+            clients.Remove(client);
+            if (clients.Count == 0)
+            {
+                _perAccount.Remove(account);
+            }
         }
+
+        client.CountedAccount = null;
     }
 
     /// <summary>For <c>$SYS</c> <c>KICK</c>: closes client <paramref name="cid"/> with reason "Kicked"; null, or nats-server's reason it could not.</summary>

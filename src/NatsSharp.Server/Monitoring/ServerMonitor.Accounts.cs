@@ -11,10 +11,6 @@ namespace NatsSharp.Server.Monitoring;
 internal sealed partial class ServerMonitor
 {
     private readonly ConcurrentDictionary<string, AccountTotals> _closedTotals = new(StringComparer.Ordinal);
-
-    // The open clients' traffic per account as of the last walk, and what it was valid for (OpenTraffic).
-    private readonly ConcurrentDictionary<string, (TrafficKey Key, Usage Sums)> _openTraffic = new(StringComparer.Ordinal);
-
     /// <summary>From the single close path: keeps the connection for /connz?state=closed and its traffic for /accstatz.</summary>
     public void RecordClosed(ClientConnection client, ClosedReason reason)
     {
@@ -91,13 +87,12 @@ internal sealed partial class ServerMonitor
 
     /// <summary>
     /// One account's entry of <see cref="AccountStatz"/> (with unused accounts): what each connect and
-    /// disconnect reports on <c>$SYS</c>. The client count is kept by <see cref="ClientRegistry"/>; the
-    /// traffic of the open clients is summed by a walk over the clients only when it can have changed
-    /// since the last walk (<see cref="OpenTraffic"/>): in a storm of connects this runs once per connect.
+    /// disconnect reports on <c>$SYS</c>. The account's clients come from <see cref="ClientRegistry"/>'s
+    /// list of them, not a walk over every client: in a storm of connects this runs once per connect.
     /// </summary>
     public AccountStat AccountStatOf(string account)
     {
-        int clients = _server.ClientRegistry.CountIn(account);
+        AccountTraffic open = _server.ClientRegistry.TrafficOf(account);
         int leafs = 0;
         foreach (LeafConnection leaf in _server.LeafNodes?.All ?? [])
         {
@@ -107,47 +102,17 @@ internal sealed partial class ServerMonitor
             }
         }
 
-        Usage u = OpenTraffic(account);
         AccountTotals? gone = _closedTotals.GetValueOrDefault(account);
         return new AccountStat
         {
             Account = account,
-            Conns = clients,
+            Conns = open.Clients,
             LeafNodes = leafs,
-            TotalConns = clients + leafs,
-            Sent = new DataStats { Msgs = u.OutMsgs + (gone?.OutMsgs ?? 0), Bytes = u.OutBytes + (gone?.OutBytes ?? 0) },
-            Received = new DataStats { Msgs = u.InMsgs + (gone?.InMsgs ?? 0), Bytes = u.InBytes + (gone?.InBytes ?? 0) },
+            TotalConns = open.Clients + leafs,
+            Sent = new DataStats { Msgs = open.OutMsgs + (gone?.OutMsgs ?? 0), Bytes = open.OutBytes + (gone?.OutBytes ?? 0) },
+            Received = new DataStats { Msgs = open.InMsgs + (gone?.InMsgs ?? 0), Bytes = open.InBytes + (gone?.InBytes ?? 0) },
             SlowConsumers = gone?.SlowConsumers ?? 0,
         };
-    }
-
-    /// <summary>
-    /// What the account's open clients have sent and received. Every client counter that moves is followed
-    /// by the server-wide counters moving (the read's batch adds its totals at its end), and a client that
-    /// joins has counted nothing yet; so while the server-wide counters and the registry's membership
-    /// version (clients leaving or changing account) stand where they stood before the last walk, that
-    /// walk's sums still hold.
-    /// </summary>
-    private Usage OpenTraffic(string account)
-    {
-        ServerStats stats = _server.Stats;
-        var key = new TrafficKey(_server.ClientRegistry.MembershipVersion, stats.InMsgs, stats.InBytes, stats.OutMsgs, stats.OutBytes);
-        if (_openTraffic.TryGetValue(account, out var cached) && cached.Key == key)
-        {
-            return cached.Sums;
-        }
-
-        var u = new Usage();
-        foreach (ClientConnection client in _server.Clients)
-        {
-            if (client.AccountName == account)
-            {
-                u.Add(client);
-            }
-        }
-
-        _openTraffic[account] = (key, u);
-        return u;
     }
 
     /// <summary>"$G" first, then the configured accounts by name (nats-server's order is its map's, i.e. random).</summary>

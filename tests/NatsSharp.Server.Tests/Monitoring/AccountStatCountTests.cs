@@ -8,9 +8,9 @@ using NatsSharp.Server.Monitoring;
 namespace NatsSharp.Server.Tests.Monitoring;
 
 /// <summary>
-/// The $SYS account-connections figures (<see cref="ServerMonitor.AccountStatOf"/>) come from counts kept as
-/// clients join, move and leave, and from sums of the open clients' traffic reused while nothing moved. At
-/// every step they must be what a walk over every client gives (/accstatz's <see cref="ServerMonitor.AccountStatz"/>).
+/// The $SYS account-connections figures (<see cref="ServerMonitor.AccountStatOf"/>) come from each account's list of
+/// clients, kept as clients join, move and leave. At every step they must be what a walk over every client gives
+/// (/accstatz's <see cref="ServerMonitor.AccountStatz"/>).
 /// </summary>
 public sealed class AccountStatCountTests
 {
@@ -48,7 +48,7 @@ public sealed class AccountStatCountTests
         Assert.Equal((2L, 7L), (monitor.AccountStatOf("A").Received.Msgs, monitor.AccountStatOf("A").Received.Bytes));
         Assert.Equal(2L, monitor.AccountStatOf("A").Sent.Msgs);
 
-        // Joins with no traffic in between: the sums are reused, the counts still move.
+        // Joins with no traffic in between.
         for (ulong id = 2000; id < 2010; id++)
         {
             Connect(Accept(server, id), "a");
