@@ -11,6 +11,7 @@ namespace NatsSharp.Server.Monitoring;
 internal sealed partial class ServerMonitor
 {
     private readonly ConcurrentDictionary<string, AccountTotals> _closedTotals = new(StringComparer.Ordinal);
+
     /// <summary>From the single close path: keeps the connection for /connz?state=closed and its traffic for /accstatz.</summary>
     public void RecordClosed(ClientConnection client, ClosedReason reason)
     {
