@@ -38,6 +38,7 @@ internal sealed partial class ClientConnection
         {
             // A client lives in its user's account (bound at CONNECT; a reload does not move it).
             _account = _server.FindAccount(identity.Account) ?? _server.GlobalAccount;
+            _server.ClientRegistry.AccountChanged(this);
         }
 
         CompiledPermissions? perms = identity.Permissions;

@@ -16,6 +16,12 @@ internal sealed class ClientRegistry
     // once it has grown), and max_connections is checked on every accept.
     private int _count;
 
+    // Each account's registered clients, kept as clients join, move (CONNECT binds the user's account,
+    // a reload may) and leave: the $SYS account-connections update on every connect counts them and sums
+    // their traffic from here instead of walking every client of the server. Guards the clients' slots.
+    private readonly Lock _accountsLock = new();
+    private readonly Dictionary<string, AccountClients> _perAccount = new(StringComparer.Ordinal);
+
     // Clients whose run has not ended yet: shutdown waits until none is left.
     private readonly RunCounter _runs = new();
     private readonly Action _onRunEnded;
@@ -27,9 +33,18 @@ internal sealed class ClientRegistry
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>How many registered clients live in <paramref name="account"/>, and what they have sent and received.</summary>
+    public AccountTraffic TrafficOf(string account)
+    {
+        lock (_accountsLock)
+        {
+            return _perAccount.TryGetValue(account, out AccountClients? clients) ? clients.Traffic() : default;
+        }
+    }
+
     /// <summary>
     /// The registered clients, enumerated live: ConcurrentDictionary.Values would take every lock and
-    /// copy all of them into a new array, per call (per connect, for the $SYS account events).
+    /// copy all of them into a new array, per call.
     /// </summary>
     public IEnumerable<ClientConnection> All
     {
@@ -53,9 +68,27 @@ internal sealed class ClientRegistry
         if (_clients.TryAdd(client.Id, client))
         {
             Interlocked.Increment(ref _count);
+            lock (_accountsLock)
+            {
+                AddTo(client.AccountName, client);
+            }
         }
 
         return true;
+    }
+
+    /// <summary>The client's account changed (after the change): it is counted in the new one.</summary>
+    public void AccountChanged(ClientConnection client)
+    {
+        lock (_accountsLock)
+        {
+            string now = client.AccountName;
+            if (client.CountedAccount is { } was && was != now)
+            {
+                RemoveFrom(was, client);
+                AddTo(now, client);
+            }
+        }
     }
 
     public bool TryGet(ulong id, out ClientConnection? client) => _clients.TryGetValue(id, out client);
@@ -65,7 +98,39 @@ internal sealed class ClientRegistry
         if (_clients.TryRemove(client.Id, out _))
         {
             Interlocked.Decrement(ref _count);
+            lock (_accountsLock)
+            {
+                if (client.CountedAccount is { } was)
+                {
+                    RemoveFrom(was, client);
+                }
+            }
         }
+    }
+
+    private void AddTo(string account, ClientConnection client)
+    {
+        if (!_perAccount.TryGetValue(account, out AccountClients? clients))
+        {
+            _perAccount[account] = clients = new AccountClients();
+        }
+
+        clients.Add(client);
+        client.CountedAccount = account;
+    }
+
+    private void RemoveFrom(string account, ClientConnection client)
+    {
+        if (_perAccount.TryGetValue(account, out AccountClients? clients))
+        {
+            clients.Remove(client);
+            if (clients.Count == 0)
+            {
+                _perAccount.Remove(account);
+            }
+        }
+
+        client.CountedAccount = null;
     }
 
     /// <summary>For <c>$SYS</c> <c>KICK</c>: closes client <paramref name="cid"/> with reason "Kicked"; null, or nats-server's reason it could not.</summary>

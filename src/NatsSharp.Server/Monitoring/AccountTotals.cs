@@ -18,13 +18,13 @@ internal sealed class AccountTotals
     public long OutBytes => Interlocked.Read(ref _outBytes);
     public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
 
-    public void Add(ConnInfo closed, bool slowConsumer)
+    public void Add(ClosedConnection closed)
     {
         Interlocked.Add(ref _inMsgs, closed.InMsgs);
         Interlocked.Add(ref _inBytes, closed.InBytes);
         Interlocked.Add(ref _outMsgs, closed.OutMsgs);
         Interlocked.Add(ref _outBytes, closed.OutBytes);
-        if (slowConsumer)
+        if (closed.SlowConsumer)
         {
             Interlocked.Increment(ref _slowConsumers);
         }

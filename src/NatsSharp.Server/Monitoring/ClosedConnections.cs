@@ -9,12 +9,12 @@ internal sealed class ClosedConnections
     /// <summary>nats-server keeps 10,000.</summary>
     public const int DefaultCapacity = 10_000;
 
-    private readonly ConnInfo[] _ring;
+    private readonly ClosedConnection[] _ring;
     private long _total;
 
-    public ClosedConnections(int capacity = DefaultCapacity) => _ring = new ConnInfo[capacity];
+    public ClosedConnections(int capacity = DefaultCapacity) => _ring = new ClosedConnection[capacity];
 
-    public void Add(ConnInfo info)
+    public void Add(ClosedConnection info)
     {
         lock (_ring)
         {
@@ -24,12 +24,12 @@ internal sealed class ClosedConnections
     }
 
     /// <summary>A copy, oldest first.</summary>
-    public List<ConnInfo> Snapshot()
+    public List<ClosedConnection> Snapshot()
     {
         lock (_ring)
         {
             int count = (int)Math.Min(_total, _ring.Length);
-            var list = new List<ConnInfo>(count);
+            var list = new List<ClosedConnection>(count);
             long first = _total - count;
             for (long i = first; i < _total; i++)
             {

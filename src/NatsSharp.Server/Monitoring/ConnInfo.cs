@@ -46,7 +46,4 @@ internal sealed class ConnInfo
     [JsonIgnore] public string AccountName { get; init; } = "";
     [JsonIgnore] public TlsPeerCert? PeerCert { get; init; } // tls_peer_certs with auth=1, open connections only
     [JsonIgnore] public List<SubDetail> Subs { get; init; } = [];
-
-    /// <summary>A copy whose optional parts (subs, auth) can be filled for one response.</summary>
-    public ConnInfo Copy() => (ConnInfo)MemberwiseClone();
 }

@@ -15,11 +15,9 @@ internal sealed partial class ServerMonitor
     /// <summary>From the single close path: keeps the connection for /connz?state=closed and its traffic for /accstatz.</summary>
     public void RecordClosed(ClientConnection client, ClosedReason reason)
     {
-        DateTime now = DateTime.UtcNow;
-        ConnInfo info = Describe(client, now, now, reason, withSubs: true);
-        Closed.Add(info);
-        bool slow = reason is ClosedReason.SlowConsumerPendingBytes or ClosedReason.SlowConsumerWriteDeadline;
-        _closedTotals.GetOrAdd(info.AccountName, static _ => new AccountTotals()).Add(info, slow);
+        var closed = new ClosedConnection(client, DateTime.UtcNow, reason);
+        Closed.Add(closed);
+        _closedTotals.GetOrAdd(closed.AccountName, static _ => new AccountTotals()).Add(closed);
     }
 
     public Accountz Accountz(string name)
@@ -90,25 +88,18 @@ internal sealed partial class ServerMonitor
 
     /// <summary>
     /// One account's entry of <see cref="AccountStatz"/> (with unused accounts): what each connect and
-    /// disconnect reports on <c>$SYS</c>. One pass over the clients, counting only that account's, with
-    /// no per-call collections: in a storm of thousands of connects this runs once per connect.
+    /// disconnect reports on <c>$SYS</c>. The account's clients come from <see cref="ClientRegistry"/>'s
+    /// list of them, not a walk over every client: in a storm of connects this runs once per connect.
     /// </summary>
     public AccountStat AccountStatOf(string account)
     {
-        var u = new Usage();
-        foreach (ClientConnection client in _server.Clients)
-        {
-            if (client.AccountName == account)
-            {
-                u.Add(client);
-            }
-        }
-
+        AccountTraffic open = _server.ClientRegistry.TrafficOf(account);
+        int leafs = 0;
         foreach (LeafConnection leaf in _server.LeafNodes?.All ?? [])
         {
             if (LeafAccount(leaf) == account)
             {
-                u.Leafs++;
+                leafs++;
             }
         }
 
@@ -116,11 +107,11 @@ internal sealed partial class ServerMonitor
         return new AccountStat
         {
             Account = account,
-            Conns = u.Clients,
-            LeafNodes = u.Leafs,
-            TotalConns = u.Clients + u.Leafs,
-            Sent = new DataStats { Msgs = u.OutMsgs + (gone?.OutMsgs ?? 0), Bytes = u.OutBytes + (gone?.OutBytes ?? 0) },
-            Received = new DataStats { Msgs = u.InMsgs + (gone?.InMsgs ?? 0), Bytes = u.InBytes + (gone?.InBytes ?? 0) },
+            Conns = open.Clients,
+            LeafNodes = leafs,
+            TotalConns = open.Clients + leafs,
+            Sent = new DataStats { Msgs = open.OutMsgs + (gone?.OutMsgs ?? 0), Bytes = open.OutBytes + (gone?.OutBytes ?? 0) },
+            Received = new DataStats { Msgs = open.InMsgs + (gone?.InMsgs ?? 0), Bytes = open.InBytes + (gone?.InBytes ?? 0) },
             SlowConsumers = gone?.SlowConsumers ?? 0,
         };
     }

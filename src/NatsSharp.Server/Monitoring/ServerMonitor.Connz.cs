@@ -47,7 +47,7 @@ internal sealed partial class ServerMonitor
 
         // Filtered by account, nats-server lists that account's leafnode connections too.
         List<LeafConnection> leafs = opts.State == ConnState.Closed || account is null ? [] : AccountLeafs(account.Name);
-        List<ConnInfo> closed = opts.State == ConnState.Open ? [] : Closed.Snapshot();
+        List<ClosedConnection> closed = opts.State == ConnState.Open ? [] : Closed.Snapshot();
         if (account is not null)
         {
             closed = closed.Where(c => c.AccountName == account.Name).ToList();
@@ -94,15 +94,15 @@ internal sealed partial class ServerMonitor
             }
         }
 
-        foreach (ConnInfo cc in closed)
+        foreach (ClosedConnection cc in closed)
         {
             if (opts.User.Length > 0 && cc.User != opts.User)
             {
                 continue;
             }
 
-            ConnInfo info = cc.Copy();
-            AddOptional(info, opts, cc.Subs);
+            ConnInfo info = cc.ToConnInfo();
+            AddOptional(info, opts, info.Subs);
             list.Add(info);
         }
 
@@ -261,7 +261,7 @@ internal sealed partial class ServerMonitor
     }
 
     /// <summary>nats-server shows sub-millisecond RTTs to the microsecond.</summary>
-    private static TimeSpan TruncateRtt(TimeSpan rtt) =>
+    internal static TimeSpan TruncateRtt(TimeSpan rtt) =>
         rtt > TimeSpan.FromMicroseconds(1) && rtt < TimeSpan.FromMilliseconds(1)
             ? TimeSpan.FromTicks(rtt.Ticks - (rtt.Ticks % TimeSpan.TicksPerMicrosecond))
             : rtt;

@@ -1,3 +1,4 @@
+using NatsSharp.Server.Connections;
 using NatsSharp.Server.Monitoring;
 
 namespace NatsSharp.Server.Tests.Monitoring;
@@ -55,12 +56,13 @@ public class GoFormatTests
     }
 
     [Fact]
-    public void Closed_ring_keeps_the_newest_oldest_first()
+    public async Task Closed_ring_keeps_the_newest_oldest_first()
     {
+        await using var server = new NatsServer(new ServerOptions());
         var ring = new ClosedConnections(3);
         for (ulong i = 1; i <= 5; i++)
         {
-            ring.Add(new ConnInfo { Cid = i });
+            ring.Add(new ClosedConnection(new ClientConnection(server, i, null!, Stream.Null), DateTime.UtcNow, ClosedReason.ClientClosed));
         }
 
         Assert.Equal([3UL, 4UL, 5UL], ring.Snapshot().Select(c => c.Cid));
