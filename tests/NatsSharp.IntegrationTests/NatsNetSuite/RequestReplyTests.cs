@@ -52,11 +52,11 @@ public class RequestReplyTests
             lines.Add($"empty reply: data null, headers {(empty.Headers is null ? "null" : "set")}");
 
             Exception timeout = await Assert.ThrowsAnyAsync<Exception>(() =>
-                requester.RequestAsync<int, string>("svc", 11, replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(1) }).AsTask());
+                requester.RequestAsync<int, string>("svc", 11, replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromMilliseconds(500) }).AsTask());
             Assert.IsType<NatsNoReplyException>(timeout);
             lines.Add("unanswered: " + BothServers.Describe(timeout));
 
-            using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
             {
                 Exception cancelled = await Assert.ThrowsAnyAsync<Exception>(() =>
                     requester.RequestAsync<int, string>("svc", 11, cancellationToken: cts.Token).AsTask());
