@@ -50,14 +50,14 @@ public class AuthTests
             await using INatsSub<int> sub = await subs.SubscribeCoreAsync<int>("secured");
             await subs.PingAsync();
             await pub.PublishAsync("secured", 1);
-            lines.Add("before restart: " + (await NatsNetClient.NextAsync(sub)).Data);
+            lines.Add("before restart: " + (await BothServers.NextAsync(sub)).Data);
 
             await BothServers.RestartAsync(node);
             await BothServers.OpenAsync(subs, "subscriber back with its credentials");
             await BothServers.OpenAsync(pub, "publisher back with its credentials");
             await subs.PingAsync();
             await pub.PublishAsync("secured", 2);
-            lines.Add("after restart: " + (await NatsNetClient.NextAsync(sub)).Data);
+            lines.Add("after restart: " + (await BothServers.NextAsync(sub)).Data);
             return string.Join("\n", lines);
         });
     }

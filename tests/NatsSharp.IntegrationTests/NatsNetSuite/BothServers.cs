@@ -55,13 +55,30 @@ internal static partial class BothServers
         await node.StartAsync();
     }
 
+    /// <summary>
+    /// The bound of the suite's waits for a message, a connection or a reply: wider than <see cref="NatsNetClient.Timeout"/>,
+    /// as each test runs two servers and the whole suite is meant to pass on a machine loaded far beyond its cores.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
     /// <summary>A NATS.Net connection with the suite's bounded timeouts and no reconnects.</summary>
     public static Task<NatsConnection> ConnectAsync(string url, Func<NatsOpts, NatsOpts>? configure = null) =>
-        NatsNetClient.ConnectAsync(url, configure);
+        NatsNetClient.ConnectAsync(url, o =>
+        {
+            o = o with { ConnectTimeout = Timeout, RequestTimeout = Timeout, CommandTimeout = Timeout };
+            return configure is null ? o : configure(o);
+        });
+
+    /// <summary>The next message of <paramref name="sub"/>, failing the test when none arrives within <see cref="Timeout"/>.</summary>
+    public static async Task<NatsMsg<T>> NextAsync<T>(INatsSub<T> sub)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        return await sub.Msgs.ReadAsync(cts.Token);
+    }
 
     /// <summary>A NATS.Net connection that reconnects quickly and without end, for restart scenarios.</summary>
     public static Task<NatsConnection> ConnectReconnectingAsync(string url, Func<NatsOpts, NatsOpts>? configure = null) =>
-        NatsNetClient.ConnectAsync(url, o =>
+        ConnectAsync(url, o =>
         {
             o = o with
             {

@@ -45,7 +45,7 @@ public class CancellationTests
                 "the subscription is live",
                 TimeSpan.FromSeconds(10),
                 TimeSpan.FromMilliseconds(50));
-            string before = await UnsubscribeTests.InterestAsync(probe, "cancel.me");
+            string before = await UnsubscribeTests.InterestAsync(probe, "cancel.me", TimeSpan.FromSeconds(1)); // a silent subscriber: runs out
 
             await cts.CancelAsync();
             await reading.WaitAsync(TimeSpan.FromSeconds(10));

@@ -93,7 +93,7 @@ public class ClusterTests
             TimeSpan.FromSeconds(20),
             TimeSpan.FromMilliseconds(100));
         await pub.PublishAsync("cluster.subject", -1); // one connection, one route: earlier copies come first
-        while ((await NatsNetClient.NextAsync(sub)).Data != -1)
+        while ((await BothServers.NextAsync(sub)).Data != -1)
         {
         }
     }
@@ -106,7 +106,7 @@ public class ClusterTests
         var got = new List<int>();
         for (int i = 0; i < count; i++)
         {
-            got.Add((await NatsNetClient.NextAsync(sub)).Data);
+            got.Add((await BothServers.NextAsync(sub)).Data);
         }
 
         return got;

@@ -1,6 +1,5 @@
 using NATS.Client.Core;
 using NatsSharp.IntegrationTests.Chaos;
-using NatsSharp.IntegrationTests.Infrastructure;
 
 namespace NatsSharp.IntegrationTests.NatsNetSuite;
 
@@ -45,11 +44,11 @@ public class ProtocolTests
             Assert.Equal(65536, max);
 
             await c.PublishAsync("foo.signal1", new byte[max]);
-            Assert.Equal(max, (await NatsNetClient.NextAsync(sub)).Data!.Length);
+            Assert.Equal(max, (await BothServers.NextAsync(sub)).Data!.Length);
             Exception e = await Assert.ThrowsAnyAsync<Exception>(() => c.PublishAsync("foo.none", new byte[max + 1]).AsTask());
             Assert.Matches(@"Payload size \d+ exceeds server's maximum payload size \d+", e.Message);
             await c.PublishAsync("foo.signal2", new byte[123]);
-            NatsMsg<byte[]> after = await NatsNetClient.NextAsync(sub);
+            NatsMsg<byte[]> after = await BothServers.NextAsync(sub);
             Assert.Equal("foo.signal2", after.Subject); // foo.none never went out, and the connection is still fine
             return $"max_payload={max}; {max} bytes delivered; one more: {BothServers.Describe(e)}; then {after.Data!.Length} bytes on {after.Subject}";
         });

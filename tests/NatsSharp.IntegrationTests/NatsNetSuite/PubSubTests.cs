@@ -1,6 +1,5 @@
 using NATS.Client.Core;
 using NatsSharp.IntegrationTests.Chaos;
-using NatsSharp.IntegrationTests.Infrastructure;
 
 namespace NatsSharp.IntegrationTests.NatsNetSuite;
 
@@ -66,7 +65,7 @@ public class PubSubTests
             var lines = new List<string>();
             for (int i = 0; i < 3; i++)
             {
-                NatsMsg<int> m = await NatsNetClient.NextAsync(sub);
+                NatsMsg<int> m = await BothServers.NextAsync(sub);
                 string headers = m.Headers is null
                     ? "null"
                     : "[" + string.Join(";", m.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}={string.Join("|", h.Value.ToArray())}")) + "]";
@@ -87,7 +86,7 @@ public class PubSubTests
         var got = new List<string>();
         for (int i = 0; i < count; i++)
         {
-            NatsMsg<int> m = await NatsNetClient.NextAsync(sub);
+            NatsMsg<int> m = await BothServers.NextAsync(sub);
             got.Add($"{m.Subject}={m.Data}");
         }
 

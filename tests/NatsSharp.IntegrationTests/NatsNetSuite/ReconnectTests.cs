@@ -31,7 +31,7 @@ public class ReconnectTests
 
             for (int i = 0; i < 3; i++)
             {
-                got.Add((await NatsNetClient.NextAsync(sub)).Data);
+                got.Add((await BothServers.NextAsync(sub)).Data);
             }
 
             await BothServers.RestartAsync(node);
@@ -47,7 +47,7 @@ public class ReconnectTests
 
             for (int i = 0; i < 2; i++)
             {
-                got.Add((await NatsNetClient.NextAsync(sub)).Data);
+                got.Add((await BothServers.NextAsync(sub)).Data);
             }
 
             Assert.Equal([100, 200, 300, 400, 500], got);

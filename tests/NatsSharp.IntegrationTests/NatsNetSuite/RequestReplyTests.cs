@@ -1,6 +1,5 @@
 using NATS.Client.Core;
 using NatsSharp.IntegrationTests.Chaos;
-using NatsSharp.IntegrationTests.Infrastructure;
 
 namespace NatsSharp.IntegrationTests.NatsNetSuite;
 
@@ -65,7 +64,7 @@ public class RequestReplyTests
             }
 
             await service.UnsubscribeAsync();
-            await serving.WaitAsync(NatsNetClient.Timeout);
+            await serving.WaitAsync(BothServers.Timeout);
             return string.Join("\n", lines);
         });
     }
@@ -83,7 +82,7 @@ public class RequestReplyTests
             await using INatsSub<int> replies = await c.SubscribeCoreAsync<int>(inbox);
             await c.PingAsync();
             await c.PublishAsync("nobody.listens", 1, replyTo: inbox);
-            NatsMsg<int> status = await NatsNetClient.NextAsync(replies);
+            NatsMsg<int> status = await BothServers.NextAsync(replies);
             Assert.Equal(503, status.Headers?.Code);
             var lines = new List<string> { $"status to the inbox: code={status.Headers?.Code} subject-is-inbox={status.Subject == inbox} data={status.Data}" };
 
@@ -135,7 +134,7 @@ public class RequestReplyTests
 
             Assert.Equal([0, 3], two);
             await service.UnsubscribeAsync();
-            await serving.WaitAsync(NatsNetClient.Timeout);
+            await serving.WaitAsync(BothServers.Timeout);
             return $"request-many: {string.Join(",", all)}; max-msgs 2: {string.Join(",", two)}";
         });
     }

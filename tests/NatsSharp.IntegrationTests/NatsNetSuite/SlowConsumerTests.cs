@@ -43,7 +43,7 @@ public class SlowConsumerTests
 
             // The consumer holds its first message before the rest comes, so the channel's three slots are all there is.
             await c.PublishAsync("foo.first", "first");
-            await stuck.Task.WaitAsync(NatsNetClient.Timeout);
+            await stuck.Task.WaitAsync(BothServers.Timeout);
 
             for (int i = 0; i < 20; i++)
             {
@@ -51,7 +51,7 @@ public class SlowConsumerTests
             }
 
             await c.PingAsync(); // the PONG comes after the 20 MSGs: all of them reached the client
-            await Eventually.TrueAsync(() => Volatile.Read(ref lost) > 0, "the drops reported"); // reported asynchronously
+            await Eventually.TrueAsync(() => Volatile.Read(ref lost) > 0, "the drops reported", BothServers.Timeout); // reported asynchronously
             gate.SetResult();
             await Eventually.TrueAsync(
                 async () =>

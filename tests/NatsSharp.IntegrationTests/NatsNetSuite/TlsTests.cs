@@ -1,6 +1,5 @@
 using NATS.Client.Core;
 using NatsSharp.IntegrationTests.Chaos;
-using NatsSharp.IntegrationTests.Infrastructure;
 using NatsSharp.IntegrationTests.Security;
 
 namespace NatsSharp.IntegrationTests.NatsNetSuite;
@@ -32,7 +31,7 @@ public class TlsTests
                 await using INatsSub<string> sub = await c.SubscribeCoreAsync<string>("secure.>");
                 await c.PingAsync();
                 await c.PublishAsync("secure.hello", "over tls");
-                Assert.Equal("over tls", (await NatsNetClient.NextAsync(sub)).Data);
+                Assert.Equal("over tls", (await BothServers.NextAsync(sub)).Data);
                 lines.Add($"with a client certificate: tls_required={c.ServerInfo!.TlsRequired} tls_verify={c.ServerInfo.TlsVerify} round trip ok");
             }
 
@@ -53,7 +52,7 @@ public class TlsTests
         {
             // Bounded shorter than the suite's default: NATS.Net on Linux may only notice a refused client certificate by timing out.
             await using NatsConnection c = await BothServers.ConnectAsync(url, o => o with { TlsOpts = tls, ConnectTimeout = TimeSpan.FromSeconds(2) });
-            using var cts = new CancellationTokenSource(NatsNetClient.Timeout);
+            using var cts = new CancellationTokenSource(BothServers.Timeout);
             await c.PingAsync(cts.Token);
             return "connected";
         }

@@ -1,6 +1,5 @@
 using NATS.Client.Core;
 using NatsSharp.IntegrationTests.Chaos;
-using NatsSharp.IntegrationTests.Infrastructure;
 
 namespace NatsSharp.IntegrationTests.NatsNetSuite;
 
@@ -87,7 +86,7 @@ public class UnsubscribeTests
 
             for (int i = 0; i < 5; i++)
             {
-                got.Add((await NatsNetClient.NextAsync(sub)).Data);
+                got.Add((await BothServers.NextAsync(sub)).Data);
             }
 
             await BothServers.RestartAsync(node);
@@ -117,11 +116,12 @@ public class UnsubscribeTests
     }
 
     /// <summary>"no responders" when the server holds no subscription on <paramref name="subject"/>, else what came back.</summary>
-    internal static async Task<string> InterestAsync(NatsConnection probe, string subject)
+    /// <remarks>The wait is long: "no responders" comes back at once, so it only runs out when a subscriber is there.</remarks>
+    internal static async Task<string> InterestAsync(NatsConnection probe, string subject, TimeSpan? wait = null)
     {
         try
         {
-            await probe.RequestAsync<int, int>(subject, 0, replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(1) });
+            await probe.RequestAsync<int, int>(subject, 0, replyOpts: new NatsSubOpts { Timeout = wait ?? BothServers.Timeout });
             return "answered";
         }
         catch (NatsNoRespondersException)
