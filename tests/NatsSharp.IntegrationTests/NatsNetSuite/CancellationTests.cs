@@ -51,9 +51,9 @@ public class CancellationTests
             await reading.WaitAsync(TimeSpan.FromSeconds(10));
             string after = "";
             await Eventually.TrueAsync(
-                async () => (after = await UnsubscribeTests.InterestAsync(probe, "cancel.me")) == "no responders",
+                async () => (after = await UnsubscribeTests.InterestAsync(probe, "cancel.me", TimeSpan.FromSeconds(1))) == "no responders",
                 "the UNSUB of the cancelled subscription reached the server",
-                TimeSpan.FromSeconds(10));
+                BothServers.Timeout);
 
             // Requests cancelled before their reply leave the connection usable.
             for (int i = 0; i < 3; i++)
