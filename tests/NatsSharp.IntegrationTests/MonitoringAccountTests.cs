@@ -265,7 +265,9 @@ public class MonitoringAccountTests
         using var http = new MonitorHttp(hub.Server.MonitorPort);
 
         // Filtered by account, /connz lists the account's leafnode connections as nats-server does.
-        JsonElement connz = await Eventually.JsonAsync(http, "/connz?acc=A&subs=1", z => z.GetProperty("total").GetInt32() == 1);
+        // The leaf's $LDS subscription arrives just after the connection counts: wait for both.
+        JsonElement connz = await Eventually.JsonAsync(http, "/connz?acc=A&subs=1", z => z.GetProperty("total").GetInt32() == 1
+            && z.GetProperty("connections")[0].TryGetProperty("subscriptions_list", out JsonElement subs) && subs.GetArrayLength() > 0);
         JsonElement conn = connz.GetProperty("connections").EnumerateArray().Single();
         Assert.Equal(("Leafnode", "LEAF"), (conn.GetProperty("kind").GetString(), conn.GetProperty("name").GetString()));
         Assert.False(conn.TryGetProperty("type", out _));
