@@ -81,7 +81,7 @@ public sealed class JetStreamReloadOnOffSideBySideTests
             {
                 await using RawClient c = await ClientAsync(port, trace, user);
                 trace.Add($"{user} create: " + Field(await RequestAsync(c, "$JS.API.STREAM.CREATE.S", "{\"name\":\"S\",\"subjects\":[\"s\"],\"storage\":\"file\"}"), "type"));
-                using JsonDocument ack = JsonDocument.Parse(await PublishAsync(c, "s", user));
+                using JsonDocument ack = JsonDocument.Parse(await StreamPublish.WithIdAsync(c, "s", "_R.1", user));
                 trace.Add($"{user} ack: {ack.RootElement.GetProperty("seq").GetInt32()}");
             }
 
@@ -149,7 +149,7 @@ public sealed class JetStreamReloadOnOffSideBySideTests
                 trace.Add("create: " + Field(await RequestAsync(c, "$JS.API.STREAM.CREATE.S", "{\"name\":\"S\",\"subjects\":[\"s\"],\"storage\":\"file\"}"), "type"));
                 foreach (string payload in new[] { "one", "two", "three" })
                 {
-                    using JsonDocument ack = JsonDocument.Parse(await PublishAsync(c, "s", payload));
+                    using JsonDocument ack = JsonDocument.Parse(await StreamPublish.WithIdAsync(c, "s", "_R.1", payload));
                     trace.Add($"ack: {ack.RootElement.GetProperty("stream").GetString()} {ack.RootElement.GetProperty("seq").GetInt32()}");
                 }
 
@@ -275,27 +275,6 @@ public sealed class JetStreamReloadOnOffSideBySideTests
 
         Assert.StartsWith("MSG _R.1 1 ", line, StringComparison.Ordinal);
         return await client.ReadPayloadAsync(int.Parse(parts[^1]), TimeSpan.FromSeconds(15));
-    }
-
-    /// <summary>
-    /// A stream publish with a message id, its PubAck returned. nats-server 2.9.10 once answered the first publish
-    /// after the reload that turned JetStream on with an empty message (CI, 2026-12-06; not reproduced in 9 runs here):
-    /// such an answer is retried with the same id, which the duplicate window makes safe.
-    /// </summary>
-    private static async Task<string> PublishAsync(RawClient client, string subject, string payload)
-    {
-        const string Headers = "NATS/1.0\r\nNats-Msg-Id: {0}\r\n\r\n";
-        string headers = string.Format(System.Globalization.CultureInfo.InvariantCulture, Headers, "id-" + payload);
-        string answer = "";
-        for (int attempt = 0; attempt < 3 && answer.Length == 0; attempt++)
-        {
-            await client.SendAsync($"HPUB {subject} _R.1 {headers.Length} {headers.Length + Encoding.UTF8.GetByteCount(payload)}\r\n{headers}{payload}\r\n");
-            string line = await client.ReadLineSkippingPingsAsync(TimeSpan.FromSeconds(15));
-            Assert.StartsWith("MSG _R.1 1 ", line, StringComparison.Ordinal);
-            answer = await client.ReadPayloadAsync(int.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(15));
-        }
-
-        return answer;
     }
 
     private static string Field(string json, string name)

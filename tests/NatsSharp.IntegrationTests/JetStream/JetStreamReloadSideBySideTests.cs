@@ -44,10 +44,10 @@ public sealed class JetStreamReloadSideBySideTests
             port = new Uri(ports.RootElement.GetProperty("nats")[0].GetString()!).Port;
         }
 
-        await using RawClient client = await RawClient.ConnectedAsync(port);
+        await using RawClient client = await RawClient.ConnectedAsync(port, "{\"verbose\":false,\"headers\":true}");
         await client.SendAsync("SUB _R 1\r\n");
         Assert.Contains("\"name\":\"S\"", await RequestAsync(client, "$JS.API.STREAM.CREATE.S", "{\"name\":\"S\",\"subjects\":[\"s\"],\"storage\":\"file\"}"), StringComparison.Ordinal);
-        Assert.Contains("\"seq\":1", await RequestAsync(client, "s", "one"), StringComparison.Ordinal);
+        Assert.Contains("\"seq\":1", await StreamPublish.WithIdAsync(client, "s", "_R", "one"), StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(conf, Block(after, dir));
         d.Signal(SigHup);
@@ -57,7 +57,7 @@ public sealed class JetStreamReloadSideBySideTests
             TimeSpan.FromSeconds(15));
 
         // The running config stays: the stream is still there and stores the next message.
-        Assert.Contains("\"seq\":2", await RequestAsync(client, "s", "two"), StringComparison.Ordinal);
+        Assert.Contains("\"seq\":2", await StreamPublish.WithIdAsync(client, "s", "_R", "two"), StringComparison.Ordinal);
         Assert.False(d.HasExited);
         string line = d.Stderr.Split('\n').Single(l => l.Contains("Failed to reload", StringComparison.Ordinal)).TrimEnd('\r');
         return line[line.IndexOf("[ERR]", StringComparison.Ordinal)..];
