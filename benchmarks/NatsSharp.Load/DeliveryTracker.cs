@@ -13,9 +13,9 @@ internal sealed class DeliveryTracker : IMessageSink
     // One wake-up event per waiting thread: with several publishers (fanin) a shared event that each waiter
     // resets would swallow wake-ups meant for the others.
     private readonly ThreadLocal<ManualResetEventSlim> _progress;
-    private ManualResetEventSlim[] _waiters = [];
     private readonly long _expectedTotal;
     private readonly bool _shared;
+    private ManualResetEventSlim[] _waiters = [];
     private long _total;
     private long _published;
     private long _completedAt;
