@@ -22,8 +22,8 @@ options (each also settable by the environment variable in brackets):
   --no-build          use the natsload already built                      [BUILD=0]
   -h, --help          this text
 
-scenarios: pub pubsub fanout queue reqrep 1k 64k subjects route storm5k storm15k
-  pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), queue 3m, reqrep 20k requests (p50/p99/p99.9/max),
+scenarios: pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k
+  pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), fanin 3m (4 publishers -> 1 subscriber), queue 3m, reqrep 20k requests (p50/p99/p99.9/max),
   1k: pubsub 1m x 1 KiB, 64k: pubsub 40k x 64 KiB, subjects: pubsub 1m over 10,000 subjects,
   route: pubsub 2m, publisher on node 1 and subscriber on node 2 of a 2-node cluster,
   storm5k / storm15k: 5,000 / 15,000 clients connecting at once (connects/s, time until all have PONG,
@@ -35,7 +35,7 @@ EOF
 }
 
 ROUNDS="${ROUNDS:-5}"
-SCENARIOS="${SCENARIOS:-pub pubsub fanout queue reqrep 1k 64k subjects route storm5k storm15k}"
+SCENARIOS="${SCENARIOS:-pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k}"
 BASE_CMD="${BASE_CMD:-/usr/sbin/nats-server}"
 OURS_CMD="${OURS_CMD:-}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
@@ -167,6 +167,7 @@ scenario_args() {
         pub) base="pub --msgs 5m" ;;
         pubsub|queue) base="$1 --msgs 3m" ;;
         fanout) base="fanout --msgs 2m" ;;
+        fanin) base="fanin --msgs 3m --pubs 4" ;;
         reqrep) base="reqrep --msgs 20k" ;;
         1k) base="pubsub --msgs 1m --size 1024" ;;
         64k) base="pubsub --msgs 40k --size 65536" ;;

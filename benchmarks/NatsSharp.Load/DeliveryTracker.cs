@@ -10,10 +10,14 @@ namespace NatsSharp.Load;
 internal sealed class DeliveryTracker : IMessageSink
 {
     private readonly List<NatsConnection> _subscribers = [];
-    private readonly ManualResetEventSlim _progress = new(false, 0);
+    // One wake-up event per waiting thread: with several publishers (fanin) a shared event that each waiter
+    // resets would swallow wake-ups meant for the others.
+    private readonly ThreadLocal<ManualResetEventSlim> _progress;
     private readonly long _expectedTotal;
     private readonly bool _shared;
+    private ManualResetEventSlim[] _waiters = [];
     private long _total;
+    private long _published;
     private long _completedAt;
     private long _lastProgressAt;
     private volatile bool _anyClosed;
@@ -25,6 +29,7 @@ internal sealed class DeliveryTracker : IMessageSink
         _expectedTotal = expectedTotal;
         _shared = shared;
         _lastProgressAt = Stopwatch.GetTimestamp();
+        _progress = new ThreadLocal<ManualResetEventSlim>(Register);
     }
 
     public bool WantsMessages => false;
@@ -58,6 +63,12 @@ internal sealed class DeliveryTracker : IMessageSink
         }
     }
 
+    /// <summary>
+    /// Counts <paramref name="count"/> more messages as published (by any publisher) and returns the new sum,
+    /// the figure the flow control holds against <see cref="Acknowledged"/>.
+    /// </summary>
+    public long Reserve(long count) => Interlocked.Add(ref _published, count);
+
     /// <summary>Restarts the idle clock when publishing begins (setup time is not a stall).</summary>
     public void MarkStart() => Volatile.Write(ref _lastProgressAt, Stopwatch.GetTimestamp());
 
@@ -81,13 +92,13 @@ internal sealed class DeliveryTracker : IMessageSink
             Interlocked.CompareExchange(ref _completedAt, now, 0);
         }
 
-        _progress.Set();
+        Wake();
     }
 
     public void OnClosed(NatsConnection connection)
     {
         _anyClosed = true;
-        _progress.Set();
+        Wake();
     }
 
     /// <summary>
@@ -98,14 +109,14 @@ internal sealed class DeliveryTracker : IMessageSink
     {
         while (Acknowledged < target)
         {
-            _progress.Reset();
+            _progress.Value!.Reset();
             if (Acknowledged >= target)
             {
                 return;
             }
 
             ThrowIfStalled(deadline, idle);
-            _progress.Wait(20);
+            _progress.Value!.Wait(20);
         }
     }
 
@@ -114,7 +125,7 @@ internal sealed class DeliveryTracker : IMessageSink
     {
         while (Total < _expectedTotal)
         {
-            _progress.Reset();
+            _progress.Value!.Reset();
             if (Total >= _expectedTotal)
             {
                 break;
@@ -125,7 +136,7 @@ internal sealed class DeliveryTracker : IMessageSink
                 return false;
             }
 
-            _progress.Wait(20);
+            _progress.Value!.Wait(20);
         }
 
         return true;
@@ -143,6 +154,25 @@ internal sealed class DeliveryTracker : IMessageSink
         }
 
         return null;
+    }
+
+    private ManualResetEventSlim Register()
+    {
+        var wakeup = new ManualResetEventSlim(false, 0);
+        lock (_subscribers)
+        {
+            _waiters = [.. _waiters, wakeup];
+        }
+
+        return wakeup;
+    }
+
+    private void Wake()
+    {
+        foreach (ManualResetEventSlim wakeup in Volatile.Read(ref _waiters))
+        {
+            wakeup.Set();
+        }
     }
 
     private TimeSpan IdleFor() =>

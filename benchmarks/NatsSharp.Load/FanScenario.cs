@@ -4,7 +4,8 @@ namespace NatsSharp.Load;
 
 /// <summary>
 /// One publisher and N subscribers: pubsub (N = 1), fanout (every subscriber gets every message) and queue
-/// (one queue group, every message delivered exactly once).
+/// (one queue group, every message delivered exactly once); fanin is N publishers, each on its own connection,
+/// and one subscriber.
 /// </summary>
 internal static class FanScenario
 {
@@ -50,25 +51,23 @@ internal static class FanScenario
                 Thread.Sleep(500);
             }
 
-            NatsConnection pubConnection = NatsConnection.Connect(url, "natsload-pub", deadline);
-            connections.Add(pubConnection);
-            pubConnection.StartReader();
+            int pubs = o.Scenario == Scenario.FanIn ? o.Pubs : 1;
+            var pubConnections = new NatsConnection[pubs];
+            for (int i = 0; i < pubs; i++)
+            {
+                pubConnections[i] = NatsConnection.Connect(url, pubs == 1 ? "natsload-pub" : $"natsload-pub-{i + 1}", deadline);
+                connections.Add(pubConnections[i]);
+                pubConnections[i].StartReader();
+            }
+
+            NatsConnection pubConnection = pubConnections[0];
             ScenarioChecks.CheckPayload(o, pubConnection);
             long window = ScenarioChecks.Window(o);
-            var publisher = new Publisher(pubConnection, o.Subject, o.Size, window, o.Subjects);
+            Publisher[] publishers = pubConnections.Select(c => new Publisher(c, o.Subject, o.Size, window, o.Subjects)).ToArray();
 
             tracker.MarkStart();
             long start = Stopwatch.GetTimestamp();
-            string? publishError = null;
-            try
-            {
-                publisher.Run(o.Msgs, tracker, window, deadline, o.Idle);
-            }
-            catch (LoadException ex)
-            {
-                // Still report what was delivered: a stalled or dropped subscriber is a result, not a crash.
-                publishError = ex.Message;
-            }
+            string? publishError = RunPublishers(publishers, o, tracker, window, deadline);
 
             bool complete = publishError is null && tracker.WaitForCompletion(deadline, o.Idle);
             long end = complete ? tracker.CompletedAt : tracker.LastProgressAt;
@@ -82,8 +81,8 @@ internal static class FanScenario
                 ServerVersion = pubConnection.Info.Version,
                 ElapsedSeconds = elapsed,
                 MsgsPerSec = delivered == 0 ? 0 : delivered / elapsed,
-                PubMsgsPerSec = publishError is null ? o.Msgs / ((double)(publisher.FlushedAt - start) / Stopwatch.Frequency) : 0,
-                Published = publisher.Sent,
+                PubMsgsPerSec = publishError is null ? o.Msgs / ((double)(publishers.Max(p => p.FlushedAt) - start) / Stopwatch.Frequency) : 0,
+                Published = publishers.Sum(p => p.Sent),
                 Expected = expected,
                 Delivered = delivered,
                 PerSubscriber = tracker.Subscribers.Select(s => s.Received).ToArray(),
@@ -93,7 +92,7 @@ internal static class FanScenario
             {
                 string why = publishError ?? tracker.FirstProblem() ?? (deadline.IsExpired ? "timed out" : $"no delivery for {o.Idle.TotalSeconds:0.#}s");
                 result.Error = $"lost {result.Lost:#,0} of {expected:#,0} deliveries: {why}"
-                    + (pubConnection.Error is null ? "" : $"; publisher got: {pubConnection.Error}");
+                    + (pubConnections.FirstOrDefault(c => c.Error is not null) is { } failed ? $"; {failed.Name} got: {failed.Error}" : "");
             }
             else if (delivered != expected)
             {
@@ -109,5 +108,67 @@ internal static class FanScenario
                 c.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Publishes --msgs split over <paramref name="publishers"/>, each on its own thread once there are several,
+    /// all under one flow-control window. Returns why publishing stopped, or null when every PUB went out.
+    /// </summary>
+    private static string? RunPublishers(Publisher[] publishers, Options o, DeliveryTracker tracker, long window, Deadline deadline)
+    {
+        if (publishers.Length == 1)
+        {
+            try
+            {
+                publishers[0].Run(o.Msgs, tracker, window, deadline, o.Idle);
+                return null;
+            }
+            catch (LoadException ex)
+            {
+                // Still report what was delivered: a stalled or dropped subscriber is a result, not a crash.
+                return ex.Message;
+            }
+        }
+
+        var errors = new Exception?[publishers.Length];
+        using var go = new ManualResetEventSlim(false);
+        var threads = new Thread[publishers.Length];
+        for (int i = 0; i < publishers.Length; i++)
+        {
+            int index = i;
+            long count = (o.Msgs / publishers.Length) + (i < o.Msgs % publishers.Length ? 1 : 0);
+            threads[i] = new Thread(() =>
+            {
+                try
+                {
+                    go.Wait();
+                    publishers[index].Run(count, tracker, window, deadline, o.Idle);
+                }
+                catch (Exception ex)
+                {
+                    errors[index] = ex;
+                }
+            })
+            { IsBackground = true, Name = $"natsload-pub-{i + 1}" };
+            threads[i].Start();
+        }
+
+        go.Set();
+        foreach (Thread t in threads)
+        {
+            // The grace lets a publisher report its own, more specific timeout first.
+            if (!t.Join(deadline.Remaining + TimeSpan.FromSeconds(1)))
+            {
+                return "timed out waiting for the publishers";
+            }
+        }
+
+        Exception? error = errors.FirstOrDefault(e => e is not null);
+        return error switch
+        {
+            null => null,
+            LoadException => error.Message,
+            _ => throw new LoadException(error.Message, error),
+        };
     }
 }

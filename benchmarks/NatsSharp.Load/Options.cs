@@ -16,6 +16,7 @@ internal sealed class Options
           pubsub   1 publisher -> 1 subscriber                      -> received msgs/s (and sent msgs/s)
           fanout   1 publisher -> N subscribers on one subject      -> delivered msgs/s, total and per subscriber
           queue    1 publisher -> N subscribers in one queue group  -> delivered msgs/s, distribution
+          fanin    N publishers (own connections) -> 1 subscriber   -> received msgs/s (and sent msgs/s)
           reqrep   1 requester, 1 responder, one request in flight  -> latency percentiles (us), requests/s
           storm    --msgs clients connect at once (INFO, CONNECT, PING) -> connects/s, time until all have PONG
           js-pub   publish with acks into a file stream, --window unacked -> acked msgs/s, ack latency
@@ -26,15 +27,15 @@ internal sealed class Options
 
         options:
           --url <url>          server, nats://[user:pass@|token@]host[:port]   (default nats://127.0.0.1:4222)
-          --sub-url <url>      subscribers connect here instead (pubsub/fanout/queue), e.g. another
+          --sub-url <url>      subscribers connect here instead (pubsub/fanout/queue/fanin), e.g. another
                                node of a cluster to measure route throughput   (default: --url)
           --msgs <n>           messages (requests for reqrep); accepts 500k, 1m  (default 1m; reqrep 20k)
           --size <bytes>       payload size                                        (default 16)
-          --pubs <n>           publishers, pub scenario only                       (default 1)
+          --pubs <n>           publishers for pub and fanin                        (default 1; fanin 4)
           --subs <n>           subscribers for fanout/queue                        (default 4)
           --subject <subj>     subject to use                                      (default natsload.bench)
           --subjects <n>       spread messages over n subjects <subject>.0 .. <subject>.<n-1>; every
-                               subscriber subscribes to each (pubsub/fanout/queue) (default 1: <subject>)
+                               subscriber subscribes to each (pubsub/fanout/queue/fanin) (default 1)
           --hold <sec>         storm: keep the clients connected this long after the last PONG (default 0)
           --queue <name>       queue group name for the queue scenario             (default natsload)
           --window <n>         max messages published but not yet received by the slowest
@@ -98,6 +99,7 @@ internal sealed class Options
         Scenario? scenario = null;
         long? msgs = null;
         int? subs = null;
+        int? pubs = null;
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -148,7 +150,7 @@ internal sealed class Options
                     o.Size = (int)ParseCount(arg, Value(), 0, 64L * 1024 * 1024);
                     break;
                 case "--pubs":
-                    o.Pubs = (int)ParseCount(arg, Value(), 1, 1024);
+                    pubs = (int)ParseCount(arg, Value(), 1, 1024);
                     break;
                 case "--subs":
                     subs = (int)ParseCount(arg, Value(), 1, 1024);
@@ -199,12 +201,12 @@ internal sealed class Options
             return o;
         }
 
-        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)");
+        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, fanin, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)");
         o.Msgs = msgs ?? o.Scenario switch { Scenario.ReqRep => 20_000, Scenario.Storm => 5_000, _ => 1_000_000 };
         o.Subs = o.Scenario switch
         {
             Scenario.Fanout or Scenario.Queue => subs ?? 4,
-            Scenario.PubSub or Scenario.ReqRep => 1,
+            Scenario.PubSub or Scenario.FanIn or Scenario.ReqRep => 1,
             _ => 0,
         };
         if (subs is not null && o.Scenario is not (Scenario.Fanout or Scenario.Queue))
@@ -217,14 +219,20 @@ internal sealed class Options
             o.Subjects = 1000; // keys
         }
 
-        if (o.Subjects != 1 && o.Scenario is not (Scenario.PubSub or Scenario.Fanout or Scenario.Queue or Scenario.KvPut or Scenario.KvGet))
+        if (o.Subjects != 1 && o.Scenario is not (Scenario.PubSub or Scenario.Fanout or Scenario.Queue or Scenario.FanIn or Scenario.KvPut or Scenario.KvGet))
         {
-            throw new LoadException("--subjects applies to pubsub, fanout and queue only");
+            throw new LoadException("--subjects applies to pubsub, fanout, queue and fanin only");
         }
 
-        if (o.Pubs != 1 && o.Scenario != Scenario.Pub)
+        o.Pubs = o.Scenario switch
         {
-            throw new LoadException("--pubs applies to the pub scenario only");
+            Scenario.Pub => pubs ?? 1,
+            Scenario.FanIn => pubs ?? 4,
+            _ => 1,
+        };
+        if (pubs is not null && o.Scenario is not (Scenario.Pub or Scenario.FanIn))
+        {
+            throw new LoadException("--pubs applies to pub and fanin only");
         }
 
         _ = NatsUrl.Parse(o.Url);
@@ -250,13 +258,14 @@ internal sealed class Options
         "pubsub" or "pub-sub" => Scenario.PubSub,
         "fanout" or "fan-out" => Scenario.Fanout,
         "queue" => Scenario.Queue,
+        "fanin" or "fan-in" => Scenario.FanIn,
         "reqrep" or "req-rep" or "request" => Scenario.ReqRep,
         "storm" => Scenario.Storm,
         "js-pub" => Scenario.JsPub,
         "js-fetch" => Scenario.JsFetch,
         "kv-put" => Scenario.KvPut,
         "kv-get" => Scenario.KvGet,
-        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)"),
+        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, fanin, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)"),
     };
 
     private static long ParseCount(string name, string text, long min, long max = long.MaxValue)

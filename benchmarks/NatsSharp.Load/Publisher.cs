@@ -91,6 +91,7 @@ internal sealed class Publisher
     /// <summary>
     /// Publishes <paramref name="count"/> messages. With a tracker, never lets more than <paramref name="window"/>
     /// messages be published-but-not-received, so the server's per-client pending buffers cannot overflow.
+    /// Several publishers may share one tracker; the window then bounds their sum.
     /// </summary>
     public void Run(long count, DeliveryTracker? tracker, long window, Deadline deadline, TimeSpan idle)
     {
@@ -99,9 +100,14 @@ internal sealed class Publisher
         while (sent < count)
         {
             int k = (int)Math.Min(_perBatch, count - sent);
-            if (tracker is not null && sent + k - tracker.Acknowledged > window)
+            if (tracker is not null)
             {
-                tracker.WaitForAcknowledged(sent + k - window, deadline, idle);
+                // Counted over every publisher sharing the tracker (fanin), so together they keep the window.
+                long published = tracker.Reserve(k);
+                if (published - tracker.Acknowledged > window)
+                {
+                    tracker.WaitForAcknowledged(published - window, deadline, idle);
+                }
             }
 
             sincePing += SendRing(k);

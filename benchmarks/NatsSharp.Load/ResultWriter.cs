@@ -26,7 +26,7 @@ internal static class ResultWriter
             json.WriteString("server_version", r.ServerVersion);
             json.WriteNumber("msgs", o.Msgs);
             json.WriteNumber("size", o.Size);
-            json.WriteNumber("pubs", o.Scenario == Scenario.Pub ? o.Pubs : 1);
+            json.WriteNumber("pubs", o.Pubs);
             json.WriteNumber("subs", o.Subs);
             json.WriteNumber("elapsed_ms", Round(r.ElapsedSeconds * 1000, 3));
             json.WriteNumber("msgs_per_sec", Math.Round(r.MsgsPerSec));
@@ -78,6 +78,7 @@ internal static class ResultWriter
             Scenario.PubSub => "1 pub -> 1 sub",
             Scenario.Fanout => $"1 pub -> {o.Subs} subs",
             Scenario.Queue => $"1 pub -> {o.Subs} subs in queue group '{o.QueueGroup}'",
+            Scenario.FanIn => $"{o.Pubs} pubs -> 1 sub",
             Scenario.Storm => "clients connecting at once",
             Scenario.JsPub => $"publish with acks into file stream {JsScenario.Stream}, window {(o.Window > 0 ? o.Window : 1000)}",
             Scenario.JsFetch => $"pull consumer on file stream {JsScenario.Stream}, batch {o.Batch}, explicit acks",

@@ -6,6 +6,7 @@ internal enum Scenario
     PubSub,
     Fanout,
     Queue,
+    FanIn,
     ReqRep,
     Storm,
     JsPub,
