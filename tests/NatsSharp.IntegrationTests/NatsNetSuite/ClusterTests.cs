@@ -18,6 +18,14 @@ public class ClusterTests
             await using ChaosCluster cluster = await ChaosCluster.StartAsync(kind);
             await cluster.WaitMeshAsync();
             int[] ports = [.. cluster.Nodes.Select(n => n.ClientPort).Order()];
+
+            // Routes count before a node has merged the others' client URLs from their route INFO; connecting only
+            // once both nodes' /varz list all three keeps this test about the client's use of them (the async INFO
+            // that tells later changes is AsyncInfoTests' subject).
+            await Eventually.TrueAsync(
+                async () => (await VarzPorts(cluster[0])).SequenceEqual(ports) && (await VarzPorts(cluster[1])).SequenceEqual(ports),
+                "connect_urls of all three nodes in /varz",
+                TimeSpan.FromSeconds(20));
             await using NatsConnection c1 = await BothServers.ConnectReconnectingAsync(cluster[0].Url);
             await using NatsConnection c2 = await BothServers.ConnectReconnectingAsync(cluster[1].Url);
 
@@ -96,6 +104,19 @@ public class ClusterTests
         while ((await BothServers.NextAsync(sub)).Data != -1)
         {
         }
+    }
+
+    private static async Task<int[]> VarzPorts(ChaosNode node)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var varz = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{node.MonitorPort}/varz"));
+        var ports = new List<int> { node.ClientPort };
+        if (varz.RootElement.TryGetProperty("connect_urls", out System.Text.Json.JsonElement urls))
+        {
+            ports.AddRange(urls.EnumerateArray().Select(u => new Uri("nats://" + u.GetString()).Port));
+        }
+
+        return [.. ports.Distinct().Order()];
     }
 
     private static int[] KnownPorts(NatsConnection c) =>
