@@ -34,7 +34,7 @@ internal sealed class DeliveryStaging
     private const int SlotFrames = 512;
     private const int MaxSubscriptions = 16;
 
-    private readonly Slot[] _slots = [new(), new(), new(), new(), new(), new(), new(), new()];
+    private readonly Slot[] _slots = [.. Enumerable.Range(0, MaxConnections).Select(_ => new Slot())];
     private int _slotCount;
     private int _lastSlot;
     private readonly int[] _order = new int[MaxConnections];
