@@ -162,9 +162,13 @@ internal abstract partial class Connection
                     return;
                 }
 
-                if ((n >= HandOffReadSize || ParsesOnWorker) && !Thread.CurrentThread.IsThreadPoolThread)
+                if (!Thread.CurrentThread.IsThreadPoolThread)
                 {
-                    await Task.Yield(); // see HandOffReadSize
+                    SocketCompletions.OnEngineThread(); // once per epoll thread: its scheduling slice
+                    if (n >= HandOffReadSize || ParsesOnWorker)
+                    {
+                        await Task.Yield(); // see HandOffReadSize
+                    }
                 }
 
                 writer.Advance(n);
