@@ -162,13 +162,9 @@ internal abstract partial class Connection
                     return;
                 }
 
-                if (!Thread.CurrentThread.IsThreadPoolThread)
+                if ((n >= HandOffReadSize || ParsesOnWorker) && !Thread.CurrentThread.IsThreadPoolThread)
                 {
-                    SocketCompletions.OnEngineThread(); // once per epoll thread: its scheduling slice
-                    if (n >= HandOffReadSize || ParsesOnWorker)
-                    {
-                        await Task.Yield(); // see HandOffReadSize
-                    }
+                    await Task.Yield(); // see HandOffReadSize
                 }
 
                 writer.Advance(n);
