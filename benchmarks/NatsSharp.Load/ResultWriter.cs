@@ -36,6 +36,10 @@ internal static class ResultWriter
             json.WriteNumber("expected", r.Expected);
             json.WriteNumber("delivered", r.Delivered);
             json.WriteNumber("lost", r.Lost);
+            if (r.ClientCpuMs >= 0)
+            {
+                json.WriteNumber("client_cpu_ms", Round(r.ClientCpuMs, 1));
+            }
             if (r.PerSubscriber.Length > 0)
             {
                 json.WriteStartArray("per_sub");
@@ -96,6 +100,7 @@ internal static class ResultWriter
                     break;
                 case Scenario.Storm:
                     w.WriteLine($"  connected  {Rate(r.MsgsPerSec)} clients/s, all {N(r.Delivered)} have their PONG after {r.ElapsedSeconds * 1000:0.0} ms");
+                    w.WriteLine($"  natsload's own CPU over it {r.ClientCpuMs:0} ms; latency = each client's time from the storm's start to its PONG");
                     break;
                 case Scenario.ReqRep or Scenario.JsPub or Scenario.JsFetch or Scenario.KvPut or Scenario.KvGet:
                     w.WriteLine($"  requests   {Rate(r.MsgsPerSec)} req/s  in {r.ElapsedSeconds:0.000} s");

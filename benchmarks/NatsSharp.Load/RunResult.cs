@@ -30,6 +30,9 @@ internal sealed class RunResult
 
     public string? Error { get; set; }
 
+    /// <summary>storm: natsload's own CPU (user + system) over the measured part, ms; negative = not measured.</summary>
+    public double ClientCpuMs { get; set; } = -1;
+
     public bool Ok => Error is null;
 
     public long Lost => Math.Max(0, Expected - Delivered);
