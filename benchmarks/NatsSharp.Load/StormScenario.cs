@@ -39,6 +39,7 @@ internal static class StormScenario
                 tasks[i] = HandshakeAsync(socket, endpoint, connect, i == 0, done, i, cts.Token);
             }
 
+            long launched = Stopwatch.GetTimestamp();
             try
             {
                 Task.WaitAll(tasks, deadline.Remaining);
@@ -69,6 +70,7 @@ internal static class StormScenario
                 }
             }
 
+            int retransmitted = sockets.Count(s => s is not null && Retransmitted(s));
             double elapsed = Math.Max(1e-9, (double)(end - start) / Stopwatch.Frequency);
             var result = new RunResult
             {
@@ -81,6 +83,8 @@ internal static class StormScenario
                 Expected = clients,
                 Delivered = ok,
                 ClientCpuMs = cpu.TotalMilliseconds,
+                Retransmitted = retransmitted,
+                LaunchMs = (launched - start) * 1000.0 / Stopwatch.Frequency,
                 Latency = ok > 0 ? LatencyStats.FromTicks(done.Where(t => t != 0).Select(t => t - start).ToArray()) : null,
             };
             if (ok != clients)
@@ -124,7 +128,30 @@ internal static class StormScenario
 
         int block = i / ClientsPerSource;
         socket.SetRawSocketOption(0 /* IPPROTO_IP */, 24 /* IP_BIND_ADDRESS_NO_PORT */, BitConverter.GetBytes(1));
-        socket.Bind(new IPEndPoint(new IPAddress(new byte[] { 127, 1, (byte)(block >> 8), (byte)(1 + (block & 0xff) % 254) }), 0));
+        socket.Bind(new IPEndPoint(new IPAddress(new byte[] { 127, 1, (byte)(block / 250), (byte)(1 + (block % 250)) }), 0));
+    }
+
+    /// <summary>
+    /// Whether the kernel retransmitted anything on the client's socket (Linux TCP_INFO tcpi_total_retrans): on
+    /// loopback that is a SYN the server's full accept queue dropped, retried after 1 s.
+    /// </summary>
+    private static bool Retransmitted(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        Span<byte> info = stackalloc byte[232];
+        try
+        {
+            int n = socket.GetRawSocketOption(6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info);
+            return n >= 104 && BitConverter.ToUInt32(info[100..104]) > 0; // tcpi_total_retrans
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Connect, read INFO, CONNECT + PING, read to the PONG. Returns the INFO line of the first client.</summary>
