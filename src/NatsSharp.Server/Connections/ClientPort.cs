@@ -51,30 +51,8 @@ internal sealed class ClientPort
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
     }
 
-    /// <summary>
-    /// Starts accepting what the kernel queued and what comes next, on a thread of its own (as nats-server's one
-    /// accept goroutine): in a connection storm the thread-pool queue holds thousands of new clients' work, and an
-    /// accept continuation queued behind them left the kernel's accept queue (somaxconn) fuller, up to dropping SYNs,
-    /// each a 1 s retry for its client (docs/benchmarks.md, "Connection storms: the wall clock").
-    /// </summary>
-    public void Start()
-    {
-        Socket listener = _socket!;
-        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Completion = ended.Task;
-        new Thread(() =>
-        {
-            try
-            {
-                AcceptLoop(listener);
-            }
-            finally
-            {
-                ended.TrySetResult();
-            }
-        })
-        { IsBackground = true, Name = "client accept" }.Start();
-    }
+    /// <summary>Starts accepting what the kernel queued and what comes next.</summary>
+    public void Start() => Completion = AcceptLoopAsync(_socket!);
 
     /// <summary>Stops accepting (idempotent).</summary>
     public void Close()
@@ -110,15 +88,14 @@ internal sealed class ClientPort
         }
     }
 
-    /// <summary>Accepts until the port is closed (disposing the listener ends the blocking accept); each client is set up here and runs on the thread pool.</summary>
-    private void AcceptLoop(Socket listener)
+    private async Task AcceptLoopAsync(Socket listener)
     {
         while (true)
         {
             Socket socket;
             try
             {
-                socket = listener.Accept();
+                socket = await listener.AcceptAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
             {
