@@ -220,20 +220,25 @@ run_one() {
     p50="$(json_field "$line" p50_us)"; p99="$(json_field "$line" p99_us)"
     p999="$(json_field "$line" p999_us)"; max="$(json_field "$line" max_us)"
     count="$(awk -v r="$rate" -v e="$elapsed" 'BEGIN { print r * e / 1000 }')"
+    local client_per="-" retrans="-"
     if [[ "$scenario" == storm* ]]; then
-        # CPU-ms per 1,000 connections; KB of server RSS per connected idle client
+        # CPU-ms per 1,000 connections (the server's, and natsload's own over the storm); KB of server RSS per
+        # connected idle client; clients whose SYN a full accept queue dropped (each waits a 1 s retry)
         cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.3f", (n > 0 ? 1000 * c / t / (n / 1000) : 0) }')"
         perconn="$(awk -v p="$peak" -v r="$rss0" -v n="$count" 'BEGIN { printf "%.2f", (n > 0 ? (p - r) / n : 0) }')"
-        p50="$elapsed"
+        client_per="$(awk -v c="$(json_field "$line" client_cpu_ms)" -v n="$count" 'BEGIN { printf "%.3f", (n > 0 ? c / (n / 1000) : 0) }')"
+        retrans="$(json_field "$line" retransmitted)"
+        p50="$elapsed"; p99=""; p999=""; max=""   # the per-client latencies are natsload's text report only
     else
         # CPU-seconds per million messages (all nodes of the scenario)
         cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.4f", (n > 0 ? c / t / (n / 1e6) : 0) }')"
         perconn="-"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "${NAMES[$i]}" "$round" "$rate" "${p50:--}" "${p99:--}" \
-        "${p999:--}" "${max:--}" "$cpu_per" "$perconn" "$((peak / 1024))" >>"$RESULTS"
-    printf '  round %s  %-8s %-12s %12.0f/s  cpu %s  peak %s MB%s\n' "$round" "$scenario" "${NAMES[$i]}" "$rate" "$cpu_per" \
-        "$((peak / 1024))" "$([[ -n "$p99" ]] && echo "  p50 ${p50}us p99 ${p99}us p99.9 ${p999}us max ${max}us")" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "${NAMES[$i]}" "$round" "$rate" "${p50:--}" "${p99:--}" \
+        "${p999:--}" "${max:--}" "$cpu_per" "$perconn" "$((peak / 1024))" "$client_per" "${retrans:--}" >>"$RESULTS"
+    printf '  round %s  %-8s %-12s %12.0f/s  cpu %s  peak %s MB%s%s\n' "$round" "$scenario" "${NAMES[$i]}" "$rate" "$cpu_per" \
+        "$((peak / 1024))" "$([[ -n "$p99" ]] && echo "  p50 ${p50}us p99 ${p99}us p99.9 ${p999}us max ${max}us")" \
+        "$([[ "$scenario" == storm* ]] && echo "  all PONG ${elapsed} ms, natsload cpu ${client_per}, dropped SYNs ${retrans:--}")" >&2
 }
 
 if [[ "$WARMUP" == 1 ]]; then
@@ -306,6 +311,8 @@ for scenario in $SCENARIOS; do
         storm*)
             row "$scenario" "ms until all have PONG" 5 0
             row "$scenario" "CPU-ms / 1k connects" 9 1
+            row "$scenario" "natsload CPU-ms / 1k" 12 1
+            row "$scenario" "clients w/ dropped SYN" 13 0
             row "$scenario" "RSS KB / idle conn" 10 1 ;;
         *) row "$scenario" "server CPU-s / M msgs" 9 3 ;;
     esac
@@ -315,6 +322,8 @@ echo
 echo "throughput: ratio > 1 means ours is faster; latency, CPU and memory rows: ratio < 1 means ours is better."
 echo "spread = (max - min) / median over the rounds: differences smaller than the spread are noise."
 echo "CPU = utime + stime of the server process(es) (/proc/<pid>/stat) over the run; route counts both nodes."
+[[ " $SCENARIOS " == *" storm"* ]] && echo "storms: natsload CPU = the load tool's own CPU over the storm (the same client for both servers, on the same cores);
+  clients w/ dropped SYN = clients whose socket retransmitted (the server's accept queue was full: a 1 s retry each)."
 echo "idle RSS at start: nats-server $(mb "${IDLE_RSS[0]}"), natssharp $(mb "${IDLE_RSS[1]}")"
 echo "peak RSS (VmHWM): nats-server $(mb "$(hwm_kb "${SERVER_PIDS[0]}")"), natssharp $(mb "$(hwm_kb "${SERVER_PIDS[1]}")")"
 echo "RSS 10 s after the last run: nats-server $(mb "${AFTER_RSS[0]}"), natssharp $(mb "${AFTER_RSS[1]}")"

@@ -36,6 +36,20 @@ internal static class ResultWriter
             json.WriteNumber("expected", r.Expected);
             json.WriteNumber("delivered", r.Delivered);
             json.WriteNumber("lost", r.Lost);
+            if (r.ClientCpuMs >= 0)
+            {
+                json.WriteNumber("client_cpu_ms", Round(r.ClientCpuMs, 1));
+            }
+
+            if (r.LaunchMs >= 0)
+            {
+                json.WriteNumber("launch_ms", Round(r.LaunchMs, 1));
+            }
+
+            if (r.Retransmitted >= 0)
+            {
+                json.WriteNumber("retransmitted", r.Retransmitted);
+            }
             if (r.PerSubscriber.Length > 0)
             {
                 json.WriteStartArray("per_sub");
@@ -96,6 +110,8 @@ internal static class ResultWriter
                     break;
                 case Scenario.Storm:
                     w.WriteLine($"  connected  {Rate(r.MsgsPerSec)} clients/s, all {N(r.Delivered)} have their PONG after {r.ElapsedSeconds * 1000:0.0} ms");
+                    w.WriteLine($"  natsload issued the last connect after {r.LaunchMs:0} ms; its own CPU over the storm {r.ClientCpuMs:0} ms; {N(r.Retransmitted)} clients retransmitted (a SYN dropped: +1 s)");
+                    w.WriteLine("  latency = each client's time from the storm's start to its PONG");
                     break;
                 case Scenario.ReqRep or Scenario.JsPub or Scenario.JsFetch or Scenario.KvPut or Scenario.KvGet:
                     w.WriteLine($"  requests   {Rate(r.MsgsPerSec)} req/s  in {r.ElapsedSeconds:0.000} s");

@@ -30,6 +30,15 @@ internal sealed class RunResult
 
     public string? Error { get; set; }
 
+    /// <summary>storm: natsload's own CPU (user + system) over the measured part, ms; negative = not measured.</summary>
+    public double ClientCpuMs { get; set; } = -1;
+
+    /// <summary>storm: ms until the last client's connect was issued (natsload's own loop); -1 = not measured.</summary>
+    public double LaunchMs { get; set; } = -1;
+
+    /// <summary>storm: clients whose socket retransmitted (a SYN dropped by a full accept queue); -1 = not measured.</summary>
+    public int Retransmitted { get; set; } = -1;
+
     public bool Ok => Error is null;
 
     public long Lost => Math.Max(0, Expected - Delivered);
