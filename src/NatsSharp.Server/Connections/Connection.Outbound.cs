@@ -258,13 +258,7 @@ internal abstract partial class Connection
             headerSize = 0;
         }
 
-        int queueBytes = 0;
-        foreach (byte[] q in queues)
-        {
-            queueBytes += q.Length + 1;
-        }
-
-        int line = 5 + (account?.Length ?? 0) + 1 + subject.Length + 1 + 2 + reply.Length + 1 + queueBytes + 11 + 11 + 2;
+        int line = RoutedLineBound(account, subject.Length, reply.Length, queues);
         int needed = line + message.Length + 2;
         lock (OutboundLock)
         {
@@ -293,6 +287,26 @@ internal abstract partial class Connection
             return true;
         }
     }
+
+    /// <summary>The longest an RMSG/LMSG/HMSG control line with these arguments can be.</summary>
+    internal static int RoutedLineBound(string? account, int subject, int reply, List<byte[]> queues)
+    {
+        int queueBytes = 0;
+        foreach (byte[] q in queues)
+        {
+            queueBytes += q.Length + 1;
+        }
+
+        return 5 + (account?.Length ?? 0) + 1 + subject + 1 + 2 + reply + 1 + queueBytes + 11 + 11 + 2;
+    }
+
+    /// <summary>
+    /// Writes one whole routed frame into <paramref name="dst"/> (room for <see cref="RoutedLineBound"/> plus the message
+    /// and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryStaging"/>). The caller has
+    /// already stripped the headers for a peer that does not take them.
+    /// </summary>
+    internal static int FormatRoutedMessage(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
+        WriteBody(dst, WriteRoutedLine(dst, account, subject, reply, queues, headerSize, message.Length), message);
 
     private static int WriteRoutedLine(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, int total)
     {

@@ -4,8 +4,8 @@ using NatsSharp.Server.Subjects;
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// A read loop's staged MSG frames (<see cref="DeliveryBatch.Owner"/>): small frames for up to
-/// <see cref="MaxConnections"/> subscriber connections, formatted without their locks into one buffer per
+/// A read loop's staged MSG frames (<see cref="DeliveryBatch.Owner"/>), and RMSG frames for routes: small frames for up to
+/// <see cref="MaxConnections"/> subscriber or route connections, formatted without their locks into one buffer per
 /// connection, and queued together by <see cref="Commit"/>: one lock per connection per commit instead of one
 /// per message. A fan-out publisher's messages go to its subscribers in turn (a, b, c, d, a, …), so one slot
 /// (flushed at every switch) bought nothing there.
@@ -73,35 +73,10 @@ internal sealed class DeliveryStaging
 
         ReadOnlySpan<byte> sid = sub.Sid;
         int bound = Connection.MessageLineBound(subject.Length, sid.Length, reply.Length) + message.Length + 2;
-        if (bound > FrameLimit || c.IsClosing || c.IsSlowConsumer)
+        DeliveryStageResult result = TakeSlot(c, bound, out Slot? slot);
+        if (slot is null)
         {
-            return DeliveryStageResult.No; // one going is refused directly: a queue group then picks another member
-        }
-
-        DeliveryStageResult result = DeliveryStageResult.Staged;
-        int s = _lastSlot;
-        if (s >= _slotCount || !ReferenceEquals(_slots[s].Target, c))
-        {
-            s = FindSlot(c);
-            if (s < 0)
-            {
-                if (_slotCount == MaxConnections)
-                {
-                    return DeliveryStageResult.Full;
-                }
-
-                s = _slotCount++;
-                _slots[s].Target = c;
-                result = DeliveryStageResult.StagedNew;
-            }
-
-            _lastSlot = s;
-        }
-
-        Slot slot = _slots[s];
-        if (slot.Length + bound > SlotBytes || slot.Count == SlotFrames)
-        {
-            return DeliveryStageResult.Full;
+            return result;
         }
 
         int u = _lastSub;
@@ -128,17 +103,91 @@ internal sealed class DeliveryStaging
             _lastSub = u;
         }
 
-        slot.Buffer ??= ArrayPool<byte>.Shared.Rent(SlotBytes);
-        slot.Frames ??= ArrayPool<int>.Shared.Rent(3 * SlotFrames);
-        slot.Length += Connection.FormatMessage(slot.Buffer.AsSpan(slot.Length), subject, sid, reply, headerSize, message);
-        slot.Payload += message.Length;
-        int[] frames = slot.Frames;
-        frames[slot.Count] = slot.Length;
-        frames[SlotFrames + slot.Count] = slot.Payload;
-        frames[2 * SlotFrames + slot.Count] = u;
-        slot.Count++;
+        Append(slot, Connection.FormatMessage(slot.Buffer!.AsSpan(slot.Length), subject, sid, reply, headerSize, message), message.Length, u);
         _subFrames[u]++;
         return result;
+    }
+
+    /// <summary>
+    /// Formats one RMSG (or HMSG) for the route <paramref name="c"/> into its slot, as <see cref="Connection.EnqueueRoutedMessage"/>
+    /// would queue it: a publisher's messages to a route are queued once per commit, not under the route's lock one by one.
+    /// Counted against no subscription. Results as <see cref="Stage"/>.
+    /// </summary>
+    public DeliveryStageResult StageRouted(Connection c, string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
+    {
+        if (headerSize > 0 && !c.TakesHeaders)
+        {
+            message = message[headerSize..];
+            headerSize = 0;
+        }
+
+        int bound = Connection.RoutedLineBound(account, subject.Length, reply.Length, queues) + message.Length + 2;
+        DeliveryStageResult result = TakeSlot(c, bound, out Slot? slot);
+        if (slot is not null)
+        {
+            Append(slot, Connection.FormatRoutedMessage(slot.Buffer!.AsSpan(slot.Length), account, subject, reply, queues, headerSize, message), message.Length, NoSubscription);
+        }
+
+        return result;
+    }
+
+    // A frame's subscription index for a routed frame: numbered against nothing.
+    private const int NoSubscription = -1;
+
+    /// <summary>
+    /// The slot for <paramref name="c"/> with room for a frame of at most <paramref name="bound"/> bytes (its buffers rented);
+    /// null with <see cref="DeliveryStageResult.No"/> (queue it directly) or <see cref="DeliveryStageResult.Full"/> (commit first).
+    /// </summary>
+    private DeliveryStageResult TakeSlot(Connection c, int bound, out Slot? slot)
+    {
+        slot = null;
+        if (bound > FrameLimit || c.IsClosing || c.IsSlowConsumer)
+        {
+            return DeliveryStageResult.No; // one going is refused directly: a queue group then picks another member
+        }
+
+        DeliveryStageResult result = DeliveryStageResult.Staged;
+        int s = _lastSlot;
+        if (s >= _slotCount || !ReferenceEquals(_slots[s].Target, c))
+        {
+            s = FindSlot(c);
+            if (s < 0)
+            {
+                if (_slotCount == MaxConnections)
+                {
+                    return DeliveryStageResult.Full;
+                }
+
+                s = _slotCount++;
+                _slots[s].Target = c;
+                result = DeliveryStageResult.StagedNew;
+            }
+
+            _lastSlot = s;
+        }
+
+        Slot found = _slots[s];
+        if (found.Length + bound > SlotBytes || found.Count == SlotFrames)
+        {
+            return DeliveryStageResult.Full;
+        }
+
+        found.Buffer ??= ArrayPool<byte>.Shared.Rent(SlotBytes);
+        found.Frames ??= ArrayPool<int>.Shared.Rent(3 * SlotFrames);
+        slot = found;
+        return result;
+    }
+
+    /// <summary>Records a frame just formatted at the end of the slot's buffer.</summary>
+    private static void Append(Slot slot, int length, int payload, int subscription)
+    {
+        slot.Length += length;
+        slot.Payload += payload;
+        int[] frames = slot.Frames!;
+        frames[slot.Count] = slot.Length;
+        frames[SlotFrames + slot.Count] = slot.Payload;
+        frames[2 * SlotFrames + slot.Count] = subscription;
+        slot.Count++;
     }
 
     private int FindSlot(Connection c)
@@ -296,9 +345,13 @@ internal sealed class DeliveryStaging
                 int end = frames[f];
                 int endPayload = frames[SlotFrames + f];
                 int u = frames[2 * SlotFrames + f];
-                if (_subAllowed[u] > 0)
+                if (u == NoSubscription || _subAllowed[u] > 0)
                 {
-                    _subAllowed[u]--;
+                    if (u != NoSubscription)
+                    {
+                        _subAllowed[u]--;
+                    }
+
                     buffer.AsSpan(start, end - start).CopyTo(buffer.AsSpan(length));
                     length += end - start;
                     payload += endPayload - startPayload;
