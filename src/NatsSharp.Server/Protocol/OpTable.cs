@@ -72,14 +72,15 @@ internal static class OpTable
                 return StartsWith(line, Ok) ? Verb.Ok : Verb.Unknown;
             case '-':
                 return MatchSeparated(line, Err, ref argStart) ? Verb.Err : Verb.Unknown;
+            // The message verb first: it is nearly every line a route or leaf sends.
             case 'r' when routeVerbs:
-                return MatchSeparated(line, RSub, ref argStart) ? Verb.RSub
-                    : MatchSeparated(line, RUnsub, ref argStart) ? Verb.RUnsub
-                    : MatchSeparated(line, RMsg, ref argStart) ? Verb.RMsg : Verb.Unknown;
+                return MatchSeparated(line, RMsg, ref argStart) ? Verb.RMsg
+                    : MatchSeparated(line, RSub, ref argStart) ? Verb.RSub
+                    : MatchSeparated(line, RUnsub, ref argStart) ? Verb.RUnsub : Verb.Unknown;
             case 'l' when routeVerbs:
-                return MatchSeparated(line, LSub, ref argStart) ? Verb.LSub
-                    : MatchSeparated(line, LUnsub, ref argStart) ? Verb.LUnsub
-                    : MatchSeparated(line, LMsg, ref argStart) ? Verb.LMsg : Verb.Unknown;
+                return MatchSeparated(line, LMsg, ref argStart) ? Verb.LMsg
+                    : MatchSeparated(line, LSub, ref argStart) ? Verb.LSub
+                    : MatchSeparated(line, LUnsub, ref argStart) ? Verb.LUnsub : Verb.Unknown;
             default:
                 return Verb.Unknown;
         }
