@@ -158,8 +158,19 @@ internal abstract partial class Connection
     /// message and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryStaging"/>).
     /// The caller has already stripped the headers for a client that does not take them.
     /// </summary>
-    internal static int FormatMessage(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) =>
-        WriteBody(dst, WriteMsgLine(dst, subject, sid, reply, headerSize, message.Length), message);
+    /// <remarks>
+    /// <paramref name="sizes"/> is the line's end, <c>[hdr ]total\r\n</c> (<see cref="FormatSizes"/>): formatted once for the
+    /// run of frames with the same sizes (a fan-out's copies of one message, a publisher's same-size messages).
+    /// </remarks>
+    internal static int FormatMessage(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> sizes, ReadOnlySpan<byte> message)
+    {
+        int n = WriteMsgHead(dst, subject, sid, reply, headerSize);
+        sizes.CopyTo(dst[n..]);
+        return WriteBody(dst, n + sizes.Length, message);
+    }
+
+    /// <summary>The end of a control line, <c>[hdr ]total\r\n</c>, into <paramref name="dst"/> (at least 24 bytes).</summary>
+    internal static int FormatSizes(Span<byte> dst, int headerSize, int total) => WriteSizes(dst, 0, headerSize, total);
 
     // Gives every connection a place in one order, in which a publisher takes several of their locks at once.
     private static long _lockOrders;
@@ -215,7 +226,11 @@ internal abstract partial class Connection
     }
 
     /// <summary>The control line of a MSG/HMSG: <c>MSG subject sid [reply] [hdr ]total\r\n</c>.</summary>
-    private static int WriteMsgLine(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int total)
+    private static int WriteMsgLine(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int total) =>
+        WriteSizes(dst, WriteMsgHead(dst, subject, sid, reply, headerSize), headerSize, total);
+
+    /// <summary>A MSG/HMSG control line up to its sizes: <c>MSG subject sid [reply ]</c>.</summary>
+    private static int WriteMsgHead(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize)
     {
         int n;
         if (headerSize > 0)
@@ -242,7 +257,7 @@ internal abstract partial class Connection
             dst[n++] = (byte)' ';
         }
 
-        return WriteSizes(dst, n, headerSize, total);
+        return n;
     }
 
     /// <summary>

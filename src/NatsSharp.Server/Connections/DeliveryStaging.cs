@@ -39,6 +39,12 @@ internal sealed class DeliveryStaging
     private int _lastSlot;
     private readonly int[] _order = new int[MaxConnections];
 
+    // The last MSG line's end ("[hdr ]total\r\n"): a fan-out's copies of a message, and most publishers' messages, share it.
+    private readonly byte[] _sizes = new byte[24];
+    private int _sizesLength;
+    private int _sizesTotal = -1;
+    private int _sizesHeader = -1;
+
     // The subscriptions staged for and how many frames each; numbered at the commit.
     private readonly Subscription?[] _subs = new Subscription?[MaxSubscriptions];
     private readonly int[] _subFrames = new int[MaxSubscriptions];
@@ -103,7 +109,14 @@ internal sealed class DeliveryStaging
             _lastSub = u;
         }
 
-        Append(slot, Connection.FormatMessage(slot.Buffer!.AsSpan(slot.Length), subject, sid, reply, headerSize, message), message.Length, u);
+        if (message.Length != _sizesTotal || headerSize != _sizesHeader)
+        {
+            _sizesLength = Connection.FormatSizes(_sizes, headerSize, message.Length);
+            _sizesTotal = message.Length;
+            _sizesHeader = headerSize;
+        }
+
+        Append(slot, Connection.FormatMessage(slot.Buffer!.AsSpan(slot.Length), subject, sid, reply, headerSize, _sizes.AsSpan(0, _sizesLength), message), message.Length, u);
         _subFrames[u]++;
         return result;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NatsSharp.Server.Protocol;
 
 /// <summary>Case-insensitive recognition of the client protocol's verbs.</summary>
@@ -120,8 +122,11 @@ internal static class OpTable
         return StartsWith(head[..n], verb[..n]);
     }
 
+    // Inlined: NativeAOT left these as calls, a call per byte of every verb (6 % of a route's receiving profile).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool StartsWith(ReadOnlySpan<byte> line, ReadOnlySpan<byte> lowerVerb)
     {
         if (line.Length < lowerVerb.Length)
@@ -143,6 +148,7 @@ internal static class OpTable
     }
 
     /// <summary>The verb, at least one blank, then the arguments start after the blanks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool MatchSeparated(ReadOnlySpan<byte> line, ReadOnlySpan<byte> lowerVerb, ref int argStart)
     {
         if (!StartsWith(line, lowerVerb) || line.Length == lowerVerb.Length || !IsBlank(line[lowerVerb.Length]))
