@@ -50,7 +50,6 @@ internal sealed class DeliveryStaging
     private readonly int[] _subFrames = new int[MaxSubscriptions];
     private readonly int[] _subAllowed = new int[MaxSubscriptions];
     private int _subCount;
-    private int _lastSub;
 
     /// <summary>Frames the last <see cref="Commit"/> did not queue (over max_pending, or past an UNSUB max) and their message bytes.</summary>
     public int RefusedMsgs { get; private set; }
@@ -85,7 +84,7 @@ internal sealed class DeliveryStaging
             return result;
         }
 
-        int u = _lastSub;
+        int u = slot.LastSub; // per slot: a fan-out's subscribers take turns, each connection mostly through one subscription
         if (u >= _subCount || !ReferenceEquals(_subs[u], sub))
         {
             u = FindSubscription(sub);
@@ -106,7 +105,7 @@ internal sealed class DeliveryStaging
                 _subFrames[u] = 0;
             }
 
-            _lastSub = u;
+            slot.LastSub = u;
         }
 
         if (message.Length != _sizesTotal || headerSize != _sizesHeader)
@@ -398,13 +397,13 @@ internal sealed class DeliveryStaging
             slot.Length = 0;
             slot.Count = 0;
             slot.Payload = 0;
+            slot.LastSub = 0;
         }
 
         Array.Clear(_subs, 0, _subCount);
         _slotCount = 0;
         _subCount = 0;
         _lastSlot = 0;
-        _lastSub = 0;
     }
 
     /// <summary>At the end of a read, after the last commit: gives the buffers back (an idle connection keeps nothing).</summary>
@@ -431,5 +430,6 @@ internal sealed class DeliveryStaging
         public int Length;
         public int Count;
         public int Payload;
+        public int LastSub; // the index in _subs of the subscription its last frame was for
     }
 }
