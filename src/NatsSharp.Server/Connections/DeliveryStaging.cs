@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Connections;
@@ -150,6 +151,7 @@ internal sealed class DeliveryStaging
     /// The slot for <paramref name="c"/> with room for a frame of at most <paramref name="bound"/> bytes (its buffers rented);
     /// null with <see cref="DeliveryStageResult.No"/> (queue it directly) or <see cref="DeliveryStageResult.Full"/> (commit first).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per frame: as a call it was 5 % of a fan-out profile
     private DeliveryStageResult TakeSlot(Connection c, int bound, out Slot? slot)
     {
         slot = null;
@@ -191,6 +193,7 @@ internal sealed class DeliveryStaging
     }
 
     /// <summary>Records a frame just formatted at the end of the slot's buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Append(Slot slot, int length, int payload, int subscription)
     {
         slot.Length += length;
