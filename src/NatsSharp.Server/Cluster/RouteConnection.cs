@@ -280,11 +280,11 @@ internal sealed class RouteConnection : PeerConnection
             return true; // e.g. $SYS traffic from a nats-server peer
         }
 
-        DeliverFromPeer(acc.Sublist.Match(subject), acc.Name, subject, reply, queues, headerSize, message);
+        DeliverFromPeer(Delivery.Match(acc.Sublist, subject), acc.Name, subject, reply, queues, headerSize, message);
         return true;
     }
 
-    /// <summary>One RMSG (or HMSG) naming the account.</summary>
+    /// <summary>One RMSG (or HMSG) naming the account. Unfiltered: a publisher's read loop stages it instead (DeliveryBatch.ToPeers).</summary>
     public override bool Forward(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
         EnqueueRoutedMessage(account, subject, reply, queues, headerSize, message);
 

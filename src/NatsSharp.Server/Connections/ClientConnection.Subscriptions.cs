@@ -38,6 +38,7 @@ internal sealed partial class ClientConnection
         }
 
         MarkActivity();
+        _delivery?.CommitStaged(); // the RS+ it may send a route goes behind the RMSGs this read staged for it, as nats-server's
 
         // nats-server's order: permissions, the limit, a repeated sid (accepted as it is, whatever
         // the subject), and only then the subject, checked when it goes into the sublist.
@@ -84,6 +85,7 @@ internal sealed partial class ClientConnection
     public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max)
     {
         MarkActivity();
+        _delivery?.CommitStaged(); // and its RS- too
         string key = Encoding.UTF8.GetString(sid);
         Subscription? sub;
         lock (_subs)

@@ -158,8 +158,19 @@ internal abstract partial class Connection
     /// message and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryStaging"/>).
     /// The caller has already stripped the headers for a client that does not take them.
     /// </summary>
-    internal static int FormatMessage(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) =>
-        WriteBody(dst, WriteMsgLine(dst, subject, sid, reply, headerSize, message.Length), message);
+    /// <remarks>
+    /// <paramref name="sizes"/> is the line's end, <c>[hdr ]total\r\n</c> (<see cref="FormatSizes"/>): formatted once for the
+    /// run of frames with the same sizes (a fan-out's copies of one message, a publisher's same-size messages).
+    /// </remarks>
+    internal static int FormatMessage(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> sizes, ReadOnlySpan<byte> message)
+    {
+        int n = WriteMsgHead(dst, subject, sid, reply, headerSize);
+        sizes.CopyTo(dst[n..]);
+        return WriteBody(dst, n + sizes.Length, message);
+    }
+
+    /// <summary>The end of a control line, <c>[hdr ]total\r\n</c>, into <paramref name="dst"/> (at least 24 bytes).</summary>
+    internal static int FormatSizes(Span<byte> dst, int headerSize, int total) => WriteSizes(dst, 0, headerSize, total);
 
     // Gives every connection a place in one order, in which a publisher takes several of their locks at once.
     private static long _lockOrders;
@@ -215,7 +226,11 @@ internal abstract partial class Connection
     }
 
     /// <summary>The control line of a MSG/HMSG: <c>MSG subject sid [reply] [hdr ]total\r\n</c>.</summary>
-    private static int WriteMsgLine(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int total)
+    private static int WriteMsgLine(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int total) =>
+        WriteSizes(dst, WriteMsgHead(dst, subject, sid, reply, headerSize), headerSize, total);
+
+    /// <summary>A MSG/HMSG control line up to its sizes: <c>MSG subject sid [reply ]</c>.</summary>
+    private static int WriteMsgHead(Span<byte> dst, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize)
     {
         int n;
         if (headerSize > 0)
@@ -242,7 +257,7 @@ internal abstract partial class Connection
             dst[n++] = (byte)' ';
         }
 
-        return WriteSizes(dst, n, headerSize, total);
+        return n;
     }
 
     /// <summary>
@@ -258,13 +273,7 @@ internal abstract partial class Connection
             headerSize = 0;
         }
 
-        int queueBytes = 0;
-        foreach (byte[] q in queues)
-        {
-            queueBytes += q.Length + 1;
-        }
-
-        int line = 5 + (account?.Length ?? 0) + 1 + subject.Length + 1 + 2 + reply.Length + 1 + queueBytes + 11 + 11 + 2;
+        int line = RoutedLineBound(account, subject.Length, reply.Length, queues);
         int needed = line + message.Length + 2;
         lock (OutboundLock)
         {
@@ -293,6 +302,26 @@ internal abstract partial class Connection
             return true;
         }
     }
+
+    /// <summary>The longest an RMSG/LMSG/HMSG control line with these arguments can be.</summary>
+    internal static int RoutedLineBound(string? account, int subject, int reply, List<byte[]> queues)
+    {
+        int queueBytes = 0;
+        foreach (byte[] q in queues)
+        {
+            queueBytes += q.Length + 1;
+        }
+
+        return 5 + (account?.Length ?? 0) + 1 + subject + 1 + 2 + reply + 1 + queueBytes + 11 + 11 + 2;
+    }
+
+    /// <summary>
+    /// Writes one whole routed frame into <paramref name="dst"/> (room for <see cref="RoutedLineBound"/> plus the message
+    /// and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryStaging"/>). The caller has
+    /// already stripped the headers for a peer that does not take them.
+    /// </summary>
+    internal static int FormatRoutedMessage(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
+        WriteBody(dst, WriteRoutedLine(dst, account, subject, reply, queues, headerSize, message.Length), message);
 
     private static int WriteRoutedLine(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, int total)
     {

@@ -359,6 +359,27 @@ internal sealed class DeliveryBatch
         return result;
     }
 
+    private DeliveryStageResult StageRouted(Connection route, string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
+    {
+        DeliveryStageResult result = _staging.StageRouted(route, account, subject, reply, queues, headerSize, message);
+        if (result == DeliveryStageResult.Full)
+        {
+            FlushStaged();
+            result = _staging.StageRouted(route, account, subject, reply, queues, headerSize, message);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Queues what this read staged so far, before something outside the batch writes to one of those connections
+    /// (a SUB's RS+ to a route): nothing the read did later may overtake it.
+    /// </summary>
+    public void CommitStaged() => FlushStaged();
+
+    /// <summary>Matches a subject as <see cref="Publish"/> does, through the read loop's remembered last match: for a route's messages.</summary>
+    public SublistResult Match(Sublist sublist, ReadOnlySpan<byte> subject) => _lastMatch.Match(sublist, subject);
+
     /// <summary>
     /// Queues what is staged (<see cref="DeliveryStaging.Commit"/>); then, outside every lock, takes back the counts
     /// of the frames not queued, cuts the connections found over max_pending and removes the subscriptions whose
@@ -401,10 +422,28 @@ internal sealed class DeliveryBatch
     /// <summary>Forwards the message once to each peer collected in <see cref="Peers"/>, then clears it.</summary>
     public void ToPeers(string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        FlushStaged();
         for (int i = 0; i < Peers.Count; i++)
         {
             Subscriber peer = Peers.PeerAt(i);
+
+            // A route's Forward is its RMSG, unfiltered: staged like a subscriber's MSG, so a publisher takes the
+            // route's lock once per commit, not once per message (a leaf's filters its subjects first: queued directly).
+            DeliveryStageResult staged = Owner is not null && peer.Kind == SubscriberKind.Route && peer is Connection route && !ReferenceEquals(route, Owner)
+                ? StageRouted(route, account, subject, reply, Peers.QueuesAt(i), headerSize, message)
+                : DeliveryStageResult.No;
+            if (staged != DeliveryStageResult.No)
+            {
+                if (staged == DeliveryStageResult.StagedNew)
+                {
+                    Touch(peer);
+                }
+
+                _outMsgs++;
+                _outBytes += message.Length;
+                continue;
+            }
+
+            FlushStaged(); // what was staged before it goes first
             if (peer.Forward(account, subject, reply, Peers.QueuesAt(i), headerSize, message))
             {
                 Touch(peer);

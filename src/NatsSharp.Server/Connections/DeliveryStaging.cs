@@ -1,11 +1,12 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// A read loop's staged MSG frames (<see cref="DeliveryBatch.Owner"/>): small frames for up to
-/// <see cref="MaxConnections"/> subscriber connections, formatted without their locks into one buffer per
+/// A read loop's staged MSG frames (<see cref="DeliveryBatch.Owner"/>), and RMSG frames for routes: small frames for up to
+/// <see cref="MaxConnections"/> subscriber or route connections, formatted without their locks into one buffer per
 /// connection, and queued together by <see cref="Commit"/>: one lock per connection per commit instead of one
 /// per message. A fan-out publisher's messages go to its subscribers in turn (a, b, c, d, a, …), so one slot
 /// (flushed at every switch) bought nothing there.
@@ -27,8 +28,11 @@ internal sealed class DeliveryStaging
     /// <summary>Connections staged for at once; one more commits what is staged first.</summary>
     public const int MaxConnections = 8;
 
-    /// <summary>A larger frame is queued directly: copying it twice costs more than the lock.</summary>
-    public const int FrameLimit = 2048;
+    /// <summary>
+    /// A larger frame is queued directly: copying it twice costs more than the lock. With 2,048 here 1 KiB messages were
+    /// staged; queued directly they took 0.77–0.80x the server's CPU per message (docs/benchmarks.md, routes and the fan-out frame).
+    /// </summary>
+    public const int FrameLimit = 512;
 
     private const int SlotBytes = 16 * 1024;
     private const int SlotFrames = 512;
@@ -39,12 +43,17 @@ internal sealed class DeliveryStaging
     private int _lastSlot;
     private readonly int[] _order = new int[MaxConnections];
 
+    // The last MSG line's end ("[hdr ]total\r\n"): a fan-out's copies of a message, and most publishers' messages, share it.
+    private readonly byte[] _sizes = new byte[24];
+    private int _sizesLength;
+    private int _sizesTotal = -1;
+    private int _sizesHeader = -1;
+
     // The subscriptions staged for and how many frames each; numbered at the commit.
     private readonly Subscription?[] _subs = new Subscription?[MaxSubscriptions];
     private readonly int[] _subFrames = new int[MaxSubscriptions];
     private readonly int[] _subAllowed = new int[MaxSubscriptions];
     private int _subCount;
-    private int _lastSub;
 
     /// <summary>Frames the last <see cref="Commit"/> did not queue (over max_pending, or past an UNSUB max) and their message bytes.</summary>
     public int RefusedMsgs { get; private set; }
@@ -73,6 +82,82 @@ internal sealed class DeliveryStaging
 
         ReadOnlySpan<byte> sid = sub.Sid;
         int bound = Connection.MessageLineBound(subject.Length, sid.Length, reply.Length) + message.Length + 2;
+        DeliveryStageResult result = TakeSlot(c, bound, out Slot? slot);
+        if (slot is null)
+        {
+            return result;
+        }
+
+        int u = slot.LastSub; // per slot: a fan-out's subscribers take turns, each connection mostly through one subscription
+        if (u >= _subCount || !ReferenceEquals(_subs[u], sub))
+        {
+            u = FindSubscription(sub);
+            if (u < 0)
+            {
+                if (_subCount == MaxSubscriptions)
+                {
+                    if (result == DeliveryStageResult.StagedNew && slot.Count == 0)
+                    {
+                        _slots[--_slotCount].Target = null; // the slot just taken stays empty
+                    }
+
+                    return DeliveryStageResult.Full;
+                }
+
+                u = _subCount++;
+                _subs[u] = sub;
+                _subFrames[u] = 0;
+            }
+
+            slot.LastSub = u;
+        }
+
+        if (message.Length != _sizesTotal || headerSize != _sizesHeader)
+        {
+            _sizesLength = Connection.FormatSizes(_sizes, headerSize, message.Length);
+            _sizesTotal = message.Length;
+            _sizesHeader = headerSize;
+        }
+
+        Append(slot, Connection.FormatMessage(slot.Buffer!.AsSpan(slot.Length), subject, sid, reply, headerSize, _sizes.AsSpan(0, _sizesLength), message), message.Length, u);
+        _subFrames[u]++;
+        return result;
+    }
+
+    /// <summary>
+    /// Formats one RMSG (or HMSG) for the route <paramref name="c"/> into its slot, as <see cref="Connection.EnqueueRoutedMessage"/>
+    /// would queue it: a publisher's messages to a route are queued once per commit, not under the route's lock one by one.
+    /// Counted against no subscription. Results as <see cref="Stage"/>.
+    /// </summary>
+    public DeliveryStageResult StageRouted(Connection c, string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
+    {
+        if (headerSize > 0 && !c.TakesHeaders)
+        {
+            message = message[headerSize..];
+            headerSize = 0;
+        }
+
+        int bound = Connection.RoutedLineBound(account, subject.Length, reply.Length, queues) + message.Length + 2;
+        DeliveryStageResult result = TakeSlot(c, bound, out Slot? slot);
+        if (slot is not null)
+        {
+            Append(slot, Connection.FormatRoutedMessage(slot.Buffer!.AsSpan(slot.Length), account, subject, reply, queues, headerSize, message), message.Length, NoSubscription);
+        }
+
+        return result;
+    }
+
+    // A frame's subscription index for a routed frame: numbered against nothing.
+    private const int NoSubscription = -1;
+
+    /// <summary>
+    /// The slot for <paramref name="c"/> with room for a frame of at most <paramref name="bound"/> bytes (its buffers rented);
+    /// null with <see cref="DeliveryStageResult.No"/> (queue it directly) or <see cref="DeliveryStageResult.Full"/> (commit first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per frame: as a call it was 5 % of a fan-out profile
+    private DeliveryStageResult TakeSlot(Connection c, int bound, out Slot? slot)
+    {
+        slot = null;
         if (bound > FrameLimit || c.IsClosing || c.IsSlowConsumer)
         {
             return DeliveryStageResult.No; // one going is refused directly: a queue group then picks another member
@@ -98,47 +183,29 @@ internal sealed class DeliveryStaging
             _lastSlot = s;
         }
 
-        Slot slot = _slots[s];
-        if (slot.Length + bound > SlotBytes || slot.Count == SlotFrames)
+        Slot found = _slots[s];
+        if (found.Length + bound > SlotBytes || found.Count == SlotFrames)
         {
             return DeliveryStageResult.Full;
         }
 
-        int u = _lastSub;
-        if (u >= _subCount || !ReferenceEquals(_subs[u], sub))
-        {
-            u = FindSubscription(sub);
-            if (u < 0)
-            {
-                if (_subCount == MaxSubscriptions)
-                {
-                    if (result == DeliveryStageResult.StagedNew && slot.Count == 0)
-                    {
-                        _slots[--_slotCount].Target = null; // the slot just taken stays empty
-                    }
+        found.Buffer ??= ArrayPool<byte>.Shared.Rent(SlotBytes);
+        found.Frames ??= ArrayPool<int>.Shared.Rent(3 * SlotFrames);
+        slot = found;
+        return result;
+    }
 
-                    return DeliveryStageResult.Full;
-                }
-
-                u = _subCount++;
-                _subs[u] = sub;
-                _subFrames[u] = 0;
-            }
-
-            _lastSub = u;
-        }
-
-        slot.Buffer ??= ArrayPool<byte>.Shared.Rent(SlotBytes);
-        slot.Frames ??= ArrayPool<int>.Shared.Rent(3 * SlotFrames);
-        slot.Length += Connection.FormatMessage(slot.Buffer.AsSpan(slot.Length), subject, sid, reply, headerSize, message);
-        slot.Payload += message.Length;
-        int[] frames = slot.Frames;
+    /// <summary>Records a frame just formatted at the end of the slot's buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Append(Slot slot, int length, int payload, int subscription)
+    {
+        slot.Length += length;
+        slot.Payload += payload;
+        int[] frames = slot.Frames!;
         frames[slot.Count] = slot.Length;
         frames[SlotFrames + slot.Count] = slot.Payload;
-        frames[2 * SlotFrames + slot.Count] = u;
+        frames[2 * SlotFrames + slot.Count] = subscription;
         slot.Count++;
-        _subFrames[u]++;
-        return result;
     }
 
     private int FindSlot(Connection c)
@@ -296,9 +363,13 @@ internal sealed class DeliveryStaging
                 int end = frames[f];
                 int endPayload = frames[SlotFrames + f];
                 int u = frames[2 * SlotFrames + f];
-                if (_subAllowed[u] > 0)
+                if (u == NoSubscription || _subAllowed[u] > 0)
                 {
-                    _subAllowed[u]--;
+                    if (u != NoSubscription)
+                    {
+                        _subAllowed[u]--;
+                    }
+
                     buffer.AsSpan(start, end - start).CopyTo(buffer.AsSpan(length));
                     length += end - start;
                     payload += endPayload - startPayload;
@@ -332,13 +403,13 @@ internal sealed class DeliveryStaging
             slot.Length = 0;
             slot.Count = 0;
             slot.Payload = 0;
+            slot.LastSub = 0;
         }
 
         Array.Clear(_subs, 0, _subCount);
         _slotCount = 0;
         _subCount = 0;
         _lastSlot = 0;
-        _lastSub = 0;
     }
 
     /// <summary>At the end of a read, after the last commit: gives the buffers back (an idle connection keeps nothing).</summary>
@@ -365,5 +436,6 @@ internal sealed class DeliveryStaging
         public int Length;
         public int Count;
         public int Payload;
+        public int LastSub; // the index in _subs of the subscription its last frame was for
     }
 }

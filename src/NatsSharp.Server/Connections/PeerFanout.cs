@@ -9,38 +9,42 @@ namespace NatsSharp.Server.Connections;
 /// </summary>
 internal sealed class PeerFanout
 {
-    private Subscriber[] _peers = new Subscriber[4];
-    private List<byte[]>[] _queues = [[], [], [], []];
+    // Structs, not a Subscriber[]: a store into an array of a class type is type-checked (covariance) every time.
+    private Entry[] _entries = [new([]), new([]), new([]), new([])];
 
     public int Count { get; private set; }
 
-    public Subscriber PeerAt(int i) => _peers[i];
+    public Subscriber PeerAt(int i) => _entries[i].Peer!;
 
-    public List<byte[]> QueuesAt(int i) => _queues[i];
+    public List<byte[]> QueuesAt(int i) => _entries[i].Queues;
 
     /// <summary>Adds the peer (once) and, for a queue pick, the group name.</summary>
     public void Add(Subscriber peer, byte[]? queue)
     {
-        int at = Array.IndexOf(_peers, peer, 0, Count);
-        if (at < 0)
+        int at = 0;
+        while (at < Count && !ReferenceEquals(_entries[at].Peer, peer))
         {
-            if (Count == _peers.Length)
+            at++;
+        }
+
+        if (at == Count)
+        {
+            if (Count == _entries.Length)
             {
-                Array.Resize(ref _peers, Count * 2);
-                Array.Resize(ref _queues, Count * 2);
-                for (int i = Count; i < _queues.Length; i++)
+                Array.Resize(ref _entries, Count * 2);
+                for (int i = Count; i < _entries.Length; i++)
                 {
-                    _queues[i] = [];
+                    _entries[i] = new Entry([]);
                 }
             }
 
-            at = Count++;
-            _peers[at] = peer;
+            Count++;
+            _entries[at].Peer = peer;
         }
 
         if (queue is not null)
         {
-            _queues[at].Add(queue);
+            _entries[at].Queues.Add(queue);
         }
     }
 
@@ -48,10 +52,19 @@ internal sealed class PeerFanout
     {
         for (int i = 0; i < Count; i++)
         {
-            _peers[i] = null!;
-            _queues[i].Clear();
+            _entries[i].Peer = null;
+            if (_entries[i].Queues.Count != 0)
+            {
+                _entries[i].Queues.Clear();
+            }
         }
 
         Count = 0;
+    }
+
+    private struct Entry(List<byte[]> queues)
+    {
+        public Subscriber? Peer;
+        public readonly List<byte[]> Queues = queues;
     }
 }

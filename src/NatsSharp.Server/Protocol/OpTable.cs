@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NatsSharp.Server.Protocol;
 
 /// <summary>Case-insensitive recognition of the client protocol's verbs.</summary>
@@ -72,14 +74,15 @@ internal static class OpTable
                 return StartsWith(line, Ok) ? Verb.Ok : Verb.Unknown;
             case '-':
                 return MatchSeparated(line, Err, ref argStart) ? Verb.Err : Verb.Unknown;
+            // The message verb first: it is nearly every line a route or leaf sends.
             case 'r' when routeVerbs:
-                return MatchSeparated(line, RSub, ref argStart) ? Verb.RSub
-                    : MatchSeparated(line, RUnsub, ref argStart) ? Verb.RUnsub
-                    : MatchSeparated(line, RMsg, ref argStart) ? Verb.RMsg : Verb.Unknown;
+                return MatchSeparated(line, RMsg, ref argStart) ? Verb.RMsg
+                    : MatchSeparated(line, RSub, ref argStart) ? Verb.RSub
+                    : MatchSeparated(line, RUnsub, ref argStart) ? Verb.RUnsub : Verb.Unknown;
             case 'l' when routeVerbs:
-                return MatchSeparated(line, LSub, ref argStart) ? Verb.LSub
-                    : MatchSeparated(line, LUnsub, ref argStart) ? Verb.LUnsub
-                    : MatchSeparated(line, LMsg, ref argStart) ? Verb.LMsg : Verb.Unknown;
+                return MatchSeparated(line, LMsg, ref argStart) ? Verb.LMsg
+                    : MatchSeparated(line, LSub, ref argStart) ? Verb.LSub
+                    : MatchSeparated(line, LUnsub, ref argStart) ? Verb.LUnsub : Verb.Unknown;
             default:
                 return Verb.Unknown;
         }
@@ -119,8 +122,11 @@ internal static class OpTable
         return StartsWith(head[..n], verb[..n]);
     }
 
+    // Inlined: NativeAOT left these as calls, a call per byte of every verb (6 % of a route's receiving profile).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool StartsWith(ReadOnlySpan<byte> line, ReadOnlySpan<byte> lowerVerb)
     {
         if (line.Length < lowerVerb.Length)
@@ -142,6 +148,7 @@ internal static class OpTable
     }
 
     /// <summary>The verb, at least one blank, then the arguments start after the blanks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool MatchSeparated(ReadOnlySpan<byte> line, ReadOnlySpan<byte> lowerVerb, ref int argStart)
     {
         if (!StartsWith(line, lowerVerb) || line.Length == lowerVerb.Length || !IsBlank(line[lowerVerb.Length]))

@@ -18,7 +18,7 @@ internal sealed class Sublist
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SublistLevel _root = new();
-    private readonly SublistCache? _cache;
+    private SublistCache? _cache; // replaced by a larger one as subscriptions are added (under the write lock)
 
     private readonly StripedCounter _matches = new();
     private long _misses;
@@ -85,6 +85,12 @@ internal sealed class Sublist
             Volatile.Write(ref _count, _count + 1);
             _inserts++;
             _cache?.OnInsert(sub, literal);
+            if (_cache is { } cache && cache.Capacity < SublistCache.CapacityFor(_count))
+            {
+                // Empty, filled by the matches to come. A reader still holding the old one races this insert, as before.
+                Volatile.Write(ref _cache, new SublistCache(SublistCache.CapacityFor(_count)));
+            }
+
             Interlocked.Increment(ref _generation);
         }
         finally
@@ -180,7 +186,7 @@ internal sealed class Sublist
     /// <summary><see cref="Match"/> without counting it (the caller counts).</summary>
     internal SublistResult MatchUncounted(ReadOnlySpan<byte> subject)
     {
-        var cache = _cache;
+        var cache = Volatile.Read(ref _cache);
         int hash = 0;
         if (cache is not null)
         {

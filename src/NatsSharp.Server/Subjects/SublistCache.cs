@@ -3,9 +3,11 @@ using System.Diagnostics.CodeAnalysis;
 namespace NatsSharp.Server.Subjects;
 
 /// <summary>
-/// Bounded cache of Match results keyed by published subject: a 2-way set-associative
-/// table of immutable entries. Lookups are lock-free (one volatile read per way) and
-/// allocation-free; a full set evicts its older entry, so the size bound needs no sweeps.
+/// Bounded cache of Match results keyed by published subject: a 4-way set-associative
+/// table of immutable entries. Lookups are lock-free (one volatile read per way, and a
+/// way's hash is looked at before its entry) and allocation-free; a full set evicts its
+/// oldest entry, so the size bound needs no sweeps. The sublist replaces it with a larger
+/// one as its subscriptions grow (<see cref="CapacityFor"/>).
 ///
 /// Thread rules, enforced by Sublist's reader/writer lock: Store runs under the read lock,
 /// every other mutation under the write lock. So a result computed from the trie can never
@@ -14,39 +16,53 @@ namespace NatsSharp.Server.Subjects;
 /// </summary>
 internal sealed class SublistCache
 {
-    private const int Ways = 2;
+    private const int Ways = 4;
+
+    /// <summary>Entries of the cache a sublist starts with (nats-server keeps 1,024 results per sublist).</summary>
+    public const int MinCapacity = 2048;
+
+    /// <summary>Entries of the largest: 32,768 (384 KB of table; the entries take ~150 bytes each once filled).</summary>
+    public const int MaxCapacity = 32 * 1024;
 
     private readonly Entry?[] _slots;
+
+    // Each way's hash beside it, so a probe reads the entry only when its hash matches (a miss reads none).
+    // Written after the entry; a stale hash costs one entry read, never a wrong result (the entry is checked).
+    private readonly int[] _hashes;
     private readonly int _setMask;
 
-    public SublistCache(int sets = 1024)
+    public SublistCache(int capacity = MinCapacity)
     {
-        if (sets <= 0 || (sets & (sets - 1)) != 0)
+        if (capacity < Ways || (capacity & (capacity - 1)) != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(sets), "must be a power of two");
+            throw new ArgumentOutOfRangeException(nameof(capacity), "must be a power of two of at least " + Ways);
         }
 
-        _slots = new Entry?[sets * Ways];
-        _setMask = sets - 1;
+        _slots = new Entry?[capacity];
+        _hashes = new int[capacity];
+        _setMask = (capacity / Ways) - 1;
     }
 
     public int Capacity => _slots.Length;
 
+    /// <summary>
+    /// The capacity for a sublist of <paramref name="subscriptions"/>: at least twice as many entries, so a publisher
+    /// going round thousands of subjects (one subscription each) mostly hits instead of walking the trie and storing a
+    /// fresh result per message; between <see cref="MinCapacity"/> and <see cref="MaxCapacity"/>.
+    /// </summary>
+    public static int CapacityFor(int subscriptions) =>
+        (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, subscriptions) * 2), MinCapacity, MaxCapacity);
+
     public bool TryGet(ReadOnlySpan<byte> subject, int hash, [NotNullWhen(true)] out SublistResult? result)
     {
         int first = (hash & _setMask) * Ways;
-        var entry = Volatile.Read(ref _slots[first]);
-        if (entry is not null && entry.Hash == hash && subject.SequenceEqual(entry.Key))
+        for (int i = first; i < first + Ways; i++)
         {
-            result = entry.Result;
-            return true;
-        }
-
-        entry = Volatile.Read(ref _slots[first + 1]);
-        if (entry is not null && entry.Hash == hash && subject.SequenceEqual(entry.Key))
-        {
-            result = entry.Result;
-            return true;
+            if (Volatile.Read(ref _hashes[i]) == hash && Volatile.Read(ref _slots[i]) is { } entry && entry.Is(subject, hash))
+            {
+                result = entry.Result;
+                return true;
+            }
         }
 
         result = null;
@@ -60,25 +76,34 @@ internal sealed class SublistCache
         var fresh = new Entry(subject.ToArray(), hash, result);
 
         // Two readers may store into the same set at once; the worst outcome is a lost
-        // entry or the same key in both ways, both harmless because writers patch every
+        // entry or the same key in two ways, both harmless because writers patch every
         // matching slot and a lost entry is just a future miss.
-        var way0 = Volatile.Read(ref _slots[first]);
-        if (way0 is null || way0.Is(subject, hash))
+        for (int i = first; i < first + Ways; i++)
         {
-            Volatile.Write(ref _slots[first], fresh);
-            return;
+            var way = Volatile.Read(ref _slots[i]);
+            if (way is null || way.Is(subject, hash))
+            {
+                Put(i, fresh);
+                return;
+            }
         }
 
-        var way1 = Volatile.Read(ref _slots[first + 1]);
-        if (way1 is null || way1.Is(subject, hash))
+        // Set full: the others move down a way, the oldest goes, the newest comes first.
+        for (int i = first + Ways - 1; i > first; i--)
         {
-            Volatile.Write(ref _slots[first + 1], fresh);
-            return;
+            Put(i, Volatile.Read(ref _slots[i - 1])!);
         }
 
-        // Set full: newest goes first, the previous first survives, the older one goes.
-        Volatile.Write(ref _slots[first + 1], way0);
-        Volatile.Write(ref _slots[first], fresh);
+        Put(first, fresh);
+    }
+
+    private void Put(int i, Entry? entry)
+    {
+        Volatile.Write(ref _slots[i], entry);
+        if (entry is not null)
+        {
+            Volatile.Write(ref _hashes[i], entry.Hash);
+        }
     }
 
     // Insert/Remove patch cached results in place (copy-on-write) instead of dropping the
@@ -98,7 +123,7 @@ internal sealed class SublistCache
                 var entry = _slots[i];
                 if (entry is not null && entry.Is(sub.Subject, hash))
                 {
-                    Volatile.Write(ref _slots[i], entry.With(entry.Result.WithAdded(sub)));
+                    Put(i, entry.With(entry.Result.WithAdded(sub)));
                 }
             }
 
@@ -110,7 +135,7 @@ internal sealed class SublistCache
             var entry = _slots[i];
             if (entry is not null && SubjectRules.Matches(entry.Key, sub.Subject))
             {
-                Volatile.Write(ref _slots[i], entry.With(entry.Result.WithAdded(sub)));
+                Put(i, entry.With(entry.Result.WithAdded(sub)));
             }
         }
     }
@@ -129,7 +154,7 @@ internal sealed class SublistCache
                 var entry = _slots[i];
                 if (entry is not null && entry.Is(sub.Subject, hash))
                 {
-                    Volatile.Write(ref _slots[i], null);
+                    Put(i, null);
                 }
             }
 
@@ -144,7 +169,7 @@ internal sealed class SublistCache
             var entry = _slots[i];
             if (entry is not null && SubjectRules.Matches(entry.Key, sub.Subject))
             {
-                Volatile.Write(ref _slots[i], null);
+                Put(i, null);
             }
         }
     }

@@ -574,6 +574,53 @@ public sealed class SublistTests
     }
 
     [Fact]
+    public void The_cache_grows_with_the_subscriptions_so_a_round_over_many_subjects_hits()
+    {
+        var list = new Sublist();
+        var subs = new Subscription[10_000];
+        for (int i = 0; i < subs.Length; i++)
+        {
+            subs[i] = Make($"many.{i}");
+            list.Insert(subs[i]);
+        }
+
+        var wide = Make("many.*");
+        list.Insert(wide);
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < subs.Length; i++)
+            {
+                AssertMatches(list, $"many.{i}", subs[i], wide);
+            }
+        }
+
+        // The second round mostly hits (a 4-way set can overflow now and then); the 2,048 entries of a small cache could not hold a round.
+        SublistStats stats = list.Stats();
+        Assert.InRange(stats.NumCache, 9_000, SublistCache.MaxCapacity);
+        Assert.InRange(stats.CacheHitRate, 0.45, 0.5);
+
+        // Patched like a small one: an insert and a removal show at once.
+        var late = Make("many.>");
+        list.Insert(late);
+        AssertMatches(list, "many.7", subs[7], wide, late);
+        list.Remove(subs[7]);
+        AssertMatches(list, "many.7", wide, late);
+        list.Remove(wide);
+        AssertMatches(list, "many.7", late);
+        AssertMatches(list, "many.8", subs[8], late);
+    }
+
+    [Fact]
+    public void The_cache_capacity_is_twice_the_subscriptions_within_its_bounds()
+    {
+        Assert.Equal(SublistCache.MinCapacity, SublistCache.CapacityFor(0));
+        Assert.Equal(SublistCache.MinCapacity, SublistCache.CapacityFor(1024));
+        Assert.Equal(4096, SublistCache.CapacityFor(1025));
+        Assert.Equal(32 * 1024, SublistCache.CapacityFor(10_000));
+        Assert.Equal(SublistCache.MaxCapacity, SublistCache.CapacityFor(1_000_000));
+    }
+
+    [Fact]
     public void CacheStaysBounded()
     {
         var list = new Sublist();
