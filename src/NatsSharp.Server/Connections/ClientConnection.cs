@@ -518,40 +518,57 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         Close(reason, flushFirst: true);
     }
 
+    // An INFO up to this long (most are: connect_urls make it longer) is written on the stack for its send.
+    private const int StackInfoLimit = 2048;
+
     private void SendInfo()
     {
-        byte[] info = _server.ClientInfo.Build(this);
-        if (!IsClosing && Stream is NetworkStream && PendingBytes == 0)
+        // A plain socket fresh from accept takes its INFO at once (its send buffer is empty): sent here, it costs
+        // no wake-up of the write loop (a thread-pool hop per connection in a storm). The usual client's line is
+        // written on the stack: no array per connection.
+        bool sendNow = !IsClosing && Stream is NetworkStream && PendingBytes == 0;
+        if (sendNow && _server.ClientInfo.UsualLine(this) is { } line && line.LengthFor(Id, RemoteHost, Nonce) is var length and <= StackInfoLimit)
         {
-            // A plain socket fresh from accept takes its INFO at once (its send buffer is empty): sent here,
-            // it costs no wake-up of the write loop (a thread-pool hop per connection in a storm). What it
-            // does not take is queued; a failure is the write error the write loop would have met.
-            int sent;
-            SocketError error;
-            try
-            {
-                sent = Socket!.Send(info, SocketFlags.None, out error);
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // closed meanwhile (shutdown)
-            }
-
-            if (error is not (SocketError.Success or SocketError.WouldBlock))
-            {
-                Close(ClosedReason.WriteError);
-                return;
-            }
-
-            if (sent == info.Length)
-            {
-                return;
-            }
-
-            info = info[sent..];
+            Span<byte> info = stackalloc byte[length];
+            line.WriteFor(info, Id, RemoteHost, Nonce);
+            SendInfoNow(info);
+            return;
         }
 
-        EnqueueProtocol(info);
+        byte[] bytes = _server.ClientInfo.Build(this);
+        if (sendNow)
+        {
+            SendInfoNow(bytes);
+            return;
+        }
+
+        EnqueueProtocol(bytes);
+    }
+
+    /// <summary>Sends INFO with one non-blocking send; what the socket does not take is queued, a failure is the write error the write loop would have met.</summary>
+    private void SendInfoNow(ReadOnlySpan<byte> info)
+    {
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = Socket!.Send(info, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // closed meanwhile (shutdown)
+        }
+
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            Close(ClosedReason.WriteError);
+            return;
+        }
+
+        if (sent < info.Length)
+        {
+            EnqueueProtocol(info[sent..]);
+        }
     }
 
     private void SendPing()
