@@ -21,7 +21,8 @@ internal abstract partial class Connection
 
     private readonly FlushSignal _flushSignal = new();
     private CancellationTokenSource? _writeTimeout; // made by the first write that has to wait for the socket
-    private bool _sendsDirect; // a plain socket in non-blocking mode: a write is first tried with one send (SendDirectly)
+    private bool _sendsDirect; // a plain socket in non-blocking mode: a small write is first tried with one send (SendDirectly)
+    private const int DirectSendLimit = MinBuffer; // larger writes (a subscriber's bursts) keep the asynchronous send
     private byte[] _active = [];
     private int _activeLength;
     private List<Chunk>? _full; // chunks filled before _active, oldest first
@@ -658,11 +659,12 @@ internal abstract partial class Connection
     }
 
     /// <summary>
-    /// From now on the write loop tries each write with one non-blocking send first (the socket is put in
-    /// non-blocking mode): what the socket takes at once needs no asynchronous send, no deadline timer and no
-    /// awaitable per connection (in a connection storm, its PONG; on the message path, every write the socket
-    /// has room for). What it does not take goes the asynchronous way, under the write deadline. Plain sockets
-    /// only (a TLS or websocket stream frames what it writes); call before the write loop first writes.
+    /// From now on the write loop tries each small write (up to <see cref="DirectSendLimit"/>: a PONG, +OK, a
+    /// reply) with one non-blocking send first (the socket is put in non-blocking mode): what the socket takes at
+    /// once needs no asynchronous send, no deadline timer and no awaitable per connection (in a connection storm,
+    /// its PONG). What it does not take, and larger writes, go the asynchronous way under the write deadline, as
+    /// before. Plain sockets only (a TLS or websocket stream frames what it writes); call before the write loop
+    /// first writes.
     /// </summary>
     protected void SendDirectly()
     {
@@ -683,7 +685,7 @@ internal abstract partial class Connection
     /// <summary>Writes bytes; false (and the connection closed) on a deadline or error. The caller returns the buffer.</summary>
     private async ValueTask<bool> WriteWithDeadlineAsync(byte[] buffer, int offset, int length)
     {
-        if (_sendsDirect)
+        if (_sendsDirect && length <= DirectSendLimit)
         {
             int sent;
             SocketError error;
