@@ -130,7 +130,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
 
             if (!offerTls)
             {
-                SendDirectly(); // a plain socket's writes (INFO, PONG) first try one send, no asynchronous write
+                SendDirectly(); // a plain socket's small writes (PONG, +OK, replies) first try one send, no asynchronous write
             }
 
             Task writer = RunWriteLoopAsync();
