@@ -187,7 +187,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     internal IEnumerable<ClientConnection> Clients => _clients.All;
 
     // Created on first use by whichever thread gets there first; all callers see the same one.
-    internal ServerMonitor Monitor => LazyInitializer.EnsureInitialized(ref _monitor, () => new ServerMonitor(this));
+    internal ServerMonitor Monitor => Volatile.Read(ref _monitor) ?? LazyInitializer.EnsureInitialized(ref _monitor, () => new ServerMonitor(this)); // no delegate per call once made (each closed client asks)
 
     /// <summary>
     /// Starts the parts in nats-server's order (Start() in server.go): the monitoring port first, then the

@@ -38,6 +38,49 @@ public class ConnectionResetSideBySideTests
         Assert.Equal(clients, await ResetStormAsync(ours.Port, ours.Server.MonitorPort, clients));
     }
 
+    /// <summary>
+    /// A client that sends its last commands and its FIN at once gets their answers, then an orderly end (a FIN,
+    /// not a reset): the server closes after the peer's FIN without lingering (Connection.Linger.cs), and a
+    /// close with nothing unread sends a FIN.
+    /// </summary>
+    [Fact]
+    public async Task A_client_that_half_closes_after_its_commands_gets_the_answers_then_the_end()
+    {
+        await using RealNatsServer real = await RealNatsServer.StartAsync();
+        await using TestServer ours = await TestServer.StartAsync();
+
+        Assert.Equal("PONG\r\nPONG\r\n", await AnswersAfterHalfCloseAsync(real.Port));
+        Assert.Equal("PONG\r\nPONG\r\n", await AnswersAfterHalfCloseAsync(ours.Port));
+    }
+
+    /// <summary>After INFO: CONNECT, two PINGs and the FIN in one go; what arrives until the server's FIN (a reset fails).</summary>
+    private static async Task<string> AnswersAfterHalfCloseAsync(int port)
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await s.ConnectAsync("127.0.0.1", port).WaitAsync(RawClient.DefaultTimeout);
+        var buffer = new byte[4096];
+        var seen = new StringBuilder();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!seen.ToString().Contains("\r\n", StringComparison.Ordinal))
+        {
+            int n = await s.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            Assert.True(n > 0, "closed before INFO");
+            seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        string afterInfo = seen.ToString()[(seen.ToString().IndexOf("\r\n", StringComparison.Ordinal) + 2)..];
+        await s.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\nPING\r\n"u8.ToArray());
+        s.Shutdown(SocketShutdown.Send);
+        var answers = new StringBuilder(afterInfo);
+        int read;
+        while ((read = await s.ReceiveAsync(buffer, SocketFlags.None, cts.Token)) > 0) // a reset throws
+        {
+            answers.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return answers.ToString();
+    }
+
     private static async Task<(string Reset, string Orderly)> ClosedReasonsAsync(int port, int monitorPort)
     {
         using var http = new MonitorHttp(monitorPort);

@@ -65,7 +65,7 @@ internal sealed partial class ClientConnection
         ClientIdentity? identity = auth.Authenticate(ConnectInfo ?? new ConnectOptions(), Nonce, CertificateNames, ConnectionType);
         if (identity is null)
         {
-            _log.Error(_prefix + auth.DescribeFailure(ConnectInfo ?? new ConnectOptions()));
+            _log.Error(Prefix + auth.DescribeFailure(ConnectInfo ?? new ConnectOptions()));
             SendErrAndCloseFromTimer("Authorization Violation", ClosedReason.AuthenticationFailure);
             return;
         }
@@ -73,7 +73,7 @@ internal sealed partial class ClientConnection
         if (identity.Account != _account.Name)
         {
             // Its subscriptions live in the old account's subject space: it reconnects into the new one.
-            _log.Error(_prefix + $"Account changed from \"{_account.Name}\" to \"{identity.Account}\" on reload");
+            _log.Error(Prefix + $"Account changed from \"{_account.Name}\" to \"{identity.Account}\" on reload");
             SendErrAndCloseFromTimer("Authorization Violation", ClosedReason.AuthenticationFailure);
             return;
         }

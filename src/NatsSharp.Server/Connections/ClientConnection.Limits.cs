@@ -30,7 +30,7 @@ internal sealed partial class ClientConnection
         ApplyAccountLimits(_server.Options, log: true);
         if (!account.TryAddClient())
         {
-            _log.Error(_prefix + "maximum account active connections exceeded");
+            _log.Error(Prefix + "maximum account active connections exceeded");
             SendErrAndClose("maximum account active connections exceeded", ClosedReason.MaxAccountConnectionsExceeded);
             return false;
         }
@@ -64,7 +64,7 @@ internal sealed partial class ClientConnection
             }
             else if (log)
             {
-                _log.Error(_prefix + $"Max Payload set to {options.MaxPayload} from server overrides account or user config");
+                _log.Error(Prefix + $"Max Payload set to {options.MaxPayload} from server overrides account or user config");
             }
         }
 
@@ -77,7 +77,7 @@ internal sealed partial class ClientConnection
             }
             else if (log)
             {
-                _log.Error(_prefix + $"Max Subscriptions set to {options.MaxSubscriptions} from server overrides account or user config");
+                _log.Error(Prefix + $"Max Subscriptions set to {options.MaxSubscriptions} from server overrides account or user config");
             }
         }
 

@@ -61,7 +61,7 @@ internal sealed partial class ClientConnection
         {
             if (Volatile.Read(ref _pingsOut) + 1 > _server.Options.PingMax)
             {
-                _log.Debug(_prefix + "Stale Client Connection - Closing");
+                _log.Debug(Prefix + "Stale Client Connection - Closing");
                 SendErrAndCloseFromTimer("Stale Connection", ClosedReason.StaleConnection);
                 return;
             }
@@ -69,7 +69,7 @@ internal sealed partial class ClientConnection
             Interlocked.Increment(ref _pingsOut);
             if (_log.IsDebug)
             {
-                _log.Debug(_prefix + "Client Ping Timer");
+                _log.Debug(Prefix + "Client Ping Timer");
             }
 
             SendPing();
@@ -86,7 +86,7 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        _log.Error(_prefix + "Authentication Timeout");
+        _log.Error(Prefix + "Authentication Timeout");
         SendErrAndCloseFromTimer("Authentication Timeout", ClosedReason.AuthenticationTimeout);
     }
 

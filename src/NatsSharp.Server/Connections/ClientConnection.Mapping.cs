@@ -22,7 +22,7 @@ internal sealed partial class ClientConnection
 
         if (_log.IsTrace)
         {
-            _log.Trace(_prefix + $"<<- [MAPPING {Encoding.UTF8.GetString(subject)} -> {Encoding.UTF8.GetString(_mappedSubject, 0, length)}]");
+            _log.Trace(Prefix + $"<<- [MAPPING {Encoding.UTF8.GetString(subject)} -> {Encoding.UTF8.GetString(_mappedSubject, 0, length)}]");
         }
 
         if (length == 0)

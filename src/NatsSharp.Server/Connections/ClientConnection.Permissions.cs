@@ -69,7 +69,7 @@ internal sealed partial class ClientConnection
 
         string s = Encoding.UTF8.GetString(subject);
         SendErr($"Permissions Violation for Publish to {Logging.GoQuote.Quote(subject)}"); // Go's %q, as nats-server
-        _log.Error(_prefix + $"Publish Violation - {_identity.LogName}, Subject \"{s}\"");
+        _log.Error(Prefix + $"Publish Violation - {_identity.LogName}, Subject \"{s}\"");
         return false;
     }
 
@@ -98,13 +98,13 @@ internal sealed partial class ClientConnection
         if (queue.IsEmpty)
         {
             SendErr($"Permissions Violation for Subscription to {Logging.GoQuote.Quote(subject)}");
-            _log.Error(_prefix + $"Subscription Violation - {_identity.LogName}, Subject \"{s}\", SID {id}");
+            _log.Error(Prefix + $"Subscription Violation - {_identity.LogName}, Subject \"{s}\", SID {id}");
         }
         else
         {
             string q = Encoding.UTF8.GetString(queue);
             SendErr($"Permissions Violation for Subscription to {Logging.GoQuote.Quote(subject)} using queue {Logging.GoQuote.Quote(queue)}");
-            _log.Error(_prefix + $"Subscription Violation - {_identity.LogName}, Subject \"{s}\", Queue: \"{q}\", SID {id}");
+            _log.Error(Prefix + $"Subscription Violation - {_identity.LogName}, Subject \"{s}\", Queue: \"{q}\", SID {id}");
         }
 
         return false;

@@ -23,7 +23,7 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        _log.Error(_prefix + logText);
+        _log.Error(Prefix + logText);
         SendErrAndCloseFromTimer(err, reason);
     }
 }

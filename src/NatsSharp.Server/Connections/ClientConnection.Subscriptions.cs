@@ -54,7 +54,7 @@ internal sealed partial class ClientConnection
             int max = _maxSubscriptions; // the account's or the server's, whichever is lower
             if (max != AccountLimits.NoLimit && _subs.Count >= max)
             {
-                _log.Error(_prefix + "maximum subscriptions exceeded");
+                _log.Error(Prefix + "maximum subscriptions exceeded");
                 SendErr("maximum subscriptions exceeded");
                 return true;
             }

@@ -68,7 +68,7 @@ internal sealed partial class ClientConnection
                     return true;
                 }
 
-                _log.Error(_prefix + "TLS handshake error: tls: first record does not look like a TLS handshake");
+                _log.Error(Prefix + "TLS handshake error: tls: first record does not look like a TLS handshake");
                 Close(ClosedReason.TlsHandshakeError);
                 return false;
             }
@@ -92,14 +92,14 @@ internal sealed partial class ClientConnection
         }
         catch (OperationCanceledException)
         {
-            _log.Error(_prefix + "TLS handshake timeout");
+            _log.Error(Prefix + "TLS handshake timeout");
             ssl?.Dispose();
             Close(ClosedReason.TlsHandshakeError);
             return false;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException or ObjectDisposedException)
         {
-            _log.Error(_prefix + "TLS handshake error: " + (ex.InnerException?.Message ?? ex.Message));
+            _log.Error(Prefix + "TLS handshake error: " + (ex.InnerException?.Message ?? ex.Message));
             ssl?.Dispose();
             Close(ClosedReason.TlsHandshakeError);
             return false;
@@ -107,7 +107,7 @@ internal sealed partial class ClientConnection
 
         if (!Tls.PinnedCertificates.Allows(tls.PinnedCerts, ssl.RemoteCertificate))
         {
-            _log.Error(_prefix + "TLS handshake error: certificate not pinned");
+            _log.Error(Prefix + "TLS handshake error: certificate not pinned");
             ssl.Dispose();
             Close(ClosedReason.TlsHandshakeError);
             return false;
@@ -124,8 +124,8 @@ internal sealed partial class ClientConnection
 
         TlsVersion = CipherSuiteNames.GoVersion(ssl.SslProtocol);
         TlsCipherSuite = CipherSuiteNames.GoName(ssl.NegotiatedCipherSuite);
-        _log.Debug(_prefix + $"TLS handshake complete");
-        _log.Debug(_prefix + $"TLS version {TlsVersion}, cipher suite {TlsCipherSuite}");
+        _log.Debug(Prefix + $"TLS handshake complete");
+        _log.Debug(Prefix + $"TLS version {TlsVersion}, cipher suite {TlsCipherSuite}");
         return true;
     }
 
@@ -142,7 +142,7 @@ internal sealed partial class ClientConnection
         byte[] hello = new byte[length];
         await plain.ReadExactlyAsync(hello, cancellationToken).ConfigureAwait(false);
         await plain.WriteAsync(UnrecognizedNameAlert.ToArray(), cancellationToken).ConfigureAwait(false);
-        _log.Error(_prefix + "TLS handshake error: tls: no certificates configured");
+        _log.Error(Prefix + "TLS handshake error: tls: no certificates configured");
         Close(ClosedReason.TlsHandshakeError);
     }
 

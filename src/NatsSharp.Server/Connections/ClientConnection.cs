@@ -46,7 +46,14 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
     private bool _headers;
     private bool _noResponders;
     private bool _connectReceived;
-    private string _prefix;
+    // The log lines' prefix: built when a line is logged (most connections log none), from the CONNECT that
+    // last named the client (name, lang or version), if any.
+    private string? _prefix;
+    private ConnectOptions? _prefixConnect;
+
+    private string Prefix => _prefix ??= _prefixConnect is { } named
+        ? $"{RemoteHost}:{RemotePort} - cid:{Id} - \"v{named.Version}:{named.Lang}:{named.Name}\" - "
+        : $"{RemoteHost}:{RemotePort} - {(IsWebSocket ? "wid" : "cid")}:{Id} - ";
 
     /// <summary>Until CONNECT is accepted (its password check may be bcrypt's).</summary>
     protected override bool ParsesOnWorker => !_connectReceived;
@@ -65,7 +72,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
             RequireConnect = (webSocket ? server.WebSocketAuthenticator : server.CurrentAuthenticator).Required,
             Trace = _log.IsTrace,
         };
-        _prefix = $"{RemoteHost}:{RemotePort} - {(webSocket ? "wid" : "cid")}:{id} - ";
         _connectUrlsVersionAtStart = server.ClientInfo.ConnectUrlsVersion;
         BindNoAuthUserUntilConnect();
         ApplyAccountLimits(options, log: false);
@@ -111,7 +117,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         {
             if (_log.IsDebug)
             {
-                _log.Debug(_prefix + "Client connection created"); // not built per connection when not logged
+                _log.Debug(Prefix + "Client connection created"); // not built per connection when not logged
             }
 
             // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
@@ -120,6 +126,11 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
             if (offerTls && !await UpgradeToTlsAsync(_server.Tls).ConfigureAwait(false))
             {
                 return;
+            }
+
+            if (!offerTls)
+            {
+                SendDirectly(); // a plain socket's small writes (PONG, +OK, replies) first try one send, no asynchronous write
             }
 
             Task writer = RunWriteLoopAsync();
@@ -203,24 +214,24 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         switch (_parser.Error)
         {
             case ParseError.UnknownOperation:
-                _log.Error(_prefix + "Client parser ERROR: Unknown Protocol Operation");
+                _log.Error(Prefix + "Client parser ERROR: Unknown Protocol Operation");
                 SendErrAndClose("Unknown Protocol Operation", ClosedReason.ProtocolViolation);
                 break;
             case ParseError.MaxControlLineExceeded:
-                _log.Error(_prefix + "maximum control line exceeded");
+                _log.Error(Prefix + "maximum control line exceeded");
                 SendErrAndClose("maximum control line exceeded", ClosedReason.MaxControlLineExceeded);
                 break;
             case ParseError.MaxPayloadExceeded:
-                _log.Error(_prefix + "Maximum Payload Violation");
+                _log.Error(Prefix + "Maximum Payload Violation");
                 SendErrAndClose("Maximum Payload Violation", ClosedReason.MaxPayloadExceeded);
                 break;
             case ParseError.AuthorizationRequired:
-                _log.Error(_prefix + "Authorization Error - Authorization Violation");
+                _log.Error(Prefix + "Authorization Error - Authorization Violation");
                 SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
                 break;
             default:
                 // Bad argument counts or sizes, HPUB without headers: nats-server closes without -ERR.
-                _log.Error(_prefix + _parser.ErrorDetail);
+                _log.Error(Prefix + _parser.ErrorDetail);
                 // As nats-server: what was already answered (+OK, PONG) is written before the close.
                 Close(ClosedReason.ProtocolViolation, flushFirst: true);
                 break;
@@ -244,7 +255,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         }
         catch (JsonException ex)
         {
-            _log.Error(_prefix + ex.Message);
+            _log.Error(Prefix + ex.Message);
             Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
@@ -258,7 +269,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         ClientIdentity? identity = null;
         if (!string.IsNullOrEmpty(connect.Account) || connect.NewAccount || (identity = Authenticate(connect)) is null)
         {
-            _log.Error(_prefix + Auth.DescribeFailure(connect));
+            _log.Error(Prefix + Auth.DescribeFailure(connect));
             _server.SystemEvents?.AuthenticationFailed(this, connect);
             SendErrAndClose("Authorization Violation", ClosedReason.AuthenticationFailure);
             return false;
@@ -293,7 +304,8 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         _parser.RequireConnect = false;
         if (!string.IsNullOrEmpty(connect.Name) || !string.IsNullOrEmpty(connect.Lang) || !string.IsNullOrEmpty(connect.Version))
         {
-            _prefix = $"{RemoteHost}:{RemotePort} - cid:{Id} - \"v{connect.Version}:{connect.Lang}:{connect.Name}\" - ";
+            _prefixConnect = connect;
+            _prefix = null;
         }
 
         bool first = !_connectReceived;
@@ -349,7 +361,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         }
         catch (JsonException ex)
         {
-            _log.Error(_prefix + ex.Message);
+            _log.Error(Prefix + ex.Message);
             Close(ClosedReason.ProtocolViolation, flushFirst: true);
             return false;
         }
@@ -471,7 +483,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
 
     public bool OnErr(ReadOnlySpan<byte> text)
     {
-        _log.Error(_prefix + $"Client Error {Encoding.UTF8.GetString(text)}");
+        _log.Error(Prefix + $"Client Error {Encoding.UTF8.GetString(text)}");
 
         // nats-server goes on with the rest of the read on the closed connection: its publishes
         // are still delivered (before the peer sees the close), nothing more is written, and a SUB is refused.
@@ -506,40 +518,57 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         Close(reason, flushFirst: true);
     }
 
+    // An INFO up to this long (most are: connect_urls make it longer) is written on the stack for its send.
+    private const int StackInfoLimit = 2048;
+
     private void SendInfo()
     {
-        byte[] info = _server.ClientInfo.Build(this);
-        if (!IsClosing && Stream is NetworkStream && PendingBytes == 0)
+        // A plain socket fresh from accept takes its INFO at once (its send buffer is empty): sent here, it costs
+        // no wake-up of the write loop (a thread-pool hop per connection in a storm). The usual client's line is
+        // written on the stack: no array per connection.
+        bool sendNow = !IsClosing && Stream is NetworkStream && PendingBytes == 0;
+        if (sendNow && _server.ClientInfo.UsualLine(this) is { } line && line.LengthFor(Id, RemoteHost, Nonce) is var length and <= StackInfoLimit)
         {
-            // A plain socket fresh from accept takes its INFO at once (its send buffer is empty): sent here,
-            // it costs no wake-up of the write loop (a thread-pool hop per connection in a storm). What it
-            // does not take is queued; a failure is the write error the write loop would have met.
-            int sent;
-            SocketError error;
-            try
-            {
-                sent = Socket!.Send(info, SocketFlags.None, out error);
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // closed meanwhile (shutdown)
-            }
-
-            if (error is not (SocketError.Success or SocketError.WouldBlock))
-            {
-                Close(ClosedReason.WriteError);
-                return;
-            }
-
-            if (sent == info.Length)
-            {
-                return;
-            }
-
-            info = info[sent..];
+            Span<byte> info = stackalloc byte[length];
+            line.WriteFor(info, Id, RemoteHost, Nonce);
+            SendInfoNow(info);
+            return;
         }
 
-        EnqueueProtocol(info);
+        byte[] bytes = _server.ClientInfo.Build(this);
+        if (sendNow)
+        {
+            SendInfoNow(bytes);
+            return;
+        }
+
+        EnqueueProtocol(bytes);
+    }
+
+    /// <summary>Sends INFO with one non-blocking send; what the socket does not take is queued, a failure is the write error the write loop would have met.</summary>
+    private void SendInfoNow(ReadOnlySpan<byte> info)
+    {
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = Socket!.Send(info, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // closed meanwhile (shutdown)
+        }
+
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            Close(ClosedReason.WriteError);
+            return;
+        }
+
+        if (sent < info.Length)
+        {
+            EnqueueProtocol(info[sent..]);
+        }
     }
 
     private void SendPing()
@@ -556,7 +585,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
     {
         if (!IsClosing)
         {
-            _log.Notice(_prefix + $"Slow Consumer Detected: MaxPending of {MaxPending} Exceeded");
+            _log.Notice(Prefix + $"Slow Consumer Detected: MaxPending of {MaxPending} Exceeded");
             _server.Stats.AddSlowConsumer();
             Close(ClosedReason.SlowConsumerPendingBytes);
         }
@@ -564,7 +593,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
 
     protected override void OnWriteDeadlineExceeded(int pendingBytes)
     {
-        _log.Notice(_prefix + $"Slow Consumer Detected: WriteDeadline of {Durations.Format(WriteDeadline)} exceeded with 1 chunks of {pendingBytes} total bytes.");
+        _log.Notice(Prefix + $"Slow Consumer Detected: WriteDeadline of {Durations.Format(WriteDeadline)} exceeded with 1 chunks of {pendingBytes} total bytes.");
         _server.Stats.AddSlowConsumer();
     }
 
@@ -585,7 +614,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         }
         if (_log.IsDebug)
         {
-            _log.Debug(_prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
+            _log.Debug(Prefix + "Client connection closed: " + ClosedReasonText.Of(reason));
         }
     }
 
@@ -593,13 +622,13 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
     {
         if (_log.IsTrace)
         {
-            _log.Trace(_prefix + message);
+            _log.Trace(Prefix + message);
         }
     }
 
     public void TraceIn(ReadOnlySpan<byte> line)
     {
-        _log.Trace(_prefix + "<<- [" + Redaction.TraceableLine(line) + "]");
+        _log.Trace(Prefix + "<<- [" + Redaction.TraceableLine(line) + "]");
     }
 
     private void TracePayload(ReadOnlySpan<byte> message)
@@ -607,7 +636,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         int max = _server.Options.MaxTracedMsgLen;
         ReadOnlySpan<byte> shown = max > 0 && message.Length > max ? message[..max] : message;
         string suffix = shown.Length < message.Length ? "..." : "";
-        _log.Trace(_prefix + "<<- MSG_PAYLOAD: [" + GoQuote.Quote(shown) + suffix + "]");
+        _log.Trace(Prefix + "<<- MSG_PAYLOAD: [" + GoQuote.Quote(shown) + suffix + "]");
     }
 
     private void TraceOut(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int size)
@@ -628,6 +657,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
             sb.Append(size - headerSize);
         }
 
-        _log.Trace(_prefix + sb.Append(']'));
+        _log.Trace(Prefix + sb.Append(']'));
     }
 }

@@ -148,22 +148,12 @@ internal sealed class ClientInfo
     /// <summary>The INFO line for one client: the template plus its client_id, client_ip, nonce and limits.</summary>
     public byte[] Build(ClientConnection client, bool lameDuck = false)
     {
-        Authenticator auth = client.Auth;
-        if (!lameDuck && !client.IsWebSocket && client.Id != 0 && InfoLine.IsPlain(client.RemoteHost) && InfoLine.IsPlain(client.Nonce))
+        if (!lameDuck && UsualLine(client) is { } line)
         {
-            // The usual client: the template's line serialized once, this client's fields spliced in.
-            bool authRequired = auth.Required && auth.NoAuthIdentity is null;
-            ServerInfo template = Template;
-            InfoLine? line = Volatile.Read(ref _line);
-            if (line is null || line.Template != template || line.AuthRequired != authRequired || line.MaxPayload != client.MaxPayload)
-            {
-                line = InfoLine.Create(template, authRequired, client.MaxPayload);
-                Volatile.Write(ref _line, line);
-            }
-
             return line.For(client.Id, client.RemoteHost, client.Nonce);
         }
 
+        Authenticator auth = client.Auth;
         ServerInfo info = Template.Clone();
         info.AuthRequired = auth.Required;
         if (client.IsWebSocket)
@@ -182,5 +172,29 @@ internal sealed class ClientInfo
         }
 
         return InfoLine.Serialize(info);
+    }
+
+    /// <summary>
+    /// The usual client's INFO (not websocket, plain address and nonce): the template's line serialized once,
+    /// for this client's fields to be spliced in (<see cref="InfoLine.For"/>); null for any other client.
+    /// </summary>
+    public InfoLine? UsualLine(ClientConnection client)
+    {
+        if (client.IsWebSocket || client.Id == 0 || !InfoLine.IsPlain(client.RemoteHost) || !InfoLine.IsPlain(client.Nonce))
+        {
+            return null;
+        }
+
+        Authenticator auth = client.Auth;
+        bool authRequired = auth.Required && auth.NoAuthIdentity is null;
+        ServerInfo template = Template;
+        InfoLine? line = Volatile.Read(ref _line);
+        if (line is null || line.Template != template || line.AuthRequired != authRequired || line.MaxPayload != client.MaxPayload)
+        {
+            line = InfoLine.Create(template, authRequired, client.MaxPayload);
+            Volatile.Write(ref _line, line);
+        }
+
+        return line;
     }
 }

@@ -66,15 +66,15 @@ internal abstract partial class Connection
     /// </summary>
     protected virtual bool ParsesOnWorker => false;
 
-    /// <summary>The read loop: one per connection, until it closes.</summary>
-    protected async Task RunReadLoopAsync()
-    {
-        if (Socket is { } socket && Stream is NetworkStream)
-        {
-            await RunSocketReadLoopAsync(socket).ConfigureAwait(false); // plain TCP: no TLS, no websocket frames
-            return;
-        }
+    /// <summary>The read loop: one per connection, until it closes (not an async method itself: one state machine fewer per connection).</summary>
+    protected Task RunReadLoopAsync() =>
+        Socket is { } socket && Stream is NetworkStream
+            ? RunSocketReadLoopAsync(socket) // plain TCP: no TLS, no websocket frames
+            : RunStreamReadLoopAsync();
 
+    /// <summary>The read loop over a stream (TLS, websocket frames).</summary>
+    private async Task RunStreamReadLoopAsync()
+    {
         // Zero-byte reads: an idle connection waits for data without holding a buffer (64 KB
         // each otherwise, the bulk of RSS per idle client); the buffer is rented when bytes arrive
         // and goes back to the pool once the parser has consumed them.
@@ -158,6 +158,7 @@ internal abstract partial class Connection
 
                     // The peer closed its sending half: as nats-server, what it was already answered is
                     // written before the close (by the write loop, on a worker).
+                    NotePeerFin();
                     Close(ClosedReason.ClientClosed, flushFirst: true);
                     return;
                 }

@@ -16,6 +16,7 @@ internal abstract partial class Connection
 
     private int _receiving; // 1 while the socket read loop is in a receive (BeginReceive .. EndReceive)
     private volatile bool _abortive; // closed without a flush: nothing is waiting to be delivered
+    private volatile bool _peerFinRead; // the read loop read the peer's FIN: no input can be left unread
 
     /// <summary>The socket read loop, before it receives: false (and no receive) once closing has begun.</summary>
     private bool BeginReceive()
@@ -32,14 +33,20 @@ internal abstract partial class Connection
 
     private void EndReceive() => Volatile.Write(ref _receiving, 0);
 
+    /// <summary>The read loop read the peer's FIN: nothing can arrive after it, so a close has nothing to linger for.</summary>
+    private void NotePeerFin() => _peerFinRead = true;
+
     /// <summary>
     /// After a flush, over a plain socket whose read loop is in no receive (it stopped at the error, or
     /// read the peer's FIN): shuts the sending side and leaves the socket to <see cref="LingerAsync"/>.
-    /// False otherwise (a reset peer, TLS, a websocket, a read loop still waiting): the caller closes at once.
+    /// False otherwise (a reset peer, a peer whose FIN was read already, TLS, a websocket, a read loop still
+    /// waiting): the caller closes at once. After the peer's FIN (a client that closed, the usual end of a
+    /// connection) nothing is unread, so the close sends a FIN, not a reset; lingering would only cost a
+    /// receive, its buffer and a timer per connection.
     /// </summary>
     private bool TryLinger()
     {
-        if (_abortive || Socket is not { } socket || Stream is not NetworkStream stream)
+        if (_abortive || _peerFinRead || Socket is not { } socket || Stream is not NetworkStream stream)
         {
             return false;
         }

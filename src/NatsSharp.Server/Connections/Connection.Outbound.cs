@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Net.Sockets;
 
 namespace NatsSharp.Server.Connections;
 
@@ -19,7 +20,9 @@ internal abstract partial class Connection
     private const int InlineFlushLimit = 1024; // a read that queued at most this for an idle writer writes it itself
 
     private readonly FlushSignal _flushSignal = new();
-    private CancellationTokenSource _writeTimeout = new();
+    private CancellationTokenSource? _writeTimeout; // made by the first write that has to wait for the socket
+    private bool _sendsDirect; // a plain socket in non-blocking mode: a small write is first tried with one send (SendDirectly)
+    private const int DirectSendLimit = MinBuffer; // larger writes (a subscriber's bursts) keep the asynchronous send
     private byte[] _active = [];
     private int _activeLength;
     private List<Chunk>? _full; // chunks filled before _active, oldest first
@@ -500,7 +503,7 @@ internal abstract partial class Connection
         }
         finally
         {
-            _writeTimeout.Dispose(); // the loop was its only user; a pending deadline timer goes with it
+            _writeTimeout?.Dispose(); // the loop was its only user; a pending deadline timer goes with it
         }
     }
 
@@ -684,14 +687,68 @@ internal abstract partial class Connection
         return true;
     }
 
+    /// <summary>
+    /// From now on the write loop tries each small write (up to <see cref="DirectSendLimit"/>: a PONG, +OK, a
+    /// reply) with one non-blocking send first (the socket is put in non-blocking mode): what the socket takes at
+    /// once needs no asynchronous send, no deadline timer and no awaitable per connection (in a connection storm,
+    /// its PONG). What it does not take, and larger writes, go the asynchronous way under the write deadline, as
+    /// before. Plain sockets only (a TLS or websocket stream frames what it writes); call before the write loop
+    /// first writes.
+    /// </summary>
+    protected void SendDirectly()
+    {
+        if (Socket is { } socket && Stream is NetworkStream)
+        {
+            try
+            {
+                socket.Blocking = false;
+                _sendsDirect = true;
+            }
+            catch (ObjectDisposedException)
+            {
+                // closed meanwhile: nothing more is written
+            }
+        }
+    }
+
     /// <summary>Writes bytes; false (and the connection closed) on a deadline or error. The caller returns the buffer.</summary>
     private async ValueTask<bool> WriteWithDeadlineAsync(byte[] buffer, int offset, int length)
     {
+        if (_sendsDirect && length <= DirectSendLimit)
+        {
+            int sent;
+            SocketError error;
+            try
+            {
+                sent = Socket!.Send(buffer.AsSpan(offset, length), SocketFlags.None, out error);
+            }
+            catch (ObjectDisposedException)
+            {
+                sent = 0;
+                error = SocketError.OperationAborted;
+            }
+
+            if (error is not (SocketError.Success or SocketError.WouldBlock))
+            {
+                Close(IsClosing ? Reason : ClosedReason.WriteError); // as the asynchronous send's failure below
+                return false;
+            }
+
+            if (sent == length)
+            {
+                return true;
+            }
+
+            offset += sent; // the socket is full: the rest waits for room, under the deadline
+            length -= sent;
+        }
+
         Stream stream = Stream!;
-        _writeTimeout.CancelAfter(WriteDeadline);
+        CancellationTokenSource timeout = _writeTimeout ??= new CancellationTokenSource();
+        timeout.CancelAfter(WriteDeadline);
         try
         {
-            ValueTask write = stream.WriteAsync(buffer.AsMemory(offset, length), _writeTimeout.Token);
+            ValueTask write = stream.WriteAsync(buffer.AsMemory(offset, length), timeout.Token);
             bool waited = !write.IsCompleted;
             await write.ConfigureAwait(false);
             if (waited)
@@ -714,11 +771,11 @@ internal abstract partial class Connection
             return false;
         }
 
-        if (!_writeTimeout.TryReset())
+        if (!timeout.TryReset())
         {
             // The deadline fired just as the write completed: the write made it, but the
             // token source is spent and must be replaced.
-            _writeTimeout.Dispose();
+            timeout.Dispose();
             _writeTimeout = new CancellationTokenSource();
         }
 

@@ -125,7 +125,13 @@ internal abstract partial class Connection : Subjects.Subscriber
         {
             try
             {
-                Socket?.Shutdown(SocketShutdown.Both);
+                // A socket with an operation still pending (a receive waiting, a send the peer does not take) is
+                // shut down first: .NET's dispose would cancel the operation and reset the connection. After the
+                // peer's FIN and our flush nothing is pending, and the close sends our FIN (one system call fewer).
+                if (!_peerFinRead || _abortive)
+                {
+                    Socket?.Shutdown(SocketShutdown.Both);
+                }
             }
             catch (SocketException)
             {

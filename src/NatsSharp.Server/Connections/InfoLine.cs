@@ -82,15 +82,24 @@ internal sealed class InfoLine
     /// <summary>The INFO line with this client's fields; <paramref name="ip"/> and <paramref name="nonce"/> must be <see cref="IsPlain"/>, <paramref name="id"/> not 0.</summary>
     public byte[] For(ulong id, string ip, string? nonce)
     {
-        Span<byte> number = stackalloc byte[20];
-        Utf8Formatter.TryFormat(id, number, out int digits);
-        int length = _head.Length + ClientIdName.Length + digits + ",\"client_ip\":\"\"".Length + ip.Length
+        byte[] line = new byte[LengthFor(id, ip, nonce)];
+        WriteFor(line, id, ip, nonce);
+        return line;
+    }
+
+    /// <summary>How long <see cref="For"/>'s line is.</summary>
+    public int LengthFor(ulong id, string ip, string? nonce) =>
+        _head.Length + ClientIdName.Length + Digits(id) + ",\"client_ip\":\"\"".Length + ip.Length
             + (nonce is null ? 0 : ",\"nonce\":\"\"".Length + nonce.Length) + _tail.Length;
-        byte[] line = new byte[length];
+
+    /// <summary>Writes <see cref="For"/>'s line into <paramref name="line"/> (<see cref="LengthFor"/> long), allocating nothing.</summary>
+    public void WriteFor(Span<byte> line, ulong id, string ip, string? nonce)
+    {
         Span<byte> rest = line;
         Append(ref rest, _head);
         Append(ref rest, ClientIdName);
-        Append(ref rest, number[..digits]);
+        Utf8Formatter.TryFormat(id, rest, out int digits);
+        rest = rest[digits..];
         Append(ref rest, ",\"client_ip\":\""u8);
         AppendAscii(ref rest, ip);
         Append(ref rest, "\""u8);
@@ -102,7 +111,18 @@ internal sealed class InfoLine
         }
 
         Append(ref rest, _tail);
-        return line;
+    }
+
+    private static int Digits(ulong value)
+    {
+        int digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
     }
 
     private static void Append(ref Span<byte> rest, scoped ReadOnlySpan<byte> bytes)

@@ -34,6 +34,12 @@ public sealed class InfoLineTests
             expected.ClientIp = ip;
             expected.Nonce = nonce;
             Assert.Equal(Encoding.UTF8.GetString(InfoLine.Serialize(expected)), Encoding.UTF8.GetString(line.For(id, ip, nonce)));
+
+            // The stack-written line the usual client's INFO is sent from: the same bytes, exactly its length.
+            byte[] written = new byte[line.LengthFor(id, ip, nonce) + 8];
+            line.WriteFor(written, id, ip, nonce);
+            Assert.Equal(line.For(id, ip, nonce), written[..^8]);
+            Assert.All(written[^8..], b => Assert.Equal(0, b));
         }
     }
 
