@@ -548,24 +548,8 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
     /// <summary>Sends INFO with one non-blocking send; what the socket does not take is queued, a failure is the write error the write loop would have met.</summary>
     private void SendInfoNow(ReadOnlySpan<byte> info)
     {
-        int sent;
-        SocketError error;
-        try
-        {
-            sent = Socket!.Send(info, SocketFlags.None, out error);
-        }
-        catch (ObjectDisposedException)
-        {
-            return; // closed meanwhile (shutdown)
-        }
-
-        if (error is not (SocketError.Success or SocketError.WouldBlock))
-        {
-            Close(ClosedReason.WriteError);
-            return;
-        }
-
-        if (sent < info.Length)
+        int sent = SendNow(info);
+        if (sent >= 0 && sent < info.Length)
         {
             EnqueueProtocol(info[sent..]);
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace NatsSharp.Server.Connections;
 
@@ -114,12 +115,7 @@ internal abstract partial class Connection
     /// </summary>
     public override bool EnqueueMessage(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message, bool withHeaders)
     {
-        if (headerSize > 0 && !withHeaders)
-        {
-            message = message[headerSize..]; // strip the header block for old clients
-            headerSize = 0;
-        }
-
+        StripHeadersUnless(withHeaders, ref headerSize, ref message);
         int line = MessageLineBound(subject.Length, sid.Length, reply.Length);
         int needed = line + message.Length + 2;
         lock (OutboundLock)
@@ -148,6 +144,17 @@ internal abstract partial class Connection
             OutMsgs++;
             OutBytes += message.Length;
             return true;
+        }
+    }
+
+    /// <summary>For a peer that does not take headers (an old client): the message without its header block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StripHeadersUnless(bool takesHeaders, ref int headerSize, ref ReadOnlySpan<byte> message)
+    {
+        if (headerSize > 0 && !takesHeaders)
+        {
+            message = message[headerSize..];
+            headerSize = 0;
         }
     }
 
@@ -270,12 +277,7 @@ internal abstract partial class Connection
     /// </summary>
     public bool EnqueueRoutedMessage(string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
     {
-        if (headerSize > 0 && !TakesHeaders)
-        {
-            message = message[headerSize..];
-            headerSize = 0;
-        }
-
+        StripHeadersUnless(TakesHeaders, ref headerSize, ref message);
         int line = RoutedLineBound(account, subject.Length, reply.Length, queues);
         int needed = line + message.Length + 2;
         lock (OutboundLock)
@@ -711,26 +713,41 @@ internal abstract partial class Connection
         }
     }
 
+    /// <summary>
+    /// One non-blocking send on a plain socket: the bytes it took (0 when it is full), or -1 with the connection
+    /// closed as the asynchronous send's failure closes it (a socket disposed meanwhile counts as that too).
+    /// </summary>
+    protected int SendNow(ReadOnlySpan<byte> data)
+    {
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = Socket!.Send(data, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            sent = 0;
+            error = SocketError.OperationAborted;
+        }
+
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            Close(IsClosing ? Reason : ClosedReason.WriteError);
+            return -1;
+        }
+
+        return sent;
+    }
+
     /// <summary>Writes bytes; false (and the connection closed) on a deadline or error. The caller returns the buffer.</summary>
     private async ValueTask<bool> WriteWithDeadlineAsync(byte[] buffer, int offset, int length)
     {
         if (_sendsDirect && length <= DirectSendLimit)
         {
-            int sent;
-            SocketError error;
-            try
+            int sent = SendNow(buffer.AsSpan(offset, length));
+            if (sent < 0)
             {
-                sent = Socket!.Send(buffer.AsSpan(offset, length), SocketFlags.None, out error);
-            }
-            catch (ObjectDisposedException)
-            {
-                sent = 0;
-                error = SocketError.OperationAborted;
-            }
-
-            if (error is not (SocketError.Success or SocketError.WouldBlock))
-            {
-                Close(IsClosing ? Reason : ClosedReason.WriteError); // as the asynchronous send's failure below
                 return false;
             }
 

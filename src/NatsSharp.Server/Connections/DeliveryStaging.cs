@@ -74,12 +74,7 @@ internal sealed class DeliveryStaging
     /// </summary>
     public DeliveryStageResult Stage(Connection c, Subscription sub, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message)
     {
-        if (headerSize > 0 && !c.TakesHeaders)
-        {
-            message = message[headerSize..]; // strip the header block for old clients
-            headerSize = 0;
-        }
-
+        Connection.StripHeadersUnless(c.TakesHeaders, ref headerSize, ref message);
         ReadOnlySpan<byte> sid = sub.Sid;
         int bound = Connection.MessageLineBound(subject.Length, sid.Length, reply.Length) + message.Length + 2;
         DeliveryStageResult result = TakeSlot(c, bound, out Slot? slot);
@@ -131,12 +126,7 @@ internal sealed class DeliveryStaging
     /// </summary>
     public DeliveryStageResult StageRouted(Connection c, string account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message)
     {
-        if (headerSize > 0 && !c.TakesHeaders)
-        {
-            message = message[headerSize..];
-            headerSize = 0;
-        }
-
+        Connection.StripHeadersUnless(c.TakesHeaders, ref headerSize, ref message);
         int bound = Connection.RoutedLineBound(account, subject.Length, reply.Length, queues) + message.Length + 2;
         DeliveryStageResult result = TakeSlot(c, bound, out Slot? slot);
         if (slot is not null)
