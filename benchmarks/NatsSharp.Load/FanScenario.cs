@@ -130,40 +130,16 @@ internal static class FanScenario
             }
         }
 
-        var errors = new Exception?[publishers.Length];
-        using var go = new ManualResetEventSlim(false);
-        var threads = new Thread[publishers.Length];
-        for (int i = 0; i < publishers.Length; i++)
+        Exception? error;
+        try
         {
-            int index = i;
-            long count = (o.Msgs / publishers.Length) + (i < o.Msgs % publishers.Length ? 1 : 0);
-            threads[i] = new Thread(() =>
-            {
-                try
-                {
-                    go.Wait();
-                    publishers[index].Run(count, tracker, window, deadline, o.Idle);
-                }
-                catch (Exception ex)
-                {
-                    errors[index] = ex;
-                }
-            })
-            { IsBackground = true, Name = $"natsload-pub-{i + 1}" };
-            threads[i].Start();
+            Publisher.RunAll(publishers, o.Msgs, tracker, window, deadline, o.Idle, TimeSpan.FromSeconds(1), out error);
+        }
+        catch (LoadException ex)
+        {
+            return ex.Message; // still running past the deadline
         }
 
-        go.Set();
-        foreach (Thread t in threads)
-        {
-            // The grace lets a publisher report its own, more specific timeout first.
-            if (!t.Join(deadline.Remaining + TimeSpan.FromSeconds(1)))
-            {
-                return "timed out waiting for the publishers";
-            }
-        }
-
-        Exception? error = errors.FirstOrDefault(e => e is not null);
         return error switch
         {
             null => null,

@@ -20,40 +20,8 @@ internal static class PubScenario
 
             ScenarioChecks.CheckPayload(o, connections[0]);
             var publishers = connections.Select(c => new Publisher(c, o.Subject, o.Size, long.MaxValue)).ToArray();
-            var errors = new Exception?[publishers.Length];
-            using var go = new ManualResetEventSlim(false);
-            var threads = new Thread[publishers.Length];
-            for (int i = 0; i < publishers.Length; i++)
-            {
-                int index = i;
-                long count = (o.Msgs / o.Pubs) + (i < o.Msgs % o.Pubs ? 1 : 0);
-                threads[i] = new Thread(() =>
-                {
-                    try
-                    {
-                        go.Wait();
-                        publishers[index].Run(count, null, long.MaxValue, deadline, o.Idle);
-                    }
-                    catch (Exception ex)
-                    {
-                        errors[index] = ex;
-                    }
-                })
-                { IsBackground = true, Name = $"natsload-pub-{i + 1}" };
-                threads[i].Start();
-            }
-
-            long start = Stopwatch.GetTimestamp();
-            go.Set();
-            foreach (Thread t in threads)
-            {
-                if (!t.Join(deadline.Remaining))
-                {
-                    throw new LoadException("timed out waiting for publishers");
-                }
-            }
-
-            if (errors.FirstOrDefault(e => e is not null) is { } error)
+            long start = Publisher.RunAll(publishers, o.Msgs, null, long.MaxValue, deadline, o.Idle, TimeSpan.Zero, out Exception? error);
+            if (error is not null)
             {
                 throw error is LoadException ? error : new LoadException(error.Message, error);
             }

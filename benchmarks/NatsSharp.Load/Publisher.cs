@@ -89,6 +89,51 @@ internal sealed class Publisher
     }
 
     /// <summary>
+    /// Publishes <paramref name="msgs"/> split over <paramref name="publishers"/>, each on a thread of its own, all released
+    /// together. Returns the timestamp of that release; <paramref name="error"/> is the first publisher's failure, if any.
+    /// Throws <see cref="LoadException"/> when one is still running <paramref name="grace"/> after the deadline (a grace lets
+    /// a publisher report its own, more specific timeout first).
+    /// </summary>
+    public static long RunAll(Publisher[] publishers, long msgs, DeliveryTracker? tracker, long window, Deadline deadline, TimeSpan idle, TimeSpan grace, out Exception? error)
+    {
+        var errors = new Exception?[publishers.Length];
+        using var go = new ManualResetEventSlim(false);
+        var threads = new Thread[publishers.Length];
+        for (int i = 0; i < publishers.Length; i++)
+        {
+            int index = i;
+            long count = (msgs / publishers.Length) + (i < msgs % publishers.Length ? 1 : 0);
+            threads[i] = new Thread(() =>
+            {
+                try
+                {
+                    go.Wait();
+                    publishers[index].Run(count, tracker, window, deadline, idle);
+                }
+                catch (Exception ex)
+                {
+                    errors[index] = ex;
+                }
+            })
+            { IsBackground = true, Name = $"natsload-pub-{i + 1}" };
+            threads[i].Start();
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        go.Set();
+        foreach (Thread t in threads)
+        {
+            if (!t.Join(deadline.Remaining + grace))
+            {
+                throw new LoadException("timed out waiting for the publishers");
+            }
+        }
+
+        error = errors.FirstOrDefault(e => e is not null);
+        return start;
+    }
+
+    /// <summary>
     /// Publishes <paramref name="count"/> messages. With a tracker, never lets more than <paramref name="window"/>
     /// messages be published-but-not-received, so the server's per-client pending buffers cannot overflow.
     /// Several publishers may share one tracker; the window then bounds their sum.
