@@ -8,7 +8,9 @@ namespace NatsSharp.IntegrationTests;
 /// </summary>
 public class StaleCheckSideBySideTests
 {
-    private const string Config = "ping_interval: \"1s\"\nping_max: 1\n";
+    // 2 s, not 1: a pause of the test host longer than the interval between two publishes makes a PING due, and a
+    // stale close right (CI saw one such close at 1 s).
+    private const string Config = "ping_interval: \"2s\"\nping_max: 1\n";
 
     [Fact]
     public async Task A_client_that_stops_answering_pings_but_keeps_publishing_stays_connected()
@@ -21,7 +23,7 @@ public class StaleCheckSideBySideTests
             await using var reference = await RealNatsServer.StartAsync("-c", conf);
             await using var ours = await TestServer.StartAsync(o =>
             {
-                o.PingInterval = TimeSpan.FromSeconds(1);
+                o.PingInterval = TimeSpan.FromSeconds(2);
                 o.PingMax = 1;
             });
             Assert.True(await StaysConnected(reference.Port), "nats-server closed the publishing client");
@@ -43,10 +45,10 @@ public class StaleCheckSideBySideTests
         Assert.Equal("PING", await c.ReadLineAsync(TimeSpan.FromSeconds(10))); // idle for an interval: left unanswered
         try
         {
-            for (int i = 0; i < 35; i++)
+            for (int i = 0; i < 70; i++)
             {
                 await c.SendAsync("PUB stale.check 0\r\n\r\n");
-                await Task.Delay(100); // the traffic itself, spaced well inside the 1 s interval
+                await Task.Delay(100); // the traffic itself, spaced well inside the 2 s interval
             }
 
             await c.SendAsync("PING\r\n");
