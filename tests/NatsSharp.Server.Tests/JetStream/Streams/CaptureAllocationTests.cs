@@ -49,11 +49,24 @@ public sealed class CaptureAllocationTests : IDisposable
         ulong stored = 0;
         for (int i = 0; i < 5; i++)
         {
-            // Warm up: parser, subject string, a pool stocked with more buffers than one batch needs.
+            // Warm up the parser and the subject string.
             InProcessClient.Publish(publisher, batch);
             stored += PerBatch;
             WaitStored(stream, stored);
         }
+
+        // Stock the pool as deep as a measured batch can reach: the pool keeps what was ever in flight at
+        // once, and a loop that keeps pace during warm-up leaves it shallower than a loop that lags (a busy
+        // host, file storage) in a measured batch. With the stream's lock held the loop waits, so two whole
+        // batches are in flight (a batch plus buffers of the one before that the loop has not yet returned).
+        lock (stream.Lock)
+        {
+            InProcessClient.Publish(publisher, batch);
+            InProcessClient.Publish(publisher, batch);
+        }
+
+        stored += 2 * PerBatch;
+        WaitStored(stream, stored);
 
         long allocated = 0;
         for (int i = 0; i < 20; i++)
