@@ -105,8 +105,12 @@ internal abstract partial class Connection
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or OperationCanceledException
+            || (ex is InvalidOperationException && IsClosing))
         {
+            // An SslStream disposed by a close while its read was pending may say "only allowed using a
+            // successfully authenticated context" instead of ObjectDisposedException (seen once on a route
+            // closed by the server's stop, which then threw).
             Close(ClosedReason.ClientClosed);
         }
         finally

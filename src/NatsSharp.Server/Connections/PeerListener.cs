@@ -107,5 +107,10 @@ internal sealed class PeerListener<T>
                 connection.Close(ClosedReason.ServerShutdown); // a peer that does not read is not waited for longer
             }
         }
+        catch (Exception ex)
+        {
+            // All have ended (WhenAll waits for every one), one of them with a fault: the stop goes on.
+            _log.Error($"Error closing {what}: {ex.Message}");
+        }
     }
 }
