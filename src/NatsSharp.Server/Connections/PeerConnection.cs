@@ -11,7 +11,7 @@ namespace NatsSharp.Server.Connections;
 /// read, keepalive PINGs (first after about a second), and no client operations.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The ping and auth timers are disposed on the close path (StopTimers in OnClosed), not through IDisposable.")]
-internal abstract class PeerConnection : Connection
+internal abstract class PeerConnection : Connection, IRouteProtocolHandler
 {
     private static ReadOnlySpan<byte> PingLine => "PING\r\n"u8;
     private static ReadOnlySpan<byte> PongLine => "PONG\r\n"u8;
@@ -133,7 +133,7 @@ internal abstract class PeerConnection : Connection
     {
         long inMsgs = InMsgs;
         long inBytes = InBytes;
-        ParseStatus status = Parser.Parse(ref buffer, new PeerProtocolHandler(this)); // by value: calls bound at compile time
+        ParseStatus status = Parser.Parse(ref buffer, this);
         Delivery.End(InMsgs - inMsgs, InBytes - inBytes);
         return status;
     }
@@ -225,13 +225,19 @@ internal abstract class PeerConnection : Connection
         return true;
     }
 
+    public bool OnOk() => true;
+
     // Client operations have no place between servers.
     /// <summary>
     /// nats-server's parser takes client operations from peers too. A PUB on a route names no
     /// account and goes nowhere; a leafnode overrides this (its PUB goes into its account).
-    /// SUB and UNSUB are parsed and ignored (<see cref="PeerProtocolHandler"/>).
     /// </summary>
     public virtual bool OnPublish(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, int headerSize, ReadOnlySpan<byte> message) => true;
+
+    /// <summary>SUB and UNSUB from a peer: parsed as nats-server does, otherwise ignored.</summary>
+    public bool OnSubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid) => true;
+
+    public bool OnUnsubscribe(ReadOnlySpan<byte> sid, long max) => true;
 
     public void TraceIn(ReadOnlySpan<byte> line) => Log.Trace(Prefix + "<<- [" + Redaction.TraceableLine(line) + "]");
 

@@ -1,16 +1,10 @@
 namespace NatsSharp.Server.Protocol;
 
 /// <summary>
-/// Receives the protocol operations the parser recognises. Every span points into
+/// Receives the client protocol operations the parser recognises. Every span points into
 /// the read buffer (or the parser's scratch copy) and is only valid during the call.
 /// Returning false stops parsing: the handler has decided to close the connection.
 /// </summary>
-/// <remarks>
-/// The connections pass a struct that wraps them (<c>ClientProtocolHandler</c>, <c>PeerProtocolHandler</c>): the
-/// parser's generic code is then compiled for each, with direct calls, not shared code reaching every operation
-/// through an interface call and a generic lookup. The route operations are here, not on a second interface, so the
-/// parser calls them without a cast (a cast to an interface would box the struct).
-/// </remarks>
 internal interface IProtocolHandler
 {
     bool OnConnect(ReadOnlySpan<byte> json);
@@ -38,18 +32,4 @@ internal interface IProtocolHandler
 
     /// <summary>Called with each control line before it is handled, only while tracing.</summary>
     void TraceIn(ReadOnlySpan<byte> line);
-
-    // The route and leafnode operations: the parser produces them only in RouteMode, so a client's handler never gets them.
-
-    /// <summary>RS+ account subject [queue weight]; <paramref name="weight"/> is 0 for a plain subscription.</summary>
-    bool OnRemoteSubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight) => false;
-
-    /// <summary>RS- account subject [queue].</summary>
-    bool OnRemoteUnsubscribe(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue) => false;
-
-    /// <summary>
-    /// RMSG/HMSG: <paramref name="queues"/> holds the queue group names the sender picked us
-    /// for (space separated, possibly empty); <paramref name="message"/> is headers + payload.
-    /// </summary>
-    bool OnRoutedMessage(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> queues, int headerSize, ReadOnlySpan<byte> message) => false;
 }

@@ -36,7 +36,7 @@ internal sealed class ProtocolParser
 
     /// <summary>
     /// Speak the route protocol: RS+/RS-/RMSG/HMSG(with account)/LS+/LS-/LMSG are accepted.
-    /// The handler then gets the route operations of <see cref="IProtocolHandler"/>. The limits still
+    /// The handler must then implement <see cref="IRouteProtocolHandler"/>. The limits still
     /// apply (nats-server has none between servers); the peer connection sets them.
     /// </summary>
     public bool RouteMode { get; init; }
@@ -843,15 +843,16 @@ internal sealed class ProtocolParser
         return ParseStatus.NeedMoreData;
     }
 
-    private bool Dispatch<THandler>(ref Command command, ReadOnlySpan<byte> payload, THandler handler)
+    private static bool Dispatch<THandler>(ref Command command, ReadOnlySpan<byte> payload, THandler handler)
         where THandler : IProtocolHandler
     {
+        if (command.Verb >= Verb.RSub || (command.Verb == Verb.HMsg && handler is IRouteProtocolHandler))
+        {
+            return DispatchRoute(ref command, payload, (IRouteProtocolHandler)handler);
+        }
+
         return command.Verb switch
         {
-            Verb.RMsg or Verb.LMsg => handler.OnRoutedMessage(command.Account, command.Subject, command.Reply, command.Queues, command.HeaderSize, payload),
-            Verb.HMsg when RouteMode => handler.OnRoutedMessage(command.Account, command.Subject, command.Reply, command.Queues, command.HeaderSize, payload),
-            Verb.RSub or Verb.LSub => handler.OnRemoteSubscribe(command.Account, command.Subject, command.Queue, (int)command.Weight),
-            Verb.RUnsub or Verb.LUnsub => handler.OnRemoteUnsubscribe(command.Account, command.Subject, command.Queue),
             Verb.Pub => handler.OnPublish(command.Subject, command.Reply, 0, payload),
             Verb.HPub => handler.OnPublish(command.Subject, command.Reply, command.HeaderSize, payload),
             Verb.HMsg => handler.OnPublish(default, default, 0, payload),
@@ -867,6 +868,14 @@ internal sealed class ProtocolParser
             _ => false,
         };
     }
+
+    private static bool DispatchRoute(ref Command command, ReadOnlySpan<byte> payload, IRouteProtocolHandler handler) => command.Verb switch
+    {
+        Verb.RMsg or Verb.HMsg or Verb.LMsg => handler.OnRoutedMessage(command.Account, command.Subject, command.Reply, command.Queues, command.HeaderSize, payload),
+        Verb.RSub or Verb.LSub => handler.OnRemoteSubscribe(command.Account, command.Subject, command.Queue, (int)command.Weight),
+        Verb.RUnsub or Verb.LUnsub => handler.OnRemoteUnsubscribe(command.Account, command.Subject, command.Queue),
+        _ => false,
+    };
 
     /// <summary>Decimal digits only, at most 9 of them; anything else is -1 (a bad size).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
