@@ -13,7 +13,10 @@ namespace NatsSharp.Server.Accounts;
 /// </summary>
 internal sealed class AccountRegistry
 {
+    private const int MaxStackName = 128; // a longer name on the wire is made into a string to look it up
+
     private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Account>.AlternateLookup<ReadOnlySpan<char>> _accountsByChars;
     private readonly ServerLog _log;
     private readonly Action<Subscription, int> _announce;
     private readonly bool _cache;
@@ -23,6 +26,7 @@ internal sealed class AccountRegistry
         _log = log;
         _announce = announce;
         _cache = sublistCache;
+        _accountsByChars = _accounts.GetAlternateLookup<ReadOnlySpan<char>>();
         Global = new Account(Account.GlobalName, sublistCache);
         _accounts[Account.GlobalName] = Global;
         foreach (AccountOptions account in configured)
@@ -42,6 +46,19 @@ internal sealed class AccountRegistry
 
     /// <summary>A configured account by name ("$G" included), or null.</summary>
     public Account? Find(string name) => _accounts.TryGetValue(name, out Account? account) ? account : null;
+
+    /// <summary>As <see cref="Find(string)"/>, for a name as a peer sent it (a routed message's, once per message): no string is made.</summary>
+    public Account? Find(ReadOnlySpan<byte> utf8Name)
+    {
+        if (utf8Name.Length > MaxStackName)
+        {
+            return Find(Encoding.UTF8.GetString(utf8Name));
+        }
+
+        Span<char> chars = stackalloc char[MaxStackName];
+        int n = Encoding.UTF8.GetChars(utf8Name, chars); // invalid bytes as U+FFFD, as GetString
+        return _accountsByChars.TryGetValue(chars[..n], out Account? account) ? account : null;
+    }
 
     /// <summary>Reload: a new account is added (its users need it before they are checked); new limits apply to what comes next, new mappings at once.</summary>
     public void AddOrUpdate(AccountOptions config)

@@ -322,7 +322,7 @@ internal sealed partial class ClusterManager
 
     /// <summary>An account named on a route (RS+/RMSG): $G without a lookup, configured ones by name, unknown ones (e.g. $SYS) ignored.</summary>
     public Account? AccountOf(ReadOnlySpan<byte> name) =>
-        name.SequenceEqual("$G"u8) ? _server.GlobalAccount : _server.FindAccount(Encoding.UTF8.GetString(name));
+        name.SequenceEqual("$G"u8) ? _server.GlobalAccount : _server.Accounts.Find(name);
 
     public void RemoveRemoteSubscriptions(List<Subscription> subs)
     {

@@ -312,9 +312,9 @@ internal abstract partial class Connection
     internal static int RoutedLineBound(string? account, int subject, int reply, List<byte[]> queues)
     {
         int queueBytes = 0;
-        foreach (byte[] q in queues)
+        for (int i = 0; i < queues.Count; i++) // not foreach: the list's enumerator was a call per message, for an empty list mostly
         {
-            queueBytes += q.Length + 1;
+            queueBytes += queues[i].Length + 1;
         }
 
         return 5 + (account?.Length ?? 0) + 1 + subject + 1 + 2 + reply + 1 + queueBytes + 11 + 11 + 2;
@@ -325,10 +325,19 @@ internal abstract partial class Connection
     /// and 2), for a publisher that formats it before taking the lock (<see cref="DeliveryStaging"/>). The caller has
     /// already stripped the headers for a peer that does not take them.
     /// </summary>
-    internal static int FormatRoutedMessage(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> message) =>
-        WriteBody(dst, WriteRoutedLine(dst, account, subject, reply, queues, headerSize, message.Length), message);
+    /// <remarks><paramref name="sizes"/> is the line's end, as for <see cref="FormatMessage"/>.</remarks>
+    internal static int FormatRoutedMessage(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, ReadOnlySpan<byte> sizes, ReadOnlySpan<byte> message)
+    {
+        int n = WriteRoutedHead(dst, account, subject, reply, queues, headerSize);
+        sizes.CopyTo(dst[n..]);
+        return WriteBody(dst, n + sizes.Length, message);
+    }
 
-    private static int WriteRoutedLine(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, int total)
+    private static int WriteRoutedLine(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize, int total) =>
+        WriteSizes(dst, WriteRoutedHead(dst, account, subject, reply, queues, headerSize), headerSize, total);
+
+    /// <summary>A routed control line up to its sizes: <c>RMSG account subject [reply | + reply q.. | "|" q..] </c>.</summary>
+    private static int WriteRoutedHead(Span<byte> dst, string? account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, List<byte[]> queues, int headerSize)
     {
         ReadOnlySpan<byte> verb = headerSize > 0 ? "HMSG "u8 : account is null ? "LMSG "u8 : "RMSG "u8;
         verb.CopyTo(dst);
@@ -371,7 +380,7 @@ internal abstract partial class Connection
             dst[n++] = (byte)' ';
         }
 
-        return WriteSizes(dst, n, headerSize, total);
+        return n;
     }
 
     /// <summary>The end of every control line: <c>[hdr ]total\r\n</c>.</summary>

@@ -43,7 +43,7 @@ internal sealed class DeliveryStaging
     private int _lastSlot;
     private readonly int[] _order = new int[MaxConnections];
 
-    // The last MSG line's end ("[hdr ]total\r\n"): a fan-out's copies of a message, and most publishers' messages, share it.
+    // The last MSG or RMSG line's end ("[hdr ]total\r\n"): a fan-out's copies of a message, and most publishers' messages, share it.
     private readonly byte[] _sizes = new byte[24];
     private int _sizesLength;
     private int _sizesTotal = -1;
@@ -107,14 +107,7 @@ internal sealed class DeliveryStaging
             slot.LastSub = u;
         }
 
-        if (message.Length != _sizesTotal || headerSize != _sizesHeader)
-        {
-            _sizesLength = Connection.FormatSizes(_sizes, headerSize, message.Length);
-            _sizesTotal = message.Length;
-            _sizesHeader = headerSize;
-        }
-
-        Append(slot, Connection.FormatMessage(slot.Buffer!.AsSpan(slot.Length), subject, sid, reply, headerSize, _sizes.AsSpan(0, _sizesLength), message), message.Length, u);
+        Append(slot, Connection.FormatMessage(slot.Buffer!.AsSpan(slot.Length), subject, sid, reply, headerSize, Sizes(headerSize, message.Length), message), message.Length, u);
         _subFrames[u]++;
         return result;
     }
@@ -131,10 +124,24 @@ internal sealed class DeliveryStaging
         DeliveryStageResult result = TakeSlot(c, bound, out Slot? slot);
         if (slot is not null)
         {
-            Append(slot, Connection.FormatRoutedMessage(slot.Buffer!.AsSpan(slot.Length), account, subject, reply, queues, headerSize, message), message.Length, NoSubscription);
+            Append(slot, Connection.FormatRoutedMessage(slot.Buffer!.AsSpan(slot.Length), account, subject, reply, queues, headerSize, Sizes(headerSize, message.Length), message), message.Length, NoSubscription);
         }
 
         return result;
+    }
+
+    /// <summary>The line's end, <c>[hdr ]total\r\n</c>, of an MSG or RMSG: formatted again only when the sizes change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<byte> Sizes(int headerSize, int total)
+    {
+        if (total != _sizesTotal || headerSize != _sizesHeader)
+        {
+            _sizesLength = Connection.FormatSizes(_sizes, headerSize, total);
+            _sizesTotal = total;
+            _sizesHeader = headerSize;
+        }
+
+        return _sizes.AsSpan(0, _sizesLength);
     }
 
     // A frame's subscription index for a routed frame: numbered against nothing.
