@@ -6,7 +6,8 @@ using NatsSharp.Server.Protocol;
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// The inbound side every kind of connection shares: one read loop over a PipeReader that
+/// The inbound side every kind of connection shares: one read loop (over an InboundBuffer for a plain
+/// socket, a PipeReader for a stream) that
 /// hands each read to the subclass's parser and keeps whatever partial command is left.
 /// </summary>
 internal abstract partial class Connection
@@ -42,15 +43,7 @@ internal abstract partial class Connection
     /// <summary>The deliveries of a client's publications, whose backlogged subscribers it waits for; null for peers (a route or leaf is never held).</summary>
     protected virtual DeliveryBatch? PublishBatch => null;
 
-    // The plain-socket read loop's buffers: 64 KB segments (a read takes at least 8 KB of one), never
-    // pausing the socket side (the loop itself parses each read before receiving the next).
-    private static readonly PipeOptions SocketPipeOptions = new(
-        readerScheduler: PipeScheduler.Inline,
-        writerScheduler: PipeScheduler.Inline,
-        pauseWriterThreshold: 0,
-        minimumSegmentSize: 64 * 1024,
-        useSynchronizationContext: false);
-
+    // A receive takes at least this much room (InboundBuffer moves or grows to give it).
     private const int MinimumReadSize = 8 * 1024;
 
     // A read this large (a publisher's burst) is parsed on a thread-pool worker, never on a socket engine's
@@ -116,27 +109,24 @@ internal abstract partial class Connection
     }
 
     /// <summary>
-    /// The read loop over a plain socket: receives straight from the socket into a pipe the parser reads
-    /// from. A receive that fails (a client that reset its connection) is reported, not thrown (see
-    /// <see cref="SocketReceiver"/>), and closes the connection without a flush, as nothing more can be
+    /// The read loop over a plain socket: receives straight from the socket into an <see cref="InboundBuffer"/>
+    /// the parser reads from. A receive that fails (a client that reset its connection) is reported, not thrown
+    /// (see <see cref="SocketReceiver"/>), and closes the connection without a flush, as nothing more can be
     /// written to it, with nats-server's reason ("Read Error"). As with the stream loop: an idle connection
     /// waits with a zero-byte receive and holds no buffer; what the parser leaves (a partial command) stays
-    /// in the pipe for the next receive.
+    /// in the buffer for the next receive.
     /// </summary>
     private async Task RunSocketReadLoopAsync(Socket socket)
     {
-        var pipe = new Pipe(SocketPipeOptions);
-        PipeWriter writer = pipe.Writer;
-        PipeReader reader = pipe.Reader;
+        var inbound = default(InboundBuffer);
         using var receiver = new SocketReceiver(socket);
-        long buffered = 0;
         bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
-        bool reset = false; // the peer reset the connection: closed once the pipe has given its buffer back
+        bool reset = false; // the peer reset the connection: closed once the buffer has gone back
         try
         {
             while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
             {
-                if (buffered == 0)
+                if (inbound.Length == 0)
                 {
                     await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
                     if (receiver.Error != SocketError.Success)
@@ -146,7 +136,7 @@ internal abstract partial class Connection
                     }
                 }
 
-                int n = await receiver.ReceiveAsync(writer.GetMemory(MinimumReadSize)).ConfigureAwait(false);
+                int n = await receiver.ReceiveAsync(inbound.GetMemory(MinimumReadSize)).ConfigureAwait(false);
                 EndReceive();
                 if (n == 0)
                 {
@@ -168,17 +158,15 @@ internal abstract partial class Connection
                     await Task.Yield(); // see HandOffReadSize
                 }
 
-                writer.Advance(n);
-                await writer.FlushAsync().ConfigureAwait(false); // completes at once: the pipe never pauses
-                reader.TryRead(out ReadResult result);
-                ReadOnlySequence<byte> buffer = result.Buffer;
+                inbound.Advance(n);
+                ReadOnlySequence<byte> buffer = inbound.Unread;
+                long received = buffer.Length;
                 if (!ParseRead(ref buffer))
                 {
                     return;
                 }
 
-                buffered = buffer.Length;
-                reader.AdvanceTo(buffer.Start, buffer.End);
+                inbound.Consume(received - buffer.Length);
                 if (!inline && !ParsesOnWorker)
                 {
                     // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
@@ -200,11 +188,10 @@ internal abstract partial class Connection
         }
         finally
         {
-            // On the thread that rented the pipe's buffer, so that the next connection's read there reuses it
-            // (an epoll thread going through a storm's disconnects would otherwise rent a new one for each).
+            // On the thread that rented the buffer, so that the next connection's read there reuses it (an
+            // epoll thread going through a storm's disconnects would otherwise rent a new one for each).
             EndReceive();
-            await writer.CompleteAsync().ConfigureAwait(false);
-            await reader.CompleteAsync().ConfigureAwait(false);
+            inbound.Release();
         }
 
         if (reset)
