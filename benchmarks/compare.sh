@@ -28,7 +28,8 @@ scenarios: pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k st
   route: pubsub 2m, publisher on node 1 and subscriber on node 2 of a 2-node cluster,
   storm5k / storm15k: 5,000 / 15,000 clients connecting at once (connects/s, time until all have PONG, CPU),
   idle: a fresh server per run; its RSS settled, then 10,000 idle clients (CONNECT, one SUB, PING/PONG) held
-  open, its RSS settled again: KB per idle connection (~15 s per server and round). Override per scenario with ARGS_<scenario>, e.g. ARGS_fanout="--msgs 1m --subs 8".
+  open, its RSS settled again: KB per idle connection (~15 s per server and round).
+Override per scenario with ARGS_<scenario>, e.g. ARGS_fanout="--msgs 1m --subs 8".
 Arguments after "--" (or NATSLOAD_ARGS) go to every run and win over those, e.g. -- --size 128.
 Both commands get "-a 127.0.0.1 -p <port>" appended. To sanity-check the harness:
   OURS_CMD=/usr/sbin/nats-server benchmarks/compare.sh
