@@ -2,8 +2,8 @@
 # Side-by-side load comparison: nats-server (A, the reference) vs NatsSharp (B, "ours"), driven by natsload.
 # Starts both servers on free loopback ports (plus a 2-node cluster of each for the route scenario), runs
 # every scenario against both in alternating order for a few rounds, and prints the median per server, the
-# ratio ours / nats-server, server CPU-seconds per million messages (from /proc/<pid>/stat), the RSS per
-# idle connection, peak and idle RSS. See docs/benchmarks.md.
+# ratio ours / nats-server, server CPU-seconds per million messages (from /proc/<pid>/stat), peak and idle RSS,
+# and (scenario idle, a fresh server per run) the RSS per idle connection. See docs/benchmarks.md.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,12 +22,14 @@ options (each also settable by the environment variable in brackets):
   --no-build          use the natsload already built                      [BUILD=0]
   -h, --help          this text
 
-scenarios: pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k
+scenarios: pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k idle
   pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), fanin 3m (4 publishers -> 1 subscriber), queue 3m, reqrep 20k requests (p50/p99/p99.9/max),
   1k: pubsub 1m x 1 KiB, 64k: pubsub 40k x 64 KiB, subjects: pubsub 1m over 10,000 subjects,
   route: pubsub 2m, publisher on node 1 and subscriber on node 2 of a 2-node cluster,
-  storm5k / storm15k: 5,000 / 15,000 clients connecting at once (connects/s, time until all have PONG,
-  RSS per idle connection). Override per scenario with ARGS_<scenario>, e.g. ARGS_fanout="--msgs 1m --subs 8".
+  storm5k / storm15k: 5,000 / 15,000 clients connecting at once (connects/s, time until all have PONG, CPU),
+  idle: a fresh server per run; its RSS settled, then 10,000 idle clients (CONNECT, one SUB, PING/PONG) held
+  open, its RSS settled again: KB per idle connection (~15 s per server and round).
+Override per scenario with ARGS_<scenario>, e.g. ARGS_fanout="--msgs 1m --subs 8".
 Arguments after "--" (or NATSLOAD_ARGS) go to every run and win over those, e.g. -- --size 128.
 Both commands get "-a 127.0.0.1 -p <port>" appended. To sanity-check the harness:
   OURS_CMD=/usr/sbin/nats-server benchmarks/compare.sh
@@ -35,7 +37,7 @@ EOF
 }
 
 ROUNDS="${ROUNDS:-5}"
-SCENARIOS="${SCENARIOS:-pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k}"
+SCENARIOS="${SCENARIOS:-pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k idle}"
 BASE_CMD="${BASE_CMD:-/usr/sbin/nats-server}"
 OURS_CMD="${OURS_CMD:-}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
@@ -175,6 +177,7 @@ scenario_args() {
         route) base="pubsub --msgs 2m" ;;
         storm5k) base="storm --msgs 5000 --hold 1" ;;
         storm15k) base="storm --msgs 15000 --hold 1" ;;
+        idle) base="idle --msgs 10000 --hold 20" ;;
         *) echo "compare.sh: unknown scenario '$1'" >&2; exit 2 ;;
     esac
     echo "${base%% *} ${!var:-${base#* }}"
@@ -186,6 +189,10 @@ run_one() {
     shift 3
     local -a args pids urls
     read -r -a args <<<"$(scenario_args "$scenario")"
+    if [[ "$scenario" == idle ]]; then
+        run_idle "$i" "$round" "${args[@]}" "$@"
+        return 0
+    fi
     if [[ "$scenario" == route ]]; then
         read -r -a pids <<<"${ROUTE_PIDS[$i]}"
         read -r -a urls <<<"${ROUTE_PORTS[$i]}"
@@ -194,7 +201,7 @@ run_one() {
         pids=("${SERVER_PIDS[$i]}")
         urls=(--url "nats://127.0.0.1:${PORTS[$i]}")
     fi
-    # Sample the server's RSS while the run lasts: its peak, and (storms) the cost of the idle clients.
+    # Sample the server's RSS while the run lasts: its peak.
     local rss0 sampler peakfile="$WORK/peak.$i"
     rss0="$(rss_kb "${pids[0]}")"
     echo "$rss0" >"$peakfile"
@@ -222,10 +229,11 @@ run_one() {
     count="$(awk -v r="$rate" -v e="$elapsed" 'BEGIN { print r * e / 1000 }')"
     local client_per="-" retrans="-"
     if [[ "$scenario" == storm* ]]; then
-        # CPU-ms per 1,000 connections (the server's, and natsload's own over the storm); KB of server RSS per
-        # connected idle client; clients whose SYN a full accept queue dropped (each waits a 1 s retry)
+        # CPU-ms per 1,000 connections (the server's, and natsload's own over the storm); clients whose SYN a full
+        # accept queue dropped (each waits a 1 s retry). No RSS per connection: a storm against a server that has
+        # run other scenarios lands in heap it already holds (scenario idle measures it on a fresh server).
         cpu_per="$(awk -v c="$cpu" -v t="$TICKS" -v n="$count" 'BEGIN { printf "%.3f", (n > 0 ? 1000 * c / t / (n / 1000) : 0) }')"
-        perconn="$(awk -v p="$peak" -v r="$rss0" -v n="$count" 'BEGIN { printf "%.2f", (n > 0 ? (p - r) / n : 0) }')"
+        perconn="-"
         client_per="$(awk -v c="$(json_field "$line" client_cpu_ms)" -v n="$count" 'BEGIN { printf "%.3f", (n > 0 ? c / (n / 1000) : 0) }')"
         retrans="$(json_field "$line" retransmitted)"
         p50="$elapsed"; p99=""; p999=""; max=""   # the per-client latencies are natsload's text report only
@@ -241,6 +249,38 @@ run_one() {
         "$([[ "$scenario" == storm* ]] && echo "  all PONG ${elapsed} ms, natsload cpu ${client_per}, dropped SYNs ${retrans:--}")" >&2
 }
 
+# run_idle INDEX ROUND natsload-args... -> a fresh server of side INDEX; natsload idle reads its RSS (settled)
+# before and with 10,000 idle clients; appends a result line with KB per idle connection and the RSS with them.
+run_idle() {
+    local i="$1" round="$2"
+    shift 2
+    local port pid line rc=0
+    port="$(free_port)"
+    start_server "${NAMES[$i]}-idle" "${CMDS[$i]}" "$port"
+    pid="$SERVER_PID"
+    line="$(timeout $((RUN_TIMEOUT + 60)) "${NATSLOAD[@]}" "$@" --pid "$pid" --url "nats://127.0.0.1:$port" \
+        --json --timeout "$((RUN_TIMEOUT > 60 ? RUN_TIMEOUT : 60))" "${EXTRA[@]}" 2>&1)" || rc=$?
+    local hwm; hwm="$(hwm_kb "$pid")"
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    local kept=() p   # gone: cleanup must not signal a process that reuses the id
+    for p in "${PIDS[@]}"; do [[ "$p" != "$pid" ]] && kept+=("$p"); done
+    PIDS=("${kept[@]}")
+    if [[ $rc -ne 0 || "$line" != *'"ok":true'* ]]; then
+        echo "  round $round  idle     ${NAMES[$i]}: FAILED (rc $rc): $(tail -c 400 <<<"$line")" >&2
+        return 0
+    fi
+    local rate rss0 rss perconn settled
+    rate="$(json_field "$line" msgs_per_sec)"
+    rss0="$(json_field "$line" rss0_kb)"; rss="$(json_field "$line" rss_kb)"
+    perconn="$(json_field "$line" rss_per_conn_kb)"
+    settled="$([[ "$line" == *'"rss_settled":true'* ]] && echo yes || echo NO)"
+    # columns as run_one's; 5 = RSS MB before the clients, 9 = RSS MB with them, 11 = VmHWM MB
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' idle "${NAMES[$i]}" "$round" "$rate" "$((rss0 / 1024))" - - - \
+        "$((rss / 1024))" "$perconn" "$((hwm / 1024))" - - >>"$RESULTS"
+    printf '  round %s  idle     %-12s RSS %s -> %s MB: %s KB / idle conn (settled: %s), peak %s MB, %s connects/s\n' "$round" \
+        "${NAMES[$i]}" "$((rss0 / 1024))" "$((rss / 1024))" "$perconn" "$settled" "$((hwm / 1024))" "$rate" >&2
+}
+
 if [[ "$WARMUP" == 1 ]]; then
     echo "warm-up (unmeasured, short)..." >&2
     for scenario in $SCENARIOS; do
@@ -249,6 +289,7 @@ if [[ "$WARMUP" == 1 ]]; then
                 reqrep) run_one "$scenario" "$i" warmup --msgs 2000 ;;
                 64k) run_one "$scenario" "$i" warmup --msgs 2000 ;;
                 storm*) run_one "$scenario" "$i" warmup --msgs 500 --hold 0.1 ;;
+                idle) ;; # a fresh server per measured run
                 *) run_one "$scenario" "$i" warmup --msgs 100000 ;;
             esac
         done
@@ -301,6 +342,7 @@ for scenario in $SCENARIOS; do
         pub) row "$scenario" "published msgs/s" 4 0 "$note" ;;
         reqrep) row "$scenario" "requests/s" 4 0 "$note" ;;
         storm*) row "$scenario" "connects/s" 4 0 "$note" ;;
+        idle) row idle "RSS KB / idle conn" 10 2 "$note" ;;
         *) row "$scenario" "delivered msgs/s" 4 0 "$note" ;;
     esac
     case "$scenario" in
@@ -312,8 +354,12 @@ for scenario in $SCENARIOS; do
             row "$scenario" "ms until all have PONG" 5 0
             row "$scenario" "CPU-ms / 1k connects" 9 1
             row "$scenario" "natsload CPU-ms / 1k" 12 1
-            row "$scenario" "clients w/ dropped SYN" 13 0
-            row "$scenario" "RSS KB / idle conn" 10 1 ;;
+            row "$scenario" "clients w/ dropped SYN" 13 0 ;;
+        idle)
+            row idle "RSS MB, no clients" 5 0
+            row idle "RSS MB, 10k idle" 9 0
+            row idle "peak RSS MB (VmHWM)" 11 0
+            continue ;;
         *) row "$scenario" "server CPU-s / M msgs" 9 3 ;;
     esac
     row "$scenario" "peak RSS MB (sampled)" 11 0
@@ -322,6 +368,8 @@ echo
 echo "throughput: ratio > 1 means ours is faster; latency, CPU and memory rows: ratio < 1 means ours is better."
 echo "spread = (max - min) / median over the rounds: differences smaller than the spread are noise."
 echo "CPU = utime + stime of the server process(es) (/proc/<pid>/stat) over the run; route counts both nodes."
+[[ " $SCENARIOS " == *" idle "* ]] && echo "idle: a fresh server per run; RSS settled (the last 5 s of 250 ms samples within 1%) before and with the
+  idle clients (each CONNECT, SUB _INBOX.<n>.*, PING/PONG); KB / idle conn = (RSS with them - RSS before) / clients."
 [[ " $SCENARIOS " == *" storm"* ]] && echo "storms: natsload CPU = the load tool's own CPU over the storm (the same client for both servers, on the same cores);
   clients w/ dropped SYN = clients whose socket retransmitted (the server's accept queue was full: a 1 s retry each)."
 echo "idle RSS at start: nats-server $(mb "${IDLE_RSS[0]}"), natssharp $(mb "${IDLE_RSS[1]}")"

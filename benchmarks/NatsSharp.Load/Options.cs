@@ -19,6 +19,9 @@ internal sealed class Options
           fanin    N publishers (own connections) -> 1 subscriber   -> received msgs/s (and sent msgs/s)
           reqrep   1 requester, 1 responder, one request in flight  -> latency percentiles (us), requests/s
           storm    --msgs clients connect at once (INFO, CONNECT, PING) -> connects/s, time until all have PONG
+          idle     the server's memory per idle client (--pid: the server's process on this host): its RSS once
+                   settled, then --msgs clients (default 10k) connect as a real idle client does (CONNECT, one
+                   SUB to its own inbox, PING/PONG) and stay; its RSS once settled again -> KB per client
           js-pub   publish with acks into a file stream, --window unacked -> acked msgs/s, ack latency
                    (--window 1: synchronous publish, p50/p99)
           js-fetch fill a file stream, then a pull consumer fetches --batch at a time, acking each -> msgs/s
@@ -36,7 +39,9 @@ internal sealed class Options
           --subject <subj>     subject to use                                      (default natsload.bench)
           --subjects <n>       spread messages over n subjects <subject>.0 .. <subject>.<n-1>; every
                                subscriber subscribes to each (pubsub/fanout/queue/fanin) (default 1)
-          --hold <sec>         storm: keep the clients connected this long after the last PONG (default 0)
+          --hold <sec>         storm: keep the clients connected this long after the last PONG (default 0);
+                               idle: the longest wait for the server's RSS to settle, each time (default 30)
+          --pid <pid>          idle: the server's process id, whose /proc/<pid>/status VmRSS is read
           --queue <name>       queue group name for the queue scenario             (default natsload)
           --window <n>         max messages published but not yet received by the slowest
                                subscriber (queue: by the group); default = 16 MB worth
@@ -76,6 +81,9 @@ internal sealed class Options
 
     /// <summary>Storm: how long the clients stay connected after the last PONG.</summary>
     public TimeSpan Hold { get; private set; } = TimeSpan.Zero;
+
+    /// <summary>Idle: the server's process id (its RSS is read from /proc); 0 = not given.</summary>
+    public int Pid { get; private set; }
 
     /// <summary>In-flight cap in messages; 0 = derive from message size.</summary>
     public long Window { get; private set; }
@@ -167,6 +175,9 @@ internal sealed class Options
                 case "--hold":
                     o.Hold = ParseSeconds(arg, Value());
                     break;
+                case "--pid":
+                    o.Pid = (int)ParseCount(arg, Value(), 1, int.MaxValue);
+                    break;
                 case "--window":
                     o.Window = ParseCount(arg, Value(), 1);
                     break;
@@ -201,8 +212,21 @@ internal sealed class Options
             return o;
         }
 
-        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, fanin, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)");
-        o.Msgs = msgs ?? o.Scenario switch { Scenario.ReqRep => 20_000, Scenario.Storm => 5_000, _ => 1_000_000 };
+        o.Scenario = scenario ?? throw new LoadException("no scenario given (pub, pubsub, fanout, queue, fanin, reqrep, storm, idle, js-pub, js-fetch, kv-put, kv-get)");
+        o.Msgs = msgs ?? o.Scenario switch { Scenario.ReqRep => 20_000, Scenario.Storm => 5_000, Scenario.Idle => 10_000, _ => 1_000_000 };
+        if (o.Scenario == Scenario.Idle)
+        {
+            if (o.Pid == 0)
+            {
+                throw new LoadException("idle needs --pid <server process id>");
+            }
+
+            if (o.Hold == TimeSpan.Zero)
+            {
+                o.Hold = TimeSpan.FromSeconds(30);
+            }
+        }
+
         o.Subs = o.Scenario switch
         {
             Scenario.Fanout or Scenario.Queue => subs ?? 4,
@@ -261,11 +285,12 @@ internal sealed class Options
         "fanin" or "fan-in" => Scenario.FanIn,
         "reqrep" or "req-rep" or "request" => Scenario.ReqRep,
         "storm" => Scenario.Storm,
+        "idle" => Scenario.Idle,
         "js-pub" => Scenario.JsPub,
         "js-fetch" => Scenario.JsFetch,
         "kv-put" => Scenario.KvPut,
         "kv-get" => Scenario.KvGet,
-        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, fanin, reqrep, storm, js-pub, js-fetch, kv-put, kv-get)"),
+        _ => throw new LoadException($"unknown scenario '{text}' (pub, pubsub, fanout, queue, fanin, reqrep, storm, idle, js-pub, js-fetch, kv-put, kv-get)"),
     };
 
     private static long ParseCount(string name, string text, long min, long max = long.MaxValue)

@@ -72,6 +72,7 @@ internal static class Program
         Scenario.Pub => PubScenario.Run(options, deadline),
         Scenario.ReqRep => ReqRepScenario.Run(options, deadline),
         Scenario.Storm => StormScenario.Run(options, deadline),
+        Scenario.Idle => IdleScenario.Run(options, deadline),
         Scenario.JsPub or Scenario.JsFetch or Scenario.KvPut or Scenario.KvGet => JsScenario.Run(options, deadline),
         _ => FanScenario.Run(options, deadline),
     };

@@ -50,6 +50,14 @@ internal static class ResultWriter
             {
                 json.WriteNumber("retransmitted", r.Retransmitted);
             }
+            if (r.RssBeforeKb >= 0 && r.RssAfterKb >= 0)
+            {
+                json.WriteNumber("rss0_kb", r.RssBeforeKb);
+                json.WriteNumber("rss_kb", r.RssAfterKb);
+                json.WriteNumber("rss_per_conn_kb", Round((double)(r.RssAfterKb - r.RssBeforeKb) / Math.Max(1, r.Delivered), 3));
+                json.WriteBoolean("rss_settled", r.RssSettled);
+            }
+
             if (r.PerSubscriber.Length > 0)
             {
                 json.WriteStartArray("per_sub");
@@ -94,6 +102,7 @@ internal static class ResultWriter
             Scenario.Queue => $"1 pub -> {o.Subs} subs in queue group '{o.QueueGroup}'",
             Scenario.FanIn => $"{o.Pubs} pubs -> 1 sub",
             Scenario.Storm => "clients connecting at once",
+            Scenario.Idle => "idle clients (CONNECT, one SUB, PING/PONG), held open",
             Scenario.JsPub => $"publish with acks into file stream {JsScenario.Stream}, window {(o.Window > 0 ? o.Window : 1000)}",
             Scenario.JsFetch => $"pull consumer on file stream {JsScenario.Stream}, batch {o.Batch}, explicit acks",
             Scenario.KvPut or Scenario.KvGet => $"KV bucket {JsScenario.Bucket}, {o.Subjects} keys, window {(o.Window > 0 ? o.Window : 1000)}",
@@ -112,6 +121,15 @@ internal static class ResultWriter
                     w.WriteLine($"  connected  {Rate(r.MsgsPerSec)} clients/s, all {N(r.Delivered)} have their PONG after {r.ElapsedSeconds * 1000:0.0} ms");
                     w.WriteLine($"  natsload issued the last connect after {r.LaunchMs:0} ms; its own CPU over the storm {r.ClientCpuMs:0} ms; {N(r.Retransmitted)} clients retransmitted (a SYN dropped: +1 s)");
                     w.WriteLine("  latency = each client's time from the storm's start to its PONG");
+                    break;
+                case Scenario.Idle:
+                    w.WriteLine($"  connected  {N(r.Delivered)} idle clients in {r.ElapsedSeconds:0.0} s");
+                    if (r.RssBeforeKb >= 0 && r.RssAfterKb >= 0)
+                    {
+                        double per = (double)(r.RssAfterKb - r.RssBeforeKb) / Math.Max(1, r.Delivered);
+                        w.WriteLine(string.Create(Inv, $"  server RSS {r.RssBeforeKb / 1024.0:0.0} MB before, {r.RssAfterKb / 1024.0:0.0} MB with them: {per:0.00} KB per idle client{(r.RssSettled ? "" : " (NOT settled within --hold)")}"));
+                    }
+
                     break;
                 case Scenario.ReqRep or Scenario.JsPub or Scenario.JsFetch or Scenario.KvPut or Scenario.KvGet:
                     w.WriteLine($"  requests   {Rate(r.MsgsPerSec)} req/s  in {r.ElapsedSeconds:0.000} s");

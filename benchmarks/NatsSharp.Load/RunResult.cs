@@ -39,6 +39,14 @@ internal sealed class RunResult
     /// <summary>storm: clients whose socket retransmitted (a SYN dropped by a full accept queue); -1 = not measured.</summary>
     public int Retransmitted { get; set; } = -1;
 
+    /// <summary>idle: the server's settled RSS before the clients connected and with them connected, KB; -1 = not measured.</summary>
+    public long RssBeforeKb { get; set; } = -1;
+
+    public long RssAfterKb { get; set; } = -1;
+
+    /// <summary>idle: whether both RSS figures settled within --hold (otherwise the last samples).</summary>
+    public bool RssSettled { get; set; }
+
     public bool Ok => Error is null;
 
     public long Lost => Math.Max(0, Expected - Delivered);

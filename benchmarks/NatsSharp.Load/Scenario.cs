@@ -9,6 +9,7 @@ internal enum Scenario
     FanIn,
     ReqRep,
     Storm,
+    Idle,
     JsPub,
     JsFetch,
     KvPut,

@@ -119,7 +119,7 @@ internal static class StormScenario
     /// of natsload's CPU, on the same 2 cores as the server. A real storm comes from many hosts, each with its own
     /// port range. Both servers get the same client; the servers see nothing different but the client address.
     /// </summary>
-    private static void BindSource(Socket socket, IPAddress server, int i)
+    internal static void BindSource(Socket socket, IPAddress server, int i)
     {
         if (!OperatingSystem.IsLinux() || server.AddressFamily != AddressFamily.InterNetwork || !IPAddress.IsLoopback(server))
         {
@@ -155,7 +155,7 @@ internal static class StormScenario
     }
 
     /// <summary>Connect, read INFO, CONNECT + PING, read to the PONG. Returns the INFO line of the first client.</summary>
-    private static async Task<string?> HandshakeAsync(Socket socket, IPEndPoint endpoint, byte[] connect, bool keepInfo, long[] done, int index, CancellationToken ct)
+    internal static async Task<string?> HandshakeAsync(Socket socket, IPEndPoint endpoint, byte[] connect, bool keepInfo, long[] done, int index, CancellationToken ct)
     {
         await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
         byte[] buffer = new byte[4096];

@@ -95,7 +95,7 @@ internal sealed class ClientPort
             Socket socket;
             try
             {
-                socket = await listener.AcceptAsync().ConfigureAwait(false);
+                socket = await listener.AcceptAsync(CancellationToken.None).ConfigureAwait(false); // a ValueTask over the listener's one reused event args: no Task per connection
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
             {

@@ -6,7 +6,8 @@ using NatsSharp.Server.Protocol;
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// The inbound side every kind of connection shares: one read loop over a PipeReader that
+/// The inbound side every kind of connection shares: one read loop (over an InboundBuffer for a plain
+/// socket, a PipeReader for a stream) that
 /// hands each read to the subclass's parser and keeps whatever partial command is left.
 /// </summary>
 internal abstract partial class Connection
@@ -42,15 +43,7 @@ internal abstract partial class Connection
     /// <summary>The deliveries of a client's publications, whose backlogged subscribers it waits for; null for peers (a route or leaf is never held).</summary>
     protected virtual DeliveryBatch? PublishBatch => null;
 
-    // The plain-socket read loop's buffers: 64 KB segments (a read takes at least 8 KB of one), never
-    // pausing the socket side (the loop itself parses each read before receiving the next).
-    private static readonly PipeOptions SocketPipeOptions = new(
-        readerScheduler: PipeScheduler.Inline,
-        writerScheduler: PipeScheduler.Inline,
-        pauseWriterThreshold: 0,
-        minimumSegmentSize: 64 * 1024,
-        useSynchronizationContext: false);
-
+    // A receive takes at least this much room (InboundBuffer moves or grows to give it).
     private const int MinimumReadSize = 8 * 1024;
 
     // A read this large (a publisher's burst) is parsed on a thread-pool worker, never on a socket engine's
@@ -69,8 +62,18 @@ internal abstract partial class Connection
     /// <summary>The read loop: one per connection, until it closes (not an async method itself: one state machine fewer per connection).</summary>
     protected Task RunReadLoopAsync() =>
         Socket is { } socket && Stream is NetworkStream
-            ? RunSocketReadLoopAsync(socket) // plain TCP: no TLS, no websocket frames
+            ? RunSocketReadLoopAsync(socket, writer: null, ended: null) // plain TCP: no TLS, no websocket frames
             : RunStreamReadLoopAsync();
+
+    /// <summary>Plain TCP: no TLS, no websocket frames (<see cref="RunReadLoopAsync(Task, Action?)"/> applies).</summary>
+    protected bool IsPlainSocket => Socket is not null && Stream is NetworkStream;
+
+    /// <summary>
+    /// The read loop over a plain socket, then <paramref name="writer"/> awaited, then <paramref name="ended"/>
+    /// called (also when either fails): a client's whole run in the read loop's one state machine, none of the
+    /// caller's waiting beside it for the connection's life.
+    /// </summary>
+    protected Task RunReadLoopAsync(Task writer, Action? ended) => RunSocketReadLoopAsync(Socket!, writer, ended);
 
     /// <summary>The read loop over a stream (TLS, websocket frames).</summary>
     private async Task RunStreamReadLoopAsync()
@@ -120,105 +123,112 @@ internal abstract partial class Connection
     }
 
     /// <summary>
-    /// The read loop over a plain socket: receives straight from the socket into a pipe the parser reads
-    /// from. A receive that fails (a client that reset its connection) is reported, not thrown (see
-    /// <see cref="SocketReceiver"/>), and closes the connection without a flush, as nothing more can be
+    /// The read loop over a plain socket: receives straight from the socket into an <see cref="InboundBuffer"/>
+    /// the parser reads from. A receive that fails (a client that reset its connection) is reported, not thrown
+    /// (see <see cref="SocketReceiver"/>), and closes the connection without a flush, as nothing more can be
     /// written to it, with nats-server's reason ("Read Error"). As with the stream loop: an idle connection
     /// waits with a zero-byte receive and holds no buffer; what the parser leaves (a partial command) stays
-    /// in the pipe for the next receive.
+    /// in the buffer for the next receive.
     /// </summary>
-    private async Task RunSocketReadLoopAsync(Socket socket)
+    private async Task RunSocketReadLoopAsync(Socket socket, Task? writer, Action? ended)
     {
-        var pipe = new Pipe(SocketPipeOptions);
-        PipeWriter writer = pipe.Writer;
-        PipeReader reader = pipe.Reader;
-        using var receiver = new SocketReceiver(socket);
-        long buffered = 0;
-        bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
-        bool reset = false; // the peer reset the connection: closed once the pipe has given its buffer back
         try
         {
-            while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
+            var inbound = default(InboundBuffer);
+            var receiver = new SocketReceiver(socket);
+            bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
+            bool reset = false; // the peer reset the connection: closed once the buffer has gone back
+            try
             {
-                if (buffered == 0)
+                while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
                 {
-                    await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
-                    if (receiver.Error != SocketError.Success)
+                    if (inbound.Length == 0)
                     {
-                        reset = true; // nats-server's "Read Error"
-                        break;
-                    }
-                }
-
-                int n = await receiver.ReceiveAsync(writer.GetMemory(MinimumReadSize)).ConfigureAwait(false);
-                EndReceive();
-                if (n == 0)
-                {
-                    if (receiver.Error != SocketError.Success)
-                    {
-                        reset = true; // a reset leaves nothing to write to
-                        break;
+                        await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                        if (receiver.Error != SocketError.Success)
+                        {
+                            reset = true; // nats-server's "Read Error"
+                            break;
+                        }
                     }
 
-                    // The peer closed its sending half: as nats-server, what it was already answered is
-                    // written before the close (by the write loop, on a worker).
-                    NotePeerFin();
-                    Close(ClosedReason.ClientClosed, flushFirst: true);
-                    return;
-                }
+                    int n = await receiver.ReceiveAsync(inbound.GetMemory(MinimumReadSize)).ConfigureAwait(false);
+                    EndReceive();
+                    if (n == 0)
+                    {
+                        if (receiver.Error != SocketError.Success)
+                        {
+                            reset = true; // a reset leaves nothing to write to
+                            break;
+                        }
 
-                if ((n >= HandOffReadSize || ParsesOnWorker) && !Thread.CurrentThread.IsThreadPoolThread)
-                {
-                    await Task.Yield(); // see HandOffReadSize
-                }
+                        // The peer closed its sending half: as nats-server, what it was already answered is
+                        // written before the close (by the write loop, on a worker).
+                        NotePeerFin();
+                        Close(ClosedReason.ClientClosed, flushFirst: true);
+                        break;
+                    }
 
-                writer.Advance(n);
-                await writer.FlushAsync().ConfigureAwait(false); // completes at once: the pipe never pauses
-                reader.TryRead(out ReadResult result);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                if (!ParseRead(ref buffer))
-                {
-                    return;
-                }
+                    if ((n >= HandOffReadSize || ParsesOnWorker) && !Thread.CurrentThread.IsThreadPoolThread)
+                    {
+                        await Task.Yield(); // see HandOffReadSize
+                    }
 
-                buffered = buffer.Length;
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (!inline && !ParsesOnWorker)
-                {
-                    // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
-                    // deliveries written on the epoll thread that saw it, with no hand-off to a worker; large reads
-                    // still go to a worker (HandOffReadSize), as do a reset's close and a send that had to wait.
-                    inline = true;
-                    SocketCompletions.PreferInline(socket);
-                }
+                    inbound.Advance(n);
+                    ReadOnlySequence<byte> buffer = inbound.Unread;
+                    long received = buffer.Length;
+                    if (!ParseRead(ref buffer))
+                    {
+                        break;
+                    }
 
-                if (PublishBatch is { HasBacklogged: true } batch)
-                {
-                    await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
+                    inbound.Consume(received - buffer.Length);
+                    if (!inline && !ParsesOnWorker)
+                    {
+                        // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
+                        // deliveries written on the epoll thread that saw it, with no hand-off to a worker; large reads
+                        // still go to a worker (HandOffReadSize), as do a reset's close and a send that had to wait.
+                        inline = true;
+                        SocketCompletions.PreferInline(socket);
+                    }
+
+                    if (PublishBatch is { HasBacklogged: true } batch)
+                    {
+                        await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
+                    }
                 }
             }
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-        {
-            Close(ClosedReason.ClientClosed); // the socket was closed under the receive
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                Close(ClosedReason.ClientClosed); // the socket was closed under the receive
+            }
+            finally
+            {
+                // On the thread that rented the buffer, so that the next connection's read there reuses it (an
+                // epoll thread going through a storm's disconnects would otherwise rent a new one for each).
+                EndReceive();
+                inbound.Release();
+                receiver.Dispose();
+            }
+
+            if (reset)
+            {
+                if (!Thread.CurrentThread.IsThreadPoolThread)
+                {
+                    await Task.Yield(); // the close itself (unsubscribing, events) runs on a worker, not on the epoll thread
+                }
+
+                Close(ClosedReason.ReadError);
+            }
+
+            if (writer is not null)
+            {
+                await writer.ConfigureAwait(false);
+            }
         }
         finally
         {
-            // On the thread that rented the pipe's buffer, so that the next connection's read there reuses it
-            // (an epoll thread going through a storm's disconnects would otherwise rent a new one for each).
-            EndReceive();
-            await writer.CompleteAsync().ConfigureAwait(false);
-            await reader.CompleteAsync().ConfigureAwait(false);
-        }
-
-        if (reset)
-        {
-            if (!Thread.CurrentThread.IsThreadPoolThread)
-            {
-                await Task.Yield(); // the close itself (unsubscribing, events) runs on a worker, not on the epoll thread
-            }
-
-            Close(ClosedReason.ReadError);
+            ended?.Invoke();
         }
     }
 }

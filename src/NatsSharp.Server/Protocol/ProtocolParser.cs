@@ -13,7 +13,7 @@ internal sealed class ProtocolParser
 {
     private const int MaxSizeDigits = 9; // nats-server's parseSize: more digits is a bad size
 
-    private byte[] _lineScratch = new byte[256];
+    private byte[]? _lineScratch; // made by the first line that straddles two reads: most connections never have one
     private int _publishLineCalls; // 0: not yet told, 1: told, 2: told again for a split payload
     private Verb _skipping; // a PING, PONG or +OK line past the limit: its bytes are dropped up to its LF
 
@@ -291,9 +291,9 @@ internal sealed class ProtocolParser
     private ReadOnlySpan<byte> CopyLine(scoped in ReadOnlySequence<byte> lineSeq)
     {
         int lineLength = checked((int)lineSeq.Length);
-        if (_lineScratch.Length < lineLength)
+        if (_lineScratch is null || _lineScratch.Length < lineLength)
         {
-            _lineScratch = new byte[Math.Max(lineLength, _lineScratch.Length * 2)];
+            _lineScratch = new byte[Math.Max(lineLength, Math.Max(256, (_lineScratch?.Length ?? 0) * 2))];
         }
 
         lineSeq.CopyTo(_lineScratch);
