@@ -111,46 +111,18 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
     void IThreadPoolWorkItem.Execute() => _ = RunAsync();
 
     /// <summary>Runs the connection until it closes: INFO, then the read loop beside the write loop.</summary>
-    public Task RunAsync()
+    public async Task RunAsync()
     {
-        // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
-        // connections) gets INFO and -ERR in plaintext, as in nats-server.
-        bool offerTls = !IsWebSocket && !IsClosing && _server.ClientTlsOn;
-        if (offerTls || !IsPlainSocket)
-        {
-            return RunOverStreamAsync(offerTls);
-        }
-
-        // A plain socket: the read loop awaits the write loop and reports the end itself, so no state machine of
-        // this method waits beside it for the connection's life (one allocation fewer per connection).
-        Task writer;
         try
         {
-            LogCreated();
-            SendDirectly(); // a plain socket's small writes (PONG, +OK, replies) first try one send, no asynchronous write
-            writer = RunWriteLoopAsync();
-            SendInfo();
-            StartTimers();
-            if (IsClosing || PendingBytes > 0)
+            if (_log.IsDebug)
             {
-                SignalFlush(); // an INFO the socket did not take at once, a refusal's -ERR
+                _log.Debug(Prefix + "Client connection created"); // not built per connection when not logged
             }
-        }
-        catch (Exception ex)
-        {
-            OnRunEnded?.Invoke();
-            return Task.FromException(ex);
-        }
 
-        return RunReadLoopAsync(writer, OnRunEnded);
-    }
-
-    /// <summary><see cref="RunAsync"/> over TLS (offered here) or websocket frames.</summary>
-    private async Task RunOverStreamAsync(bool offerTls)
-    {
-        try
-        {
-            LogCreated();
+            // A websocket's TLS ran before the HTTP upgrade; a client refused before the handshake (max
+            // connections) gets INFO and -ERR in plaintext, as in nats-server.
+            bool offerTls = !IsWebSocket && !IsClosing && _server.ClientTlsOn;
             if (offerTls && !await UpgradeToTlsAsync(_server.Tls).ConfigureAwait(false))
             {
                 return;
@@ -158,7 +130,7 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
 
             if (!offerTls)
             {
-                SendDirectly(); // see RunAsync (it sends directly only over a plain socket)
+                SendDirectly(); // a plain socket's small writes (PONG, +OK, replies) first try one send, no asynchronous write
             }
 
             Task writer = RunWriteLoopAsync();
@@ -179,14 +151,6 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         finally
         {
             OnRunEnded?.Invoke();
-        }
-    }
-
-    private void LogCreated()
-    {
-        if (_log.IsDebug)
-        {
-            _log.Debug(Prefix + "Client connection created"); // not built per connection when not logged
         }
     }
 

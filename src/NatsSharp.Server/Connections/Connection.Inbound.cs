@@ -62,18 +62,8 @@ internal abstract partial class Connection
     /// <summary>The read loop: one per connection, until it closes (not an async method itself: one state machine fewer per connection).</summary>
     protected Task RunReadLoopAsync() =>
         Socket is { } socket && Stream is NetworkStream
-            ? RunSocketReadLoopAsync(socket, writer: null, ended: null) // plain TCP: no TLS, no websocket frames
+            ? RunSocketReadLoopAsync(socket) // plain TCP: no TLS, no websocket frames
             : RunStreamReadLoopAsync();
-
-    /// <summary>Plain TCP: no TLS, no websocket frames (<see cref="RunReadLoopAsync(Task, Action?)"/> applies).</summary>
-    protected bool IsPlainSocket => Socket is not null && Stream is NetworkStream;
-
-    /// <summary>
-    /// The read loop over a plain socket, then <paramref name="writer"/> awaited, then <paramref name="ended"/>
-    /// called (also when either fails): a client's whole run in the read loop's one state machine, none of the
-    /// caller's waiting beside it for the connection's life.
-    /// </summary>
-    protected Task RunReadLoopAsync(Task writer, Action? ended) => RunSocketReadLoopAsync(Socket!, writer, ended);
 
     /// <summary>The read loop over a stream (TLS, websocket frames).</summary>
     private async Task RunStreamReadLoopAsync()
@@ -130,105 +120,92 @@ internal abstract partial class Connection
     /// waits with a zero-byte receive and holds no buffer; what the parser leaves (a partial command) stays
     /// in the buffer for the next receive.
     /// </summary>
-    private async Task RunSocketReadLoopAsync(Socket socket, Task? writer, Action? ended)
+    private async Task RunSocketReadLoopAsync(Socket socket)
     {
+        var inbound = default(InboundBuffer);
+        using var receiver = new SocketReceiver(socket);
+        bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
+        bool reset = false; // the peer reset the connection: closed once the buffer has gone back
         try
         {
-            var inbound = default(InboundBuffer);
-            var receiver = new SocketReceiver(socket);
-            bool inline = false; // the socket's completions run on the epoll thread (SocketCompletions)
-            bool reset = false; // the peer reset the connection: closed once the buffer has gone back
-            try
+            while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
             {
-                while (BeginReceive()) // no receive once closing: a close that flushed may linger (Connection.Linger.cs)
+                if (inbound.Length == 0)
                 {
-                    if (inbound.Length == 0)
+                    await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    if (receiver.Error != SocketError.Success)
                     {
-                        await receiver.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
-                        if (receiver.Error != SocketError.Success)
-                        {
-                            reset = true; // nats-server's "Read Error"
-                            break;
-                        }
-                    }
-
-                    int n = await receiver.ReceiveAsync(inbound.GetMemory(MinimumReadSize)).ConfigureAwait(false);
-                    EndReceive();
-                    if (n == 0)
-                    {
-                        if (receiver.Error != SocketError.Success)
-                        {
-                            reset = true; // a reset leaves nothing to write to
-                            break;
-                        }
-
-                        // The peer closed its sending half: as nats-server, what it was already answered is
-                        // written before the close (by the write loop, on a worker).
-                        NotePeerFin();
-                        Close(ClosedReason.ClientClosed, flushFirst: true);
+                        reset = true; // nats-server's "Read Error"
                         break;
-                    }
-
-                    if ((n >= HandOffReadSize || ParsesOnWorker) && !Thread.CurrentThread.IsThreadPoolThread)
-                    {
-                        await Task.Yield(); // see HandOffReadSize
-                    }
-
-                    inbound.Advance(n);
-                    ReadOnlySequence<byte> buffer = inbound.Unread;
-                    long received = buffer.Length;
-                    if (!ParseRead(ref buffer))
-                    {
-                        break;
-                    }
-
-                    inbound.Consume(received - buffer.Length);
-                    if (!inline && !ParsesOnWorker)
-                    {
-                        // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
-                        // deliveries written on the epoll thread that saw it, with no hand-off to a worker; large reads
-                        // still go to a worker (HandOffReadSize), as do a reset's close and a send that had to wait.
-                        inline = true;
-                        SocketCompletions.PreferInline(socket);
-                    }
-
-                    if (PublishBatch is { HasBacklogged: true } batch)
-                    {
-                        await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
                     }
                 }
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-            {
-                Close(ClosedReason.ClientClosed); // the socket was closed under the receive
-            }
-            finally
-            {
-                // On the thread that rented the buffer, so that the next connection's read there reuses it (an
-                // epoll thread going through a storm's disconnects would otherwise rent a new one for each).
+
+                int n = await receiver.ReceiveAsync(inbound.GetMemory(MinimumReadSize)).ConfigureAwait(false);
                 EndReceive();
-                inbound.Release();
-                receiver.Dispose();
-            }
-
-            if (reset)
-            {
-                if (!Thread.CurrentThread.IsThreadPoolThread)
+                if (n == 0)
                 {
-                    await Task.Yield(); // the close itself (unsubscribing, events) runs on a worker, not on the epoll thread
+                    if (receiver.Error != SocketError.Success)
+                    {
+                        reset = true; // a reset leaves nothing to write to
+                        break;
+                    }
+
+                    // The peer closed its sending half: as nats-server, what it was already answered is
+                    // written before the close (by the write loop, on a worker).
+                    NotePeerFin();
+                    Close(ClosedReason.ClientClosed, flushFirst: true);
+                    return;
                 }
 
-                Close(ClosedReason.ReadError);
-            }
+                if ((n >= HandOffReadSize || ParsesOnWorker) && !Thread.CurrentThread.IsThreadPoolThread)
+                {
+                    await Task.Yield(); // see HandOffReadSize
+                }
 
-            if (writer is not null)
-            {
-                await writer.ConfigureAwait(false);
+                inbound.Advance(n);
+                ReadOnlySequence<byte> buffer = inbound.Unread;
+                long received = buffer.Length;
+                if (!ParseRead(ref buffer))
+                {
+                    return;
+                }
+
+                inbound.Consume(received - buffer.Length);
+                if (!inline && !ParsesOnWorker)
+                {
+                    // Past the handshake: from now on a small read (a request, a reply, a PING) is parsed and its
+                    // deliveries written on the epoll thread that saw it, with no hand-off to a worker; large reads
+                    // still go to a worker (HandOffReadSize), as do a reset's close and a send that had to wait.
+                    inline = true;
+                    SocketCompletions.PreferInline(socket);
+                }
+
+                if (PublishBatch is { HasBacklogged: true } batch)
+                {
+                    await batch.WaitForBackloggedAsync().ConfigureAwait(false); // back-pressure: read on once they drain
+                }
             }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            Close(ClosedReason.ClientClosed); // the socket was closed under the receive
         }
         finally
         {
-            ended?.Invoke();
+            // On the thread that rented the buffer, so that the next connection's read there reuses it (an
+            // epoll thread going through a storm's disconnects would otherwise rent a new one for each).
+            EndReceive();
+            inbound.Release();
+        }
+
+        if (reset)
+        {
+            if (!Thread.CurrentThread.IsThreadPoolThread)
+            {
+                await Task.Yield(); // the close itself (unsubscribing, events) runs on a worker, not on the epoll thread
+            }
+
+            Close(ClosedReason.ReadError);
         }
     }
 }
