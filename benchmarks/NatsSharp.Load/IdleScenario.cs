@@ -62,26 +62,9 @@ internal static class IdleScenario
                     tasks[k] = StormScenario.HandshakeAsync(sockets[i]!, endpoint, Handshake(connectNoPing, i), false, done, i, cts.Token);
                 }
 
-                try
-                {
-                    Task.WaitAll(tasks, deadline.Remaining);
-                }
-                catch (AggregateException)
-                {
-                    // Each failure is counted below.
-                }
-
-                foreach (Task<string?> t in tasks)
-                {
-                    if (t.IsCompletedSuccessfully)
-                    {
-                        ok++;
-                    }
-                    else
-                    {
-                        firstError ??= t.IsCompleted ? t.Exception?.InnerException?.Message ?? "cancelled" : "timed out";
-                    }
-                }
+                (int served, string? error) = StormScenario.WaitAndCount(tasks, deadline.Remaining);
+                ok += served;
+                firstError ??= error;
             }
 
             double elapsed = Math.Max(1e-9, (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);

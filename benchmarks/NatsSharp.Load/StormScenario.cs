@@ -40,34 +40,13 @@ internal static class StormScenario
             }
 
             long launched = Stopwatch.GetTimestamp();
-            try
-            {
-                Task.WaitAll(tasks, deadline.Remaining);
-            }
-            catch (AggregateException)
-            {
-                // Each failure is counted below.
-            }
-
+            (int ok, string? firstError) = WaitAndCount(tasks, deadline.Remaining);
             long end = Stopwatch.GetTimestamp();
             TimeSpan cpu = Environment.CpuUsage.TotalTime - cpu0;
-            int ok = 0;
-            string? firstError = null;
-            foreach (Task<string?> t in tasks)
+            if (tasks.FirstOrDefault(t => t.IsCompletedSuccessfully && t.Result is not null) is { } first)
             {
-                if (t.IsCompletedSuccessfully)
-                {
-                    ok++;
-                    if (t.Result is { } info && serverVersion.Length == 0)
-                    {
-                        ServerInfo parsed = ServerInfo.Parse(Encoding.UTF8.GetBytes(info[5..]));
-                        (serverName, serverVersion) = (parsed.ServerName, parsed.Version);
-                    }
-                }
-                else
-                {
-                    firstError ??= t.IsCompleted ? t.Exception?.InnerException?.Message ?? "cancelled" : "timed out";
-                }
+                ServerInfo parsed = ServerInfo.Parse(Encoding.UTF8.GetBytes(first.Result![5..]));
+                (serverName, serverVersion) = (parsed.ServerName, parsed.Version);
             }
 
             int retransmitted = sockets.Count(s => s is not null && Retransmitted(s));
@@ -152,6 +131,35 @@ internal static class StormScenario
         {
             return false;
         }
+    }
+
+    /// <summary>Waits (bounded) for the clients' handshakes: how many got their PONG, and the first failure.</summary>
+    internal static (int Ok, string? FirstError) WaitAndCount(Task<string?>[] tasks, TimeSpan timeout)
+    {
+        try
+        {
+            Task.WaitAll(tasks, timeout);
+        }
+        catch (AggregateException)
+        {
+            // Each failure is counted below.
+        }
+
+        int ok = 0;
+        string? firstError = null;
+        foreach (Task<string?> t in tasks)
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                ok++;
+            }
+            else
+            {
+                firstError ??= t.IsCompleted ? t.Exception?.InnerException?.Message ?? "cancelled" : "timed out";
+            }
+        }
+
+        return (ok, firstError);
     }
 
     /// <summary>Connect, read INFO, CONNECT + PING, read to the PONG. Returns the INFO line of the first client.</summary>
