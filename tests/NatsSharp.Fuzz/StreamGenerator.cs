@@ -41,6 +41,13 @@ public static class StreamGenerator
     /// </summary>
     public const string RouteCloseThenLaterWrite = "route -ERR or INFO of another cluster followed by a later write";
 
+    /// <summary>
+    /// nats-server writes a message's sizes in the MSG/RMSG/LMSG line as the publisher spelled them (the
+    /// size arguments' bytes are copied), so <c>PUB foo 010</c> is delivered as <c>MSG foo 1 010</c>;
+    /// NatsSharp writes the numbers (<c>10</c>).
+    /// </summary>
+    public const string SizeWithLeadingZeros = "message size written with leading zeros";
+
     /// <summary>nats-server 2.9.10 panics (index out of range) on a route LS+ without arguments, and exits.</summary>
     public const string RouteLsPlusWithoutArguments = "route LS+ without arguments";
 
@@ -111,6 +118,10 @@ public static class StreamGenerator
         else if (routePubWithoutReply)
         {
             deliberate = RoutePubWithoutReply;
+        }
+        else if (HasSizeWithLeadingZeros(bytes))
+        {
+            deliberate = SizeWithLeadingZeros;
         }
 
         int[] cuts = Cuts(rng, bytes.Length);
@@ -269,6 +280,41 @@ public static class StreamGenerator
     /// runs on to the next LF). Lines are taken to start after any LF: it may also be inside a
     /// payload, which only excludes a stream more.
     /// </summary>
+    /// <summary>
+    /// A line (taken to start after any LF: a payload line only excludes more) of a message verb (PUB, HPUB,
+    /// RMSG, HMSG, LMSG, any case) whose last argument, or for a header verb one of its last two, is two or
+    /// more digits starting with 0 (arguments split on blanks and CRs: a CR among them only excludes more).
+    /// </summary>
+    internal static bool HasSizeWithLeadingZeros(byte[] bytes)
+    {
+        foreach (string line in Encoding.Latin1.GetString(bytes).Split('\n'))
+        {
+            string[] tokens = line.Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+            if (tokens.Length < 2)
+            {
+                continue;
+            }
+
+            string verb = tokens[0].ToUpperInvariant();
+            int sizes = verb switch
+            {
+                "PUB" or "RMSG" or "LMSG" => 1,
+                "HPUB" or "HMSG" => 2,
+                _ => 0,
+            };
+            for (int i = Math.Max(1, tokens.Length - sizes); i < tokens.Length; i++)
+            {
+                string size = tokens[i];
+                if (size.Length > 1 && size[0] == '0' && size.All(char.IsAsciiDigit))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static bool HasLsPlusWithoutArguments(byte[] bytes)
     {
         for (int start = 0; start < bytes.Length; start++)
