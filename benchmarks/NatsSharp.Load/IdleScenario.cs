@@ -31,18 +31,12 @@ internal static class IdleScenario
         var sockets = new Socket?[clients + 1];
         using var cts = new CancellationTokenSource(deadline.Remaining);
         var done = new long[clients + 1];
-        string serverName = "", serverVersion = "";
         try
         {
             // One client first, closed again: the server's one-time set-up for its first connection is not per client.
             sockets[clients] = Connect(address, clients);
             string? info = StormScenario.HandshakeAsync(sockets[clients]!, endpoint, Handshake(connectNoPing, clients), true, done, clients, cts.Token)
                 .WaitAsync(deadline.Remaining).GetAwaiter().GetResult();
-            if (info is not null)
-            {
-                ServerInfo parsed = ServerInfo.Parse(Encoding.UTF8.GetBytes(info[5..]));
-                (serverName, serverVersion) = (parsed.ServerName, parsed.Version);
-            }
 
             sockets[clients]!.Dispose();
             sockets[clients] = null;
@@ -67,21 +61,9 @@ internal static class IdleScenario
                 firstError ??= error;
             }
 
-            double elapsed = Math.Max(1e-9, (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
-            var result = new RunResult
+            RunResult result = StormScenario.HandshakeResult(o, info, Stopwatch.GetTimestamp() - start, clients, ok, firstError);
+            if (!result.Ok)
             {
-                Options = o,
-                ServerName = serverName,
-                ServerVersion = serverVersion,
-                ElapsedSeconds = elapsed,
-                MsgsPerSec = ok / elapsed,
-                Published = clients,
-                Expected = clients,
-                Delivered = ok,
-            };
-            if (ok != clients)
-            {
-                result.Error = $"{clients - ok:#,0} of {clients:#,0} clients got no PONG: {firstError}";
                 return result;
             }
 

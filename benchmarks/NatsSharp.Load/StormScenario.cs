@@ -25,7 +25,6 @@ internal static class StormScenario
         var sockets = new Socket?[clients];
         var tasks = new Task<string?>[clients];
         using var cts = new CancellationTokenSource(deadline.Remaining);
-        string serverName = "", serverVersion = "";
         var done = new long[clients];
         TimeSpan cpu0 = Environment.CpuUsage.TotalTime;
         long start = Stopwatch.GetTimestamp();
@@ -43,34 +42,13 @@ internal static class StormScenario
             (int ok, string? firstError) = WaitAndCount(tasks, deadline.Remaining);
             long end = Stopwatch.GetTimestamp();
             TimeSpan cpu = Environment.CpuUsage.TotalTime - cpu0;
-            if (tasks.FirstOrDefault(t => t.IsCompletedSuccessfully && t.Result is not null) is { } first)
-            {
-                ServerInfo parsed = ServerInfo.Parse(Encoding.UTF8.GetBytes(first.Result![5..]));
-                (serverName, serverVersion) = (parsed.ServerName, parsed.Version);
-            }
-
-            int retransmitted = sockets.Count(s => s is not null && Retransmitted(s));
-            double elapsed = Math.Max(1e-9, (double)(end - start) / Stopwatch.Frequency);
-            var result = new RunResult
-            {
-                Options = o,
-                ServerName = serverName,
-                ServerVersion = serverVersion,
-                ElapsedSeconds = elapsed,
-                MsgsPerSec = ok / elapsed,
-                Published = clients,
-                Expected = clients,
-                Delivered = ok,
-                ClientCpuMs = cpu.TotalMilliseconds,
-                Retransmitted = retransmitted,
-                LaunchMs = (launched - start) * 1000.0 / Stopwatch.Frequency,
-                Latency = ok > 0 ? LatencyStats.FromTicks(done.Where(t => t != 0).Select(t => t - start).ToArray()) : null,
-            };
-            if (ok != clients)
-            {
-                result.Error = $"{clients - ok:#,0} of {clients:#,0} clients got no PONG: {firstError}";
-            }
-            else if (o.Hold > TimeSpan.Zero)
+            string? info = tasks.FirstOrDefault(t => t.IsCompletedSuccessfully && t.Result is not null)?.Result;
+            RunResult result = HandshakeResult(o, info, end - start, clients, ok, firstError);
+            result.ClientCpuMs = cpu.TotalMilliseconds;
+            result.Retransmitted = sockets.Count(s => s is not null && Retransmitted(s));
+            result.LaunchMs = (launched - start) * 1000.0 / Stopwatch.Frequency;
+            result.Latency = ok > 0 ? LatencyStats.FromTicks(done.Where(t => t != 0).Select(t => t - start).ToArray()) : null;
+            if (result.Ok && o.Hold > TimeSpan.Zero)
             {
                 Thread.Sleep(o.Hold < deadline.Remaining ? o.Hold : deadline.Remaining);
             }
@@ -131,6 +109,36 @@ internal static class StormScenario
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A run of <paramref name="clients"/> handshakes over <paramref name="ticks"/> (Stopwatch) of which <paramref name="ok"/>
+    /// got their PONG; the server named from the <paramref name="info"/> line one of them kept; an error unless all did.
+    /// </summary>
+    internal static RunResult HandshakeResult(Options o, string? info, long ticks, int clients, int ok, string? firstError)
+    {
+        double elapsed = Math.Max(1e-9, (double)ticks / Stopwatch.Frequency);
+        var result = new RunResult
+        {
+            Options = o,
+            ElapsedSeconds = elapsed,
+            MsgsPerSec = ok / elapsed,
+            Published = clients,
+            Expected = clients,
+            Delivered = ok,
+        };
+        if (info is not null)
+        {
+            ServerInfo parsed = ServerInfo.Parse(Encoding.UTF8.GetBytes(info[5..]));
+            (result.ServerName, result.ServerVersion) = (parsed.ServerName, parsed.Version);
+        }
+
+        if (ok != clients)
+        {
+            result.Error = $"{clients - ok:#,0} of {clients:#,0} clients got no PONG: {firstError}";
+        }
+
+        return result;
     }
 
     /// <summary>Waits (bounded) for the clients' handshakes: how many got their PONG, and the first failure.</summary>
