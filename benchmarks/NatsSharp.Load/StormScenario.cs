@@ -9,7 +9,9 @@ namespace NatsSharp.Load;
 /// A connection storm: N clients connect at once (as after a restart or a failover), each reads INFO,
 /// sends CONNECT + PING and waits for its PONG. Reports connects/s and the time until every client has
 /// its PONG; the clients stay connected for <c>--hold</c> seconds so the caller can sample the server's
-/// memory per idle connection.
+/// memory. The clients are driven by <see cref="StormClients"/> (one thread, its own epoll set), so that the
+/// client takes as little as it can of the cores it shares with the server under test. The handshake helpers
+/// below serve the <c>idle</c> scenario, whose clients are real .NET sockets.
 /// </summary>
 internal static class StormScenario
 {
@@ -18,51 +20,27 @@ internal static class StormScenario
     public static RunResult Run(Options o, Deadline deadline)
     {
         NatsUrl url = NatsUrl.Parse(o.Url);
-        IPAddress address = Dns.GetHostAddresses(url.Host)[0];
-        var endpoint = new IPEndPoint(address, url.Port);
+        IPAddress address = Dns.GetHostAddresses(url.Host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? throw new LoadException($"storm needs an IPv4 address for {url.Host}");
         byte[] connect = NatsConnection.BuildConnect(url, "natsload-storm");
         int clients = (int)o.Msgs;
-        var sockets = new Socket?[clients];
-        var tasks = new Task<string?>[clients];
-        using var cts = new CancellationTokenSource(deadline.Remaining);
-        var done = new long[clients];
+        using var storm = new StormClients(clients);
         TimeSpan cpu0 = Environment.CpuUsage.TotalTime;
         long start = Stopwatch.GetTimestamp();
-        try
+        storm.Run(address, url.Port, connect, deadline);
+        long end = Stopwatch.GetTimestamp();
+        TimeSpan cpu = Environment.CpuUsage.TotalTime - cpu0;
+        RunResult result = HandshakeResult(o, storm.Info, end - start, clients, storm.Ok, storm.FirstError);
+        result.ClientCpuMs = cpu.TotalMilliseconds;
+        result.Retransmitted = storm.CountRetransmitted();
+        result.LaunchMs = (storm.LaunchedAt - start) * 1000.0 / Stopwatch.Frequency;
+        result.Latency = storm.Ok > 0 ? LatencyStats.FromTicks(storm.DoneAt.Where(t => t != 0).Select(t => t - start).ToArray()) : null;
+        if (result.Ok && o.Hold > TimeSpan.Zero)
         {
-            for (int i = 0; i < clients; i++)
-            {
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                sockets[i] = socket;
-                BindSource(socket, address, i);
-                tasks[i] = HandshakeAsync(socket, endpoint, connect, i == 0, done, i, cts.Token);
-            }
-
-            long launched = Stopwatch.GetTimestamp();
-            (int ok, string? firstError) = WaitAndCount(tasks, deadline.Remaining);
-            long end = Stopwatch.GetTimestamp();
-            TimeSpan cpu = Environment.CpuUsage.TotalTime - cpu0;
-            string? info = tasks.FirstOrDefault(t => t.IsCompletedSuccessfully && t.Result is not null)?.Result;
-            RunResult result = HandshakeResult(o, info, end - start, clients, ok, firstError);
-            result.ClientCpuMs = cpu.TotalMilliseconds;
-            result.Retransmitted = sockets.Count(s => s is not null && Retransmitted(s));
-            result.LaunchMs = (launched - start) * 1000.0 / Stopwatch.Frequency;
-            result.Latency = ok > 0 ? LatencyStats.FromTicks(done.Where(t => t != 0).Select(t => t - start).ToArray()) : null;
-            if (result.Ok && o.Hold > TimeSpan.Zero)
-            {
-                Thread.Sleep(o.Hold < deadline.Remaining ? o.Hold : deadline.Remaining);
-            }
-
-            return result;
+            Thread.Sleep(o.Hold < deadline.Remaining ? o.Hold : deadline.Remaining);
         }
-        finally
-        {
-            cts.Cancel();
-            foreach (Socket? s in sockets)
-            {
-                s?.Dispose();
-            }
-        }
+
+        return result;
     }
 
     /// <summary>Clients per loopback source address (see <see cref="BindSource"/>).</summary>
@@ -83,32 +61,15 @@ internal static class StormScenario
             return;
         }
 
-        int block = i / ClientsPerSource;
         socket.SetRawSocketOption(0 /* IPPROTO_IP */, 24 /* IP_BIND_ADDRESS_NO_PORT */, BitConverter.GetBytes(1));
-        socket.Bind(new IPEndPoint(new IPAddress(new byte[] { 127, 1, (byte)(block / 250), (byte)(1 + (block % 250)) }), 0));
+        socket.Bind(new IPEndPoint(new IPAddress(SourceAddress(i)), 0));
     }
 
-    /// <summary>
-    /// Whether the kernel retransmitted anything on the client's socket (Linux TCP_INFO tcpi_total_retrans): on
-    /// loopback that is a SYN the server's full accept queue dropped, retried after 1 s.
-    /// </summary>
-    private static bool Retransmitted(Socket socket)
+    /// <summary>Client <paramref name="i"/>'s loopback source address: 127.1.x.y, a new one every <see cref="ClientsPerSource"/> clients.</summary>
+    internal static byte[] SourceAddress(int i)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        Span<byte> info = stackalloc byte[232];
-        try
-        {
-            int n = socket.GetRawSocketOption(6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info);
-            return n >= 104 && BitConverter.ToUInt32(info[100..104]) > 0; // tcpi_total_retrans
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        int block = i / ClientsPerSource;
+        return [127, 1, (byte)(block / 250), (byte)(1 + (block % 250))];
     }
 
     /// <summary>
