@@ -20,6 +20,9 @@ options (each also settable by the environment variable in brackets):
   --timeout SEC       natsload --timeout for each run                     [RUN_TIMEOUT, default 60]
   --no-warmup         skip the short unmeasured warm-up pass per server   [WARMUP=0]
   --no-build          use the natsload already built                      [BUILD=0]
+  --pin               natsload on CPU 0, the servers on the other CPUs    [PIN=1]
+                      (as clients on other hosts would be; needs 2+ CPUs)
+  --no-stalls         skip the machine-noise probe before and after       [STALLS=0]
   -h, --help          this text
 
 scenarios: pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k idle
@@ -43,6 +46,8 @@ OURS_CMD="${OURS_CMD:-}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-60}"
 WARMUP="${WARMUP:-1}"
 BUILD="${BUILD:-1}"
+PIN="${PIN:-0}"
+STALLS="${STALLS:-1}"
 read -r -a EXTRA <<<"${NATSLOAD_ARGS:-}"
 
 while [[ $# -gt 0 ]]; do
@@ -54,6 +59,8 @@ while [[ $# -gt 0 ]]; do
         --timeout) RUN_TIMEOUT="$2"; shift 2 ;;
         --no-warmup) WARMUP=0; shift ;;
         --no-build) BUILD=0; shift ;;
+        --pin) PIN=1; shift ;;
+        --no-stalls) STALLS=0; shift ;;
         -h|--help) usage; exit 0 ;;
         --) shift; EXTRA+=("$@"); break ;;
         *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -83,6 +90,32 @@ else
     NATSLOAD=(dotnet "$NATSLOAD_DIR/natsload.dll")
 fi
 
+# --pin: natsload on CPU 0, every server on the rest, so a scenario bound by the client's CPU (the storms: a
+# loopback connect runs both ends' SYN handling in the caller) measures the server, as clients on other hosts would.
+SERVER_PIN=""
+if [[ "$PIN" == 1 ]]; then
+    if (( $(nproc) < 2 )) || ! command -v taskset >/dev/null; then
+        echo "compare.sh: --pin needs 2+ CPUs and taskset (util-linux)" >&2
+        exit 2
+    fi
+    SERVER_PIN="taskset -c 1-$(( $(nproc) - 1 ))"
+    NATSLOAD=(taskset -c 0 "${NATSLOAD[@]}")
+fi
+
+# The machine's own noise: natsload stalls (a thread pinned to each CPU reading the clock: how often and how
+# long the machine did not run it) before and after the run, and the hypervisor's steal time over the run.
+# On a VM a request in flight during a stall waits for it on either server: a floor under p99.9 and max.
+stalls_probe() {
+    [[ "$STALLS" == 1 ]] || return 0
+    "${NATSLOAD[@]}" stalls --hold 3 --json 2>/dev/null | tr '{},' '\n\n\n' | awk -F: '
+        /"seconds"/ { s = $2 } /"over_1ms"/ { n += $2 } /"stalled_pct"/ { p += $2; c++ }
+        /"max_us"/ { if ($2 > m) m = $2 }
+        END { if (c) printf "%.1f/s of 1 ms or more, longest %.1f ms, %.2f%% of the time stalled (mean per CPU)", n / s, m / 1000, p / c }'
+}
+steal_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
+STALLS_BEFORE="$(stalls_probe)"
+read -r STEAL0 TOTAL0 <<<"$(steal_ticks)"
+
 WORK="$(mktemp -d -t natscompare.XXXXXX)"
 PIDS=()
 SAMPLER=""
@@ -106,7 +139,7 @@ source "$REPO/benchmarks/common.sh"
 start_server() {
     local name="$1" cmd="$2" port="$3"
     shift 3
-    bash -c "exec $cmd -a 127.0.0.1 -p $port $*" >"$WORK/$name.log" 2>&1 &
+    bash -c "exec $SERVER_PIN $cmd -a 127.0.0.1 -p $port $*" >"$WORK/$name.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     for _ in $(seq 1 150); do
@@ -311,6 +344,8 @@ done
 sleep 10
 AFTER_RSS=()
 for i in 0 1; do AFTER_RSS+=("$(rss_kb "${SERVER_PIDS[$i]}")"); done
+read -r STEAL1 TOTAL1 <<<"$(steal_ticks)"
+STALLS_AFTER="$(stalls_probe)"
 
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
 
@@ -329,6 +364,7 @@ echo "natsload comparison, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPU(s), lo
 echo "A = nats-server: ${CMDS[0]}"
 echo "B = natssharp:   ${CMDS[1]}"
 [[ ${#EXTRA[@]} -gt 0 ]] && echo "natsload args: ${EXTRA[*]}"
+[[ "$PIN" == 1 ]] && echo "pinned: natsload on CPU 0, the servers on CPUs 1-$(( $(nproc) - 1 ))"
 echo
 printf '| %-8s | %-22s | %14s | %14s | %9s | %8s | %8s |\n' scenario metric nats-server natssharp "ours/nats" "spread A" "spread B"
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' "----------" "------------------------" "---------------:" "---------------:" "----------:" "---------:" "---------:"
@@ -372,6 +408,8 @@ echo "CPU = utime + stime of the server process(es) (/proc/<pid>/stat) over the 
   idle clients (each CONNECT, SUB _INBOX.<n>.*, PING/PONG); KB / idle conn = (RSS with them - RSS before) / clients."
 [[ " $SCENARIOS " == *" storm"* ]] && echo "storms: natsload CPU = the load tool's own CPU over the storm (the same client for both servers, on the same cores);
   clients w/ dropped SYN = clients whose socket retransmitted (the server's accept queue was full: a 1 s retry each)."
+echo "machine noise: steal $(awk -v s=$((STEAL1 - STEAL0)) -v t=$((TOTAL1 - TOTAL0)) 'BEGIN { printf "%.2f%%", (t > 0 ? 100 * s / t : 0) }') of CPU time over the run (/proc/stat)"
+[[ "$STALLS" == 1 ]] && echo "  CPU stalls (natsload stalls, 3 s per CPU), before: ${STALLS_BEFORE:-n/a}; after: ${STALLS_AFTER:-n/a}"
 echo "idle RSS at start: nats-server $(mb "${IDLE_RSS[0]}"), natssharp $(mb "${IDLE_RSS[1]}")"
 echo "peak RSS (VmHWM): nats-server $(mb "$(hwm_kb "${SERVER_PIDS[0]}")"), natssharp $(mb "$(hwm_kb "${SERVER_PIDS[1]}")")"
 echo "RSS 10 s after the last run: nats-server $(mb "${AFTER_RSS[0]}"), natssharp $(mb "${AFTER_RSS[1]}")"

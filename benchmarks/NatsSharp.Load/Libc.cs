@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace NatsSharp.Load;
 
 /// <summary>
-/// The few Linux socket and epoll calls the storm's client makes directly (see <see cref="StormClients"/>): a
-/// .NET <c>Socket</c> per client costs a SafeHandle, an epoll registration of the runtime's own and a thread-pool
-/// hand-off per completion, all on the cores the server under test needs.
+/// The few Linux calls natsload makes directly: the storm's sockets and epoll set (see <see cref="StormClients"/>:
+/// a .NET <c>Socket</c> per client costs a SafeHandle, an epoll registration of the runtime's own and a thread-pool
+/// hand-off per completion, all on the cores the server under test needs), and a thread's CPU affinity
+/// (<see cref="StallProbe"/>).
 /// </summary>
 internal static unsafe partial class Libc
 {
@@ -88,6 +89,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int epoll_wait(int epfd, EpollEvent* events, int max, int timeoutMs);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int sched_setaffinity(int pid, nint size, ulong* mask);
 
     /// <summary>The errno of the last call above, as text ("Connection refused").</summary>
     public static string Error(int errno) => Marshal.GetPInvokeErrorMessage(errno);

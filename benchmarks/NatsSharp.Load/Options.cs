@@ -22,6 +22,9 @@ internal sealed class Options
           idle     the server's memory per idle client (--pid: the server's process on this host): its RSS once
                    settled, then --msgs clients (default 10k) connect as a real idle client does (CONNECT, one
                    SUB to its own inbox, PING/PONG) and stay; its RSS once settled again -> KB per client
+          stalls   no server: one thread pinned to each CPU reads the clock for --hold seconds (default 3) ->
+                   how often and how long this machine did not run a thread that wanted to (a VM's steal,
+                   interrupts): the floor under any server's p99.9 and max latency here
           js-pub   publish with acks into a file stream, --window unacked -> acked msgs/s, ack latency
                    (--window 1: synchronous publish, p50/p99)
           js-fetch fill a file stream, then a pull consumer fetches --batch at a time, acking each -> msgs/s

@@ -10,6 +10,11 @@ internal static class Program
             return 2;
         }
 
+        if (args[0] == "stalls")
+        {
+            return StallProbe.Run(args); // no server: the machine's own noise
+        }
+
         Options options;
         try
         {
