@@ -93,6 +93,7 @@ fi
 # --pin: natsload on CPU 0, every server on the rest, so a scenario bound by the client's CPU (the storms: a
 # loopback connect runs both ends' SYN handling in the caller) measures the server, as clients on other hosts would.
 SERVER_PIN=""
+PROBE=("${NATSLOAD[@]}")   # the stall probe pins a thread to every CPU itself
 if [[ "$PIN" == 1 ]]; then
     if (( $(nproc) < 2 )) || ! command -v taskset >/dev/null; then
         echo "compare.sh: --pin needs 2+ CPUs and taskset (util-linux)" >&2
@@ -107,7 +108,7 @@ fi
 # On a VM a request in flight during a stall waits for it on either server: a floor under p99.9 and max.
 stalls_probe() {
     [[ "$STALLS" == 1 ]] || return 0
-    "${NATSLOAD[@]}" stalls --hold 3 --json 2>/dev/null | tr '{},' '\n\n\n' | awk -F: '
+    "${PROBE[@]}" stalls --hold 3 --json 2>/dev/null | tr '{},' '\n\n\n' | awk -F: '
         /"seconds"/ { s = $2 } /"over_1ms"/ { n += $2 } /"stalled_pct"/ { p += $2; c++ }
         /"max_us"/ { if ($2 > m) m = $2 }
         END { if (c) printf "%.1f/s of 1 ms or more, longest %.1f ms, %.2f%% of the time stalled (mean per CPU)", n / s, m / 1000, p / c }'
