@@ -158,7 +158,10 @@ internal sealed class NatsConnection : IDisposable
                 ThrowIfClosed("a reply");
             }
 
-            deadline.ThrowIfExpired($"a delivery on {Name}");
+            if (deadline.IsExpired)
+            {
+                deadline.ThrowIfExpired($"a delivery on {Name}"); // the text only when it throws: no allocation per request
+            }
         }
     }
 
