@@ -26,7 +26,7 @@ options (each also settable by the environment variable in brackets):
   -h, --help          this text
 
 scenarios: pub pubsub fanout fanin queue reqrep 1k 64k subjects route storm5k storm15k idle
-  pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), fanin 3m (4 publishers -> 1 subscriber), queue 3m, reqrep 20k requests (p50/p99/p99.9/max),
+  pub 5m msgs, pubsub 3m, fanout 2m (x4 subscribers), fanin 3m (4 publishers -> 1 subscriber), queue 3m, reqrep 50k requests (p50/p99/p99.9/max),
   1k: pubsub 1m x 1 KiB, 64k: pubsub 40k x 64 KiB, subjects: pubsub 1m over 10,000 subjects,
   route: pubsub 2m, publisher on node 1 and subscriber on node 2 of a 2-node cluster,
   storm5k / storm15k: 5,000 / 15,000 clients connecting at once (connects/s, time until all have PONG, CPU),
@@ -204,7 +204,7 @@ scenario_args() {
         pubsub|queue) base="$1 --msgs 3m" ;;
         fanout) base="fanout --msgs 2m" ;;
         fanin) base="fanin --msgs 3m --pubs 4" ;;
-        reqrep) base="reqrep --msgs 20k" ;;
+        reqrep) base="reqrep --msgs 50k" ;;
         1k) base="pubsub --msgs 1m --size 1024" ;;
         64k) base="pubsub --msgs 40k --size 65536" ;;
         subjects) base="pubsub --msgs 1m --subjects 10000" ;;
