@@ -91,6 +91,72 @@ internal readonly ref struct ArgSplitter
         }
     }
 
+    /// <summary>
+    /// One pass over a plain control line from the end of its verb: the blanks after the verb, then the
+    /// arguments from the first (at <paramref name="start"/>) (runs of bytes above the space, between runs of spaces and tabs) into
+    /// <paramref name="tokens"/>, relative to <paramref name="start"/>, and the line's end. Returns the index
+    /// of the CR of the line's CRLF, or -1 when the line is not plain: no CRLF in <paramref name="line"/>
+    /// yet, a control byte where the first argument starts, any other control byte (a lone CR or LF
+    /// among them), or more arguments than <paramref name="tokens"/> holds. The callers' general path takes
+    /// those lines, with every quirk. On a plain line the arguments are what <see cref="Split"/> and
+    /// <see cref="Tokenize"/> find in the bytes between <paramref name="start"/> and the CR.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ScanLine(ReadOnlySpan<byte> line, int verbEnd, Span<Range> tokens, out int start, out int count)
+    {
+        count = 0;
+        int i = verbEnd;
+        while ((uint)i < (uint)line.Length && line[i] is (byte)' ' or (byte)'\t')
+        {
+            i++;
+        }
+
+        start = i;
+        if ((uint)i >= (uint)line.Length || line[i] <= (byte)' ')
+        {
+            return -1;
+        }
+
+        while (true)
+        {
+            int tokenStart = i;
+            byte b;
+            do
+            {
+                if ((uint)++i >= (uint)line.Length)
+                {
+                    return -1;
+                }
+
+                b = line[i];
+            }
+            while (b > (byte)' ');
+
+            if ((uint)count >= (uint)tokens.Length)
+            {
+                return -1;
+            }
+
+            tokens[count++] = new Range(tokenStart - start, i - start);
+            while (b is (byte)' ' or (byte)'\t')
+            {
+                if ((uint)++i >= (uint)line.Length)
+                {
+                    return -1;
+                }
+
+                b = line[i];
+            }
+
+            if (b > (byte)' ')
+            {
+                continue;
+            }
+
+            return b == (byte)'\r' && (uint)(i + 1) < (uint)line.Length && line[i + 1] == (byte)'\n' ? i : -1;
+        }
+    }
+
     // Every byte of a subject, size or sid is above the space: one comparison per byte on the way
     // (the split was the largest single item of a pub/sub profile when each byte took four). NativeAOT
     // did not inline it on its own: a call per byte was 9.5 % of a pub/sub profile.

@@ -116,32 +116,50 @@ internal sealed class ProtocolParser
         where THandler : IProtocolHandler
     {
         consumed = 0;
+        Span<Range> tokens = stackalloc Range[MessageLineTokens];
         while (consumed < span.Length)
         {
             ReadOnlySpan<byte> rest = span[consumed..];
-            int nl = rest.IndexOf((byte)'\n');
-            if (nl < 0)
-            {
-                return ParseStatus.NeedMoreData;
-            }
+            var command = default(Command);
 
-            if (LfStartsArgument(rest[..nl]))
+            // A plain message line (nearly every line) in one pass: its verb, arguments and end together.
+            // Any other line, or one with a quirk, takes the general way, which finds its end first.
+            int cr = ScanMessageLine(rest, tokens, out Verb verb, out int argStart, out int count);
+            int nl;
+            if (cr >= 0)
             {
-                int next = rest[(nl + 1)..].IndexOf((byte)'\n');
-                if (next < 0)
+                nl = cr + 1;
+                if (!ParseMessageArguments(verb, rest[argStart..cr], tokens, count, ref command))
                 {
-                    return CheckContinued(rest.Length - nl);
+                    return ParseStatus.Error;
+                }
+            }
+            else
+            {
+                nl = rest.IndexOf((byte)'\n');
+                if (nl < 0)
+                {
+                    return ParseStatus.NeedMoreData;
                 }
 
-                nl += next + 1;
+                if (LfStartsArgument(rest[..nl]))
+                {
+                    int next = rest[(nl + 1)..].IndexOf((byte)'\n');
+                    if (next < 0)
+                    {
+                        return CheckContinued(rest.Length - nl);
+                    }
+
+                    nl += next + 1;
+                }
+
+                if (!ParseLine(rest[..nl], ref command))
+                {
+                    return ParseStatus.Error;
+                }
             }
 
-            var command = default(Command);
             ReadOnlySpan<byte> line = rest[..nl];
-            if (!ParseLine(line, ref command))
-            {
-                return ParseStatus.Error;
-            }
 
             int total = nl + 1;
             ReadOnlySpan<byte> payload = default;
@@ -422,6 +440,49 @@ internal sealed class ProtocolParser
     private bool IsNotConnectWhileRequired(ReadOnlySpan<byte> partial) =>
         RequireConnect && partial.Length > 0 && (partial[0] | 0x20) != 'c';
 
+    /// <summary>Arguments a plain message line may have for <see cref="ScanMessageLine"/>; more take the general way.</summary>
+    private const int MessageLineTokens = 8;
+
+    /// <summary>
+    /// PUB, HPUB, RMSG, HMSG (routes) and LMSG (leafnodes) in their plain form (one CRLF at the end, no
+    /// other control bytes, an argument right after the verb's blanks): the verb, the arguments and the
+    /// CR's index, in one pass. -1 for every other line: <see cref="ParseLine"/> takes it. On a plain line
+    /// the verb, the arguments' start and the arguments are those ParseLine finds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ScanMessageLine(ReadOnlySpan<byte> rest, Span<Range> tokens, out Verb verb, out int argStart, out int count)
+    {
+        // Before CONNECT (when it is required) every line takes the general way: it answers for the first byte.
+        int verbLength = 0;
+        verb = RequireConnect ? Verb.Unknown : OpTable.IdentifyMessage(rest, RouteMode, RouteMode && LeafMode, out verbLength);
+        if (verb == Verb.Unknown)
+        {
+            argStart = count = 0;
+            return -1;
+        }
+
+        return ArgSplitter.ScanLine(rest, verbLength, tokens, out argStart, out count);
+    }
+
+    /// <summary>What <see cref="ParseLine"/> does with a message line's arguments, from the ones already found.</summary>
+    private bool ParseMessageArguments(Verb verb, ReadOnlySpan<byte> args, scoped ReadOnlySpan<Range> tokens, int count, ref Command command)
+    {
+        if (OpTable.HasArguments(verb) && args.Length > MaxControlLine)
+        {
+            Fail(ParseError.MaxControlLineExceeded, "");
+            return false;
+        }
+
+        command.Verb = verb;
+        return verb switch
+        {
+            Verb.Pub => PubArguments(args, count, tokens[0], tokens[1], tokens[2], ref command),
+            Verb.HPub => HPubArguments(args, count, tokens[0], tokens[1], tokens[2], tokens[3], ref command),
+            Verb.HMsg => RoutedArguments(args, tokens, count, hasHeaders: true, ref command),
+            _ => RoutedArguments(args, tokens, count, hasHeaders: false, ref command), // RMSG, a leafnode's LMSG
+        };
+    }
+
     /// <summary>Recognises the verb and splits the arguments of one control line (without its LF).</summary>
     private bool ParseLine(ReadOnlySpan<byte> rawLine, ref Command command)
     {
@@ -516,6 +577,12 @@ internal sealed class ProtocolParser
     {
         var split = new ArgSplitter(args, crSeparates: false);
         int count = split.Split(out var a0, out var a1, out var a2, out _);
+        return PubArguments(args, count, a0, a1, a2, ref command);
+    }
+
+    /// <summary>PUB subject [reply] size, from its split arguments (<paramref name="count"/> of them, the first three given).</summary>
+    private bool PubArguments(ReadOnlySpan<byte> args, int count, Range a0, Range a1, Range a2, ref Command command)
+    {
         long size;
         switch (count)
         {
@@ -550,14 +617,20 @@ internal sealed class ProtocolParser
 
     private bool ParseHPub(ReadOnlySpan<byte> args, ref Command command)
     {
+        var split = new ArgSplitter(args, crSeparates: false);
+        int count = split.Split(out var a0, out var a1, out var a2, out var a3);
+        return HPubArguments(args, count, a0, a1, a2, a3, ref command);
+    }
+
+    /// <summary>HPUB subject [reply] hdr total, from its split arguments (<paramref name="count"/> of them, the first four given).</summary>
+    private bool HPubArguments(ReadOnlySpan<byte> args, int count, Range a0, Range a1, Range a2, Range a3, ref Command command)
+    {
         if (!HeadersAllowed)
         {
             Fail(ParseError.HeadersNotSupported, "message headers not supported");
             return false;
         }
 
-        var split = new ArgSplitter(args, crSeparates: false);
-        int count = split.Split(out var a0, out var a1, out var a2, out var a3);
         long headerSize;
         long totalSize;
         switch (count)
@@ -662,6 +735,12 @@ internal sealed class ProtocolParser
             ArgSplitter.Tokenize(args, t);
         }
 
+        return RoutedArguments(args, t, n, hasHeaders, ref command);
+    }
+
+    /// <summary>A routed message's arguments from its split ones (<paramref name="n"/> of them; those past the span's end not kept).</summary>
+    private bool RoutedArguments(ReadOnlySpan<byte> args, scoped ReadOnlySpan<Range> t, int n, bool hasHeaders, ref Command command)
+    {
         int sizes = hasHeaders ? 2 : 1;
         int b = SubjectIndex;
         if (n < b + 1 + sizes || n > MaxRoutedArgs)

@@ -33,6 +33,17 @@ internal sealed class ChunkedFeeder
         return LastStatus;
     }
 
+    /// <summary>Parses <paramref name="chunks"/> as the segments of one read (each its own segment).</summary>
+    public ParseStatus FeedSegments(IProtocolHandler handler, params byte[][] chunks)
+    {
+        _segments.AddRange(chunks.Where(c => c.Length > 0));
+        ReadOnlySequence<byte> buffer = Build();
+        long before = buffer.Length;
+        LastStatus = _parser.Parse(ref buffer, handler);
+        Drop(before - buffer.Length);
+        return LastStatus;
+    }
+
     private ReadOnlySequence<byte> Build()
     {
         if (_segments.Count == 0)
