@@ -93,8 +93,9 @@ internal readonly ref struct ArgSplitter
 
     /// <summary>
     /// One pass over a plain control line from the end of its verb: the blanks after the verb, then the
-    /// arguments from the first (at <paramref name="start"/>) (runs of bytes above the space, between runs of spaces and tabs) into
-    /// <paramref name="tokens"/>, relative to <paramref name="start"/>, and the line's end. Returns the index
+    /// arguments (runs of bytes above the space, between runs of spaces and tabs; the first at
+    /// <paramref name="start"/>) into <paramref name="tokens"/>, relative to <paramref name="start"/>, and
+    /// the line's end. Returns the index
     /// of the CR of the line's CRLF, or -1 when the line is not plain: no CRLF in <paramref name="line"/>
     /// yet, a control byte where the first argument starts, any other control byte (a lone CR or LF
     /// among them), or more arguments than <paramref name="tokens"/> holds. The callers' general path takes
