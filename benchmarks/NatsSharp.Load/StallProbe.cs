@@ -58,7 +58,7 @@ internal static class StallProbe
         for (int c = 0; c < cpus; c++)
         {
             var r = results[c] = new CpuStalls { Cpu = c };
-            threads[c] = new Thread(() => Spin(r, end)) { IsBackground = true, Priority = ThreadPriority.Normal };
+            threads[c] = new Thread(() => Spin(r, end)) { IsBackground = true };
             threads[c].Start();
         }
 
