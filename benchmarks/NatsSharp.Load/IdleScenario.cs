@@ -20,6 +20,8 @@ internal static class IdleScenario
 
     private static readonly TimeSpan SettleWindow = TimeSpan.FromSeconds(5);
 
+    private static readonly byte[] Pong = "PONG\r\n"u8.ToArray();
+
     public static RunResult Run(Options o, Deadline deadline)
     {
         NatsUrl url = NatsUrl.Parse(o.Url);
@@ -35,7 +37,7 @@ internal static class IdleScenario
         {
             // One client first, closed again: the server's one-time set-up for its first connection is not per client.
             sockets[clients] = Connect(address, clients);
-            string? info = StormScenario.HandshakeAsync(sockets[clients]!, endpoint, Handshake(connectNoPing, clients), true, done, clients, cts.Token)
+            string? info = HandshakeAsync(sockets[clients]!, endpoint, Handshake(connectNoPing, clients), true, done, clients, cts.Token)
                 .WaitAsync(deadline.Remaining).GetAwaiter().GetResult();
 
             sockets[clients]!.Dispose();
@@ -53,10 +55,10 @@ internal static class IdleScenario
                 {
                     int i = first + k;
                     sockets[i] = Connect(address, i);
-                    tasks[k] = StormScenario.HandshakeAsync(sockets[i]!, endpoint, Handshake(connectNoPing, i), false, done, i, cts.Token);
+                    tasks[k] = HandshakeAsync(sockets[i]!, endpoint, Handshake(connectNoPing, i), false, done, i, cts.Token);
                 }
 
-                (int served, string? error) = StormScenario.WaitAndCount(tasks, deadline.Remaining);
+                (int served, string? error) = WaitAndCount(tasks, deadline.Remaining);
                 ok += served;
                 firstError ??= error;
             }
@@ -86,7 +88,7 @@ internal static class IdleScenario
     private static Socket Connect(IPAddress address, int i)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        StormScenario.BindSource(socket, address, i);
+        BindSource(socket, address, i);
         return socket;
     }
 
@@ -98,4 +100,93 @@ internal static class IdleScenario
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Binds client <paramref name="i"/>'s socket to its source address (<see cref="StormScenario.SourceAddress"/>) when the server is on loopback.</summary>
+    private static void BindSource(Socket socket, IPAddress server, int i)
+    {
+        if (!OperatingSystem.IsLinux() || server.AddressFamily != AddressFamily.InterNetwork || !IPAddress.IsLoopback(server))
+        {
+            return;
+        }
+
+        socket.SetRawSocketOption(0 /* IPPROTO_IP */, 24 /* IP_BIND_ADDRESS_NO_PORT */, BitConverter.GetBytes(1));
+        socket.Bind(new IPEndPoint(new IPAddress(StormScenario.SourceAddress(i)), 0));
+    }
+
+    /// <summary>Waits (bounded) for the clients' handshakes: how many got their PONG, and the first failure.</summary>
+    private static (int Ok, string? FirstError) WaitAndCount(Task<string?>[] tasks, TimeSpan timeout)
+    {
+        try
+        {
+            Task.WaitAll(tasks, timeout);
+        }
+        catch (AggregateException)
+        {
+            // Each failure is counted below.
+        }
+
+        int ok = 0;
+        string? firstError = null;
+        foreach (Task<string?> t in tasks)
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                ok++;
+            }
+            else
+            {
+                firstError ??= t.IsCompleted ? t.Exception?.InnerException?.Message ?? "cancelled" : "timed out";
+            }
+        }
+
+        return (ok, firstError);
+    }
+
+    /// <summary>Connect, read INFO, CONNECT + PING, read to the PONG. Returns the INFO line of the first client.</summary>
+    private static async Task<string?> HandshakeAsync(Socket socket, IPEndPoint endpoint, byte[] connect, bool keepInfo, long[] done, int index, CancellationToken ct)
+    {
+        await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+        byte[] buffer = new byte[4096];
+        int filled = await ReadUntilAsync(socket, buffer, 0, "\r\n"u8.ToArray(), ct).ConfigureAwait(false);
+        int lineEnd = buffer.AsSpan(0, filled).IndexOf("\r\n"u8);
+        if (!buffer.AsSpan().StartsWith("INFO "u8))
+        {
+            throw new LoadException("the server sent no INFO: " + Encoding.ASCII.GetString(buffer, 0, lineEnd));
+        }
+
+        string? info = keepInfo ? Encoding.UTF8.GetString(buffer, 0, lineEnd) : null;
+        await socket.SendAsync(connect, SocketFlags.None, ct).ConfigureAwait(false);
+        int rest = filled - lineEnd - 2;
+        buffer.AsSpan(lineEnd + 2, rest).CopyTo(buffer);
+        filled = await ReadUntilAsync(socket, buffer, rest, Pong, ct).ConfigureAwait(false);
+        if (buffer.AsSpan(0, filled).IndexOf("-ERR"u8) >= 0)
+        {
+            throw new LoadException("the server refused the client: " + Encoding.ASCII.GetString(buffer, 0, filled).Trim());
+        }
+
+        done[index] = Stopwatch.GetTimestamp();
+        return info;
+    }
+
+    private static async Task<int> ReadUntilAsync(Socket socket, byte[] buffer, int filled, byte[] marker, CancellationToken ct)
+    {
+        while (buffer.AsSpan(0, filled).IndexOf(marker) < 0)
+        {
+            if (filled == buffer.Length)
+            {
+                throw new LoadException("the handshake does not fit in 4 KB");
+            }
+
+            int n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new LoadException("the server closed the connection during the handshake");
+            }
+
+            filled += n;
+        }
+
+        return filled;
+    }
 }
+

@@ -16,8 +16,6 @@ internal static unsafe partial class Libc
     public const int SOCK_CLOEXEC = 0x80000;
     public const int IPPROTO_IP = 0;
     public const int IPPROTO_TCP = 6;
-    public const int SOL_SOCKET = 1;
-    public const int SO_ERROR = 4;
     public const int TCP_NODELAY = 1;
     public const int TCP_INFO = 11;
     public const int IP_BIND_ADDRESS_NO_PORT = 24;
@@ -29,8 +27,6 @@ internal static unsafe partial class Libc
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;
     public const uint EPOLLIN = 0x001;
-    public const uint EPOLLERR = 0x008;
-    public const uint EPOLLHUP = 0x010;
 
     /// <summary>struct epoll_event: packed on x86-64 (12 bytes).</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 4)]

@@ -27,8 +27,7 @@ internal struct InboundBuffer
     {
         if (_array is null)
         {
-            _array = ArrayPool<byte>.Shared.Rent(Math.Max(InitialSize, minimum));
-            _start = _end = 0;
+            _array = ArrayPool<byte>.Shared.Rent(Math.Max(InitialSize, minimum)); // _start and _end are 0: Release reset them
         }
         else if (_array.Length - _end < minimum)
         {

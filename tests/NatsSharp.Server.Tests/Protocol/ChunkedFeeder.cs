@@ -19,19 +19,7 @@ internal sealed class ChunkedFeeder
     /// <summary>Bytes still held (a partial command).</summary>
     public long Pending => _segments.Sum(s => (long)s.Length);
 
-    public ParseStatus Feed(byte[] chunk, IProtocolHandler handler)
-    {
-        if (chunk.Length > 0)
-        {
-            _segments.Add(chunk);
-        }
-
-        ReadOnlySequence<byte> buffer = Build();
-        long before = buffer.Length;
-        LastStatus = _parser.Parse(ref buffer, handler);
-        Drop(before - buffer.Length);
-        return LastStatus;
-    }
+    public ParseStatus Feed(byte[] chunk, IProtocolHandler handler) => FeedSegments(handler, chunk);
 
     /// <summary>Parses <paramref name="chunks"/> as the segments of one read (each its own segment).</summary>
     public ParseStatus FeedSegments(IProtocolHandler handler, params byte[][] chunks)
