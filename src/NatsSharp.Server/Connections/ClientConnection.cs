@@ -55,8 +55,8 @@ internal sealed partial class ClientConnection : Connection, IProtocolHandler, I
         ? $"{RemoteHost}:{RemotePort} - cid:{Id} - \"v{named.Version}:{named.Lang}:{named.Name}\" - "
         : $"{RemoteHost}:{RemotePort} - {(IsWebSocket ? "wid" : "cid")}:{Id} - ";
 
-    /// <summary>Until CONNECT is accepted (its password check may be bcrypt's).</summary>
-    protected override bool ParsesOnWorker => !_connectReceived;
+    /// <summary>Until CONNECT is accepted, where it is checked (a password may be bcrypt's); without auth it is cheap.</summary>
+    protected override bool ParsesOnWorker => !_connectReceived && Auth.Required;
 
     /// <param name="webSocket">Came in on the websocket port: <paramref name="stream"/> carries websocket frames (TLS, if any, is under it).</param>
     public ClientConnection(NatsServer server, ulong id, Socket socket, Stream stream, bool webSocket = false)

@@ -60,10 +60,18 @@ internal abstract partial class Connection
     protected virtual bool ParsesOnWorker => false;
 
     /// <summary>The read loop: one per connection, until it closes (not an async method itself: one state machine fewer per connection).</summary>
-    protected Task RunReadLoopAsync() =>
-        Socket is { } socket && Stream is NetworkStream
-            ? RunSocketReadLoopAsync(socket) // plain TCP: no TLS, no websocket frames
-            : RunStreamReadLoopAsync();
+    protected Task RunReadLoopAsync()
+    {
+        if (Socket is not { } socket || Stream is not NetworkStream)
+        {
+            return RunStreamReadLoopAsync(); // TLS, websocket frames
+        }
+
+        // A plain client socket in non-blocking mode (SendDirectly) is read from the ReadinessLoop's events.
+        return _sendsDirect && ReadinessLoop.Shared is { } loop
+            ? StartReadinessReads(loop, socket)
+            : RunSocketReadLoopAsync(socket);
+    }
 
     /// <summary>The read loop over a stream (TLS, websocket frames).</summary>
     private async Task RunStreamReadLoopAsync()

@@ -144,6 +144,8 @@ internal abstract partial class Connection : Subjects.Subscriber
             Socket?.Dispose();
         }
 
+        TryEndIdleReads(); // reads waiting for an event end here; a running reader ends them itself
+
         IdleTrim.Note(); // after a storm of connections, their memory goes back once quiet
         WakeWriter();
         OnClosed(Reason);

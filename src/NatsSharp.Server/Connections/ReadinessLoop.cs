@@ -1,0 +1,180 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace NatsSharp.Server.Connections;
+
+/// <summary>
+/// One thread waiting in epoll (Linux) for plain client sockets to become readable, which then reads and parses
+/// on that thread (Connection.Readiness.cs). In place of .NET's socket engine for those reads: no receive
+/// operation, awaitable or engine registration per connection, no receive that only learns "nothing yet"
+/// (EAGAIN) before each wait, and no hop to a thread-pool worker for a read. Sends, closes, TLS and websocket
+/// connections, routes and leafnodes keep .NET's sockets. Sockets are registered edge-triggered: a reader
+/// reads until the socket is drained, and each arrival after that is a new event. <c>NATSSHARP_EPOLL=0</c> in
+/// the environment, or no epoll (not Linux), leaves every read to .NET.
+/// </summary>
+internal sealed class ReadinessLoop
+{
+    private const int EpollIn = 0x001;
+    private const int EpollErr = 0x008;
+    private const int EpollHup = 0x010;
+    private const int EpollRdHup = 0x2000;
+    private const uint EpollEt = 1u << 31;
+    private const int EpollCtlAdd = 1;
+    private const int EpollCloexec = 0x80000;
+    private const int Eintr = 4;
+    private const int MaxEvents = 256;
+
+    /// <summary>Event bits after which the peer sends nothing more: read to the end, not only until a short read.</summary>
+    public const int HangUpEvents = EpollErr | EpollHup | EpollRdHup;
+
+    private static readonly Lazy<ReadinessLoop?> s_shared = new(Start);
+
+    // struct epoll_event is packed on x86-64 (12 bytes: events, then data at 4); elsewhere data is 8-aligned (16).
+    private static readonly int s_eventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    private static readonly int s_dataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
+
+    private readonly int _epoll;
+    private readonly Lock _slotsLock = new();
+    private Connection?[] _slots = new Connection?[1024];
+    private readonly Stack<int> _freeSlots = new();
+    private int _nextSlot;
+    private uint _generation;
+
+    private ReadinessLoop(int epoll)
+    {
+        _epoll = epoll;
+        var thread = new Thread(Run) { IsBackground = true, Name = "natssharp epoll" };
+        thread.UnsafeStart();
+    }
+
+    /// <summary>The process's one loop, started at first use; null where reads stay with .NET's sockets.</summary>
+    public static ReadinessLoop? Shared => s_shared.Value;
+
+    private static ReadinessLoop? Start()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("NATSSHARP_EPOLL") == "0")
+        {
+            return null;
+        }
+
+        try
+        {
+            int epoll = EpollCreate1(EpollCloexec);
+            return epoll < 0 ? null : new ReadinessLoop(epoll);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Adds the socket (non-blocking already) for its readable events to <paramref name="connection"/>, which
+    /// carries the returned token from then on (an event for a token no longer registered is dropped). Zero when
+    /// it could not be added (closed meanwhile).
+    /// </summary>
+    public ulong Register(Connection connection, Socket socket)
+    {
+        ulong token;
+        lock (_slotsLock)
+        {
+            if (!_freeSlots.TryPop(out int slot))
+            {
+                slot = _nextSlot++;
+                if (slot == _slots.Length)
+                {
+                    // The loop reads the array after epoll_wait returns, which is after the registration below:
+                    // it sees the grown array with this slot in it.
+                    Array.Resize(ref _slots, _slots.Length * 2);
+                }
+            }
+
+            token = ((ulong)++_generation << 32) | (uint)slot;
+            connection.ReadinessToken = token;
+            Volatile.Write(ref _slots[slot], connection);
+        }
+
+        Span<byte> ev = stackalloc byte[16];
+        ev.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(ev, EpollIn | EpollRdHup | EpollEt);
+        BinaryPrimitives.WriteUInt64LittleEndian(ev[s_dataOffset..], token);
+        bool added;
+        try
+        {
+            added = EpollCtl(_epoll, EpollCtlAdd, socket.SafeHandle, ref MemoryMarshal.GetReference(ev)) == 0; // the handle is held for the call
+        }
+        catch (ObjectDisposedException)
+        {
+            added = false;
+        }
+
+        if (!added)
+        {
+            Unregister(token);
+            return 0;
+        }
+
+        return token;
+    }
+
+    /// <summary>
+    /// The connection reads no more: its slot is free for the next one. The socket is not taken out of the epoll
+    /// set (its close does that); an event still coming for it carries a token no connection has.
+    /// </summary>
+    public void Unregister(ulong token)
+    {
+        int slot = (int)(uint)token;
+        lock (_slotsLock)
+        {
+            if (_slots[slot] is { } connection && connection.ReadinessToken == token)
+            {
+                Volatile.Write(ref _slots[slot], null);
+                _freeSlots.Push(slot);
+            }
+        }
+    }
+
+    private void Run()
+    {
+        byte[] events = new byte[MaxEvents * s_eventSize];
+        while (true)
+        {
+            int n = EpollWait(_epoll, ref events[0], MaxEvents, -1);
+            if (n < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == Eintr)
+                {
+                    continue;
+                }
+
+                return; // the epoll set is gone: nothing can be waited for
+            }
+
+            Connection?[] slots = Volatile.Read(ref _slots);
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<byte> ev = events.AsSpan(i * s_eventSize, s_eventSize);
+                int flags = (int)BinaryPrimitives.ReadUInt32LittleEndian(ev);
+                ulong token = BinaryPrimitives.ReadUInt64LittleEndian(ev[s_dataOffset..]);
+                int slot = (int)(uint)token;
+                if (slot < slots.Length && Volatile.Read(ref slots[slot]) is { } connection && connection.ReadinessToken == token)
+                {
+                    connection.OnReadable(flags);
+                }
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int EpollCreate1(int flags);
+
+    [DllImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int EpollCtl(int epoll, int op, SafeHandle fd, ref byte ev);
+
+    [DllImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int EpollWait(int epoll, ref byte events, int maxEvents, int timeout);
+}
