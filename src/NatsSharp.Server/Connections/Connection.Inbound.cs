@@ -67,8 +67,8 @@ internal abstract partial class Connection
             return RunStreamReadLoopAsync(); // TLS, websocket frames
         }
 
-        // A plain client socket in non-blocking mode (SendDirectly) is read from the ReadinessLoop's events.
-        return _sendsDirect && ReadinessLoop.Shared is { } loop
+        // A plain client socket (SendDirectly) is read from the ReadinessLoop's events, where there is one.
+        return _sendsDirect && NonBlockingCalls.Available && ReadinessLoop.Shared is { } loop
             ? StartReadinessReads(loop, socket)
             : RunSocketReadLoopAsync(socket);
     }

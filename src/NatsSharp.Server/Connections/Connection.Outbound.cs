@@ -22,7 +22,7 @@ internal abstract partial class Connection
 
     private readonly FlushSignal _flushSignal = new();
     private CancellationTokenSource? _writeTimeout; // made by the first write that has to wait for the socket
-    private bool _sendsDirect; // a plain socket in non-blocking mode: a small write is first tried with one send (SendDirectly)
+    private bool _sendsDirect; // a plain socket: a small write is first tried with one send that does not wait (SendDirectly)
     private const int DirectSendLimit = MinBuffer; // larger writes (a subscriber's bursts) keep the asynchronous send
     private byte[] _active = [];
     private int _activeLength;
@@ -700,11 +700,11 @@ internal abstract partial class Connection
 
     /// <summary>
     /// From now on the write loop tries each small write (up to <see cref="DirectSendLimit"/>: a PONG, +OK, a
-    /// reply) with one non-blocking send first (the socket is put in non-blocking mode): what the socket takes at
-    /// once needs no asynchronous send, no deadline timer and no awaitable per connection (in a connection storm,
-    /// its PONG). What it does not take, and larger writes, go the asynchronous way under the write deadline, as
-    /// before. Plain sockets only (a TLS or websocket stream frames what it writes); call before the write loop
-    /// first writes.
+    /// reply) with one send that does not wait first: what the socket takes at once needs no asynchronous send,
+    /// no deadline timer and no awaitable per connection (in a connection storm, its PONG). What it does not take,
+    /// and larger writes, go the asynchronous way under the write deadline, as before. Plain sockets only (a TLS
+    /// or websocket stream frames what it writes); call before the write loop first writes. On Linux the socket
+    /// stays in blocking mode (<see cref="NonBlockingCalls"/>); elsewhere it is put in non-blocking mode.
     /// </summary>
     protected void SendDirectly()
     {
@@ -712,7 +712,11 @@ internal abstract partial class Connection
         {
             try
             {
-                socket.Blocking = false;
+                if (!NonBlockingCalls.Available)
+                {
+                    socket.Blocking = false;
+                }
+
                 _sendsDirect = true;
             }
             catch (ObjectDisposedException)
@@ -723,24 +727,30 @@ internal abstract partial class Connection
     }
 
     /// <summary>
-    /// One non-blocking send on a plain socket: the bytes it took (0 when it is full), or -1 with the connection
-    /// closed as the asynchronous send's failure closes it (a socket disposed meanwhile counts as that too).
+    /// One send that does not wait, on a plain socket: the bytes it took (0 when it is full), or -1 with the
+    /// connection closed as the asynchronous send's failure closes it (a socket disposed meanwhile counts as that too).
     /// </summary>
     protected int SendNow(ReadOnlySpan<byte> data)
     {
         int sent;
-        SocketError error;
         try
         {
-            sent = Socket!.Send(data, SocketFlags.None, out error);
+            if (NonBlockingCalls.Available)
+            {
+                sent = NonBlockingCalls.Send(Socket!, data);
+            }
+            else
+            {
+                sent = Socket!.Send(data, SocketFlags.None, out SocketError error);
+                sent = error switch { SocketError.Success => sent, SocketError.WouldBlock => 0, _ => -1 };
+            }
         }
         catch (ObjectDisposedException)
         {
-            sent = 0;
-            error = SocketError.OperationAborted;
+            sent = -1;
         }
 
-        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        if (sent < 0)
         {
             Close(IsClosing ? Reason : ClosedReason.WriteError);
             return -1;

@@ -19,7 +19,6 @@ internal abstract partial class Connection
     private int _readsState;
     private int _hangUpSeen; // ReadinessLoop.HangUpEvents seen: the reader reads until the end, not until a short read
     private InboundBuffer _readsBuffer;
-    private bool _readsInline; // past the handshake: small reads parse on the loop's thread, sends complete there
     private int _handedOffBytes; // received on the loop's thread, parsed by the worker it went to
     private bool _handedOffDrained; // and that read was short: the socket had nothing more
 
@@ -105,7 +104,7 @@ internal abstract partial class Connection
 
                     bool hangUp = Volatile.Read(ref _hangUpSeen) != 0;
                     Span<byte> into = _readsBuffer.GetMemory(MinimumReadSize).Span;
-                    n = socket.Receive(into, SocketFlags.None, out SocketError error);
+                    SocketError error = NonBlockingCalls.Receive(socket, into, out n);
                     if (error == SocketError.WouldBlock)
                     {
                         if (GoIdle())
@@ -157,11 +156,6 @@ internal abstract partial class Connection
                 }
 
                 _readsBuffer.Consume(unread - buffer.Length);
-                if (!_readsInline && !ParsesOnWorker)
-                {
-                    _readsInline = true;
-                    SocketCompletions.PreferInline(socket); // a send that has to wait completes on .NET's epoll thread too
-                }
 
                 if (PublishBatch is { HasBacklogged: true } batch)
                 {
