@@ -22,6 +22,7 @@ internal abstract partial class Connection
 
     private readonly FlushSignal _flushSignal = new();
     private CancellationTokenSource? _writeTimeout; // made by the first write that has to wait for the socket
+    private bool _sendsInline; // a plain client socket whose asynchronous sends complete on .NET's epoll thread
     private bool _sendsDirect; // a plain socket: a small write is first tried with one send that does not wait (SendDirectly)
     private const int DirectSendLimit = MinBuffer; // larger writes (a subscriber's bursts) keep the asynchronous send
     private byte[] _active = [];
@@ -782,6 +783,15 @@ internal abstract partial class Connection
         Stream stream = Stream!;
         CancellationTokenSource timeout = _writeTimeout ??= new CancellationTokenSource();
         timeout.CancelAfter(WriteDeadline);
+        if (_sendsDirect && !_sendsInline)
+        {
+            // The first asynchronous send of a plain client socket (read by the ReadinessLoop, whose socket has no
+            // asynchronous context until now): its completions run on .NET's epoll thread, as a socket read by
+            // .NET's engine has them once past CONNECT, so the drain goes on with one hop to a worker (below), not two.
+            _sendsInline = true;
+            SocketCompletions.PreferInline(Socket!);
+        }
+
         try
         {
             ValueTask write = stream.WriteAsync(buffer.AsMemory(offset, length), timeout.Token);
