@@ -105,7 +105,8 @@ public class ReadinessLoopTests
 
     [Theory]
     [InlineData("0")] // reads through .NET's sockets
-    [InlineData("1")] // the loop (any other value, or none)
+    [InlineData("1")] // one loop (the default below 16 CPUs)
+    [InlineData("3")] // three: the two connections below go to different loops
     public async Task The_daemon_answers_with_and_without_its_own_loop(string epoll)
     {
         string dir = Directory.CreateTempSubdirectory("epoll-").FullName;

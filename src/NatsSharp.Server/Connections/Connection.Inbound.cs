@@ -68,7 +68,7 @@ internal abstract partial class Connection
         }
 
         // A plain client socket (SendDirectly) is read from the ReadinessLoop's events, where there is one.
-        return _sendsDirect && NonBlockingCalls.Available && ReadinessLoop.Shared is { } loop
+        return _sendsDirect && NonBlockingCalls.Available && ReadinessLoop.Next() is { } loop
             ? StartReadinessReads(loop, socket)
             : RunSocketReadLoopAsync(socket);
     }

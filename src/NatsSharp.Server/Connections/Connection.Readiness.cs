@@ -22,7 +22,9 @@ internal abstract partial class Connection
     private int _handedOffBytes; // received on the loop's thread, parsed by the worker it went to
     private bool _handedOffDrained; // and that read was short: the socket had nothing more
 
-    /// <summary>The connection's registration with the <see cref="ReadinessLoop"/> (0: none).</summary>
+    private ReadinessLoop? _readinessLoop;
+
+    /// <summary>The connection's registration with its <see cref="ReadinessLoop"/> (0: none).</summary>
     internal ulong ReadinessToken { get; set; }
 
     /// <summary>
@@ -33,6 +35,7 @@ internal abstract partial class Connection
     private Task StartReadinessReads(ReadinessLoop loop, Socket socket)
     {
         Interlocked.Exchange(ref _receiving, 1); // waiting for bytes, as a pending receive (TryLinger)
+        _readinessLoop = loop;
         if (loop.Register(this, socket) == 0)
         {
             Volatile.Write(ref _receiving, 0);
@@ -225,7 +228,7 @@ internal abstract partial class Connection
     {
         EndReceive();
         _readsBuffer.Release();
-        ReadinessLoop.Shared!.Unregister(ReadinessToken);
+        _readinessLoop!.Unregister(ReadinessToken);
     }
 
     /// <summary>Closes on a worker when called on the loop's thread: a close unsubscribes and logs, which the loop's other sockets would wait for.</summary>

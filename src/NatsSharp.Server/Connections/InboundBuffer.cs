@@ -9,7 +9,8 @@ namespace NatsSharp.Server.Connections;
 /// none. What the parser leaves (a partial command) stays and the next receive appends to it; it moves to the
 /// front when too little room is left behind it, and the array is replaced by one twice as large when the
 /// partial command itself fills it (a large payload). The parser always sees one contiguous span.
-/// A struct: it lives in the read loop's state machine, nothing is allocated for it.
+/// A struct: it lives in the read loop's state machine or the connection (Connection.Readiness.cs), nothing is
+/// allocated for it.
 /// </summary>
 internal struct InboundBuffer
 {

@@ -5,13 +5,14 @@ using System.Runtime.InteropServices;
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// One thread waiting in epoll (Linux) for plain client sockets to become readable, which then reads and parses
+/// A thread waiting in epoll (Linux) for plain client sockets to become readable, which then reads and parses
 /// on that thread (Connection.Readiness.cs). In place of .NET's socket engine for those reads: no receive
 /// operation, awaitable or engine registration per connection, no receive that only learns "nothing yet"
 /// (EAGAIN) before each wait, and no hop to a thread-pool worker for a read. Sends, closes, TLS and websocket
 /// connections, routes and leafnodes keep .NET's sockets. Sockets are registered edge-triggered: a reader
-/// reads until the socket is drained, and each arrival after that is a new event. <c>NATSSHARP_EPOLL=0</c> in
-/// the environment, or no epoll (not Linux), leaves every read to .NET.
+/// reads until the socket is drained, and each arrival after that is a new event. A process has one loop per 8
+/// CPUs (at least one), each socket registered with the next in turn; <c>NATSSHARP_EPOLL=N</c> in the
+/// environment sets the count, <c>NATSSHARP_EPOLL=0</c> (or no epoll: not Linux) leaves every read to .NET.
 /// </summary>
 internal sealed class ReadinessLoop
 {
@@ -28,7 +29,8 @@ internal sealed class ReadinessLoop
     /// <summary>Event bits after which the peer sends nothing more: read to the end, not only until a short read.</summary>
     public const int HangUpEvents = EpollErr | EpollHup | EpollRdHup;
 
-    private static readonly Lazy<ReadinessLoop?> s_shared = new(Start);
+    private static readonly Lazy<ReadinessLoop[]> s_loops = new(StartAll);
+    private static int s_nextLoop;
 
     // struct epoll_event is packed on x86-64 (12 bytes: events, then data at 4); elsewhere data is 8-aligned (16).
     private static readonly int s_eventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
@@ -48,25 +50,46 @@ internal sealed class ReadinessLoop
         thread.UnsafeStart();
     }
 
-    /// <summary>The process's one loop, started at first use; null where reads stay with .NET's sockets.</summary>
-    public static ReadinessLoop? Shared => s_shared.Value;
-
-    private static ReadinessLoop? Start()
+    /// <summary>The loop the next socket goes to (the process's loops start at first use); null where reads stay with .NET's sockets.</summary>
+    public static ReadinessLoop? Next()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("NATSSHARP_EPOLL") == "0")
+        ReadinessLoop[] loops = s_loops.Value;
+        return loops.Length switch
         {
-            return null;
+            0 => null,
+            1 => loops[0],
+            _ => loops[(int)((uint)Interlocked.Increment(ref s_nextLoop) % (uint)loops.Length)],
+        };
+    }
+
+    private static ReadinessLoop[] StartAll()
+    {
+        string? setting = Environment.GetEnvironmentVariable("NATSSHARP_EPOLL");
+        int count = int.TryParse(setting, out int n) && n >= 0 ? n : Math.Max(1, Environment.ProcessorCount / 8);
+        if (!OperatingSystem.IsLinux() || count == 0)
+        {
+            return [];
         }
 
+        var loops = new List<ReadinessLoop>();
         try
         {
-            int epoll = EpollCreate1(EpollCloexec);
-            return epoll < 0 ? null : new ReadinessLoop(epoll);
+            for (int i = 0; i < count; i++)
+            {
+                int epoll = EpollCreate1(EpollCloexec);
+                if (epoll < 0)
+                {
+                    break; // as many as could be made (none: reads stay with .NET)
+                }
+
+                loops.Add(new ReadinessLoop(epoll));
+            }
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            return null;
         }
+
+        return [.. loops];
     }
 
     /// <summary>
@@ -112,6 +135,7 @@ internal sealed class ReadinessLoop
         if (!added)
         {
             Unregister(token);
+            connection.ReadinessToken = 0;
             return 0;
         }
 
