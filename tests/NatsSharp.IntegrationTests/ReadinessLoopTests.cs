@@ -140,5 +140,22 @@ public class ReadinessLoopTests
         string text = received.ToString();
         Assert.StartsWith("INFO {", text);
         Assert.EndsWith("MSG a.b 1 reply.x 5\r\nhello\r\nPONG\r\nPONG\r\n", text);
+
+        // The loops are threads of their own, named for top -H: as many as asked for (none with 0).
+        int loops = Directory.GetDirectories($"/proc/{d.Pid}/task").Count(t => ThreadName(t) == "natssharp epoll");
+        Assert.Equal(int.Parse(epoll, System.Globalization.CultureInfo.InvariantCulture), loops);
+    }
+
+    /// <summary>A thread's name from /proc; "" for one that ended meanwhile (a pool worker may).</summary>
+    private static string ThreadName(string taskDir)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(taskDir, "comm")).Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 }
