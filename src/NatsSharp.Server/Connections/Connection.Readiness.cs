@@ -159,7 +159,6 @@ internal abstract partial class Connection
                 }
 
                 _readsBuffer.Consume(unread - buffer.Length);
-
                 if (PublishBatch is { HasBacklogged: true } batch)
                 {
                     // Back-pressure: read on once they drain (the state stays Running meanwhile).
@@ -169,6 +168,8 @@ internal abstract partial class Connection
                         wait.AsTask().ContinueWith(static (_, c) => ((Connection)c!).RunReads(-1, drained: false), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                         return;
                     }
+
+                    wait.GetAwaiter().GetResult();
                 }
 
                 if (drained && GoIdle())
