@@ -26,7 +26,7 @@ if [ "${NATIVE:-$([ $# -eq 0 ] && echo 1 || echo 0)}" = 1 ]; then
   echo "publishing the native natssharp (NativeAOT) to $native"
   if dotnet publish src/NatsSharp -c Release -o "$native" >"$native/publish.log" 2>&1 && [ -x "$native/natssharp" ]; then
     echo "running the daemon tests against the native binary"
-    daemon_tests="FullyQualifiedName~NatsSharp.IntegrationTests.Daemon|FullyQualifiedName~DaemonSecurityTests|FullyQualifiedName~MonitoringDaemonTests|FullyQualifiedName~SampleConfigDaemonTests|FullyQualifiedName~LameDuckSideBySideTests|FullyQualifiedName~ReloadSideBySideTests"
+    daemon_tests="FullyQualifiedName~NatsSharp.IntegrationTests.Daemon|FullyQualifiedName~ReadinessLoopTests.The_daemon|FullyQualifiedName~DaemonSecurityTests|FullyQualifiedName~MonitoringDaemonTests|FullyQualifiedName~SampleConfigDaemonTests|FullyQualifiedName~LameDuckSideBySideTests|FullyQualifiedName~ReloadSideBySideTests"
     NATSSHARP_BINARY="$native/natssharp" dotnet test tests/NatsSharp.IntegrationTests --no-build --filter "$daemon_tests" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
   else
