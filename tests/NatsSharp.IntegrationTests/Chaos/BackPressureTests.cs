@@ -160,38 +160,46 @@ public class BackPressureTests(ITestOutputHelper output)
     /// Reads <paramref name="expected"/> bytes, stopping for <paramref name="pauseMs"/> after each
     /// <paramref name="bytesBetweenPauses"/> (a reader that is alive but slow or paused); returns what it read
     /// before the total, a close or the stop. (nats-server sends its first PING early: those 6 bytes count, the
-    /// last frame's tail stays unread.)
+    /// last frame's tail stays unread.) On a thread of its own, with blocking reads: a reader that waits for a
+    /// thread-pool worker (the whole suite runs beside it) can miss the server's 250 ms first look for a reader,
+    /// and is then rightly taken for stuck; the reader under test must be alive.
     /// </summary>
-    private static async Task<long> DrainWithPausesAsync(NetworkStream stream, long expected, int pauseMs, int bytesBetweenPauses, CancellationToken stop)
-    {
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        long sincePause = 0;
-        try
-        {
-            while (total < expected)
+    private static Task<long> DrainWithPausesAsync(NetworkStream stream, long expected, int pauseMs, int bytesBetweenPauses, CancellationToken stop) =>
+        Task.Factory.StartNew(
+            () =>
             {
-                int n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(Math.Min(buffer.Length, bytesBetweenPauses - sincePause), expected - total)), stop);
-                if (n == 0)
+                byte[] buffer = new byte[64 * 1024];
+                long total = 0;
+                long sincePause = 0;
+                using CancellationTokenRegistration bound = stop.Register(stream.Dispose); // the stop ends a read that waits
+                try
                 {
-                    break; // cut
+                    while (total < expected)
+                    {
+                        int n = stream.Read(buffer, 0, (int)Math.Min(Math.Min(buffer.Length, bytesBetweenPauses - sincePause), expected - total));
+                        if (n == 0)
+                        {
+                            break; // cut
+                        }
+
+                        total += n;
+                        sincePause += n;
+                        if (sincePause >= bytesBetweenPauses)
+                        {
+                            sincePause = 0;
+                            Thread.Sleep(pauseMs); // the reader's pause: the behaviour under test, not a synchronization
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+                {
                 }
 
-                total += n;
-                sincePause += n;
-                if (sincePause >= bytesBetweenPauses)
-                {
-                    sincePause = 0;
-                    await Task.Delay(pauseMs, stop); // the reader's pause: the behaviour under test, not a synchronization
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-        }
-
-        return total;
-    }
+                return total;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     private static async Task<ChaosNode> StartAsync(ServerKind kind, string config)
     {
