@@ -19,9 +19,8 @@ public sealed class JetStreamAdvisoryTests
     [Fact]
     public async Task Advisories_of_an_api_conversation_match_nats_server()
     {
-        await using RealNatsServer real = await JetStreamFixture.StartRealAsync();
+        List<(string Subject, string Json)> theirs = await ReferenceAsync();
         await using TestServer ours = await JetStreamFixture.StartAsync();
-        List<(string Subject, string Json)> theirs = await PlayAsync($"nats://127.0.0.1:{real.Port}", null);
         List<(string Subject, string Json)> mine = await PlayAsync(ours.Url, theirs.Count);
 
         string all = $"nats-server:\n{string.Join("\n", theirs.Select(e => e.Subject + " " + e.Json))}\nours:\n{string.Join("\n", mine.Select(e => e.Subject + " " + e.Json))}";
@@ -31,6 +30,26 @@ public sealed class JetStreamAdvisoryTests
         {
             (string Subject, string Json) match = mine.First(e => Key(e) == Key((subject, json)));
             JsonShape.AssertSame(subject + "\n" + all, json, match.Json, Ignored);
+        }
+    }
+
+    /// <summary>
+    /// The conversation's events from nats-server. In two CI runs of the whole suite (2026-12-06) nats-server sent
+    /// 18 of its 19 within 15 s; the reference is then played once more, on a fresh nats-server, before the test
+    /// fails on it. Ours is held to whatever the reference sent, with no second try.
+    /// </summary>
+    private static async Task<List<(string Subject, string Json)>> ReferenceAsync()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            await using RealNatsServer real = await JetStreamFixture.StartRealAsync();
+            try
+            {
+                return await PlayAsync($"nats://127.0.0.1:{real.Port}", null);
+            }
+            catch (Exception ex) when (attempt == 1 && ex.Message.StartsWith("timed out waiting for: 19 events from nats-server", StringComparison.Ordinal))
+            {
+            }
         }
     }
 
