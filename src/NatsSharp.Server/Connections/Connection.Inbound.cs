@@ -67,8 +67,8 @@ internal abstract partial class Connection
             return RunStreamReadLoopAsync(); // TLS, websocket frames
         }
 
-        // A plain client socket (SendDirectly) is read from the ReadinessLoop's events, where there is one.
-        return _sendsDirect && NonBlockingCalls.Available && ReadinessLoop.Next() is { } loop
+        // A plain client socket (SendDirectly) is read from the ReadinessLoop's events, where there is one (Linux).
+        return _sendsDirect && ReadinessLoop.Next() is { } loop
             ? StartReadinessReads(loop, socket)
             : RunSocketReadLoopAsync(socket);
     }

@@ -704,8 +704,8 @@ internal abstract partial class Connection
     /// reply) with one send that does not wait first: what the socket takes at once needs no asynchronous send,
     /// no deadline timer and no awaitable per connection (in a connection storm, its PONG). What it does not take,
     /// and larger writes, go the asynchronous way under the write deadline, as before. Plain sockets only (a TLS
-    /// or websocket stream frames what it writes); call before the write loop first writes. On Linux the socket
-    /// stays in blocking mode (<see cref="NonBlockingCalls"/>); elsewhere it is put in non-blocking mode.
+    /// or websocket stream frames what it writes); call before the write loop first writes. The sends are
+    /// <see cref="NonBlockingCalls"/>'s (on Linux the socket stays in blocking mode).
     /// </summary>
     protected void SendDirectly()
     {
@@ -713,11 +713,7 @@ internal abstract partial class Connection
         {
             try
             {
-                if (!NonBlockingCalls.Available)
-                {
-                    socket.Blocking = false;
-                }
-
+                NonBlockingCalls.Prepare(socket);
                 _sendsDirect = true;
             }
             catch (ObjectDisposedException)
@@ -736,15 +732,7 @@ internal abstract partial class Connection
         int sent;
         try
         {
-            if (NonBlockingCalls.Available)
-            {
-                sent = NonBlockingCalls.Send(Socket!, data);
-            }
-            else
-            {
-                sent = Socket!.Send(data, SocketFlags.None, out SocketError error);
-                sent = error switch { SocketError.Success => sent, SocketError.WouldBlock => 0, _ => -1 };
-            }
+            sent = NonBlockingCalls.Send(Socket!, data);
         }
         catch (ObjectDisposedException)
         {

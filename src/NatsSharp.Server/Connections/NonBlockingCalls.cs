@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace NatsSharp.Server.Connections;
 
 /// <summary>
-/// One receive or send that never waits (Linux: <c>MSG_DONTWAIT</c>), on a socket left in blocking mode. .NET's
+/// One receive or send that never waits (Linux: <c>MSG_DONTWAIT</c>), on a socket left in blocking mode; elsewhere
+/// a send in .NET's non-blocking mode (<see cref="Prepare"/>), and no receive (the ReadinessLoop is Linux-only). .NET's
 /// own way, <c>Socket.Blocking = false</c>, costs two <c>fcntl</c> calls and makes the socket's asynchronous
 /// context (with its queues) at once; a client whose sends never have to wait needs neither (in a connection
 /// storm, every client). An asynchronous operation, when one is needed (a send that found the socket full),
@@ -20,6 +21,15 @@ internal static class NonBlockingCalls
 
     /// <summary>Where these calls are used instead of .NET's non-blocking mode.</summary>
     public static bool Available { get; } = OperatingSystem.IsLinux();
+
+    /// <summary>Readies a plain socket for <see cref="Send"/>: nothing where the calls are there; elsewhere .NET's non-blocking mode.</summary>
+    public static void Prepare(Socket socket)
+    {
+        if (!Available)
+        {
+            socket.Blocking = false;
+        }
+    }
 
     /// <summary>
     /// Receives what is there now: the bytes received (0 at the end of the stream) and
@@ -49,6 +59,12 @@ internal static class NonBlockingCalls
     /// <summary>Sends what the socket takes now: the bytes taken (0 when it is full), or -1 on a failure. Throws <see cref="ObjectDisposedException"/> when the socket is closed.</summary>
     public static int Send(Socket socket, ReadOnlySpan<byte> data)
     {
+        if (!Available)
+        {
+            int sent = socket.Send(data, SocketFlags.None, out SocketError error); // non-blocking mode (Prepare)
+            return error switch { SocketError.Success => sent, SocketError.WouldBlock => 0, _ => -1 };
+        }
+
         while (true)
         {
             nint n = SendCall(socket.SafeHandle, ref MemoryMarshal.GetReference(data), (nuint)data.Length, MsgDontWait | MsgNoSignal);
