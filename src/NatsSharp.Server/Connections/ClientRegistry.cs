@@ -42,6 +42,15 @@ internal sealed class ClientRegistry
         }
     }
 
+    /// <summary>How many registered clients live in <paramref name="account"/>.</summary>
+    public int CountIn(string account)
+    {
+        lock (_accountsLock)
+        {
+            return _perAccount.TryGetValue(account, out AccountClients? clients) ? clients.Count : 0;
+        }
+    }
+
     /// <summary>
     /// The registered clients, enumerated live: ConcurrentDictionary.Values would take every lock and
     /// copy all of them into a new array, per call.

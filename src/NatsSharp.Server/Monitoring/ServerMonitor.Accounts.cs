@@ -94,15 +94,7 @@ internal sealed partial class ServerMonitor
     public AccountStat AccountStatOf(string account)
     {
         AccountTraffic open = _server.ClientRegistry.TrafficOf(account);
-        int leafs = 0;
-        foreach (LeafConnection leaf in _server.LeafNodes?.All ?? [])
-        {
-            if (LeafAccount(leaf) == account)
-            {
-                leafs++;
-            }
-        }
-
+        int leafs = LeafCountOf(account);
         AccountTotals? gone = _closedTotals.GetValueOrDefault(account);
         return new AccountStat
         {
@@ -114,6 +106,23 @@ internal sealed partial class ServerMonitor
             Received = new DataStats { Msgs = open.InMsgs + (gone?.InMsgs ?? 0), Bytes = open.InBytes + (gone?.InBytes ?? 0) },
             SlowConsumers = gone?.SlowConsumers ?? 0,
         };
+    }
+
+    /// <summary>The account's open connections, clients and leafnodes (<see cref="AccountStat.TotalConns"/>), without its counters.</summary>
+    public int ConnectionCountOf(string account) => _server.ClientRegistry.CountIn(account) + LeafCountOf(account);
+
+    private int LeafCountOf(string account)
+    {
+        int leafs = 0;
+        foreach (LeafConnection leaf in _server.LeafNodes?.All ?? [])
+        {
+            if (LeafAccount(leaf) == account)
+            {
+                leafs++;
+            }
+        }
+
+        return leafs;
     }
 
     /// <summary>"$G" first, then the configured accounts by name (nats-server's order is its map's, i.e. random).</summary>

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text;
 using NatsSharp.Server.Accounts;
 using NatsSharp.Server.Cluster;
 using NatsSharp.Server.Connections;
 using NatsSharp.Server.Monitoring;
 using NatsSharp.Server.Protocol;
+using NatsSharp.Server.Subjects;
 
 namespace NatsSharp.Server.SystemAccount;
 
@@ -21,6 +23,11 @@ internal sealed partial class SystemServices
     // backlog (a storm of connects) only the newest is sent: the work loop does not fall further behind
     // by a pass over every client for each connect.
     private readonly ConcurrentDictionary<string, StrongBox<int>> _connsQueued = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, (byte[] Old, byte[] Current)> _connsSubjects = new(StringComparer.Ordinal);
+
+    /// <summary>Our handler of other servers' CONNS updates (<c>$SYS.SERVER.ACCOUNT.*.CONNS</c>).</summary>
+    private Internal.InternalSubscriber? _remoteConns;
 
     private void OnStatszTimer()
     {
@@ -209,6 +216,16 @@ internal sealed partial class SystemServices
     /// </summary>
     private void SendAccountConns(string account, string? only = null)
     {
+        if (only is null)
+        {
+            ScheduleAccountHeartbeat(account, Monitor.ConnectionCountOf(account) > 0);
+            (byte[] old, byte[] current) = ConnsSubjects(account);
+            if (!HasListener(old) && !HasListener(current))
+            {
+                return; // nobody would get it: in a storm of connects, the counters' sum and the JSON are skipped
+            }
+        }
+
         AccountStat stat = Monitor.AccountStatOf(account);
         var message = new AccountConnsMessage
         {
@@ -228,9 +245,43 @@ internal sealed partial class SystemServices
             return;
         }
 
-        ScheduleAccountHeartbeat(account, message.TotalConns > 0);
         Send($"$SYS.SERVER.ACCOUNT.{account}.CONNS", null, message, SystemJson.Default.AccountConnsMessage, static m => m.Server);
         Send($"$SYS.ACCOUNT.{account}.SERVER.CONNS", null, message, SystemJson.Default.AccountConnsMessage, static m => m.Server);
+    }
+
+    /// <summary>An account's two CONNS subjects, old name first, kept per account (the work loop's alone).</summary>
+    private (byte[] Old, byte[] Current) ConnsSubjects(string account)
+    {
+        if (!_connsSubjects.TryGetValue(account, out (byte[], byte[]) subjects))
+        {
+            _connsSubjects[account] = subjects = (Encoding.UTF8.GetBytes($"$SYS.SERVER.ACCOUNT.{account}.CONNS"), Encoding.UTF8.GetBytes($"$SYS.ACCOUNT.{account}.SERVER.CONNS"));
+        }
+
+        return subjects;
+    }
+
+    /// <summary>
+    /// Whether a message on <paramref name="subject"/> in the system account would reach anyone: a client, a route or
+    /// leaf (their interest is in the same sublist), an import, an internal handler. Our own handler of other servers'
+    /// CONNS updates does not count: it drops this server's own.
+    /// </summary>
+    private bool HasListener(byte[] subject)
+    {
+        SublistResult result = Account.Sublist.Match(subject);
+        if (result.Queues.Length > 0)
+        {
+            return true;
+        }
+
+        foreach (Subscription sub in result.Plain)
+        {
+            if (!ReferenceEquals(sub.Subscriber, _remoteConns))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void ScheduleAccountHeartbeat(string account, bool on)

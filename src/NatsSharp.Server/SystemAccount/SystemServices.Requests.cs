@@ -26,7 +26,7 @@ internal sealed partial class SystemServices
     {
         // The same subscriptions as nats-server's initEventTracking, so the interest other servers see is the same.
         Subscribe($"$SYS._INBOX.{Hash}.*", static _ => { });
-        Subscribe("$SYS.SERVER.ACCOUNT.*.CONNS", OnRemoteConns);
+        _remoteConns = Subscribe("$SYS.SERVER.ACCOUNT.*.CONNS", OnRemoteConns);
         Subscribe($"$SYS._INBOX_.{ServerId}", OnRemoteConns);
         Subscribe("$SYS.REQ.ACCOUNT.NSUBS", static _ => { });
         Subscribe("$SYS.SERVER.*.STATSZ", OnRemoteStatsz);

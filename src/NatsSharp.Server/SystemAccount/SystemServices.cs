@@ -97,7 +97,7 @@ internal sealed partial class SystemServices : IDisposable
     }
 
     /// <summary>Subscribes <paramref name="handler"/> in the system account; the message is copied and handled on the work loop.</summary>
-    private void Subscribe(string subject, Action<ReceivedMessage> handler)
+    private InternalSubscriber Subscribe(string subject, Action<ReceivedMessage> handler)
     {
         InternalSubscriber sub = _server.Internal.Subscribe(Account, subject, (Account _, in InternalMessage m) =>
         {
@@ -105,6 +105,7 @@ internal sealed partial class SystemServices : IDisposable
             _work.Writer.TryWrite(() => handler(copy));
         });
         _subs.Add(sub);
+        return sub;
     }
 
     /// <summary>A subscription whose interest stays on this server (nats-server's <c>sysSubscribeInternal</c>).</summary>

@@ -91,6 +91,43 @@ public class SystemAccountMixedClusterTests
         }
     }
 
+    /// <summary>
+    /// Our node sends an account's CONNS update only when someone would get it: a subscriber on another node is one
+    /// (its interest came over the route), and the update counts TWO's connections.
+    /// </summary>
+    [Fact]
+    public async Task Conns_update_reaches_a_subscriber_on_another_node()
+    {
+        await using Cluster mixed = await Cluster.StartAsync(mixed: true);
+        await using SysClient sys = await SysClient.ConnectAsync(mixed.RealPort, "sys", "sys");
+        await sys.SubscribeAsync("$SYS.ACCOUNT.APP.SERVER.CONNS", 1);
+        await sys.SubscribeAsync("_INBOX.c.>", 2);
+
+        // The subscription has crossed the routes once a PING from REAL is answered by all three (each behind it).
+        await sys.PublishAsync("$SYS.REQ.SERVER.PING", "_INBOX.c.ping", "");
+        for (int answers = 0, i = 0; answers < 3 && i < 20; i++)
+        {
+            (string subject, string _) = await sys.NextAsync(TimeSpan.FromSeconds(10));
+            answers += subject == "_INBOX.c.ping" ? 1 : 0;
+        }
+
+        var fromTwo = new List<int>();
+        await using (SysClient app = await SysClient.ConnectAsync(mixed.TwoPort, "app", "app", "conns-probe"))
+        {
+            for (int i = 0; i < 20 && !fromTwo.Contains(2); i++)
+            {
+                (string subject, string body) = await sys.NextAsync(TimeSpan.FromSeconds(10));
+                using JsonDocument doc = JsonDocument.Parse(body);
+                if (subject == "$SYS.ACCOUNT.APP.SERVER.CONNS" && doc.RootElement.GetProperty("server").GetProperty("name").GetString() == "TWO")
+                {
+                    fromTwo.Add(doc.RootElement.GetProperty("conns").GetInt32());
+                }
+            }
+        }
+
+        Assert.Contains(2, fromTwo); // the cluster's APP client and the probe
+    }
+
     /// <summary>Three nodes ONE (the seed), TWO and REAL; ONE and TWO are NatsSharp when mixed. An APP client with a subscription stays on TWO.</summary>
     private sealed class Cluster : IAsyncDisposable
     {

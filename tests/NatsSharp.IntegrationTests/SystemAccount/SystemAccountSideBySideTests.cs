@@ -150,6 +150,49 @@ public class SystemAccountSideBySideTests
         }
     }
 
+    /// <summary>
+    /// Ours skips an account's CONNS update that nobody would receive (a storm of connects costs no sum or JSON);
+    /// the first update after someone subscribes still counts every connection made before, on both subjects.
+    /// </summary>
+    [Fact]
+    public async Task Conns_update_after_a_late_subscriber_counts_the_connections_made_unheard()
+    {
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync(Config);
+        await using NatsServer ours = await ConfiguredServer.StartAsync(Config);
+
+        foreach (int port in new[] { real.Port, ours.Port })
+        {
+            var early = new List<SysClient>();
+            for (int i = 0; i < 3; i++)
+            {
+                early.Add(await SysClient.ConnectAsync(port, "app", "app", $"early-{i}"));
+            }
+
+            await using SysClient sys = await SysClient.ConnectAsync(port, "sys", "sys");
+            await sys.SubscribeAsync("$SYS.ACCOUNT.APP.SERVER.CONNS", 1);
+            await sys.SubscribeAsync("$SYS.SERVER.ACCOUNT.APP.CONNS", 2);
+            await using (SysClient late = await SysClient.ConnectAsync(port, "app", "app", "late"))
+            {
+                var seen = new Dictionary<string, int>();
+                // An early client's update may still be on its way when the subscriptions land: read until both say 4.
+                for (int i = 0; i < 10 && !(seen.Count == 2 && seen.Values.All(n => n == 4)); i++)
+                {
+                    (string subject, string body) = await sys.NextAsync(TimeSpan.FromSeconds(10));
+                    using JsonDocument doc = JsonDocument.Parse(body);
+                    seen[subject] = doc.RootElement.GetProperty("conns").GetInt32();
+                }
+
+                Assert.Equal(4, seen["$SYS.ACCOUNT.APP.SERVER.CONNS"]);
+                Assert.Equal(4, seen["$SYS.SERVER.ACCOUNT.APP.CONNS"]);
+            }
+
+            foreach (SysClient client in early)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>An APP client connects and leaves, a client fails to log in: the events a $SYS.> subscriber sees, by kind.</summary>
     private static async Task<Dictionary<string, string>> EventsAsync(int port)
     {
