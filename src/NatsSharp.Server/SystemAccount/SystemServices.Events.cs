@@ -19,9 +19,7 @@ internal sealed partial class SystemServices
 {
     private readonly ConcurrentDictionary<string, Timer> _accountHeartbeats = new(StringComparer.Ordinal);
 
-    // Account-conns updates queued per account. Each reports the account's count when it runs, so of a
-    // backlog (a storm of connects) only the newest is sent: the work loop does not fall further behind
-    // by a pass over every client for each connect.
+    // Per account, 1 while its CONNS update is queued (see AccountConnsChanged).
     private readonly ConcurrentDictionary<string, StrongBox<int>> _connsQueued = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, (byte[] Old, byte[] Current)> _connsSubjects = new(StringComparer.Ordinal);
@@ -114,17 +112,18 @@ internal sealed partial class SystemServices
     public void ClientConnected(ClientConnection client)
     {
         string account = client.AccountName;
+        AccountConnsChanged(account);
+        if (account == Accounts.Account.GlobalName)
+        {
+            return; // $G has no advisory: nothing is built per connect
+        }
+
         DateTime now = DateTime.UtcNow;
-        EventClientInfo? info = account == Accounts.Account.GlobalName ? null : Describe(client, client.ConnectInfo, account, null); // $G has no advisory: not built per connect
-        StrongBox<int> queued = QueueAccountConns(account);
+        EventClientInfo info = Describe(client, client.ConnectInfo, account, null);
         _work.Writer.TryWrite(() =>
         {
-            SendAccountConnsUnlessNewerQueued(queued, account);
-            if (info is not null)
-            {
-                var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
-                Send($"$SYS.ACCOUNT.{account}.CONNECT", null, message, SystemJson.Default.ConnectEventMessage, static m => m.Server);
-            }
+            var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
+            Send($"$SYS.ACCOUNT.{account}.CONNECT", null, message, SystemJson.Default.ConnectEventMessage, static m => m.Server);
         });
     }
 
@@ -139,12 +138,8 @@ internal sealed partial class SystemServices
 
         DateTime now = DateTime.UtcNow;
         DisconnectEventMessage message = Disconnect(client, client.ConnectInfo, account, now, ClosedReasonText.Of(reason));
-        StrongBox<int> queued = QueueAccountConns(account);
-        _work.Writer.TryWrite(() =>
-        {
-            SendAccountConnsUnlessNewerQueued(queued, account);
-            Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server);
-        });
+        AccountConnsChanged(account);
+        _work.Writer.TryWrite(() => Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server));
     }
 
     /// <summary>A CONNECT refused: <c>$SYS.SERVER.&lt;id&gt;.CLIENT.AUTH.ERR</c> with the client as it presented itself (in <c>$G</c>).</summary>
@@ -188,25 +183,23 @@ internal sealed partial class SystemServices
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     /// <summary>A leafnode joined or left <paramref name="account"/>: its connection count changed.</summary>
-    public void LeafChanged(string account)
-    {
-        StrongBox<int> queued = QueueAccountConns(account);
-        _work.Writer.TryWrite(() => SendAccountConnsUnlessNewerQueued(queued, account));
-    }
+    public void LeafChanged(string account) => AccountConnsChanged(account);
 
-    private StrongBox<int> QueueAccountConns(string account)
+    /// <summary>
+    /// The account's connection count changed: queues its CONNS update unless one is queued already. The queued one
+    /// counts when it runs, so it reports this change too and comes before any advisory queued after it (nats-server's
+    /// order: the count, then the advisory); a storm of connects queues one update per backlog, not one per connect.
+    /// </summary>
+    private void AccountConnsChanged(string account)
     {
         StrongBox<int> queued = _connsQueued.GetOrAdd(account, static _ => new StrongBox<int>());
-        Interlocked.Increment(ref queued.Value);
-        return queued;
-    }
-
-    /// <summary>Sends the account's connection count unless a later update for it is already queued (that one will).</summary>
-    private void SendAccountConnsUnlessNewerQueued(StrongBox<int> queued, string account)
-    {
-        if (Interlocked.Decrement(ref queued.Value) == 0)
+        if (Interlocked.Exchange(ref queued.Value, 1) == 0)
         {
-            SendAccountConns(account);
+            _work.Writer.TryWrite(() =>
+            {
+                Volatile.Write(ref queued.Value, 0); // a change from here on queues the next update
+                SendAccountConns(account);
+            });
         }
     }
 

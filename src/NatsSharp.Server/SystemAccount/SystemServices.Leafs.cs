@@ -25,16 +25,15 @@ internal sealed partial class SystemServices
 
         DateTime now = DateTime.UtcNow;
         EventClientInfo? info = hubSideConnect is null ? null : DescribeLeaf(leaf, hubSideConnect, account, null);
-        var queued = QueueAccountConns(account);
-        _work.Writer.TryWrite(() =>
+        AccountConnsChanged(account);
+        if (info is not null)
         {
-            SendAccountConnsUnlessNewerQueued(queued, account);
-            if (info is not null)
+            _work.Writer.TryWrite(() =>
             {
                 var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
                 Send($"$SYS.ACCOUNT.{account}.CONNECT", null, message, SystemJson.Default.ConnectEventMessage, static m => m.Server);
-            }
-        });
+            });
+        }
     }
 
     /// <summary>A leaf bound to <paramref name="account"/> closed: the count (when it had joined) and the disconnect advisory.</summary>
@@ -57,16 +56,12 @@ internal sealed partial class SystemServices
             Received = new DataStats { Msgs = Volatile.Read(ref leaf.OutMsgs), Bytes = Volatile.Read(ref leaf.OutBytes) },
             Reason = ClosedReasonText.Of(reason),
         };
-        var queued = wasCounted ? QueueAccountConns(account) : null;
-        _work.Writer.TryWrite(() =>
+        if (wasCounted)
         {
-            if (queued is not null)
-            {
-                SendAccountConnsUnlessNewerQueued(queued, account);
-            }
+            AccountConnsChanged(account);
+        }
 
-            Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server);
-        });
+        _work.Writer.TryWrite(() => Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server));
     }
 
     /// <summary>nats-server's ClientInfo of a leaf: what its CONNECT said (a solicited leaf has none), kind Leafnode, no client type.</summary>
