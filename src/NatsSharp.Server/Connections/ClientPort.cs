@@ -68,8 +68,11 @@ internal sealed class ClientPort
         await Completion.ConfigureAwait(false);
     }
 
-    /// <summary>Registers and runs a client; <paramref name="stream"/> is the socket's, or websocket frames over it.</summary>
-    public void Accept(Socket socket, Stream stream, bool webSocket)
+    /// <summary>
+    /// Registers and runs a client; <paramref name="stream"/> is the socket's, or websocket frames over it. With
+    /// <paramref name="onThisThread"/> its start (INFO, the read registration) runs here, up to its first wait.
+    /// </summary>
+    public void Accept(Socket socket, Stream stream, bool webSocket, bool onThisThread = false)
     {
         ClientConnection client = _create(socket, stream, webSocket);
         _stats.AddConnection();
@@ -81,7 +84,7 @@ internal sealed class ClientPort
             client.SendErrAndClose("maximum connections exceeded", ClosedReason.MaxConnectionsExceeded);
         }
 
-        _clients.Run(client);
+        _clients.Run(client, onThisThread);
         if (!_running())
         {
             client.Close(ClosedReason.ServerShutdown);
@@ -111,7 +114,10 @@ internal sealed class ClientPort
             try
             {
                 socket.NoDelay = true;
-                Accept(socket, new NetworkStream(socket, ownsSocket: false), webSocket: false);
+                // The start runs on this thread, as the next accept would wait for a worker's wake-up anyway: with
+                // the pool's workers not spinning, a hand-off per connection cost more than the start itself
+                // (docs/benchmarks.md, "Storms: the $SYS update, the pool's spin and the kernel's floor").
+                Accept(socket, new NetworkStream(socket, ownsSocket: false), webSocket: false, onThisThread: true);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {

@@ -170,13 +170,20 @@ internal sealed class ClientRegistry
     }
 
     /// <summary>
-    /// Runs the client's connection on the thread pool, counted until it ends. The client is its own work
-    /// item: no task, delegate or tracking entry is made per connection (in a storm, each was garbage).
+    /// Runs the client's connection on the thread pool (or, with <paramref name="onThisThread"/>, starts it here),
+    /// counted until it ends. The client is its own work item: no task, delegate or tracking entry is made per
+    /// connection (in a storm, each was garbage).
     /// </summary>
-    public void Run(ClientConnection client)
+    public void Run(ClientConnection client, bool onThisThread = false)
     {
         _runs.Started();
         client.OnRunEnded = _onRunEnded;
+        if (onThisThread)
+        {
+            _ = client.RunAsync();
+            return;
+        }
+
         ThreadPool.UnsafeQueueUserWorkItem(client, preferLocal: false);
     }
 
