@@ -327,6 +327,58 @@ public class HostilePeerTests
         Assert.Equal(Violation, await RefusedAsync(ours.Port, attack));
     }
 
+    /// <summary>
+    /// A client's start runs on the accept loop's thread up to its first wait (docs/architecture.md): peers that stall
+    /// there (half a TLS ClientHello, or never reading their INFO) must not hold back the next client, which gets its
+    /// INFO while they still hang (the TLS timeout is 30 s), as on nats-server.
+    /// </summary>
+    [Fact]
+    public async Task Peers_stalled_in_their_start_do_not_hold_back_the_next_client_like_nats_server()
+    {
+        TestCertificates certs = TestCertificates.CreateAuthority();
+        var (cert, key) = certs.IssueServer();
+        string config = $"tls {{\n  cert_file: \"{cert}\"\n  key_file: \"{key}\"\n  timeout: 30\n}}\n";
+        await using RealNatsServer real = await ConfiguredServer.StartRealAsync(config);
+        await using NatsServer ours = await ConfiguredServer.StartAsync(config);
+        foreach (int port in new[] { real.Port, ours.Port })
+        {
+            var stalled = new List<RawClient>();
+            try
+            {
+                for (int i = 0; i < 40; i++)
+                {
+                    RawClient peer = await RawClient.ConnectAsync(port, readInfo: i % 2 == 0);
+                    stalled.Add(peer);
+                    if (i % 2 == 0)
+                    {
+                        await peer.SendAsync([0x16, 0x03]); // half a ClientHello record header, then nothing
+                    }
+                }
+
+                // The next client: its INFO (plaintext, before the handshake) comes while all 40 still hang.
+                using var next = new TcpClient();
+                await next.ConnectAsync("127.0.0.1", port);
+                NetworkStream stream = next.GetStream();
+                stream.ReadTimeout = 10_000;
+                var line = new StringBuilder();
+                for (int b = stream.ReadByte(); b != '\n' && b >= 0 && line.Length < 4096; b = stream.ReadByte())
+                {
+                    line.Append((char)b);
+                }
+
+                Assert.StartsWith("INFO {", line.ToString(), StringComparison.Ordinal);
+                Assert.Contains("\"tls_required\":true", line.ToString(), StringComparison.Ordinal);
+            }
+            finally
+            {
+                foreach (RawClient peer in stalled)
+                {
+                    await peer.DisposeAsync();
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task Client_port_cuts_an_endless_line_before_CONNECT_like_nats_server()
     {
