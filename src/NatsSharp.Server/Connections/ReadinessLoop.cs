@@ -11,7 +11,7 @@ namespace NatsSharp.Server.Connections;
 /// (EAGAIN) before each wait, and no hop to a thread-pool worker for a read. Sends, closes, TLS and websocket
 /// connections, routes and leafnodes keep .NET's sockets. Sockets are registered edge-triggered: a reader
 /// reads until the socket is drained, and each arrival after that is a new event. A process has one loop per 8
-/// CPUs (at least one), each socket registered with the next in turn; <c>NATSSHARP_EPOLL=N</c> in the
+/// CPUs (two on a host with two or more, see <see cref="DefaultCount"/>), each socket registered with the next in turn; <c>NATSSHARP_EPOLL=N</c> in the
 /// environment sets the count, <c>NATSSHARP_EPOLL=0</c> (or no epoll: not Linux) leaves every read to .NET.
 /// </summary>
 internal sealed class ReadinessLoop
@@ -62,10 +62,17 @@ internal sealed class ReadinessLoop
         };
     }
 
+    /// <summary>
+    /// One loop per 8 CPUs, and two on any host with two or more: on a host whose CPUs are busy with other work, a
+    /// request often waited for the one loop's thread to be scheduled (reqrep p99 1–3 ms in about half the rounds
+    /// beside two busy loops, against 0.07–0.12 ms in every round with two loops: docs/benchmarks.md, "Two loops").
+    /// </summary>
+    internal static int DefaultCount(int cpus) => cpus < 2 ? 1 : Math.Max(2, cpus / 8);
+
     private static ReadinessLoop[] StartAll()
     {
         string? setting = Environment.GetEnvironmentVariable("NATSSHARP_EPOLL");
-        int count = int.TryParse(setting, out int n) && n >= 0 ? n : Math.Max(1, Environment.ProcessorCount / 8);
+        int count = int.TryParse(setting, out int n) && n >= 0 ? n : DefaultCount(Environment.ProcessorCount);
         if (!OperatingSystem.IsLinux() || count == 0)
         {
             return [];
