@@ -64,8 +64,8 @@ internal sealed class ReadinessLoop
 
     /// <summary>
     /// One loop per 8 CPUs, and two on any host with two or more: on a host whose CPUs are busy with other work, a
-    /// request often waited for the one loop's thread to be scheduled (reqrep p99 1–3 ms in about half the rounds
-    /// beside two busy loops, against 0.07–0.12 ms in every round with two loops: docs/benchmarks.md, "Two loops").
+    /// request often waited for the one loop's thread to be scheduled (reqrep p99 0.14–3 ms in 9 of 22 rounds
+    /// beside two busy loops, against 0.07–0.12 ms in all 22 with two loops: docs/benchmarks.md, "Two loops").
     /// </summary>
     internal static int DefaultCount(int cpus) => cpus < 2 ? 1 : Math.Max(2, cpus / 8);
 
