@@ -20,7 +20,7 @@ internal static class NonBlockingCalls
     private const int Eagain = 11;
 
     /// <summary>Where these calls are used instead of .NET's non-blocking mode.</summary>
-    public static bool Available { get; } = OperatingSystem.IsLinux();
+    private static bool Available { get; } = OperatingSystem.IsLinux();
 
     /// <summary>Readies a plain socket for <see cref="Send"/>: nothing where the calls are there; elsewhere .NET's non-blocking mode.</summary>
     public static void Prepare(Socket socket)

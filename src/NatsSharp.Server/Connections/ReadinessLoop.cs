@@ -10,8 +10,8 @@ namespace NatsSharp.Server.Connections;
 /// operation, awaitable or engine registration per connection, no receive that only learns "nothing yet"
 /// (EAGAIN) before each wait, and no hop to a thread-pool worker for a read. Sends, closes, TLS and websocket
 /// connections, routes and leafnodes keep .NET's sockets. Sockets are registered edge-triggered: a reader
-/// reads until the socket is drained, and each arrival after that is a new event. A process has one loop per 8
-/// CPUs (two on a host with two or more, see <see cref="DefaultCount"/>), each socket registered with the next in turn; <c>NATSSHARP_EPOLL=N</c> in the
+/// reads until the socket is drained, and each arrival after that is a new event. A process has
+/// <see cref="DefaultCount"/> loops, each socket registered with the next in turn; <c>NATSSHARP_EPOLL=N</c> in the
 /// environment sets the count, <c>NATSSHARP_EPOLL=0</c> (or no epoll: not Linux) leaves every read to .NET.
 /// </summary>
 internal sealed class ReadinessLoop

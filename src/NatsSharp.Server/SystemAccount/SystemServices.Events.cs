@@ -22,7 +22,7 @@ internal sealed partial class SystemServices
     // Per account, 1 while its CONNS update is queued (see AccountConnsChanged).
     private readonly ConcurrentDictionary<string, StrongBox<int>> _connsQueued = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<string, (byte[] Old, byte[] Current)> _connsSubjects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ConnsSubject Old, ConnsSubject Current)> _connsSubjects = new(StringComparer.Ordinal);
 
     /// <summary>Our handler of other servers' CONNS updates (<c>$SYS.SERVER.ACCOUNT.*.CONNS</c>).</summary>
     private Internal.InternalSubscriber? _remoteConns;
@@ -118,13 +118,7 @@ internal sealed partial class SystemServices
             return; // $G has no advisory: nothing is built per connect
         }
 
-        DateTime now = DateTime.UtcNow;
-        EventClientInfo info = Describe(client, client.ConnectInfo, account, null);
-        _work.Writer.TryWrite(() =>
-        {
-            var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
-            Send($"$SYS.ACCOUNT.{account}.CONNECT", null, message, SystemJson.Default.ConnectEventMessage, static m => m.Server);
-        });
+        QueueConnectAdvisory(account, DateTime.UtcNow, Describe(client, client.ConnectInfo, account, null));
     }
 
     /// <summary>A client that had passed CONNECT closed: (outside <c>$G</c>) its account's count, then the disconnect advisory.</summary>
@@ -139,8 +133,19 @@ internal sealed partial class SystemServices
         DateTime now = DateTime.UtcNow;
         DisconnectEventMessage message = Disconnect(client, client.ConnectInfo, account, now, ClosedReasonText.Of(reason));
         AccountConnsChanged(account);
-        _work.Writer.TryWrite(() => Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server));
+        QueueDisconnectAdvisory(account, message);
     }
+
+    /// <summary><c>$SYS.ACCOUNT.&lt;acc&gt;.CONNECT</c> (a client's or a leaf's), sent from the work loop.</summary>
+    private void QueueConnectAdvisory(string account, DateTime now, EventClientInfo info) => _work.Writer.TryWrite(() =>
+    {
+        var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
+        Send($"$SYS.ACCOUNT.{account}.CONNECT", null, message, SystemJson.Default.ConnectEventMessage, static m => m.Server);
+    });
+
+    /// <summary><c>$SYS.ACCOUNT.&lt;acc&gt;.DISCONNECT</c> (a client's or a leaf's), sent from the work loop.</summary>
+    private void QueueDisconnectAdvisory(string account, DisconnectEventMessage message) =>
+        _work.Writer.TryWrite(() => Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server));
 
     /// <summary>A CONNECT refused: <c>$SYS.SERVER.&lt;id&gt;.CLIENT.AUTH.ERR</c> with the client as it presented itself (in <c>$G</c>).</summary>
     public void AuthenticationFailed(ClientConnection client, ConnectOptions connect)
@@ -207,20 +212,24 @@ internal sealed partial class SystemServices
     /// <c>$SYS.SERVER.ACCOUNT.&lt;acc&gt;.CONNS</c> and <c>$SYS.ACCOUNT.&lt;acc&gt;.SERVER.CONNS</c>, and
     /// the 30 s heartbeat that repeats them while the account has connections.
     /// </summary>
-    private void SendAccountConns(string account, string? only = null)
+    private void SendAccountConns(string account)
     {
-        if (only is null)
+        ScheduleAccountHeartbeat(account, Monitor.ConnectionCountOf(account) > 0);
+        (ConnsSubject old, ConnsSubject current) = ConnsSubjects(account);
+        if (!HasListener(old.Bytes) && !HasListener(current.Bytes))
         {
-            ScheduleAccountHeartbeat(account, Monitor.ConnectionCountOf(account) > 0);
-            (byte[] old, byte[] current) = ConnsSubjects(account);
-            if (!HasListener(old) && !HasListener(current))
-            {
-                return; // nobody would get it: in a storm of connects, the counters' sum and the JSON are skipped
-            }
+            return; // nobody would get it: in a storm of connects, the counters' sum and the JSON are skipped
         }
 
+        AccountConnsMessage message = AccountConns(account);
+        Send(old.Name, null, message, SystemJson.Default.AccountConnsMessage, static m => m.Server);
+        Send(current.Name, null, message, SystemJson.Default.AccountConnsMessage, static m => m.Server);
+    }
+
+    private AccountConnsMessage AccountConns(string account)
+    {
         AccountStat stat = Monitor.AccountStatOf(account);
-        var message = new AccountConnsMessage
+        return new AccountConnsMessage
         {
             Id = NextEventId(),
             Timestamp = GoFormat.Time(DateTime.UtcNow),
@@ -232,25 +241,23 @@ internal sealed partial class SystemServices
             Received = stat.Received,
             SlowConsumers = stat.SlowConsumers,
         };
-        if (only is not null)
-        {
-            Send(only, null, message, SystemJson.Default.AccountConnsMessage, static m => m.Server);
-            return;
-        }
-
-        Send($"$SYS.SERVER.ACCOUNT.{account}.CONNS", null, message, SystemJson.Default.AccountConnsMessage, static m => m.Server);
-        Send($"$SYS.ACCOUNT.{account}.SERVER.CONNS", null, message, SystemJson.Default.AccountConnsMessage, static m => m.Server);
     }
 
     /// <summary>An account's two CONNS subjects, old name first, kept per account (the work loop's alone).</summary>
-    private (byte[] Old, byte[] Current) ConnsSubjects(string account)
+    private (ConnsSubject Old, ConnsSubject Current) ConnsSubjects(string account)
     {
-        if (!_connsSubjects.TryGetValue(account, out (byte[], byte[]) subjects))
+        if (!_connsSubjects.TryGetValue(account, out (ConnsSubject, ConnsSubject) subjects))
         {
-            _connsSubjects[account] = subjects = (Encoding.UTF8.GetBytes($"$SYS.SERVER.ACCOUNT.{account}.CONNS"), Encoding.UTF8.GetBytes($"$SYS.ACCOUNT.{account}.SERVER.CONNS"));
+            _connsSubjects[account] = subjects = (new($"$SYS.SERVER.ACCOUNT.{account}.CONNS"), new($"$SYS.ACCOUNT.{account}.SERVER.CONNS"));
         }
 
         return subjects;
+    }
+
+    /// <summary>A subject as sent and as matched.</summary>
+    private sealed record ConnsSubject(string Name)
+    {
+        public byte[] Bytes { get; } = Encoding.UTF8.GetBytes(Name);
     }
 
     /// <summary>
@@ -313,7 +320,7 @@ internal sealed partial class SystemServices
 
         if (Monitor.AccountStatz(includeUnused: false).Accounts.Any(a => a.Account == tokens[3]))
         {
-            SendAccountConns(tokens[3], reply);
+            Send(reply, null, AccountConns(tokens[3]), SystemJson.Default.AccountConnsMessage, static m => m.Server);
         }
     }
 }

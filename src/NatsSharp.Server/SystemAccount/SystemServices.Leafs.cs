@@ -23,16 +23,10 @@ internal sealed partial class SystemServices
             return;
         }
 
-        DateTime now = DateTime.UtcNow;
-        EventClientInfo? info = hubSideConnect is null ? null : DescribeLeaf(leaf, hubSideConnect, account, null);
         AccountConnsChanged(account);
-        if (info is not null)
+        if (hubSideConnect is not null)
         {
-            _work.Writer.TryWrite(() =>
-            {
-                var message = new ConnectEventMessage { Id = NextEventId(), Timestamp = GoFormat.Time(now), Client = info };
-                Send($"$SYS.ACCOUNT.{account}.CONNECT", null, message, SystemJson.Default.ConnectEventMessage, static m => m.Server);
-            });
+            QueueConnectAdvisory(account, DateTime.UtcNow, DescribeLeaf(leaf, hubSideConnect, account, null));
         }
     }
 
@@ -61,7 +55,7 @@ internal sealed partial class SystemServices
             AccountConnsChanged(account);
         }
 
-        _work.Writer.TryWrite(() => Send($"$SYS.ACCOUNT.{account}.DISCONNECT", null, message, SystemJson.Default.DisconnectEventMessage, static m => m.Server));
+        QueueDisconnectAdvisory(account, message);
     }
 
     /// <summary>nats-server's ClientInfo of a leaf: what its CONNECT said (a solicited leaf has none), kind Leafnode, no client type.</summary>
